@@ -1,0 +1,30 @@
+//! Append-only schema migrations, one change per file. They serve SQLite and PostgreSQL alike.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_regions;
+mod m20261126_000002_create_communities;
+mod m20261126_000003_create_co_building_units;
+mod m20261126_000004_create_people;
+mod m20261126_000005_create_compounds;
+mod m20261126_000006_create_party_organizations;
+mod m20261126_000007_create_party_members;
+mod m20261126_000008_create_committee_memberships;
+
+/// Every migration of gongzhi, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_regions::Migration),
+            Box::new(m20261126_000002_create_communities::Migration),
+            Box::new(m20261126_000003_create_co_building_units::Migration),
+            Box::new(m20261126_000004_create_people::Migration),
+            Box::new(m20261126_000005_create_compounds::Migration),
+            Box::new(m20261126_000006_create_party_organizations::Migration),
+            Box::new(m20261126_000007_create_party_members::Migration),
+            Box::new(m20261126_000008_create_committee_memberships::Migration),
+        ]
+    }
+}

@@ -1,0 +1,13 @@
+//! Credentials → principal → scope.
+//!
+//! A request's credential is verified once ([`token`]), turned into a [`Principal`] and then
+//! into a [`Scope`]: the set of communities and rights this request has. The scope is passed
+//! to every service call and DataLoader; an empty scope sees nothing (fail closed).
+
+pub mod cache;
+pub mod scope;
+pub mod token;
+
+pub use cache::ScopeCache;
+pub use scope::{Principal, PrincipalKind, Scope};
+pub use token::{Claims, Keys, Role};

@@ -1,0 +1,369 @@
+//! The principal (who calls) and the scope (what this request may see and do).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::Utc;
+use entity::{co_building_unit, committee_membership, community, party_member, person, region};
+use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use super::token::{Claims, Role};
+use crate::error::{AppError, AppResult};
+
+/// Who is calling, resolved once per request from the credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// No credential.
+    Anonymous,
+    /// Street staff: the street and all its communities.
+    StreetAdmin { street_id: Uuid },
+    /// Community administrator: one community, including its organisation graph.
+    CommunityAdmin { community_id: Uuid },
+    /// Community worker: one community's people and daily work.
+    CommunityStaff { community_id: Uuid },
+    /// A partner department: its own unit and the committees it sits on.
+    Unit { unit_id: Uuid },
+    /// A person: their own profile and what their communities publish.
+    Member { person_id: Uuid },
+    /// A reporting tool: aggregates of a street, no personal data.
+    Reporter { street_id: Uuid },
+}
+
+/// The kind of a principal, as the API shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+pub enum PrincipalKind {
+    /// No credential was sent.
+    Anonymous,
+    /// Street staff (街道): every community of the street.
+    StreetAdmin,
+    /// Community administrator (社区).
+    CommunityAdmin,
+    /// Community worker (社区工作者).
+    CommunityStaff,
+    /// Partner department (共建单位) calling with its credential.
+    Unit,
+    /// A party member or volunteer.
+    Member,
+    /// A reporting tool.
+    Reporter,
+}
+
+impl Principal {
+    pub fn kind(&self) -> PrincipalKind {
+        match self {
+            Principal::Anonymous => PrincipalKind::Anonymous,
+            Principal::StreetAdmin { .. } => PrincipalKind::StreetAdmin,
+            Principal::CommunityAdmin { .. } => PrincipalKind::CommunityAdmin,
+            Principal::CommunityStaff { .. } => PrincipalKind::CommunityStaff,
+            Principal::Unit { .. } => PrincipalKind::Unit,
+            Principal::Member { .. } => PrincipalKind::Member,
+            Principal::Reporter { .. } => PrincipalKind::Reporter,
+        }
+    }
+}
+
+/// What one request may see and do. Built once per request; every service call and
+/// DataLoader takes it. The default scope is anonymous and sees nothing.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    principal: Principal,
+    /// Communities whose organisation graph (structure, no personal data) is visible.
+    communities: Arc<BTreeSet<Uuid>>,
+    /// Communities where the caller is staff: member lists and personal data in full.
+    staff_of: Arc<BTreeSet<Uuid>>,
+    /// Communities whose organisation graph the caller may change.
+    admin_of: Arc<BTreeSet<Uuid>>,
+    /// Streets visible (those of the visible communities, or the administered street).
+    streets: Arc<BTreeSet<Uuid>>,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope::anonymous()
+    }
+}
+
+impl Scope {
+    /// The scope of a caller without credentials: nothing.
+    pub fn anonymous() -> Self {
+        Scope {
+            principal: Principal::Anonymous,
+            communities: Arc::default(),
+            staff_of: Arc::default(),
+            admin_of: Arc::default(),
+            streets: Arc::default(),
+        }
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// `UNAUTHENTICATED` for anonymous callers.
+    pub fn require_authenticated(&self) -> AppResult<()> {
+        match self.principal {
+            Principal::Anonymous => Err(AppError::Unauthenticated("a credential is required".into())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Communities whose structure is visible, sorted.
+    pub fn communities(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.communities.iter().copied()
+    }
+
+    pub fn community_count(&self) -> usize {
+        self.communities.len()
+    }
+
+    pub fn streets(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.streets.iter().copied()
+    }
+
+    pub fn sees_community(&self, community_id: Uuid) -> bool {
+        self.communities.contains(&community_id)
+    }
+
+    pub fn sees_street(&self, street_id: Uuid) -> bool {
+        self.streets.contains(&street_id)
+    }
+
+    /// Staff of this community: sees its people and their personal data.
+    pub fn is_staff_of(&self, community_id: Uuid) -> bool {
+        self.staff_of.contains(&community_id)
+    }
+
+    /// The person the caller is, for members.
+    pub fn person_id(&self) -> Option<Uuid> {
+        match self.principal {
+            Principal::Member { person_id } => Some(person_id),
+            _ => None,
+        }
+    }
+
+    /// The unit the caller is, for partner departments.
+    pub fn unit_id(&self) -> Option<Uuid> {
+        match self.principal {
+            Principal::Unit { unit_id } => Some(unit_id),
+            _ => None,
+        }
+    }
+
+    /// Whether personal data of a person seen through `community_id` is shown in clear.
+    pub fn reveals_person(&self, community_id: Option<Uuid>, person_id: Uuid) -> bool {
+        self.person_id() == Some(person_id) || community_id.is_some_and(|c| self.is_staff_of(c))
+    }
+
+    /// Filter on a tenant table's `community_id`: the visible communities, or never-true.
+    pub fn tenant_filter(&self, column: impl ColumnTrait) -> SimpleExpr {
+        in_or_false(column, &self.communities)
+    }
+
+    /// Filter on the party-member table: staff see their communities' members, a member sees
+    /// their own registrations, everyone else sees none.
+    pub fn member_filter(&self) -> Condition {
+        let mut cond = Condition::any().add(in_or_false(party_member::Column::CommunityId, &self.staff_of));
+        if let Some(person) = self.person_id() {
+            cond = cond.add(
+                Condition::all()
+                    .add(party_member::Column::PersonId.eq(person))
+                    .add(in_or_false(party_member::Column::CommunityId, &self.communities)),
+            );
+        }
+        cond
+    }
+
+    /// Checks the right to change the organisation graph of a community. Communities outside
+    /// the scope answer `NOT_FOUND`, so that ids from other tenants reveal nothing.
+    pub fn require_admin(&self, community_id: Uuid) -> AppResult<()> {
+        self.require_authenticated()?;
+        if !self.sees_community(community_id) {
+            return Err(AppError::not_found("community"));
+        }
+        if !self.admin_of.contains(&community_id) {
+            return Err(AppError::Forbidden("only street or community administrators may change the organisation graph".into()));
+        }
+        Ok(())
+    }
+
+    /// Checks the right to maintain a community's people (register and update members).
+    pub fn require_staff(&self, community_id: Uuid) -> AppResult<()> {
+        self.require_authenticated()?;
+        if !self.sees_community(community_id) {
+            return Err(AppError::not_found("community"));
+        }
+        if !self.is_staff_of(community_id) {
+            return Err(AppError::Forbidden("only community staff may maintain members".into()));
+        }
+        Ok(())
+    }
+
+    /// The scope of a principal, reading what it needs from the database.
+    pub async fn resolve(db: &impl ConnectionTrait, claims: &Claims) -> AppResult<Scope> {
+        let unknown = |what: &str| AppError::Unauthenticated(format!("token refers to an unknown {what}"));
+        match claims.role {
+            Role::StreetAdmin | Role::Reporter => {
+                let code = claims.street.as_deref().ok_or_else(|| unknown("street"))?;
+                let street = region::Entity::find()
+                    .filter(region::Column::Kind.eq(region::RegionKind::Street))
+                    .filter(region::Column::Code.eq(code))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| unknown("street"))?;
+                let ids = community_ids(db, community::Column::StreetId.eq(street.id)).await?;
+                let (principal, staff) = if claims.role == Role::StreetAdmin {
+                    (Principal::StreetAdmin { street_id: street.id }, ids.clone())
+                } else {
+                    (Principal::Reporter { street_id: street.id }, BTreeSet::new())
+                };
+                let admin = staff.clone();
+                Ok(Scope::build(principal, ids, staff, admin, [street.id].into()))
+            }
+            Role::CommunityAdmin | Role::CommunityStaff => {
+                let code = claims.community.as_deref().ok_or_else(|| unknown("community"))?;
+                let mut query = community::Entity::find().filter(community::Column::Code.eq(code));
+                if let Some(street) = &claims.street {
+                    let street_ids = region::Entity::find()
+                        .select_only()
+                        .column(region::Column::Id)
+                        .filter(region::Column::Code.eq(street.as_str()))
+                        .into_tuple::<Uuid>()
+                        .all(db)
+                        .await?;
+                    query = query.filter(community::Column::StreetId.is_in(street_ids));
+                }
+                let mut found = query.limit(2).all(db).await?;
+                if found.len() > 1 {
+                    return Err(AppError::Unauthenticated("community code is ambiguous: the token must name its street".into()));
+                }
+                let c = found.pop().ok_or_else(|| unknown("community"))?;
+                let one: BTreeSet<Uuid> = [c.id].into();
+                let (principal, admin) = if claims.role == Role::CommunityAdmin {
+                    (Principal::CommunityAdmin { community_id: c.id }, one.clone())
+                } else {
+                    (Principal::CommunityStaff { community_id: c.id }, BTreeSet::new())
+                };
+                Ok(Scope::build(principal, one.clone(), one, admin, [c.street_id].into()))
+            }
+            Role::Unit => {
+                let code = claims.unit.as_deref().ok_or_else(|| unknown("unit"))?;
+                let unit = co_building_unit::Entity::find()
+                    .filter(co_building_unit::Column::Code.eq(code))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| unknown("unit"))?;
+                Scope::for_unit(db, unit.id).await
+            }
+            Role::Member => {
+                let id = claims.person.ok_or_else(|| unknown("person"))?;
+                let person = person::Entity::find_by_id(id).one(db).await?.ok_or_else(|| unknown("person"))?;
+                let mut ids: BTreeSet<Uuid> = party_member::Entity::find()
+                    .select_only()
+                    .column(party_member::Column::CommunityId)
+                    .filter(party_member::Column::PersonId.eq(person.id))
+                    .into_tuple::<Uuid>()
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .collect();
+                ids.extend(person.home_community_id);
+                let streets = streets_of(db, &ids).await?;
+                Ok(Scope::build(Principal::Member { person_id: person.id }, ids, BTreeSet::new(), BTreeSet::new(), streets))
+            }
+        }
+    }
+
+    /// The scope of a partner department: the communities whose joint committee it sits on today.
+    pub async fn for_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> AppResult<Scope> {
+        let today = Utc::now().date_naive();
+        let ids: BTreeSet<Uuid> = committee_membership::Entity::find()
+            .select_only()
+            .column(committee_membership::Column::CommunityId)
+            .filter(committee_membership::Column::UnitId.eq(unit_id))
+            .filter(committee_membership::Column::Since.lte(today))
+            .filter(Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let streets = streets_of(db, &ids).await?;
+        Ok(Scope::build(Principal::Unit { unit_id }, ids, BTreeSet::new(), BTreeSet::new(), streets))
+    }
+
+    fn build(
+        principal: Principal,
+        communities: BTreeSet<Uuid>,
+        staff_of: BTreeSet<Uuid>,
+        admin_of: BTreeSet<Uuid>,
+        streets: BTreeSet<Uuid>,
+    ) -> Scope {
+        // Rights never reach beyond what is visible.
+        let staff_of = staff_of.intersection(&communities).copied().collect();
+        let admin_of = admin_of.intersection(&communities).copied().collect();
+        Scope {
+            principal,
+            communities: Arc::new(communities),
+            staff_of: Arc::new(staff_of),
+            admin_of: Arc::new(admin_of),
+            streets: Arc::new(streets),
+        }
+    }
+}
+
+fn in_or_false(column: impl ColumnTrait, ids: &BTreeSet<Uuid>) -> SimpleExpr {
+    if ids.is_empty() { Expr::cust("1 = 0") } else { column.is_in(ids.iter().copied()) }
+}
+
+async fn community_ids(db: &impl ConnectionTrait, filter: SimpleExpr) -> AppResult<BTreeSet<Uuid>> {
+    Ok(community::Entity::find()
+        .select_only()
+        .column(community::Column::Id)
+        .filter(filter)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+async fn streets_of(db: &impl ConnectionTrait, communities: &BTreeSet<Uuid>) -> AppResult<BTreeSet<Uuid>> {
+    if communities.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    Ok(community::Entity::find()
+        .select_only()
+        .column(community::Column::StreetId)
+        .filter(community::Column::Id.is_in(communities.iter().copied()))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_scope_sees_nothing_and_cannot_act() {
+        let scope = Scope::default();
+        assert_eq!(scope.community_count(), 0);
+        assert!(!scope.sees_community(Uuid::nil()));
+        assert!(matches!(scope.require_admin(Uuid::nil()), Err(AppError::Unauthenticated(_))));
+        assert!(!scope.reveals_person(Some(Uuid::nil()), Uuid::nil()));
+    }
+
+    #[test]
+    fn rights_never_exceed_visibility() {
+        let a = Uuid::now_v7();
+        let b = Uuid::now_v7();
+        let scope = Scope::build(Principal::CommunityAdmin { community_id: a }, [a].into(), [a, b].into(), [a, b].into(), BTreeSet::new());
+        assert!(scope.is_staff_of(a));
+        assert!(!scope.is_staff_of(b));
+        assert!(matches!(scope.require_admin(b), Err(AppError::NotFound(_))));
+    }
+}

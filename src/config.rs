@@ -1,0 +1,203 @@
+//! Command line and configuration, read once at start-up.
+//!
+//! Every flag can also be set from the environment:
+//!
+//! | variable | meaning |
+//! | --- | --- |
+//! | `GONGZHI_ADDR` | address `serve` listens on (default `127.0.0.1:8000`) |
+//! | `GONGZHI_DATABASE_URL` or `DATABASE_URL` | `sqlite://…` or `postgres://…`; default: `gongzhi.sqlite` in the working directory, with the demo street |
+//! | `GONGZHI_DEMO` | seed the demo street into an empty database on start |
+//! | `GONGZHI_JWT_SECRET` | HS256 secret for tokens; a development default is used, with a warning, when unset |
+//! | `GONGZHI_CORS_ORIGINS` | comma-separated front-end origins allowed by CORS |
+//! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
+//! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
+//! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The development secret; the server warns loudly when it is in use.
+pub const DEV_JWT_SECRET: &str = "gongzhi-development-secret-do-not-use-in-production";
+
+/// SQLite file used when no database URL is given.
+pub const DEFAULT_SQLITE_URL: &str = "sqlite://gongzhi.sqlite?mode=rwc";
+
+/// 共治 gongzhi: GraphQL backend for the co-governance of a city street and its communities.
+#[derive(Debug, Parser)]
+#[command(name = "gongzhi", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run pending migrations and serve the GraphQL API.
+    Serve(ServeArgs),
+    /// Run pending migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Seed data into the database.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+    /// Print a signed JWT for a principal.
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    ExportSchema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// Seed the demo street (梅岭街道); running it again changes nothing.
+    Demo {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Grow the street N times (N × 15 communities), deterministically.
+        #[arg(long, env = "GONGZHI_SCALE", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// Tracing filter.
+    #[arg(long = "log", env = "GONGZHI_LOG", default_value = "info", global = true)]
+    pub filter: String,
+    /// Log format.
+    #[arg(long = "log-format", env = "GONGZHI_LOG_FORMAT", default_value = "text", global = true)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL (`sqlite://…` or `postgres://…`).
+    #[arg(long, env = "GONGZHI_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Maximum connections in the database pool.
+    #[arg(long, env = "GONGZHI_DB_POOL", default_value_t = 16)]
+    pub db_pool: u32,
+}
+
+impl DatabaseArgs {
+    /// The URL to use: the flag, `GONGZHI_DATABASE_URL`, `DATABASE_URL`, else the default SQLite file.
+    /// The boolean says whether the default was taken.
+    pub fn resolve(&self) -> (String, bool) {
+        if let Some(url) = &self.database_url {
+            return (url.clone(), false);
+        }
+        match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.is_empty() => (url, false),
+            _ => (DEFAULT_SQLITE_URL.to_owned(), true),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GONGZHI_ADDR", default_value = "127.0.0.1:8000")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Seed the demo street into an empty database (on by default with the default SQLite file).
+    #[arg(long, env = "GONGZHI_DEMO")]
+    pub demo: bool,
+    /// Front-end origins allowed by CORS, comma-separated.
+    #[arg(long, env = "GONGZHI_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Maximum request body in bytes.
+    #[arg(long, env = "GONGZHI_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// Maximum time one request may run, in seconds.
+    #[arg(long, env = "GONGZHI_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+impl ServeArgs {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    StreetAdmin,
+    CommunityAdmin,
+    CommunityStaff,
+    Unit,
+    Member,
+    Reporter,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// The principal's role.
+    #[arg(long)]
+    pub role: RoleArg,
+    /// Street code (street-admin, reporter).
+    #[arg(long)]
+    pub street: Option<String>,
+    /// Community code (community-admin, community-staff).
+    #[arg(long)]
+    pub community: Option<String>,
+    /// Unit code (unit).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Person id (member).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Lifetime, e.g. `30m`, `8h`, `7d`.
+    #[arg(long, default_value = "8h", value_parser = parse_ttl)]
+    pub ttl: Duration,
+}
+
+/// Reads the JWT secret from the environment, falling back to the development secret.
+/// The boolean says whether the fallback was taken, so callers can warn.
+pub fn jwt_secret() -> (String, bool) {
+    match std::env::var("GONGZHI_JWT_SECRET") {
+        Ok(s) if !s.is_empty() => (s, false),
+        _ => (DEV_JWT_SECRET.to_owned(), true),
+    }
+}
+
+/// Parses a lifetime such as `90s`, `30m`, `8h` or `7d`.
+pub fn parse_ttl(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().map_err(|_| format!("invalid ttl `{s}`: expected e.g. 8h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(format!("invalid ttl unit `{unit}`: use s, m, h or d")),
+    };
+    if secs == 0 {
+        return Err("ttl must be positive".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_parses_units() {
+        assert_eq!(parse_ttl("8h"), Ok(Duration::from_secs(8 * 3600)));
+        assert_eq!(parse_ttl("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_ttl("2d"), Ok(Duration::from_secs(172_800)));
+        assert!(parse_ttl("0s").is_err());
+        assert!(parse_ttl("5y").is_err());
+        assert!(parse_ttl("h").is_err());
+    }
+}

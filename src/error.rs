@@ -1,0 +1,223 @@
+//! One error enum for the whole request path, mapped in one place to GraphQL error codes.
+//!
+//! Errors are split by whose fault they are: the caller's (`Unauthenticated` .. `RateLimited`)
+//! say what to fix; ours (`Internal`) say only "internal error" and the request id, while the
+//! cause goes to the log.
+
+use async_graphql::ErrorExtensions;
+
+/// Everything a service call or resolver can fail with.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppError {
+    /// No credential, or one that is malformed, expired or wrongly signed.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The object does not exist, or is outside the caller's scope (the two look the same).
+    #[error("{0}")]
+    NotFound(String),
+    /// The input is invalid; `field` names the input field at fault when there is one.
+    #[error("{message}")]
+    BadInput { message: String, field: Option<String> },
+    /// The object changed since the caller read it, or the change collides with another.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many requests.
+    #[error("too many requests")]
+    RateLimited,
+    /// Our fault; the cause is logged, never shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// Result of service calls.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A bad-input error naming the input field at fault.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        AppError::BadInput { message: message.into(), field: Some(field.to_owned()) }
+    }
+
+    /// A not-found error for an object of the given type.
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound(format!("{what} not found"))
+    }
+
+    /// Wraps an unexpected failure: logs it and hides it from the caller.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        AppError::Internal(cause.to_string())
+    }
+
+    /// The `extensions.code` this error is reported with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::BadInput { .. } => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited => "RATE_LIMITED",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::internal(format_args!("database: {err}"))
+    }
+}
+
+impl AppError {
+    /// The GraphQL error of this error, with `extensions.code` (and `extensions.field`).
+    pub fn to_graphql(&self) -> async_graphql::Error {
+        self.extend()
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        let mut err = async_graphql::Error::new(self.to_string());
+        err.extensions = Some(self.extension_values());
+        err
+    }
+}
+
+impl AppError {
+    fn extension_values(&self) -> async_graphql::ErrorExtensionValues {
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", self.code());
+        if let AppError::BadInput { field: Some(field), .. } = self {
+            ext.set("field", field.as_str());
+        }
+        ext
+    }
+}
+
+/// The one mapping from [`AppError`] to GraphQL error codes, applied to every error of every
+/// response. Resolvers return `AppError` through `?`; async-graphql keeps it as the error's
+/// source, and this writes its code (and field) into `extensions`.
+pub fn apply_code(err: &mut async_graphql::ServerError) {
+    if let Some(app) = err.source::<AppError>().cloned() {
+        let ext = err.extensions.get_or_insert_with(Default::default);
+        ext.set("code", app.code());
+        if let AppError::BadInput { field: Some(field), .. } = &app {
+            ext.set("field", field.as_str());
+        }
+    }
+}
+
+/// Schema extension that applies [`apply_code`] to each response.
+pub struct ErrorCodes;
+
+impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(ErrorCodes)
+    }
+}
+
+fn tag(err: &mut async_graphql::ServerError, code: &str) {
+    let ext = err.extensions.get_or_insert_with(Default::default);
+    if ext.get("code").is_none() {
+        ext.set("code", code);
+    }
+}
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for ErrorCodes {
+    async fn request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx).await;
+        for err in &mut response.errors {
+            apply_code(err);
+        }
+        response
+    }
+
+    /// Syntax errors answer `GRAPHQL_PARSE_FAILED`.
+    async fn parse_query(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|mut err| {
+            tag(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })
+    }
+
+    /// Validation failures (unknown fields, depth and complexity limits, bad variables)
+    /// answer `GRAPHQL_VALIDATION_FAILED`.
+    async fn validation(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextValidation<'_>,
+    ) -> Result<async_graphql::ValidationResult, Vec<async_graphql::ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            for err in &mut errors {
+                tag(err, "GRAPHQL_VALIDATION_FAILED");
+            }
+            errors
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(err: AppError) -> String {
+        let gql: async_graphql::Error = err.to_graphql();
+        let ext = gql.extensions.expect("extensions");
+        match ext.get("code") {
+            Some(async_graphql::Value::String(s)) => s.clone(),
+            other => panic!("no code: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_error_maps_to_its_code() {
+        assert_eq!(code_of(AppError::Unauthenticated("x".into())), "UNAUTHENTICATED");
+        assert_eq!(code_of(AppError::Forbidden("x".into())), "FORBIDDEN");
+        assert_eq!(code_of(AppError::NotFound("x".into())), "NOT_FOUND");
+        assert_eq!(code_of(AppError::bad_input("name", "empty")), "BAD_USER_INPUT");
+        assert_eq!(code_of(AppError::Conflict("x".into())), "CONFLICT");
+        assert_eq!(code_of(AppError::RateLimited), "RATE_LIMITED");
+        assert_eq!(code_of(AppError::Internal("secret cause".into())), "INTERNAL");
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause_and_bad_input_names_the_field() {
+        let gql = AppError::Internal("password=hunter2".into()).to_graphql();
+        assert_eq!(gql.message, "internal error");
+        let gql = AppError::bad_input("builtYear", "too early").to_graphql();
+        let ext = gql.extensions.expect("extensions");
+        assert_eq!(ext.get("field"), Some(&async_graphql::Value::String("builtYear".into())));
+    }
+}
+
+#[cfg(test)]
+mod mapping_tests {
+    use super::*;
+
+    #[test]
+    fn errors_raised_with_question_mark_get_their_code() {
+        fn resolver() -> async_graphql::Result<()> {
+            Err(AppError::Conflict("stale".into()))?;
+            Ok(())
+        }
+        let mut server = resolver().unwrap_err().into_server_error(async_graphql::Pos::default());
+        apply_code(&mut server);
+        let ext = server.extensions.expect("extensions");
+        assert_eq!(ext.get("code"), Some(&async_graphql::Value::String("CONFLICT".into())));
+    }
+}

@@ -1,0 +1,40 @@
+//! Schema assembly: the merged query and mutation roots, and the limits every request runs under.
+
+pub mod connection;
+pub mod context;
+pub mod node;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::organisation::graphql::{OrgMutation, OrgQuery};
+
+/// Deepest selection a query may have.
+pub const MAX_DEPTH: usize = 20;
+/// Highest complexity a query may have (connections cost `first × child`).
+pub const MAX_COMPLEXITY: usize = 50_000;
+
+/// The query root.
+#[derive(MergedObject, Default)]
+pub struct Query(OrgQuery);
+
+/// The mutation root.
+#[derive(MergedObject, Default)]
+pub struct Mutation(OrgMutation);
+
+/// The GraphQL schema of gongzhi.
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// A schema builder with no per-request data attached: the server and tests share it.
+pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(64)
+        .limit_directives(16)
+        .extension(crate::error::ErrorCodes)
+}
+
+/// The SDL of the schema, as written to `schema.graphql`.
+pub fn sdl() -> String {
+    schema().finish().sdl()
+}

@@ -1,0 +1,244 @@
+//! The GraphQL endpoint, following GraphQL over HTTP: `POST /graphql` with a JSON body,
+//! `GET /graphql` for queries only, `application/graphql-response+json` when asked for.
+
+use std::time::Instant;
+
+use async_graphql::parser::types::OperationType;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tracing::Instrument;
+
+use super::metrics::Outcome;
+use super::{AppState, REQUEST_ID};
+use crate::error::AppError;
+use crate::graphql::context::RequestContext;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type the response is written in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/json`: well-formed requests get 200, whatever their GraphQL errors.
+    Json,
+    /// `application/graphql-response+json`: requests that fail before execution get 400.
+    GraphqlResponse,
+}
+
+impl MediaType {
+    /// The first acceptable type the client lists; plain JSON when it lists none we serve.
+    fn from_accept(headers: &HeaderMap) -> MediaType {
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        for part in accept.split(',') {
+            match part.split(';').next().unwrap_or("").trim() {
+                GRAPHQL_RESPONSE_JSON => return MediaType::GraphqlResponse,
+                JSON | "*/*" | "application/*" => return MediaType::Json,
+                _ => {}
+            }
+        }
+        MediaType::Json
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::Json => "application/json; charset=utf-8",
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+        }
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
+}
+
+/// A response carrying only errors, for requests refused before execution.
+fn refuse(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut resp = (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    resp
+}
+
+/// `POST /graphql`.
+pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let started = Instant::now();
+    let media = MediaType::from_accept(&headers);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mime != JSON {
+        state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "BAD_REQUEST", "send the request as `Content-Type: application/json`");
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            let status = rejection.status();
+            let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ("PAYLOAD_TOO_LARGE", format!("the request body is larger than {} bytes", state.limits.body_bytes))
+            } else {
+                ("BAD_REQUEST", "the request body could not be read".to_owned())
+            };
+            return refuse(status, media, code, &message);
+        }
+    };
+    let request = match parse_body(&body) {
+        Ok(r) => r,
+        Err(message) => {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
+        }
+    };
+    execute(state, headers, request, media, started).await
+}
+
+/// Parses a JSON request body; `null` for `variables`, `operationName` or `extensions` means absent.
+fn parse_body(body: &[u8]) -> Result<async_graphql::Request, String> {
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    let Some(obj) = value.as_object_mut() else {
+        return Err("the body must be a JSON object with a `query`".into());
+    };
+    obj.retain(|_, v| !v.is_null());
+    match obj.get("query") {
+        Some(Value::String(q)) if !q.trim().is_empty() => {}
+        Some(Value::String(_)) | None => return Err("the request has no `query`".into()),
+        Some(_) => return Err("`query` must be a string".into()),
+    }
+    for key in ["variables", "extensions"] {
+        if obj.get(key).is_some_and(|v| !v.is_object()) {
+            return Err(format!("`{key}` must be an object"));
+        }
+    }
+    if obj.get("operationName").is_some_and(|v| !v.is_string()) {
+        return Err("`operationName` must be a string".into());
+    }
+    serde_json::from_value(value).map_err(|e| format!("the request is malformed: {e}"))
+}
+
+/// `GET /graphql`: queries only; mutations answer 405.
+pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let started = Instant::now();
+    let media = MediaType::from_accept(&headers);
+    let request = match async_graphql::http::parse_query_string(raw.as_deref().unwrap_or("")) {
+        Ok(r) if !r.query.trim().is_empty() => r,
+        Ok(_) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query` parameter"),
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the query string is malformed: {e}")),
+    };
+    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+        let is_mutation = doc.operations.iter().any(|(name, op)| {
+            let selected = match (&request.operation_name, name) {
+                (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            selected && op.node.ty != OperationType::Query
+        });
+        if is_mutation {
+            state.metrics.observe(request.operation_name.as_deref(), Outcome::Rejected, started.elapsed());
+            let mut resp = refuse(StatusCode::METHOD_NOT_ALLOWED, media, "BAD_REQUEST", "only queries may be sent with GET; use POST");
+            resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return resp;
+        }
+    }
+    execute(state, headers, request, media, started).await
+}
+
+async fn execute(state: AppState, headers: HeaderMap, request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
+    let request_id = request_id(&headers);
+    let operation = request.operation_name.clone().or_else(|| operation_name(&request.query));
+    let scope = match super::principal::scope_for(&state, &headers).await {
+        Ok(scope) => scope,
+        Err(err) => {
+            state.metrics.observe(operation.as_deref(), Outcome::Rejected, started.elapsed());
+            let status =
+                if matches!(err, AppError::Unauthenticated(_)) { StatusCode::UNAUTHORIZED } else { StatusCode::INTERNAL_SERVER_ERROR };
+            let message = if matches!(err, AppError::Internal(_)) { "internal error".to_owned() } else { err.to_string() };
+            return refuse(status, media, err.code(), &message);
+        }
+    };
+    let span = tracing::info_span!(
+        "graphql",
+        operation = operation.as_deref().unwrap_or("-"),
+        principal = ?scope.principal().kind(),
+    );
+    let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone());
+    let response = state.schema.execute(request.data(ctx)).instrument(span).await;
+
+    let refused =
+        response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
+    let outcome = match (refused, response.errors.is_empty()) {
+        (true, _) => Outcome::Rejected,
+        (false, true) => Outcome::Ok,
+        (false, false) => Outcome::Error,
+    };
+    state.metrics.observe(operation.as_deref(), outcome, started.elapsed());
+
+    let mut body = match serde_json::to_value(&response) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, "could not serialise a response");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+        }
+    };
+    stamp_internal_errors(&mut body, &request_id);
+    let status = if refused && media == MediaType::GraphqlResponse {
+        if let Some(obj) = body.as_object_mut() {
+            obj.remove("data");
+        }
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+}
+
+/// The name of the document's only named operation, for metrics and logs when the client sent no
+/// `operationName`.
+fn operation_name(query: &str) -> Option<String> {
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    let mut names = doc.operations.iter().filter_map(|(name, _)| name.map(|n| n.to_string()));
+    let first = names.next()?;
+    names.next().is_none().then_some(first)
+}
+
+/// Adds the request id to `INTERNAL` errors so that an operator can find the cause in the log.
+fn stamp_internal_errors(body: &mut Value, request_id: &str) {
+    let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) else { return };
+    for err in errors {
+        let is_internal = err.pointer("/extensions/code").and_then(Value::as_str) == Some("INTERNAL");
+        if is_internal {
+            if let Some(ext) = err.get_mut("extensions").and_then(Value::as_object_mut) {
+                ext.insert("requestId".into(), Value::String(request_id.to_owned()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_negotiation() {
+        let mut h = HeaderMap::new();
+        assert!(MediaType::from_accept(&h) == MediaType::Json);
+        h.insert(header::ACCEPT, HeaderValue::from_static("application/graphql-response+json, application/json;q=0.9"));
+        assert!(MediaType::from_accept(&h) == MediaType::GraphqlResponse);
+        h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        assert!(MediaType::from_accept(&h) == MediaType::Json);
+    }
+
+    #[test]
+    fn bodies_are_checked() {
+        assert!(parse_body(b"{").is_err());
+        assert!(parse_body(b"[]").is_err());
+        assert!(parse_body(br#"{"query": 1}"#).is_err());
+        assert!(parse_body(br#"{"query": "{ viewer { kind } }", "variables": null, "operationName": null}"#).is_ok());
+    }
+}

@@ -1,0 +1,131 @@
+//! HTTP: routes, the GraphQL handler, GraphiQL, health and metrics, and the tower layers
+//! every request passes (request id, tracing, CORS, timeout, body limit).
+
+pub mod graphiql;
+pub mod graphql;
+pub mod metrics;
+pub mod principal;
+pub mod serve;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Keys;
+use crate::graphql::AppSchema;
+
+/// The request-id header, set when the client sends none and echoed on every response.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Shared state of the server: cheap to clone, nothing per-request in it.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: AppSchema,
+    pub keys: Keys,
+    pub metrics: Arc<metrics::Metrics>,
+    pub principals: Arc<crate::auth::ScopeCache>,
+    pub limits: Limits,
+}
+
+/// Limits on requests.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest request body accepted, in bytes.
+    pub body_bytes: usize,
+    /// Longest time a request may run.
+    pub timeout: Duration,
+    /// Origins allowed by CORS; none means same-origin only.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { body_bytes: 1024 * 1024, timeout: Duration::from_secs(30), cors_origins: Vec::new() }
+    }
+}
+
+impl AppState {
+    /// State over a database, signing tokens with `jwt_secret`.
+    pub fn new(db: DatabaseConnection, jwt_secret: &str, limits: Limits) -> Self {
+        let metrics = Arc::new(metrics::Metrics::new(db.clone()));
+        AppState {
+            schema: crate::graphql::schema().finish(),
+            db,
+            keys: Keys::new(jwt_secret),
+            metrics,
+            principals: Arc::new(crate::auth::ScopeCache::default()),
+            limits,
+        }
+    }
+}
+
+/// The router of the whole server.
+pub fn app(state: AppState) -> Router {
+    let limits = state.limits.clone();
+    let mut router = Router::new()
+        .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
+        .route("/", get(graphiql::page))
+        .route("/assets/graphiql/{file}", get(graphiql::asset))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::render))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.timeout));
+    if let Some(cors) = cors(&limits.cors_origins) {
+        router = router.layer(cors);
+    }
+    router
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+}
+
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> =
+        origins.iter().filter(|o| !o.trim().is_empty()).filter_map(|o| HeaderValue::from_str(o.trim()).ok()).collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID.clone()])
+            .expose_headers([REQUEST_ID.clone()])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn not_found() -> impl IntoResponse {
+    (StatusCode::NOT_FOUND, "not found; the API is at /graphql")
+}

@@ -1,0 +1,89 @@
+//! `gongzhi serve`: migrate, optionally seed the demo street, and serve until SIGTERM/ctrl-c.
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use super::{AppState, Limits, app};
+use crate::auth::{Claims, Role};
+use crate::config::ServeArgs;
+
+/// Runs the server.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let (url, default_db) = args.db.resolve();
+    let demo = args.demo || default_db;
+    let (secret, dev_secret) = crate::config::jwt_secret();
+    if dev_secret {
+        tracing::warn!(
+            "GONGZHI_JWT_SECRET is not set: tokens are signed with the PUBLIC development secret; never run like this in production"
+        );
+    }
+    let db = crate::db::connect(&url, args.db.db_pool).await?;
+    crate::db::migrate(&db).await?;
+    if demo {
+        let report = crate::demo::seed_if_empty(&db).await?;
+        tracing::info!("{report}");
+    }
+    let limits = Limits { body_bytes: args.body_limit, timeout: args.request_timeout(), cors_origins: args.cors_origins.clone() };
+    let state = AppState::new(db.clone(), &secret, limits);
+    let listener = TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {}", args.addr))?;
+    let addr = listener.local_addr().context("listener has no address")?;
+    tracing::info!(database = %crate::db::redact(&url), backend = crate::db::backend_name(&db), "gongzhi listening on http://{addr}");
+    println!("GraphiQL: http://{addr}/");
+    if demo {
+        print_demo_tokens(&state);
+    }
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
+    db.close().await.context("closing the database")?;
+    tracing::info!("gongzhi stopped");
+    Ok(())
+}
+
+fn print_demo_tokens(state: &AppState) {
+    let ttl = std::time::Duration::from_secs(8 * 3600);
+    let mut tokens: Vec<(String, Claims)> = Vec::new();
+    let mut street = Claims::new(Role::StreetAdmin, ttl);
+    street.street = Some(crate::demo::STREET_CODE.into());
+    tokens.push(("street admin (梅岭街道)".into(), street));
+    for (role, label) in [(Role::CommunityAdmin, "community admin"), (Role::CommunityStaff, "community staff")] {
+        let mut c = Claims::new(role, ttl);
+        c.community = Some("meiling".into());
+        tokens.push((format!("{label} (梅岭社区)"), c));
+    }
+    let mut unit = Claims::new(Role::Unit, ttl);
+    unit.unit = Some("market-regulation".into());
+    tokens.push(("unit (市场监管)".into(), unit));
+    let mut reporter = Claims::new(Role::Reporter, ttl);
+    reporter.street = Some(crate::demo::STREET_CODE.into());
+    tokens.push(("reporter".into(), reporter));
+    println!("Demo tokens, valid 8 hours (send as `Authorization: Bearer <token>`):");
+    for (label, claims) in tokens {
+        if let Ok(token) = state.keys.issue(&claims.with_subject()) {
+            println!("  {label}:\n    {token}");
+        }
+    }
+    println!("More with: gongzhi token --role ROLE [--community CODE] [--unit CODE] [--person ID]");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,14 @@
+//! 共治 gongzhi: a multi-tenant GraphQL backend for the co-governance of a city street and its
+//! communities. See README.md for how to run it and DESIGN notes in the module docs.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod organisation;
+
+pub use graphql::schema;
+pub use http::{AppState, app};

@@ -1,0 +1,92 @@
+//! The `gongzhi` command: thin; parses the command line, sets up tracing and hands over.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use gongzhi::config::{Cli, Command, LogFormat, SeedCommand};
+
+fn init_tracing(log: &gongzhi::config::LogArgs) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match log.format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.log);
+    let result = match cli.command {
+        None => match Cli::try_parse_from(["gongzhi", "serve"]) {
+            Ok(Cli { command: Some(Command::Serve(args)), .. }) => gongzhi::http::serve::run(args).await,
+            Ok(_) => Err(anyhow::anyhow!("could not read the serve configuration")),
+            Err(e) => Err(e.into()),
+        },
+        Some(Command::Serve(args)) => gongzhi::http::serve::run(args).await,
+        Some(Command::Migrate(db)) => migrate(db).await,
+        Some(Command::Seed(SeedCommand::Demo { db, scale })) => seed(db, scale).await,
+        Some(Command::Token(args)) => token(args),
+        Some(Command::ExportSchema) => {
+            print!("{}", gongzhi::graphql::sdl());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(args: gongzhi::config::DatabaseArgs) -> anyhow::Result<()> {
+    let (url, _) = args.resolve();
+    let db = gongzhi::db::connect(&url, args.db_pool).await?;
+    gongzhi::db::migrate(&db).await?;
+    eprintln!("migrations applied to {}", gongzhi::db::redact(&url));
+    Ok(())
+}
+
+async fn seed(args: gongzhi::config::DatabaseArgs, scale: u32) -> anyhow::Result<()> {
+    let (url, _) = args.resolve();
+    let db = gongzhi::db::connect(&url, args.db_pool).await?;
+    gongzhi::db::migrate(&db).await?;
+    let started = std::time::Instant::now();
+    let report = gongzhi::demo::seed(&db, scale).await?;
+    eprintln!("{report} in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
+    use gongzhi::auth::{Claims, Keys, Role};
+    use gongzhi::config::RoleArg;
+    let (secret, default) = gongzhi::config::jwt_secret();
+    if default {
+        eprintln!("warning: GONGZHI_JWT_SECRET is not set; signing with the development secret");
+    }
+    let role = match args.role {
+        RoleArg::StreetAdmin => Role::StreetAdmin,
+        RoleArg::CommunityAdmin => Role::CommunityAdmin,
+        RoleArg::CommunityStaff => Role::CommunityStaff,
+        RoleArg::Unit => Role::Unit,
+        RoleArg::Member => Role::Member,
+        RoleArg::Reporter => Role::Reporter,
+    };
+    let mut claims = Claims::new(role, args.ttl);
+    claims.street = args.street;
+    claims.community = args.community;
+    claims.unit = args.unit;
+    claims.person =
+        args.person.map(|p| uuid::Uuid::parse_str(&p)).transpose().map_err(|_| anyhow::anyhow!("--person must be a person id (UUID)"))?;
+    if role == Role::StreetAdmin || role == Role::Reporter {
+        claims.street.get_or_insert_with(|| gongzhi::demo::STREET_CODE.to_owned());
+    }
+    claims.validate().map_err(anyhow::Error::msg)?;
+    let token = Keys::new(&secret).issue(&claims.with_subject()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{token}");
+    Ok(())
+}

@@ -1,0 +1,578 @@
+//! DataLoaders of the organisation graph. One loader per request, holding that request's scope:
+//! every batch it runs is filtered by the scope, so a relation followed from any parent can
+//! never reach outside it. Each key type is one batched statement per query level.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use chrono::Utc;
+use entity::party_organization::OrganizationKind;
+use entity::{co_building_unit, committee_membership, community, compound, party_member, party_organization, person, region};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use crate::auth::Scope;
+use crate::error::AppError;
+use crate::graphql::connection::{Page, PageArgs, child_pages};
+
+/// Batches and caches the organisation graph's relations for one request.
+pub struct OrgLoader {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl OrgLoader {
+    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+        OrgLoader { db, scope }
+    }
+}
+
+/// Street by id (visible when the scope reaches into it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StreetId(pub Uuid);
+/// Community by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommunityId(pub Uuid);
+/// Compound by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompoundId(pub Uuid);
+/// Party organisation by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrganizationId(pub Uuid);
+/// The party branch of a compound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BranchOfCompound(pub Uuid);
+/// The joint committee of a community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JointCommitteeOf(pub Uuid);
+/// All party organisations of a community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrganizationsOf(pub Uuid);
+/// The child organisations of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChildrenOf(pub Uuid);
+/// The joint committees under a street's working committee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JointCommitteesOfStreet(pub Uuid);
+/// The unit memberships of a joint committee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MembershipsOfCommittee(pub Uuid);
+/// A unit's memberships on committees the scope can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MembershipsOfUnit(pub Uuid);
+/// Membership by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MembershipId(pub Uuid);
+/// Co-building unit by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitId(pub Uuid);
+/// The units sitting on a community's joint committee today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitsOfCommunity(pub Uuid);
+/// Party member by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MemberId(pub Uuid);
+/// The person behind a row the caller already sees (a member, the viewer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonOfVisibleRow(pub Uuid);
+
+/// Whose members a member page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberParent {
+    Community(Uuid),
+    Branch(Uuid),
+}
+
+/// One page of members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MemberPage(pub MemberParent, pub PageArgs);
+/// One page of a community's compounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompoundPage(pub Uuid, pub PageArgs);
+
+/// A count behind a connection's `totalCount`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CountKey {
+    CompoundsOf(Uuid),
+    Members(MemberParent),
+}
+
+fn today() -> chrono::NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Memberships in force today.
+pub fn active_membership() -> Condition {
+    let today = today();
+    Condition::all()
+        .add(committee_membership::Column::Since.lte(today))
+        .add(Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)))
+}
+
+impl OrgLoader {
+    /// Memberships visible to the scope: its communities, and for a unit only its own seats.
+    fn membership_filter(&self) -> Condition {
+        let mut cond = Condition::all().add(self.scope.tenant_filter(committee_membership::Column::CommunityId));
+        if let Some(unit) = self.scope.unit_id() {
+            cond = cond.add(committee_membership::Column::UnitId.eq(unit));
+        }
+        cond
+    }
+
+    /// Units visible to the scope: a unit sees only itself.
+    pub fn unit_filter(scope: &Scope) -> Condition {
+        match (scope.unit_id(), scope.principal()) {
+            (Some(unit), _) => Condition::all().add(co_building_unit::Column::Id.eq(unit)),
+            (None, crate::auth::Principal::Anonymous) => Condition::all().add(Expr::cust("1 = 0")),
+            (None, _) => Condition::all(),
+        }
+    }
+}
+
+fn by<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, M> {
+    rows.into_iter().map(|m| (key(&m), m)).collect()
+}
+
+fn group<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, Vec<M>> {
+    let mut map: HashMap<K, Vec<M>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+impl Loader<StreetId> for OrgLoader {
+    type Value = region::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[StreetId]) -> Result<HashMap<StreetId, Self::Value>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).filter(|id| self.scope.sees_street(*id)).collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = region::Entity::find().filter(region::Column::Id.is_in(ids)).all(&self.db).await?;
+        Ok(by(rows, |m| StreetId(m.id)))
+    }
+}
+
+impl Loader<CommunityId> for OrgLoader {
+    type Value = community::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CommunityId]) -> Result<HashMap<CommunityId, Self::Value>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).filter(|id| self.scope.sees_community(*id)).collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = community::Entity::find()
+            .filter(community::Column::Id.is_in(ids))
+            .filter(self.scope.tenant_filter(community::Column::Id))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| CommunityId(m.id)))
+    }
+}
+
+impl Loader<CompoundId> for OrgLoader {
+    type Value = compound::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CompoundId]) -> Result<HashMap<CompoundId, Self::Value>, Self::Error> {
+        let rows = compound::Entity::find()
+            .filter(compound::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.tenant_filter(compound::Column::CommunityId))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| CompoundId(m.id)))
+    }
+}
+
+impl Loader<OrganizationId> for OrgLoader {
+    type Value = party_organization::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Self::Value>, Self::Error> {
+        let rows = party_organization::Entity::find()
+            .filter(party_organization::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.tenant_filter(party_organization::Column::CommunityId))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| OrganizationId(m.id)))
+    }
+}
+
+impl Loader<BranchOfCompound> for OrgLoader {
+    type Value = party_organization::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[BranchOfCompound]) -> Result<HashMap<BranchOfCompound, Self::Value>, Self::Error> {
+        let rows = party_organization::Entity::find()
+            .filter(party_organization::Column::CompoundId.is_in(keys.iter().map(|k| k.0)))
+            .filter(party_organization::Column::Kind.eq(OrganizationKind::CompoundBranch))
+            .filter(self.scope.tenant_filter(party_organization::Column::CommunityId))
+            .order_by_asc(party_organization::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut map = HashMap::new();
+        for row in rows {
+            if let Some(compound) = row.compound_id {
+                map.entry(BranchOfCompound(compound)).or_insert(row);
+            }
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<JointCommitteeOf> for OrgLoader {
+    type Value = party_organization::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[JointCommitteeOf]) -> Result<HashMap<JointCommitteeOf, Self::Value>, Self::Error> {
+        let rows = party_organization::Entity::find()
+            .filter(party_organization::Column::CommunityId.is_in(keys.iter().map(|k| k.0)))
+            .filter(party_organization::Column::Kind.eq(OrganizationKind::JointCommittee))
+            .filter(self.scope.tenant_filter(party_organization::Column::CommunityId))
+            .order_by_asc(party_organization::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut map = HashMap::new();
+        for row in rows {
+            map.entry(JointCommitteeOf(row.community_id)).or_insert(row);
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<OrganizationsOf> for OrgLoader {
+    type Value = Vec<party_organization::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[OrganizationsOf]) -> Result<HashMap<OrganizationsOf, Self::Value>, Self::Error> {
+        let rows = party_organization::Entity::find()
+            .filter(party_organization::Column::CommunityId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.tenant_filter(party_organization::Column::CommunityId))
+            .order_by_asc(party_organization::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| OrganizationsOf(m.community_id)))
+    }
+}
+
+impl Loader<ChildrenOf> for OrgLoader {
+    type Value = Vec<party_organization::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[ChildrenOf]) -> Result<HashMap<ChildrenOf, Self::Value>, Self::Error> {
+        let rows = party_organization::Entity::find()
+            .filter(party_organization::Column::ParentId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.tenant_filter(party_organization::Column::CommunityId))
+            .order_by_asc(party_organization::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut map: HashMap<ChildrenOf, Self::Value> = HashMap::new();
+        for row in rows {
+            if let Some(parent) = row.parent_id {
+                map.entry(ChildrenOf(parent)).or_default().push(row);
+            }
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<JointCommitteesOfStreet> for OrgLoader {
+    type Value = Vec<party_organization::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[JointCommitteesOfStreet]) -> Result<HashMap<JointCommitteesOfStreet, Self::Value>, Self::Error> {
+        let communities: HashMap<Uuid, Uuid> = community::Entity::find()
+            .select_only()
+            .column(community::Column::Id)
+            .column(community::Column::StreetId)
+            .filter(community::Column::StreetId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.tenant_filter(community::Column::Id))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        if communities.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = party_organization::Entity::find()
+            .filter(party_organization::Column::CommunityId.is_in(communities.keys().copied()))
+            .filter(party_organization::Column::Kind.eq(OrganizationKind::JointCommittee))
+            .order_by_asc(party_organization::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut map: HashMap<JointCommitteesOfStreet, Self::Value> = HashMap::new();
+        for row in rows {
+            if let Some(street) = communities.get(&row.community_id) {
+                map.entry(JointCommitteesOfStreet(*street)).or_default().push(row);
+            }
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<MembershipsOfCommittee> for OrgLoader {
+    type Value = Vec<committee_membership::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MembershipsOfCommittee]) -> Result<HashMap<MembershipsOfCommittee, Self::Value>, Self::Error> {
+        let rows = committee_membership::Entity::find()
+            .filter(committee_membership::Column::CommitteeId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.membership_filter())
+            .order_by_asc(committee_membership::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| MembershipsOfCommittee(m.committee_id)))
+    }
+}
+
+impl Loader<MembershipsOfUnit> for OrgLoader {
+    type Value = Vec<committee_membership::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MembershipsOfUnit]) -> Result<HashMap<MembershipsOfUnit, Self::Value>, Self::Error> {
+        let rows = committee_membership::Entity::find()
+            .filter(committee_membership::Column::UnitId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.membership_filter())
+            .order_by_asc(committee_membership::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| MembershipsOfUnit(m.unit_id)))
+    }
+}
+
+impl Loader<MembershipId> for OrgLoader {
+    type Value = committee_membership::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MembershipId]) -> Result<HashMap<MembershipId, Self::Value>, Self::Error> {
+        let rows = committee_membership::Entity::find()
+            .filter(committee_membership::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.membership_filter())
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| MembershipId(m.id)))
+    }
+}
+
+impl Loader<UnitId> for OrgLoader {
+    type Value = co_building_unit::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[UnitId]) -> Result<HashMap<UnitId, Self::Value>, Self::Error> {
+        let rows = co_building_unit::Entity::find()
+            .filter(co_building_unit::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(Self::unit_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| UnitId(m.id)))
+    }
+}
+
+impl Loader<UnitsOfCommunity> for OrgLoader {
+    type Value = Vec<co_building_unit::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[UnitsOfCommunity]) -> Result<HashMap<UnitsOfCommunity, Self::Value>, Self::Error> {
+        let seats: Vec<(Uuid, Uuid)> = committee_membership::Entity::find()
+            .select_only()
+            .column(committee_membership::Column::CommunityId)
+            .column(committee_membership::Column::UnitId)
+            .filter(committee_membership::Column::CommunityId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.membership_filter())
+            .filter(active_membership())
+            .order_by_asc(committee_membership::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if seats.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let units = by(
+            co_building_unit::Entity::find()
+                .filter(co_building_unit::Column::Id.is_in(seats.iter().map(|s| s.1)))
+                .filter(Self::unit_filter(&self.scope))
+                .all(&self.db)
+                .await?,
+            |u| u.id,
+        );
+        let mut map: HashMap<UnitsOfCommunity, Self::Value> = HashMap::new();
+        for (community, unit) in seats {
+            if let Some(u) = units.get(&unit) {
+                let list = map.entry(UnitsOfCommunity(community)).or_default();
+                if !list.iter().any(|x| x.id == u.id) {
+                    list.push(u.clone());
+                }
+            }
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<MemberId> for OrgLoader {
+    type Value = party_member::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MemberId]) -> Result<HashMap<MemberId, Self::Value>, Self::Error> {
+        let rows = party_member::Entity::find()
+            .filter(party_member::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.member_filter())
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| MemberId(m.id)))
+    }
+}
+
+impl Loader<PersonOfVisibleRow> for OrgLoader {
+    type Value = person::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[PersonOfVisibleRow]) -> Result<HashMap<PersonOfVisibleRow, Self::Value>, Self::Error> {
+        if self.scope.require_authenticated().is_err() {
+            return Ok(HashMap::new());
+        }
+        let rows = person::Entity::find().filter(person::Column::Id.is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
+        Ok(by(rows, |m| PersonOfVisibleRow(m.id)))
+    }
+}
+
+impl Loader<CompoundPage> for OrgLoader {
+    type Value = Page<compound::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CompoundPage]) -> Result<HashMap<CompoundPage, Self::Value>, Self::Error> {
+        let mut out = HashMap::new();
+        for (args, parents) in by_args(keys.iter().map(|k| (k.1, k.0))) {
+            let filter = Condition::all().add(self.scope.tenant_filter(compound::Column::CommunityId));
+            let pages = child_pages::<compound::Entity>(
+                &self.db,
+                compound::Column::CommunityId,
+                compound::Column::Id,
+                &parents,
+                filter,
+                &args,
+                |m| m.community_id,
+            )
+            .await?;
+            for parent in parents {
+                out.insert(CompoundPage(parent, args), pages.get(&parent).cloned().unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<MemberPage> for OrgLoader {
+    type Value = Page<party_member::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MemberPage]) -> Result<HashMap<MemberPage, Self::Value>, Self::Error> {
+        let mut out = HashMap::new();
+        let by_community = by_args(keys.iter().filter_map(|k| match k.0 {
+            MemberParent::Community(c) => Some((k.1, c)),
+            MemberParent::Branch(_) => None,
+        }));
+        let by_branch = by_args(keys.iter().filter_map(|k| match k.0 {
+            MemberParent::Branch(b) => Some((k.1, b)),
+            MemberParent::Community(_) => None,
+        }));
+        for (args, parents) in by_community {
+            let pages = child_pages::<party_member::Entity>(
+                &self.db,
+                party_member::Column::CommunityId,
+                party_member::Column::Id,
+                &parents,
+                self.scope.member_filter(),
+                &args,
+                |m| m.community_id,
+            )
+            .await?;
+            for parent in parents {
+                out.insert(MemberPage(MemberParent::Community(parent), args), pages.get(&parent).cloned().unwrap_or_default());
+            }
+        }
+        for (args, parents) in by_branch {
+            let pages = child_pages::<party_member::Entity>(
+                &self.db,
+                party_member::Column::BranchId,
+                party_member::Column::Id,
+                &parents,
+                self.scope.member_filter(),
+                &args,
+                |m| m.branch_id.unwrap_or_default(),
+            )
+            .await?;
+            for parent in parents {
+                out.insert(MemberPage(MemberParent::Branch(parent), args), pages.get(&parent).cloned().unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<CountKey> for OrgLoader {
+    type Value = u64;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, Self::Value>, Self::Error> {
+        let mut out: HashMap<CountKey, u64> = keys.iter().map(|k| (*k, 0)).collect();
+        let compounds: Vec<Uuid> = keys.iter().filter_map(|k| if let CountKey::CompoundsOf(c) = k { Some(*c) } else { None }).collect();
+        let communities: Vec<Uuid> =
+            keys.iter().filter_map(|k| if let CountKey::Members(MemberParent::Community(c)) = k { Some(*c) } else { None }).collect();
+        let branches: Vec<Uuid> =
+            keys.iter().filter_map(|k| if let CountKey::Members(MemberParent::Branch(b)) = k { Some(*b) } else { None }).collect();
+        if !compounds.is_empty() {
+            let rows: Vec<(Uuid, i64)> = compound::Entity::find()
+                .select_only()
+                .column(compound::Column::CommunityId)
+                .column_as(compound::Column::Id.count(), "n")
+                .filter(compound::Column::CommunityId.is_in(compounds))
+                .filter(self.scope.tenant_filter(compound::Column::CommunityId))
+                .group_by(compound::Column::CommunityId)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (c, n) in rows {
+                out.insert(CountKey::CompoundsOf(c), n.max(0) as u64);
+            }
+        }
+        for (column, parents, wrap) in [
+            (party_member::Column::CommunityId, communities, MemberParent::Community as fn(Uuid) -> MemberParent),
+            (party_member::Column::BranchId, branches, MemberParent::Branch as fn(Uuid) -> MemberParent),
+        ] {
+            if parents.is_empty() {
+                continue;
+            }
+            let rows: Vec<(Uuid, i64)> = party_member::Entity::find()
+                .select_only()
+                .column(column)
+                .column_as(party_member::Column::Id.count(), "n")
+                .filter(column.is_in(parents))
+                .filter(self.scope.member_filter())
+                .group_by(column)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (p, n) in rows {
+                out.insert(CountKey::Members(wrap(p)), n.max(0) as u64);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Groups (page args, parent) pairs so that parents asking for the same page share a statement.
+fn by_args(pairs: impl Iterator<Item = (PageArgs, Uuid)>) -> HashMap<PageArgs, Vec<Uuid>> {
+    let mut map: HashMap<PageArgs, Vec<Uuid>> = HashMap::new();
+    for (args, parent) in pairs {
+        let list = map.entry(args).or_default();
+        if !list.contains(&parent) {
+            list.push(parent);
+        }
+    }
+    map
+}

@@ -1,0 +1,6 @@
+//! Platform 1: the party-building organisation graph (党建引领平台): streets, communities,
+//! compounds, party organisations, members and the co-building units on joint committees.
+
+pub mod graphql;
+pub mod loaders;
+pub mod service;

@@ -1,0 +1,103 @@
+//! Bad input gets a clear error with a code, never a panic or a 500, and the server keeps serving.
+
+use axum::body::Body;
+use axum::http::Request;
+use gongzhi::http::Limits;
+use serde_json::{Value, json};
+
+use crate::support::{Content, TestApp, backends};
+
+fn post(body: impl Into<Body>, token: Option<&str>) -> Request<Body> {
+    let mut req = Request::post("/graphql").header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", t);
+    }
+    req.body(body.into()).unwrap()
+}
+
+async fn still_serving(app: &TestApp) {
+    let data = app.ok(Some(&app.street_admin()), "{ communities { totalCount } }", json!({})).await;
+    assert_eq!(data["communities"]["totalCount"], 15);
+}
+
+fn code(body: &[u8]) -> String {
+    let v: Value = serde_json::from_slice(body).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(body)));
+    v["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn every_kind_of_bad_input_gets_its_code() {
+    for backend in backends() {
+        let limits = Limits { body_bytes: 1024 * 1024, ..Limits::default() };
+        let app = TestApp::with_limits(&backend, Content::Demo(1), limits).await;
+        let bearer = format!("Bearer {}", app.street_admin());
+
+        let (status, _, body) = app.send(post("{\"query\": ", Some(&bearer))).await;
+        assert_eq!((status.as_u16(), code(&body).as_str()), (400, "BAD_REQUEST"), "malformed JSON");
+
+        let (status, body) = app.post(Some(&app.street_admin()), "{ communities { ", json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED", "syntax error: {body}");
+
+        let (_, body) = app.post(Some(&app.street_admin()), "{ communities { nope } }", json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "unknown field: {body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("nope"));
+
+        let deep = format!("{{ streets {{ workingCommittee {{ {} id {} }} }} }}", "children { parent { ".repeat(24), "} } ".repeat(24));
+        let (_, body) = app.post(Some(&app.street_admin()), &deep, json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "50 levels deep: {body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("deep"), "{body}");
+
+        let (_, body) = app.post(Some(&app.street_admin()), "{ communities(first: 100000) { totalCount } }", json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "first: 100000: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "first");
+
+        let (_, body) = app.post(Some(&app.street_admin()), "{ communities(first: 101) { totalCount } }", json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "first: 101");
+
+        let (_, body) = app.post(Some(&app.street_admin()), r#"{ communities(after: "garbage") { totalCount } }"#, json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "bad cursor");
+
+        let big = format!("{{\"query\": \"{{ viewer {{ kind }} }}\", \"variables\": {{\"pad\": \"{}\"}}}}", "x".repeat(5 * 1024 * 1024));
+        let (status, _, body) = app.send(post(big, Some(&bearer))).await;
+        assert_eq!((status.as_u16(), code(&body).as_str()), (413, "PAYLOAD_TOO_LARGE"), "5 MB body");
+
+        for garbage in ["Bearer garbage", "Bearer a.b.c", "Basic dXNlcjpwYXNz", "Bearer", "ApiKey"] {
+            let (status, headers, body) = app.send(post(r#"{"query": "{ viewer { kind } }"}"#, Some(garbage))).await;
+            assert_eq!((status.as_u16(), code(&body).as_str()), (401, "UNAUTHENTICATED"), "token {garbage}");
+            assert!(headers.contains_key("www-authenticate"));
+        }
+
+        let (_, body) =
+            app.post(Some(&app.street_admin()), "query($n: Int!) { communities(first: $n) { totalCount } }", json!({ "n": "x" })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "bad variable: {body}");
+
+        still_serving(&app).await;
+    }
+}
+
+#[tokio::test]
+async fn expired_and_foreign_tokens_are_refused() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let mut claims = gongzhi::auth::Claims::new(gongzhi::auth::Role::StreetAdmin, std::time::Duration::from_secs(1));
+        claims.street = Some("meiling-street".into());
+        claims.exp = 1_000;
+        claims.iat = 900;
+        let expired = gongzhi::auth::Keys::new(crate::support::SECRET).issue(&claims).unwrap();
+        let (status, body) = app.post(Some(&expired), "{ viewer { kind } }", json!({})).await;
+        assert_eq!(status, 401);
+        assert_eq!(body["errors"][0]["message"], "token has expired");
+        let mut fresh = claims.clone();
+        fresh.exp = u64::MAX / 2;
+        let foreign = gongzhi::auth::Keys::new("another-secret").issue(&fresh).unwrap();
+        let (status, _) = app.post(Some(&foreign), "{ viewer { kind } }", json!({})).await;
+        assert_eq!(status, 401);
+        let mut unknown = fresh.clone();
+        unknown.street = Some("nowhere".into());
+        let unknown = gongzhi::auth::Keys::new(crate::support::SECRET).issue(&unknown).unwrap();
+        let (status, body) = app.post(Some(&unknown), "{ viewer { kind } }", json!({})).await;
+        assert_eq!(status, 401, "{body}");
+        still_serving(&app).await;
+    }
+}

@@ -1,0 +1,129 @@
+//! HTTP behaviour: GraphQL over HTTP, GraphiQL served locally, health, metrics, request ids, CORS.
+
+use axum::body::Body;
+use axum::http::Request;
+use gongzhi::http::Limits;
+use serde_json::{Value, json};
+
+use crate::support::{Content, TestApp, backends};
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn get_runs_queries_but_not_mutations() {
+    let backend = &backends()[0];
+    let app = TestApp::demo(backend).await;
+    let token = app.street_admin();
+    let q = "query%20Q%7Bcommunities%7BtotalCount%7D%7D";
+    let req = Request::get(format!("/graphql?query={q}&operationName=Q"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = app.send(req).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["data"]["communities"]["totalCount"], 15);
+
+    let m = "mutation%7BcreateCompound(input%3A%7BcommunityId%3A%22x%22%2Cname%3A%22y%22%7D)%7Bcompound%7Bid%7D%7D%7D";
+    let req = Request::get(format!("/graphql?query={m}")).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let (status, headers, _) = app.send(req).await;
+    assert_eq!(status, 405);
+    assert_eq!(headers["allow"], "POST");
+}
+
+#[tokio::test]
+async fn media_types_follow_graphql_over_http() {
+    let backend = &backends()[0];
+    let app = TestApp::demo(backend).await;
+    // application/graphql-response+json: a request that cannot execute is a 400 without data.
+    let req = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(Body::from(r#"{"query": "{ viewer { "}"#))
+        .unwrap();
+    let (status, headers, body) = app.send(req).await;
+    assert_eq!(status, 400);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/graphql-response+json"));
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert!(v.get("data").is_none() && v["errors"].is_array());
+    // application/json: the same request is a 200 with errors.
+    let req = Request::post("/graphql").header("content-type", "application/json").body(Body::from(r#"{"query": "{ viewer { "}"#)).unwrap();
+    let (status, headers, _) = app.send(req).await;
+    assert_eq!(status, 200);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    // No content type: 415.
+    let req = Request::post("/graphql").body(Body::from(r#"{"query": "{ viewer { kind } }"}"#)).unwrap();
+    let (status, _, _) = app.send(req).await;
+    assert_eq!(status, 415);
+    // Null variables, operationName and extensions are accepted.
+    let req = Request::post("/graphql")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(Body::from(r#"{"query": "{ __typename }", "variables": null, "operationName": null, "extensions": null}"#))
+        .unwrap();
+    let (status, _, body) = app.send(req).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+}
+
+#[tokio::test]
+async fn operations_endpoints_answer() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (status, _, body) = app.send(get("/healthz")).await;
+        assert_eq!((status.as_u16(), body.as_slice()), (200, b"ok".as_slice()));
+        let (status, _, _) = app.send(get("/readyz")).await;
+        assert_eq!(status, 200);
+        app.ok(Some(&app.street_admin()), "query Landing { communities { totalCount } }", json!({})).await;
+        let (status, _, body) = app.send(get("/metrics")).await;
+        assert_eq!(status, 200);
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.contains("gongzhi_graphql_requests_total{operation=\"Landing\",outcome=\"ok\"} 1"), "{text}");
+        assert!(text.contains("gongzhi_graphql_request_duration_seconds_bucket"));
+        assert!(text.contains("gongzhi_db_pool_connections"));
+    }
+}
+
+#[tokio::test]
+async fn graphiql_is_served_without_any_cdn() {
+    let app = TestApp::new(&backends()[0], Content::Empty).await;
+    let (status, _, body) = app.send(get("/")).await;
+    assert_eq!(status, 200);
+    let page = String::from_utf8(body).unwrap();
+    assert!(page.contains("/assets/graphiql/graphiql.min.js"));
+    assert!(!page.contains("http://") && !page.contains("https://"), "the page must not load anything from outside");
+    for asset in ["graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js"] {
+        let (status, headers, body) = app.send(get(&format!("/assets/graphiql/{asset}"))).await;
+        assert_eq!(status, 200, "{asset}");
+        assert!(body.len() > 1000, "{asset}");
+        assert!(headers.contains_key("content-type"));
+    }
+    let (status, _, _) = app.send(get("/assets/graphiql/../../Cargo.toml")).await;
+    assert_ne!(status, 200);
+}
+
+#[tokio::test]
+async fn request_ids_and_cors() {
+    let limits = Limits { cors_origins: vec!["https://console.meiling.example".into()], ..Limits::default() };
+    let app = TestApp::with_limits(&backends()[0], Content::Empty, limits).await;
+    let (_, headers, _) = app.send(get("/healthz")).await;
+    assert!(!headers["x-request-id"].is_empty(), "a request id is generated");
+    let req = Request::get("/healthz").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
+    let (_, headers, _) = app.send(req).await;
+    assert_eq!(headers["x-request-id"], "abc-123", "a client's request id is kept");
+
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/graphql")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization,content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, headers, _) = app.send(preflight("https://console.meiling.example")).await;
+    assert_eq!(headers["access-control-allow-origin"], "https://console.meiling.example");
+    let (_, headers, _) = app.send(preflight("https://evil.example")).await;
+    assert!(!headers.contains_key("access-control-allow-origin"));
+}

@@ -1,0 +1,40 @@
+//! `schema.graphql` is the public contract: it must equal the exported SDL.
+//! Run with `UPDATE_SCHEMA=1` to rewrite it after an intended change.
+
+#[test]
+fn schema_file_matches_the_exported_sdl() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+    let sdl = gongzhi::graphql::sdl();
+    if std::env::var("UPDATE_SCHEMA").is_ok_and(|v| v == "1") {
+        std::fs::write(path, &sdl).expect("write schema.graphql");
+    }
+    let file = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(file == sdl, "schema.graphql is out of date: run `UPDATE_SCHEMA=1 cargo test --test api schema` and review the diff");
+}
+
+#[test]
+fn every_type_and_field_is_documented() {
+    let sdl = gongzhi::graphql::sdl();
+    let mut missing = Vec::new();
+    let mut prev = "";
+    let mut depth = 0;
+    for line in sdl.lines() {
+        let t = line.trim();
+        let is_decl = (t.starts_with("type ") || t.starts_with("interface ") || t.starts_with("enum ") || t.starts_with("input "))
+            && !t.starts_with("type __");
+        let is_field = depth == 1 && !t.is_empty() && t != "}" && !t.starts_with('"') && !t.starts_with('#') && !t.starts_with(')');
+        if (is_decl || is_field) && !prev.ends_with('"') && !prev.ends_with("\"\"\"") {
+            missing.push(t.to_owned());
+        }
+        if t.ends_with('{') || t.ends_with('(') {
+            depth += 1;
+        }
+        if t == "}" || t.starts_with(')') {
+            depth -= 1;
+        }
+        prev = t;
+    }
+    // Built-in scalars and the connection plumbing async-graphql generates are documented by it.
+    missing.retain(|m| !m.starts_with("scalar") && !["query:", "mutation:", "subscription:"].iter().any(|p| m.starts_with(p)));
+    assert!(missing.is_empty(), "undocumented in the SDL:\n{}", missing.join("\n"));
+}

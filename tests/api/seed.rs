@@ -1,0 +1,99 @@
+//! Migrations from empty, and the demo street's idempotent seeding.
+
+use gongzhi::demo;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::support::{Content, backends, fresh_db};
+
+async fn counts(db: &sea_orm::DatabaseConnection) -> [u64; 6] {
+    [
+        entity::community::Entity::find().count(db).await.unwrap(),
+        entity::compound::Entity::find().count(db).await.unwrap(),
+        entity::party_organization::Entity::find().count(db).await.unwrap(),
+        entity::party_member::Entity::find().count(db).await.unwrap(),
+        entity::person::Entity::find().count(db).await.unwrap(),
+        entity::committee_membership::Entity::find().count(db).await.unwrap(),
+    ]
+}
+
+#[tokio::test]
+async fn migrations_run_from_empty_and_roll_back() {
+    for backend in backends() {
+        let test_db = fresh_db(&backend, Content::Bare).await;
+        let db = gongzhi::db::connect(&test_db.url, 2).await.unwrap();
+        assert!(!Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+        gongzhi::db::migrate(&db).await.unwrap();
+        assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty(), "[{}]", backend.name());
+        assert_eq!(counts(&db).await, [0; 6]);
+        // Running again is a no-op; down and up again works.
+        gongzhi::db::migrate(&db).await.unwrap();
+        Migrator::down(&db, None).await.unwrap();
+        gongzhi::db::migrate(&db).await.unwrap();
+        assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+        db.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn seeding_the_demo_street_twice_changes_nothing() {
+    for backend in backends() {
+        let test_db = fresh_db(&backend, Content::Empty).await;
+        let db = gongzhi::db::connect(&test_db.url, 2).await.unwrap();
+        let first = demo::seed(&db, 1).await.unwrap();
+        assert_eq!(first.communities_added, 15);
+        let after_first = counts(&db).await;
+        assert_eq!(after_first[0], 15);
+        assert!(after_first[3] >= 200, "a few hundred party members: {after_first:?}");
+        let second = demo::seed(&db, 1).await.unwrap();
+        assert_eq!(second.communities_added, 0, "[{}]", backend.name());
+        assert_eq!(second.communities_present, 15);
+        assert_eq!(counts(&db).await, after_first, "[{}] a second run changed rows", backend.name());
+        // A larger scale adds only what is missing.
+        let grown = demo::seed(&db, 2).await.unwrap();
+        assert_eq!((grown.communities_added, grown.communities_present), (15, 15));
+        assert_eq!(counts(&db).await[0], 30);
+        db.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_demo_street_follows_the_article() {
+    for backend in backends() {
+        let app = crate::support::TestApp::demo(&backend).await;
+        let data = app
+            .ok(
+                Some(&app.street_admin()),
+                r#"{
+                    streets { code name workingCommittee { name kind children { id } } }
+                    meitinglai: community(code: "meitinglai") { name compounds(first: 20) { edges { node { name builtYear } } } }
+                    meiling: community(code: "meiling") { name units { code } compounds { edges { node { name kind } } } jointCommittee { name } }
+                    zhuyuan: community(code: "zhuyuan") { compounds { edges { node { name partyBranch { name } } } } }
+                    communities { totalCount }
+                    units(first: 20) { totalCount }
+                }"#,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(data["streets"][0]["code"], "meiling-street");
+        assert_eq!(data["streets"][0]["workingCommittee"]["kind"], "STREET_WORKING_COMMITTEE");
+        assert_eq!(data["streets"][0]["workingCommittee"]["children"].as_array().unwrap().len(), 15);
+        assert_eq!(data["communities"]["totalCount"], 15);
+        assert_eq!(data["units"]["totalCount"], 12);
+        let six: Vec<&str> =
+            data["meitinglai"]["compounds"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+        for name in ["奥林春天", "香梅花都", "福源花里", "世纪华庭", "凯旋国际", "华庭新村"] {
+            assert!(six.contains(&name), "{name} missing from 梅庭莱: {six:?}");
+        }
+        assert_eq!(data["meiling"]["units"].as_array().unwrap().len(), 12, "all twelve units sit on 梅岭's committee");
+        assert_eq!(data["meiling"]["jointCommittee"]["name"], "梅岭社区联合党委");
+        assert!(
+            data["meiling"]["compounds"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["node"]["name"] == "梅岭综合市场" && e["node"]["kind"] == "MARKET")
+        );
+        assert_eq!(data["zhuyuan"]["compounds"]["edges"][0]["node"]["partyBranch"]["name"], "竹园小区党支部");
+    }
+}

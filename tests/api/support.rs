@@ -1,0 +1,312 @@
+//! Test support: databases per test (cloned from a migrated and seeded template), the app
+//! in-process, tokens, and a counter of SQL statements.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use gongzhi::auth::{Claims, Keys, Role};
+use gongzhi::http::{AppState, Limits};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, OnceCell};
+use tower::ServiceExt;
+
+pub const SECRET: &str = "test-secret";
+
+/// A database engine the suite runs on.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set.
+pub fn backends() -> Vec<Backend> {
+    let mut out = vec![Backend::Sqlite];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        if !url.is_empty() {
+            out.push(Backend::Postgres(url));
+        }
+    }
+    out
+}
+
+/// What a fresh database holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Content {
+    /// Not even migrated.
+    Bare,
+    /// Migrated, no rows.
+    Empty,
+    /// Migrated, with the demo street at this scale.
+    Demo(u32),
+}
+
+/// A place holding a fresh database of one test.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile_dir::Dir>,
+}
+
+mod tempfile_dir {
+    /// A temporary directory removed on drop.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    pub fn new() -> Dir {
+        let path = std::env::temp_dir().join(format!("gongzhi-test-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&path).expect("temp dir");
+        Dir(path)
+    }
+}
+
+fn pg_url(base: &str, db: &str) -> String {
+    match base.rfind('/') {
+        Some(i) if base[..i].contains("://") && i > base.find("://").unwrap_or(0) + 2 => format!("{}/{}", &base[..i], db),
+        _ => format!("{base}/{db}"),
+    }
+}
+
+static PG_LOCK: Mutex<()> = Mutex::const_new(());
+static PG_READY: OnceCell<()> = OnceCell::const_new();
+static TEMPLATES: std::sync::Mutex<Vec<(String, Content, Arc<OnceCell<String>>)>> = std::sync::Mutex::new(Vec::new());
+
+fn template_cell(backend: &Backend, content: Content) -> Arc<OnceCell<String>> {
+    let mut all = TEMPLATES.lock().expect("templates lock");
+    if let Some((_, _, cell)) = all.iter().find(|(b, c, _)| b == backend.name() && *c == content) {
+        return cell.clone();
+    }
+    let cell = Arc::new(OnceCell::new());
+    all.push((backend.name().to_owned(), content, cell.clone()));
+    cell
+}
+
+async fn fill(url: &str, content: Content) {
+    let db = gongzhi::db::connect(url, 2).await.expect("connect template");
+    if content != Content::Bare {
+        gongzhi::db::migrate(&db).await.expect("migrate template");
+    }
+    if let Content::Demo(scale) = content {
+        gongzhi::demo::seed(&db, scale).await.expect("seed template");
+    }
+    if url.starts_with("sqlite") {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("checkpoint");
+    }
+    db.close().await.expect("close template");
+}
+
+async fn admin(base: &str) -> DatabaseConnection {
+    gongzhi::db::connect(base, 1).await.expect("connect to TEST_DATABASE_URL")
+}
+
+/// Drops the databases earlier runs of the suite left behind.
+async fn pg_cleanup(base: &str) {
+    let db = admin(base).await;
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'gzt\\_%'".to_owned(),
+        ))
+        .await
+        .expect("list databases");
+    for row in rows {
+        let name: String = row.try_get("", "datname").expect("datname");
+        let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+    }
+    db.close().await.ok();
+}
+
+/// A fresh database with `content`, private to the caller.
+pub async fn fresh_db(backend: &Backend, content: Content) -> TestDb {
+    let cell = template_cell(backend, content);
+    match backend {
+        Backend::Sqlite => {
+            let template = cell
+                .get_or_init(|| async {
+                    let dir = std::env::temp_dir().join(format!("gongzhi-template-{}", std::process::id()));
+                    std::fs::create_dir_all(&dir).expect("template dir");
+                    let path = dir.join(format!("{content:?}.sqlite").replace(['(', ')'], "_"));
+                    let _ = std::fs::remove_file(&path);
+                    fill(&format!("sqlite://{}?mode=rwc", path.display()), content).await;
+                    path.display().to_string()
+                })
+                .await;
+            let dir = tempfile_dir::new();
+            let path = dir.0.join("test.sqlite");
+            std::fs::copy(template, &path).expect("copy template");
+            TestDb { url: format!("sqlite://{}?mode=rwc", path.display()), _dir: Some(dir) }
+        }
+        Backend::Postgres(base) => {
+            PG_READY.get_or_init(|| pg_cleanup(base)).await;
+            let template = cell
+                .get_or_init(|| async {
+                    let name = format!("gzt_tmpl_{}", uuid::Uuid::now_v7().simple());
+                    let db = admin(base).await;
+                    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create template");
+                    db.close().await.ok();
+                    fill(&pg_url(base, &name), content).await;
+                    name
+                })
+                .await;
+            let name = format!("gzt_{}", uuid::Uuid::now_v7().simple());
+            let _guard = PG_LOCK.lock().await;
+            let db = admin(base).await;
+            db.execute_unprepared(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")).await.expect("clone template");
+            db.close().await.ok();
+            TestDb { url: pg_url(base, &name), _dir: None }
+        }
+    }
+}
+
+/// The server in-process over a fresh database.
+pub struct TestApp {
+    pub backend: Backend,
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub statements: Arc<AtomicUsize>,
+    keys: Keys,
+    _db: TestDb,
+}
+
+impl TestApp {
+    pub async fn new(backend: &Backend, content: Content) -> TestApp {
+        Self::with_limits(backend, content, Limits::default()).await
+    }
+
+    pub async fn with_limits(backend: &Backend, content: Content, limits: Limits) -> TestApp {
+        let test_db = fresh_db(backend, content).await;
+        let mut db = gongzhi::db::connect(&test_db.url, 4).await.expect("connect test db");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let state = AppState::new(db.clone(), SECRET, limits);
+        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, keys: Keys::new(SECRET), _db: test_db }
+    }
+
+    /// The demo street at scale 1.
+    pub async fn demo(backend: &Backend) -> TestApp {
+        Self::new(backend, Content::Demo(1)).await
+    }
+
+    /// A token for `role` anchored at `anchor` (street, community or unit code, or person id).
+    pub fn token(&self, role: Role, anchor: &str) -> String {
+        let mut claims = Claims::new(role, Duration::from_secs(3600));
+        match role {
+            Role::StreetAdmin | Role::Reporter => claims.street = Some(anchor.to_owned()),
+            Role::CommunityAdmin | Role::CommunityStaff => claims.community = Some(anchor.to_owned()),
+            Role::Unit => claims.unit = Some(anchor.to_owned()),
+            Role::Member => claims.person = Some(anchor.parse().expect("person id")),
+        }
+        self.keys.issue(&claims.with_subject()).expect("sign")
+    }
+
+    pub fn street_admin(&self) -> String {
+        self.token(Role::StreetAdmin, "meiling-street")
+    }
+
+    /// Sends a raw request through the router.
+    pub async fn send(&self, req: axum::http::Request<Body>) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let resp = self.router.clone().oneshot(req).await.expect("router is infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    /// POSTs a GraphQL request; returns the status and JSON body.
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> (axum::http::StatusCode, Value) {
+        let mut req = axum::http::Request::post("/graphql").header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let (status, _, body) = self.send(req.body(Body::from(body)).expect("request")).await;
+        let json: Value = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&body)));
+        (status, json)
+    }
+
+    /// A GraphQL request that must succeed without errors; returns `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(token, query, variables).await;
+        assert_eq!(status, 200, "[{}] {body}", self.backend.name());
+        assert!(body.get("errors").is_none(), "[{}] unexpected errors: {body}", self.backend.name());
+        body["data"].clone()
+    }
+
+    /// A GraphQL request that must fail; returns the first error's code.
+    pub async fn error_code(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let (_, body) = self.post(token, query, variables).await;
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("[{}] expected an error: {body}", self.backend.name()))
+            .to_owned()
+    }
+
+    /// Statements run by `f`.
+    pub async fn count_statements<F: std::future::Future<Output = T>, T>(&self, f: F) -> (usize, T) {
+        let before = self.statements.load(Ordering::SeqCst);
+        let out = f.await;
+        (self.statements.load(Ordering::SeqCst) - before, out)
+    }
+}
+
+/// The ids of a community's objects, read with a street-admin token.
+pub async fn ids_of(app: &TestApp, code: &str) -> Vec<String> {
+    let data = app
+        .ok(
+            Some(&app.street_admin()),
+            r#"query($code: String!) { community(code: $code) {
+                id
+                jointCommittee { id memberships { id } }
+                partyOrganizations { id }
+                compounds(first: 100) { edges { node { id } } }
+                members(first: 100) { edges { node { id } } }
+            } }"#,
+            json!({ "code": code }),
+        )
+        .await;
+    let mut ids = Vec::new();
+    collect_ids(&data, &mut ids);
+    ids
+}
+
+/// Every `id` string anywhere in a JSON value.
+pub fn collect_ids(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "id" {
+                    if let Some(s) = v.as_str() {
+                        out.push(s.to_owned());
+                    }
+                }
+                collect_ids(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_ids(v, out)),
+        _ => {}
+    }
+}
+
+/// Decodes a global id into (type, uuid).
+pub fn decode(id: &str) -> Option<(String, uuid::Uuid)> {
+    gongzhi::graphql::node::parse_global_id(id)
+}
