@@ -64,3 +64,12 @@ mod tests {
         assert_eq!(super::redact("sqlite://x.sqlite"), "sqlite://x.sqlite");
     }
 }
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so that concurrent writers queue on the busy timeout instead of
+/// failing when they upgrade a read lock; PostgreSQL ignores the option.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() })
+        .await
+}

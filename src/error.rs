@@ -68,7 +68,16 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::internal(format_args!("database: {err}"))
+        let text = err.to_string();
+        // Lost races between writers are the caller's to retry, not our failure.
+        let contended = text.contains("database is locked") // SQLite busy
+            || text.contains("could not serialize access") // PostgreSQL 40001
+            || text.contains("deadlock detected"); // PostgreSQL 40P01
+        if contended {
+            tracing::info!(error = %text, "write contention");
+            return AppError::Conflict("the data is being changed by another request; retry".into());
+        }
+        AppError::internal(format_args!("database: {text}"))
     }
 }
 

@@ -1,8 +1,10 @@
 //! 共治 gongzhi: a multi-tenant GraphQL backend for the co-governance of a city street and its
 //! communities. See README.md for how to run it and DESIGN notes in the module docs.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod cx;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -1,4 +1,5 @@
 //! sea-orm entities of gongzhi: plain rows, no API concerns.
+pub mod audit_log;
 pub mod co_building_unit;
 pub mod committee_membership;
 pub mod community;

@@ -9,6 +9,7 @@ mod m20261126_000005_create_compounds;
 mod m20261126_000006_create_party_organizations;
 mod m20261126_000007_create_party_members;
 mod m20261126_000008_create_committee_memberships;
+mod m20261126_000009_create_audit_log;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_create_party_organizations::Migration),
             Box::new(m20261126_000007_create_party_members::Migration),
             Box::new(m20261126_000008_create_committee_memberships::Migration),
+            Box::new(m20261126_000009_create_audit_log::Migration),
         ]
     }
 }

@@ -29,6 +29,8 @@ pub enum Principal {
     Member { person_id: Uuid },
     /// A reporting tool: aggregates of a street, no personal data.
     Reporter { street_id: Uuid },
+    /// The server itself (periodic jobs); never reached from a credential.
+    System,
 }
 
 /// The kind of a principal, as the API shows it.
@@ -48,6 +50,8 @@ pub enum PrincipalKind {
     Member,
     /// A reporting tool.
     Reporter,
+    /// The server itself, e.g. the escalation job.
+    System,
 }
 
 impl Principal {
@@ -60,6 +64,7 @@ impl Principal {
             Principal::Unit { .. } => PrincipalKind::Unit,
             Principal::Member { .. } => PrincipalKind::Member,
             Principal::Reporter { .. } => PrincipalKind::Reporter,
+            Principal::System => PrincipalKind::System,
         }
     }
 }
@@ -77,6 +82,8 @@ pub struct Scope {
     admin_of: Arc<BTreeSet<Uuid>>,
     /// Streets visible (those of the visible communities, or the administered street).
     streets: Arc<BTreeSet<Uuid>>,
+    /// Who the principal is, for audit records (e.g. `community-staff:zhuyuan`).
+    label: Arc<str>,
 }
 
 impl Default for Scope {
@@ -94,11 +101,22 @@ impl Scope {
             staff_of: Arc::default(),
             admin_of: Arc::default(),
             streets: Arc::default(),
+            label: Arc::from("anonymous"),
         }
     }
 
     pub fn principal(&self) -> &Principal {
         &self.principal
+    }
+
+    /// Who the principal is, for audit records.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn labelled(mut self, label: &str) -> Scope {
+        self.label = Arc::from(label);
+        self
     }
 
     /// `UNAUTHENTICATED` for anonymous callers.
@@ -202,6 +220,10 @@ impl Scope {
 
     /// The scope of a principal, reading what it needs from the database.
     pub async fn resolve(db: &impl ConnectionTrait, claims: &Claims) -> AppResult<Scope> {
+        Ok(Self::resolve_claims(db, claims).await?.labelled(&claims.sub))
+    }
+
+    async fn resolve_claims(db: &impl ConnectionTrait, claims: &Claims) -> AppResult<Scope> {
         let unknown = |what: &str| AppError::Unauthenticated(format!("token refers to an unknown {what}"));
         match claims.role {
             Role::StreetAdmin | Role::Reporter => {
@@ -309,6 +331,7 @@ impl Scope {
             staff_of: Arc::new(staff_of),
             admin_of: Arc::new(admin_of),
             streets: Arc::new(streets),
+            label: Arc::from(""),
         }
     }
 }

@@ -15,6 +15,7 @@ use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Order, Que
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
+use crate::audit::graphql::AuditRecord;
 use crate::error::{AppError, AppResult};
 use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyMember};
 
@@ -209,7 +210,8 @@ pub struct Edge<N> {
     concrete(name = "CommunityEdge", params(Community)),
     concrete(name = "CompoundEdge", params(Compound)),
     concrete(name = "PartyMemberEdge", params(PartyMember)),
-    concrete(name = "CoBuildingUnitEdge", params(CoBuildingUnit))
+    concrete(name = "CoBuildingUnitEdge", params(CoBuildingUnit)),
+    concrete(name = "AuditRecordEdge", params(AuditRecord))
 )]
 impl<N: OutputType> Edge<N> {
     /// Opaque cursor of this item, for `after`/`before`.
@@ -235,7 +237,8 @@ pub struct Conn<N> {
     concrete(name = "CommunityConnection", params(Community)),
     concrete(name = "CompoundConnection", params(Compound)),
     concrete(name = "PartyMemberConnection", params(PartyMember)),
-    concrete(name = "CoBuildingUnitConnection", params(CoBuildingUnit))
+    concrete(name = "CoBuildingUnitConnection", params(CoBuildingUnit)),
+    concrete(name = "AuditRecordConnection", params(AuditRecord))
 )]
 impl<N: OutputType> Conn<N>
 where

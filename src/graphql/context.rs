@@ -7,16 +7,16 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use crate::auth::{Scope, ScopeCache};
+use crate::cx::Cx;
 use crate::error::AppError;
 use crate::organisation::loaders::OrgLoader;
 
 /// Everything a resolver needs about the current request. Built in the HTTP handler for each
 /// request (never shared), so DataLoader caches cannot outlive a request or cross a tenant.
 pub struct RequestContext {
-    pub scope: Scope,
-    pub db: DatabaseConnection,
+    /// Scope, database and request id, as service calls take them.
+    pub cx: Cx,
     pub org: DataLoader<OrgLoader, HashMapCache>,
-    pub request_id: String,
     /// Resolved scopes of recent credentials; cleared by changes that narrow or widen them.
     pub scopes: Arc<ScopeCache>,
 }
@@ -24,7 +24,7 @@ pub struct RequestContext {
 impl RequestContext {
     pub fn new(db: DatabaseConnection, scope: Scope, request_id: String, scopes: Arc<ScopeCache>) -> Self {
         let org = DataLoader::with_cache(OrgLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
-        RequestContext { scope, db, org, request_id, scopes }
+        RequestContext { cx: Cx::new(scope, db, request_id), org, scopes }
     }
 }
 

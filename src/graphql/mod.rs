@@ -6,6 +6,7 @@ pub mod node;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+use crate::audit::graphql::AuditQuery;
 use crate::organisation::graphql::{OrgMutation, OrgQuery};
 
 /// Deepest selection a query may have.
@@ -15,7 +16,7 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(OrgQuery);
+pub struct Query(OrgQuery, AuditQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]

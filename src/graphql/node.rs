@@ -17,6 +17,7 @@ pub mod kind {
     pub const PARTY_MEMBER: &str = "PartyMember";
     pub const CO_BUILDING_UNIT: &str = "CoBuildingUnit";
     pub const COMMITTEE_MEMBERSHIP: &str = "CommitteeMembership";
+    pub const AUDIT_RECORD: &str = "AuditRecord";
 }
 
 /// The global id of an object: base64 of `Type:uuid`.

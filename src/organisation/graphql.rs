@@ -187,7 +187,7 @@ struct UnitCount;
 impl CountSource for UnitCount {
     async fn count(&self, ctx: &Context<'_>) -> Result<u64, AppError> {
         let r = rc(ctx)?;
-        service::unit_count(&r.scope, &r.db).await
+        service::unit_count(&r.cx).await
     }
 }
 
@@ -599,7 +599,7 @@ impl PartyMember {
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         let r = rc(ctx)?;
         let p = loaded(r.org.load_one(PersonOfVisibleRow(self.0.person_id)).await?, "person")?;
-        let reveal = r.scope.reveals_person(Some(self.0.community_id), p.id);
+        let reveal = r.cx.scope.reveals_person(Some(self.0.community_id), p.id);
         Ok(Person(p, reveal))
     }
     /// The community the member is registered in.
@@ -680,13 +680,13 @@ pub struct Viewer;
 impl Viewer {
     /// The kind of principal the credential identifies; `ANONYMOUS` without one.
     async fn kind(&self, ctx: &Context<'_>) -> Result<PrincipalKind> {
-        Ok(rc(ctx)?.scope.principal().kind())
+        Ok(rc(ctx)?.cx.scope.principal().kind())
     }
     /// The administered or reported street, for street admins and reporters.
     async fn street(&self, ctx: &Context<'_>) -> Result<Option<Street>> {
         use crate::auth::Principal::*;
         let r = rc(ctx)?;
-        match r.scope.principal() {
+        match r.cx.scope.principal() {
             StreetAdmin { street_id } | Reporter { street_id } => Ok(r.org.load_one(StreetId(*street_id)).await?.map(Street)),
             _ => Ok(None),
         }
@@ -695,7 +695,7 @@ impl Viewer {
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
         use crate::auth::Principal::*;
         let r = rc(ctx)?;
-        match r.scope.principal() {
+        match r.cx.scope.principal() {
             CommunityAdmin { community_id } | CommunityStaff { community_id } => {
                 Ok(r.org.load_one(CommunityId(*community_id)).await?.map(Community))
             }
@@ -705,7 +705,7 @@ impl Viewer {
     /// The unit, for partner departments.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<CoBuildingUnit>> {
         let r = rc(ctx)?;
-        match r.scope.unit_id() {
+        match r.cx.scope.unit_id() {
             Some(id) => Ok(r.org.load_one(UnitId(id)).await?.map(CoBuildingUnit)),
             None => Ok(None),
         }
@@ -713,7 +713,7 @@ impl Viewer {
     /// The person, for members; their own data is shown in full.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         let r = rc(ctx)?;
-        match r.scope.person_id() {
+        match r.cx.scope.person_id() {
             Some(id) => Ok(r.org.load_one(PersonOfVisibleRow(id)).await?.map(|p| Person(p, true))),
             None => Ok(None),
         }
@@ -721,7 +721,7 @@ impl Viewer {
     /// Every community in the caller's scope, in creation order; empty when anonymous.
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
         let r = rc(ctx)?;
-        Ok(service::all_communities(&r.scope, &r.db).await?.into_iter().map(Community).collect())
+        Ok(service::all_communities(&r.cx).await?.into_iter().map(Community).collect())
     }
 }
 
@@ -742,14 +742,14 @@ impl OrgQuery {
     /// Refetches any object by its global id; null when it does not exist or is outside the caller's scope.
     async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
         let r = rc(ctx)?;
-        r.scope.require_authenticated()?;
+        r.cx.scope.require_authenticated()?;
         Ok(resolve_node(ctx, &id).await?)
     }
 
     /// Refetches many objects by global id, in order; null for each that is missing or out of scope.
     async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "At most 100 global ids.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         let r = rc(ctx)?;
-        r.scope.require_authenticated()?;
+        r.cx.scope.require_authenticated()?;
         if ids.len() > 100 {
             return Err(AppError::bad_input("ids", "at most 100 ids").into());
         }
@@ -763,7 +763,7 @@ impl OrgQuery {
     /// The streets the caller's scope reaches into.
     async fn streets(&self, ctx: &Context<'_>) -> Result<Vec<Street>> {
         let r = rc(ctx)?;
-        Ok(service::streets(&r.scope, &r.db).await?.into_iter().map(Street).collect())
+        Ok(service::streets(&r.cx).await?.into_iter().map(Street).collect())
     }
 
     /// The communities in the caller's scope.
@@ -778,8 +778,8 @@ impl OrgQuery {
     ) -> Result<Conn<Community>> {
         let r = rc(ctx)?;
         let args = page_args(first, after, last, before)?;
-        let page = service::communities(&r.scope, &r.db, &args).await?;
-        let total = service::community_count(&r.scope);
+        let page = service::communities(&r.cx, &args).await?;
+        let total = service::community_count(&r.cx);
         Ok(page.into_connection(|m| m.id, Community, TotalCount::Known(total)))
     }
 
@@ -790,7 +790,7 @@ impl OrgQuery {
         #[graphql(desc = "Community code, e.g. `zhuyuan`.")] code: String,
     ) -> Result<Option<Community>> {
         let r = rc(ctx)?;
-        Ok(service::community_by_code(&r.scope, &r.db, &code).await?.map(Community))
+        Ok(service::community_by_code(&r.cx, &code).await?.map(Community))
     }
 
     /// The co-building units; a unit sees only itself.
@@ -805,14 +805,14 @@ impl OrgQuery {
     ) -> Result<Conn<CoBuildingUnit>> {
         let r = rc(ctx)?;
         let args = page_args(first, after, last, before)?;
-        let page = service::units(&r.scope, &r.db, &args).await?;
+        let page = service::units(&r.cx, &args).await?;
         Ok(page.into_connection(|m| m.id, CoBuildingUnit, TotalCount::lazy(UnitCount)))
     }
 
     /// A co-building unit by code; null when absent or not visible.
     async fn unit(&self, ctx: &Context<'_>, #[graphql(desc = "Unit code, e.g. `police`.")] code: String) -> Result<Option<CoBuildingUnit>> {
         let r = rc(ctx)?;
-        Ok(service::unit_by_code(&r.scope, &r.db, &code).await?.map(CoBuildingUnit))
+        Ok(service::unit_by_code(&r.cx, &code).await?.map(CoBuildingUnit))
     }
 }
 
@@ -1031,7 +1031,7 @@ impl OrgMutation {
             households: input.households,
             address: input.address,
         };
-        Ok(CreateCompoundPayload { compound: Compound(service::create_compound(&r.scope, &r.db, new).await?) })
+        Ok(CreateCompoundPayload { compound: Compound(service::create_compound(&r.cx, new).await?) })
     }
 
     /// Changes a compound's facts (community staff and administrators).
@@ -1046,7 +1046,7 @@ impl OrgMutation {
             households: input.households,
             address: input.address,
         };
-        Ok(UpdateCompoundPayload { compound: Compound(service::update_compound(&r.scope, &r.db, id, changes).await?) })
+        Ok(UpdateCompoundPayload { compound: Compound(service::update_compound(&r.cx, id, changes).await?) })
     }
 
     /// Creates a party branch for a compound or a community (street or community administrators).
@@ -1058,7 +1058,7 @@ impl OrgMutation {
             name: input.name,
             founded_on: input.founded_on,
         };
-        let org = service::create_party_branch(&r.scope, &r.db, new).await?;
+        let org = service::create_party_branch(&r.cx, new).await?;
         Ok(CreatePartyBranchPayload { party_organization: PartyOrganization::Local(org) })
     }
 
@@ -1075,7 +1075,7 @@ impl OrgMutation {
             role: input.role.into(),
             since: input.since,
         };
-        let membership = service::add_membership(&r.scope, &r.db, new).await?;
+        let membership = service::add_membership(&r.cx, new).await?;
         // The unit's scope grows: forget cached scopes so that it applies at once.
         r.scopes.clear();
         Ok(AddCommitteeMembershipPayload { membership: CommitteeMembership(membership) })
@@ -1089,7 +1089,7 @@ impl OrgMutation {
     ) -> Result<EndCommitteeMembershipPayload> {
         let r = rc(ctx)?;
         let id = expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?;
-        let m = service::end_membership(&r.scope, &r.db, id, input.until, input.expected_version).await?;
+        let m = service::end_membership(&r.cx, id, input.until, input.expected_version).await?;
         // The unit's scope shrinks: forget cached scopes so that it applies at once.
         r.scopes.clear();
         Ok(EndCommitteeMembershipPayload { membership: CommitteeMembership(m) })
@@ -1111,7 +1111,7 @@ impl OrgMutation {
             organization_relation: input.organization_relation,
             joined_on: input.joined_on,
         };
-        Ok(RegisterPartyMemberPayload { member: PartyMember(service::register_member(&r.scope, &r.db, new).await?) })
+        Ok(RegisterPartyMemberPayload { member: PartyMember(service::register_member(&r.cx, new).await?) })
     }
 
     /// Changes a party member (community staff and administrators).
@@ -1127,6 +1127,6 @@ impl OrgMutation {
             work_unit: input.work_unit,
             organization_relation: input.organization_relation,
         };
-        Ok(UpdatePartyMemberPayload { member: PartyMember(service::update_member(&r.scope, &r.db, id, changes).await?) })
+        Ok(UpdatePartyMemberPayload { member: PartyMember(service::update_member(&r.cx, id, changes).await?) })
     }
 }

@@ -9,14 +9,13 @@ use entity::compound::{self, CompoundKind};
 use entity::party_member::{self, MemberKind};
 use entity::party_organization::{self, OrganizationKind};
 use entity::{person, region};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::auth::Scope;
+use crate::audit::{self, Entry};
+use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{Page, PageArgs};
 use crate::organisation::loaders::{OrgLoader, active_membership};
@@ -24,66 +23,70 @@ use crate::organisation::loaders::{OrgLoader, active_membership};
 // ---------------------------------------------------------------- reads
 
 /// The streets the scope reaches into.
-pub async fn streets(scope: &Scope, db: &DatabaseConnection) -> AppResult<Vec<region::Model>> {
-    scope.require_authenticated()?;
-    let ids: Vec<Uuid> = scope.streets().collect();
+pub async fn streets(cx: &Cx) -> AppResult<Vec<region::Model>> {
+    cx.scope.require_authenticated()?;
+    let ids: Vec<Uuid> = cx.scope.streets().collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(region::Entity::find().filter(region::Column::Id.is_in(ids)).order_by_asc(region::Column::Id).all(db).await?)
+    Ok(region::Entity::find().filter(region::Column::Id.is_in(ids)).order_by_asc(region::Column::Id).all(&cx.db).await?)
 }
 
-/// One page of the communities in scope.
-pub async fn communities(scope: &Scope, db: &DatabaseConnection, args: &PageArgs) -> AppResult<Page<community::Model>> {
-    scope.require_authenticated()?;
-    let select = community::Entity::find().filter(scope.tenant_filter(community::Column::Id));
-    Ok(args.finish(args.apply(select, community::Column::Id).all(db).await?))
+/// One page of the communities in cx.scope.
+pub async fn communities(cx: &Cx, args: &PageArgs) -> AppResult<Page<community::Model>> {
+    cx.scope.require_authenticated()?;
+    let select = community::Entity::find().filter(cx.scope.tenant_filter(community::Column::Id));
+    Ok(args.finish(args.apply(select, community::Column::Id).all(&cx.db).await?))
 }
 
-/// How many communities are in scope.
-pub fn community_count(scope: &Scope) -> u64 {
-    scope.community_count() as u64
+/// How many communities are in cx.scope.
+pub fn community_count(cx: &Cx) -> u64 {
+    cx.scope.community_count() as u64
 }
 
 /// Every community in scope, in creation order.
-pub async fn all_communities(scope: &Scope, db: &DatabaseConnection) -> AppResult<Vec<community::Model>> {
-    if scope.community_count() == 0 {
+pub async fn all_communities(cx: &Cx) -> AppResult<Vec<community::Model>> {
+    if cx.scope.community_count() == 0 {
         return Ok(Vec::new());
     }
-    Ok(community::Entity::find().filter(scope.tenant_filter(community::Column::Id)).order_by_asc(community::Column::Id).all(db).await?)
+    Ok(community::Entity::find()
+        .filter(cx.scope.tenant_filter(community::Column::Id))
+        .order_by_asc(community::Column::Id)
+        .all(&cx.db)
+        .await?)
 }
 
 /// A community in scope by code.
-pub async fn community_by_code(scope: &Scope, db: &DatabaseConnection, code: &str) -> AppResult<Option<community::Model>> {
-    scope.require_authenticated()?;
+pub async fn community_by_code(cx: &Cx, code: &str) -> AppResult<Option<community::Model>> {
+    cx.scope.require_authenticated()?;
     Ok(community::Entity::find()
         .filter(community::Column::Code.eq(code))
-        .filter(scope.tenant_filter(community::Column::Id))
+        .filter(cx.scope.tenant_filter(community::Column::Id))
         .order_by_asc(community::Column::Id)
-        .one(db)
+        .one(&cx.db)
         .await?)
 }
 
 /// One page of the co-building units the scope may see.
-pub async fn units(scope: &Scope, db: &DatabaseConnection, args: &PageArgs) -> AppResult<Page<co_building_unit::Model>> {
-    scope.require_authenticated()?;
-    let select = co_building_unit::Entity::find().filter(OrgLoader::unit_filter(scope));
-    Ok(args.finish(args.apply(select, co_building_unit::Column::Id).all(db).await?))
+pub async fn units(cx: &Cx, args: &PageArgs) -> AppResult<Page<co_building_unit::Model>> {
+    cx.scope.require_authenticated()?;
+    let select = co_building_unit::Entity::find().filter(OrgLoader::unit_filter(&cx.scope));
+    Ok(args.finish(args.apply(select, co_building_unit::Column::Id).all(&cx.db).await?))
 }
 
 /// How many co-building units the scope may see.
-pub async fn unit_count(scope: &Scope, db: &DatabaseConnection) -> AppResult<u64> {
-    scope.require_authenticated()?;
-    Ok(co_building_unit::Entity::find().filter(OrgLoader::unit_filter(scope)).count(db).await?)
+pub async fn unit_count(cx: &Cx) -> AppResult<u64> {
+    cx.scope.require_authenticated()?;
+    Ok(co_building_unit::Entity::find().filter(OrgLoader::unit_filter(&cx.scope)).count(&cx.db).await?)
 }
 
 /// A unit the scope may see, by code.
-pub async fn unit_by_code(scope: &Scope, db: &DatabaseConnection, code: &str) -> AppResult<Option<co_building_unit::Model>> {
-    scope.require_authenticated()?;
+pub async fn unit_by_code(cx: &Cx, code: &str) -> AppResult<Option<co_building_unit::Model>> {
+    cx.scope.require_authenticated()?;
     Ok(co_building_unit::Entity::find()
         .filter(co_building_unit::Column::Code.eq(code))
-        .filter(OrgLoader::unit_filter(scope))
-        .one(db)
+        .filter(OrgLoader::unit_filter(&cx.scope))
+        .one(&cx.db)
         .await?)
 }
 
@@ -173,13 +176,13 @@ pub struct NewCompound {
 }
 
 /// Creates a compound in a community the caller administers.
-pub async fn create_compound(scope: &Scope, db: &DatabaseConnection, input: NewCompound) -> AppResult<compound::Model> {
-    scope.require_admin(input.community_id)?;
+pub async fn create_compound(cx: &Cx, input: NewCompound) -> AppResult<compound::Model> {
+    cx.scope.require_admin(input.community_id)?;
     let name = clean_name("name", &input.name, 100)?;
     let built_year = check_built_year(input.built_year)?;
     let households = check_households(input.households)?;
     let address = clean_optional("address", input.address, 200)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     if compound_named(&txn, input.community_id, &name).await?.is_some() {
         return Err(AppError::Conflict(format!("a compound named {name} already exists in this community")));
     }
@@ -199,6 +202,14 @@ pub async fn create_compound(scope: &Scope, db: &DatabaseConnection, input: NewC
     .insert(&txn)
     .await
     .map_err(|e| conflict_on_unique(e, "a compound with this name already exists in this community"))?;
+    audit::record(&txn, cx, Entry {
+        action: "createCompound",
+        community_id: Some(model.community_id),
+        object_type: "Compound",
+        object_id: Some(model.id),
+        summary: json!({ "name": model.name, "kind": model.kind.to_value(), "builtYear": model.built_year, "households": model.households }),
+    })
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -223,15 +234,15 @@ pub struct CompoundChanges {
 }
 
 /// Updates a compound; community staff may keep its facts current.
-pub async fn update_compound(scope: &Scope, db: &DatabaseConnection, id: Uuid, changes: CompoundChanges) -> AppResult<compound::Model> {
-    scope.require_authenticated()?;
-    let txn = db.begin().await?;
+pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> AppResult<compound::Model> {
+    cx.scope.require_authenticated()?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     let current = compound::Entity::find_by_id(id)
-        .filter(scope.tenant_filter(compound::Column::CommunityId))
+        .filter(cx.scope.tenant_filter(compound::Column::CommunityId))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("compound"))?;
-    scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id)?;
     check_version(changes.expected_version, current.version, "the compound")?;
     let mut model: compound::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
@@ -257,6 +268,14 @@ pub async fn update_compound(scope: &Scope, db: &DatabaseConnection, id: Uuid, c
     model.updated_at = Set(Utc::now());
     let updated =
         guarded_update::<compound::Entity, _>(&txn, model, compound::Column::Id, compound::Column::Version, id, current.version).await?;
+    audit::record(&txn, cx, Entry {
+        action: "updateCompound",
+        community_id: Some(updated.community_id),
+        object_type: "Compound",
+        object_id: Some(updated.id),
+        summary: json!({ "name": updated.name, "builtYear": updated.built_year, "households": updated.households, "version": updated.version }),
+    })
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -293,14 +312,14 @@ pub struct NewBranch {
 }
 
 /// Creates a party branch under the community's joint committee.
-pub async fn create_party_branch(scope: &Scope, db: &DatabaseConnection, input: NewBranch) -> AppResult<party_organization::Model> {
-    scope.require_authenticated()?;
+pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_organization::Model> {
+    cx.scope.require_authenticated()?;
     let name = clean_name("name", &input.name, 100)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     let (community_id, compound_id, kind) = match (input.compound_id, input.community_id) {
         (Some(compound_id), _) => {
             let compound = compound::Entity::find_by_id(compound_id)
-                .filter(scope.tenant_filter(compound::Column::CommunityId))
+                .filter(cx.scope.tenant_filter(compound::Column::CommunityId))
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("compoundId", "no such compound"))?;
@@ -314,7 +333,7 @@ pub async fn create_party_branch(scope: &Scope, db: &DatabaseConnection, input: 
         (None, Some(c)) => (c, None, OrganizationKind::CommunityBranch),
         (None, None) => return Err(AppError::bad_input("communityId", "give `communityId` or `compoundId`")),
     };
-    scope.require_admin(community_id)?;
+    cx.scope.require_admin(community_id)?;
     if let Some(compound_id) = compound_id {
         let existing = party_organization::Entity::find()
             .filter(party_organization::Column::CommunityId.eq(community_id))
@@ -345,6 +364,18 @@ pub async fn create_party_branch(scope: &Scope, db: &DatabaseConnection, input: 
     .insert(&txn)
     .await
     .map_err(|e| conflict_on_unique(e, "this compound already has a party branch"))?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "createPartyBranch",
+            community_id: Some(model.community_id),
+            object_type: "PartyOrganization",
+            object_id: Some(model.id),
+            summary: json!({ "name": model.name, "kind": model.kind.to_value() }),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -360,10 +391,10 @@ pub struct NewMembership {
 }
 
 /// Seats a co-building unit on a community's joint committee.
-pub async fn add_membership(scope: &Scope, db: &DatabaseConnection, input: NewMembership) -> AppResult<committee_membership::Model> {
-    scope.require_admin(input.community_id)?;
+pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committee_membership::Model> {
+    cx.scope.require_admin(input.community_id)?;
     let since = input.since.unwrap_or_else(|| Utc::now().date_naive());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     let unit = co_building_unit::Entity::find_by_id(input.unit_id)
         .one(&txn)
         .await?
@@ -397,26 +428,37 @@ pub async fn add_membership(scope: &Scope, db: &DatabaseConnection, input: NewMe
     }
     .insert(&txn)
     .await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "addCommitteeMembership",
+            community_id: Some(model.community_id),
+            object_type: "CommitteeMembership",
+            object_id: Some(model.id),
+            summary: json!({ "unit": unit.code, "role": model.role.to_value(), "since": model.since }),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
 /// Ends a unit's seat on a joint committee.
 pub async fn end_membership(
-    scope: &Scope,
-    db: &DatabaseConnection,
+    cx: &Cx,
     id: Uuid,
     until: Option<NaiveDate>,
     expected_version: Option<i32>,
 ) -> AppResult<committee_membership::Model> {
-    scope.require_authenticated()?;
-    let txn = db.begin().await?;
+    cx.scope.require_authenticated()?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     let current = committee_membership::Entity::find_by_id(id)
-        .filter(scope.tenant_filter(committee_membership::Column::CommunityId))
+        .filter(cx.scope.tenant_filter(committee_membership::Column::CommunityId))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("membership"))?;
-    scope.require_admin(current.community_id)?;
+    cx.scope.require_admin(current.community_id)?;
     check_version(expected_version, current.version, "the membership")?;
     if current.until.is_some() {
         return Err(AppError::Conflict("the membership has already ended".into()));
@@ -435,6 +477,18 @@ pub async fn end_membership(
         committee_membership::Column::Version,
         id,
         current.version,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "endCommitteeMembership",
+            community_id: Some(updated.community_id),
+            object_type: "CommitteeMembership",
+            object_id: Some(updated.id),
+            summary: json!({ "until": updated.until }),
+        },
     )
     .await?;
     txn.commit().await?;
@@ -480,15 +534,15 @@ async fn check_branch(db: &impl ConnectionTrait, community_id: Uuid, branch_id: 
 }
 
 /// Registers a party member in a community the caller is staff of.
-pub async fn register_member(scope: &Scope, db: &DatabaseConnection, input: NewMember) -> AppResult<party_member::Model> {
-    scope.require_staff(input.community_id)?;
+pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_member::Model> {
+    cx.scope.require_staff(input.community_id)?;
     let phone = clean_phone(input.phone)?;
     let address = clean_optional("address", input.address, 200)?;
     let id_hash = input.id_number.as_deref().map(hash_id_number).transpose()?;
     let work_unit = clean_optional("workUnit", input.work_unit, 100)?;
     let relation = clean_optional("organizationRelation", input.organization_relation, 200)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     if let Some(branch) = input.branch_id {
         check_branch(&txn, input.community_id, branch).await?;
     }
@@ -542,6 +596,18 @@ pub async fn register_member(scope: &Scope, db: &DatabaseConnection, input: NewM
     .insert(&txn)
     .await
     .map_err(|e| conflict_on_unique(e, "this person is already registered as a member of this community"))?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "registerPartyMember",
+            community_id: Some(model.community_id),
+            object_type: "PartyMember",
+            object_id: Some(model.id),
+            summary: json!({ "kind": model.kind.to_value(), "newPerson": input.person_id.is_none() }),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -559,16 +625,27 @@ pub struct MemberChanges {
 }
 
 /// Updates a party member in a community the caller is staff of.
-pub async fn update_member(scope: &Scope, db: &DatabaseConnection, id: Uuid, changes: MemberChanges) -> AppResult<party_member::Model> {
-    scope.require_authenticated()?;
-    let txn = db.begin().await?;
+pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResult<party_member::Model> {
+    cx.scope.require_authenticated()?;
+    let txn = crate::db::begin_write(&cx.db).await?;
     let current = party_member::Entity::find_by_id(id)
-        .filter(scope.member_filter())
+        .filter(cx.scope.member_filter())
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("party member"))?;
-    scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id)?;
     check_version(changes.expected_version, current.version, "the member")?;
+    let changed: Vec<&str> = [
+        ("name", changes.name.is_some()),
+        ("phone", changes.phone.is_some()),
+        ("kind", changes.kind.is_some()),
+        ("branchId", changes.branch_id.is_some()),
+        ("workUnit", changes.work_unit.is_some()),
+        ("organizationRelation", changes.organization_relation.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
     if changes.name.is_some() || changes.phone.is_some() {
         let mut p: person::ActiveModel = person::Entity::find_by_id(current.person_id)
             .one(&txn)
@@ -608,6 +685,19 @@ pub async fn update_member(scope: &Scope, db: &DatabaseConnection, id: Uuid, cha
         party_member::Column::Version,
         id,
         current.version,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "updatePartyMember",
+            community_id: Some(updated.community_id),
+            object_type: "PartyMember",
+            object_id: Some(updated.id),
+            // Field names only: the values may be personal data.
+            summary: json!({ "changed": changed, "version": updated.version }),
+        },
     )
     .await?;
     txn.commit().await?;
