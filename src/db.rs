@@ -4,7 +4,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
 
 /// Opens a pool for `url`. SQLite files get WAL, foreign keys and a busy timeout so that
 /// concurrent requests wait for the writer instead of failing.
@@ -53,6 +58,34 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
         DbBackend::Sqlite => "sqlite",
         _ => "other",
     }
+}
+
+pub fn conflict_on_unique(err: sea_orm::DbErr, message: &str) -> AppError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(message.to_owned()),
+        _ => AppError::from(err),
+    }
+}
+
+/// Writes `model` only if the row still has `version`; otherwise `CONFLICT` (no lost update).
+pub async fn guarded_update<E, A>(
+    db: &impl ConnectionTrait,
+    model: A,
+    id_col: E::Column,
+    version_col: E::Column,
+    id: Uuid,
+    version: i32,
+) -> AppResult<E::Model>
+where
+    E: EntityTrait,
+    A: ActiveModelTrait<Entity = E> + Send,
+    E::Model: sea_orm::IntoActiveModel<A>,
+{
+    let result = E::update_many().set(model).filter(id_col.eq(id)).filter(version_col.eq(version)).exec(db).await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::Conflict("the object was changed concurrently; read it again and retry".into()));
+    }
+    E::find().filter(id_col.eq(id)).one(db).await?.ok_or_else(|| AppError::internal("updated row vanished"))
 }
 
 #[cfg(test)]

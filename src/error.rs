@@ -129,7 +129,8 @@ impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
     }
 }
 
-fn tag(err: &mut async_graphql::ServerError, code: &str) {
+/// Sets `code` on an error that has none yet.
+pub fn tag(err: &mut async_graphql::ServerError, code: &str) {
     let ext = err.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
         ext.set("code", code);

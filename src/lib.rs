@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod organisation;
+pub mod validate;
 
 pub use graphql::schema;
 pub use http::{AppState, app};

@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc: GraphQL responses are built from many small allocations, which it serves much
+/// faster than the system allocator (measured with bench/run.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use gongzhi::config::{Cli, Command, LogFormat, SeedCommand};
 

@@ -32,7 +32,13 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(64)
         .limit_directives(16)
-        .extension(crate::error::ErrorCodes)
+}
+
+/// Error codes are applied by the HTTP handler (see `http::graphql`), which keeps field
+/// resolution free of extension hooks; transports that hand whole requests to the schema
+/// (the WebSocket endpoint) use this builder, which applies them through an extension.
+pub fn schema_with_error_codes() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    schema().extension(crate::error::ErrorCodes)
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

@@ -130,17 +130,20 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
         Ok(_) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query` parameter"),
         Err(e) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the query string is malformed: {e}")),
     };
-    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+    let mut request = request;
+    let wanted_name = request.operation_name.clone();
+    if let Ok(doc) = request.parsed_query() {
+        let wanted = wanted_name.as_deref();
         let is_mutation = doc.operations.iter().any(|(name, op)| {
-            let selected = match (&request.operation_name, name) {
-                (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
+            let selected = match (wanted, name) {
+                (Some(wanted), Some(name)) => wanted == name.as_str(),
                 (None, _) => true,
                 (Some(_), None) => false,
             };
             selected && op.node.ty != OperationType::Query
         });
         if is_mutation {
-            state.metrics.observe(request.operation_name.as_deref(), Outcome::Rejected, started.elapsed());
+            state.metrics.observe(wanted, Outcome::Rejected, started.elapsed());
             let mut resp = refuse(StatusCode::METHOD_NOT_ALLOWED, media, "BAD_REQUEST", "only queries may be sent with GET; use POST");
             resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
             return resp;
@@ -149,9 +152,21 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
     execute(state, headers, request, media, started).await
 }
 
-async fn execute(state: AppState, headers: HeaderMap, request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
+async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
     let request_id = request_id(&headers);
-    let operation = request.operation_name.clone().or_else(|| operation_name(&request.query));
+    // Parse once: the schema executes the parsed document.
+    let given = request.operation_name.clone();
+    let operation = match request.parsed_query() {
+        Ok(doc) => given.or_else(|| only_operation_name(doc)),
+        Err(err) => {
+            state.metrics.observe(given.as_deref(), Outcome::Rejected, started.elapsed());
+            let mut err = err.clone();
+            crate::error::tag(&mut err, "GRAPHQL_PARSE_FAILED");
+            let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+            let body = json!({ "errors": [err] });
+            return (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
+        }
+    };
     let scope = match super::principal::scope_for(&state, &headers).await {
         Ok(scope) => scope,
         Err(err) => {
@@ -168,10 +183,20 @@ async fn execute(state: AppState, headers: HeaderMap, request: async_graphql::Re
         principal = ?scope.principal().kind(),
     );
     let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone());
-    let response = state.schema.execute(request.data(ctx)).instrument(span).await;
+    let mut response = state.schema.execute(request.data(ctx)).instrument(span).await;
 
+    // Before execution nothing has a path: such errors are validation failures (unknown
+    // fields, limits, variables). The rest carry the code of their AppError.
     let refused =
         response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
+    let mut internal = false;
+    for err in &mut response.errors {
+        crate::error::apply_code(err);
+        if refused {
+            crate::error::tag(err, "GRAPHQL_VALIDATION_FAILED");
+        }
+        internal |= err.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from("INTERNAL"));
+    }
     let outcome = match (refused, response.errors.is_empty()) {
         (true, _) => Outcome::Rejected,
         (false, true) => Outcome::Ok,
@@ -179,29 +204,38 @@ async fn execute(state: AppState, headers: HeaderMap, request: async_graphql::Re
     };
     state.metrics.observe(operation.as_deref(), outcome, started.elapsed());
 
-    let mut body = match serde_json::to_value(&response) {
-        Ok(v) => v,
+    let status = if refused && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let body = if (refused && media == MediaType::GraphqlResponse) || internal {
+        // Rare paths: reshape the response (no `data` before execution; request ids on INTERNAL).
+        let mut value = match serde_json::to_value(&response) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(error = %e, "could not serialise a response");
+                return refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+            }
+        };
+        stamp_internal_errors(&mut value, &request_id);
+        if status == StatusCode::BAD_REQUEST {
+            if let Some(obj) = value.as_object_mut() {
+                obj.remove("data");
+            }
+        }
+        serde_json::to_vec(&value)
+    } else {
+        serde_json::to_vec(&response)
+    };
+    match body {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, media.content_type())], bytes).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not serialise a response");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
         }
-    };
-    stamp_internal_errors(&mut body, &request_id);
-    let status = if refused && media == MediaType::GraphqlResponse {
-        if let Some(obj) = body.as_object_mut() {
-            obj.remove("data");
-        }
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+    }
 }
 
 /// The name of the document's only named operation, for metrics and logs when the client sent no
 /// `operationName`.
-fn operation_name(query: &str) -> Option<String> {
-    let doc = async_graphql::parser::parse_query(query).ok()?;
+fn only_operation_name(doc: &async_graphql::parser::types::ExecutableDocument) -> Option<String> {
     let mut names = doc.operations.iter().filter_map(|(name, _)| name.map(|n| n.to_string()));
     let first = names.next()?;
     names.next().is_none().then_some(first)

@@ -16,9 +16,11 @@ use uuid::Uuid;
 
 use crate::audit::{self, Entry};
 use crate::cx::Cx;
+use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{Page, PageArgs};
 use crate::organisation::loaders::{OrgLoader, active_membership};
+use crate::validate::{check_version, clean_name, clean_optional, clean_phone};
 
 // ---------------------------------------------------------------- reads
 
@@ -92,22 +94,6 @@ pub async fn unit_by_code(cx: &Cx, code: &str) -> AppResult<Option<co_building_u
 
 // ---------------------------------------------------------------- validation
 
-/// A trimmed, non-empty name of at most `max` characters.
-pub fn clean_name(field: &str, value: &str, max: usize) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(AppError::bad_input(field, format!("`{field}` must not be empty")));
-    }
-    if v.chars().count() > max {
-        return Err(AppError::bad_input(field, format!("`{field}` must be at most {max} characters")));
-    }
-    Ok(v.to_owned())
-}
-
-fn clean_optional(field: &str, value: Option<String>, max: usize) -> AppResult<Option<String>> {
-    value.map(|v| clean_name(field, &v, max)).transpose()
-}
-
 fn check_built_year(year: Option<i32>) -> AppResult<Option<i32>> {
     let this_year = Utc::now().date_naive().format("%Y").to_string().parse::<i32>().unwrap_or(2100);
     match year {
@@ -125,18 +111,6 @@ fn check_households(n: Option<i32>) -> AppResult<Option<i32>> {
     }
 }
 
-/// A phone number: digits with an optional leading `+`, spaces and dashes, 5 to 20 digits.
-pub fn clean_phone(value: Option<String>) -> AppResult<Option<String>> {
-    let Some(v) = value else { return Ok(None) };
-    let v = v.trim().to_owned();
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    let allowed = v.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0));
-    if !allowed || !(5..=20).contains(&digits) {
-        return Err(AppError::bad_input("phone", "`phone` must be 5 to 20 digits"));
-    }
-    Ok(Some(v))
-}
-
 /// Hash of a national ID number; the number itself is never stored.
 pub fn hash_id_number(value: &str) -> AppResult<String> {
     let v = value.trim().to_ascii_uppercase();
@@ -147,20 +121,6 @@ pub fn hash_id_number(value: &str) -> AppResult<String> {
     }
     let digest = Sha256::digest(format!("gongzhi-id-number:{v}").as_bytes());
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-fn check_version(field_version: Option<i32>, current: i32, what: &str) -> AppResult<()> {
-    match field_version {
-        Some(v) if v != current => Err(AppError::Conflict(format!("{what} was changed by someone else (version {current}, expected {v})"))),
-        _ => Ok(()),
-    }
-}
-
-fn conflict_on_unique(err: sea_orm::DbErr, message: &str) -> AppError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(message.to_owned()),
-        _ => err.into(),
-    }
 }
 
 // ---------------------------------------------------------------- compounds
@@ -278,27 +238,6 @@ pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> App
     .await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-/// Writes `model` only if the row still has `version`; otherwise `CONFLICT` (no lost update).
-async fn guarded_update<E, A>(
-    db: &impl ConnectionTrait,
-    model: A,
-    id_col: E::Column,
-    version_col: E::Column,
-    id: Uuid,
-    version: i32,
-) -> AppResult<E::Model>
-where
-    E: EntityTrait,
-    A: ActiveModelTrait<Entity = E> + Send,
-    E::Model: sea_orm::IntoActiveModel<A>,
-{
-    let result = E::update_many().set(model).filter(id_col.eq(id)).filter(version_col.eq(version)).exec(db).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::Conflict("the object was changed concurrently; read it again and retry".into()));
-    }
-    E::find().filter(id_col.eq(id)).one(db).await?.ok_or_else(|| AppError::internal("updated row vanished"))
 }
 
 // ---------------------------------------------------------------- party organisations

@@ -1,0 +1,1090 @@
+//! Rules of multi-department collaboration: campaigns, sites, tasks and their shares, the
+//! timeline, inspections. Every function takes the request's context first; reads are filtered
+//! by its scope and each mutation is one transaction holding the change, its timeline events
+//! and its audit record.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::assignment::{self, AssignmentRole, AssignmentStatus};
+use entity::task::{self, TaskCategory, TaskLevel, TaskPriority, TaskStatus};
+use entity::task_event::{self, EventKind};
+use entity::{campaign, campaign_community, co_building_unit, community, finding, idempotency_key, inspection, site};
+use sea_orm::sea_query::{Condition, Expr, Query};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::workflow::{self, AssignmentAction, TaskAction, share_name, status_name};
+use crate::audit::{self, Entry};
+use crate::auth::{Principal, Scope};
+use crate::cx::Cx;
+use crate::db::{begin_write, conflict_on_unique, guarded_update};
+use crate::error::{AppError, AppResult};
+use crate::graphql::connection::{Page, PageArgs};
+use crate::validate::{check_version, clean_evidence, clean_name, clean_optional};
+
+// ---------------------------------------------------------------- visibility
+
+/// Tasks the scope may see: staff and reporters see their communities' tasks; a unit sees the
+/// tasks it has a share of, in communities whose committee it sits on; nobody else sees any.
+pub fn task_filter(scope: &Scope) -> Condition {
+    let tenant = scope.tenant_filter(task::Column::CommunityId);
+    match scope.principal() {
+        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } | Principal::Reporter { .. } => {
+            Condition::all().add(tenant)
+        }
+        Principal::Unit { unit_id } => Condition::all().add(tenant).add(
+            task::Column::Id.in_subquery(
+                Query::select().column(assignment::Column::TaskId).from(assignment::Entity).and_where(assignment::Column::UnitId.eq(*unit_id)).to_owned(),
+            ),
+        ),
+        Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
+    }
+}
+
+/// Shares the scope may see: all shares of visible tasks, except that a unit sees only its own.
+pub fn assignment_filter(scope: &Scope) -> Condition {
+    let mut cond = Condition::all().add(scope.tenant_filter(assignment::Column::CommunityId));
+    match scope.principal() {
+        Principal::Unit { unit_id } => cond = cond.add(assignment::Column::UnitId.eq(*unit_id)),
+        Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
+        _ => {}
+    }
+    cond
+}
+
+/// Timeline entries the scope may see: a unit does not see other units' share events.
+pub fn event_filter(scope: &Scope) -> Condition {
+    let mut cond = Condition::all().add(scope.tenant_filter(task_event::Column::CommunityId));
+    match scope.principal() {
+        Principal::Unit { unit_id } => {
+            cond = cond.add(Condition::any().add(task_event::Column::UnitId.is_null()).add(task_event::Column::UnitId.eq(*unit_id)))
+        }
+        Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
+        _ => {}
+    }
+    cond
+}
+
+/// Whether the scope may read inspections of a community (staff, street admins, reporters).
+fn reads_inspections(scope: &Scope) -> bool {
+    matches!(
+        scope.principal(),
+        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } | Principal::Reporter { .. }
+    )
+}
+
+/// Inspections the scope may see.
+pub fn inspection_filter(scope: &Scope) -> Condition {
+    if reads_inspections(scope) {
+        Condition::all().add(scope.tenant_filter(inspection::Column::CommunityId))
+    } else {
+        Condition::all().add(Expr::cust("1 = 0"))
+    }
+}
+
+/// Campaigns the scope may see: those of its streets that one of its communities takes part in.
+pub fn campaign_filter(scope: &Scope) -> Condition {
+    match scope.principal() {
+        Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
+        _ => Condition::all().add(
+            campaign::Column::Id.in_subquery(
+                Query::select()
+                    .column(campaign_community::Column::CampaignId)
+                    .from(campaign_community::Entity)
+                    .cond_where(Condition::all().add(scope.tenant_filter(campaign_community::Column::CommunityId)))
+                    .to_owned(),
+            ),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------- reads
+
+/// Filters on task lists.
+#[derive(Default, Clone)]
+pub struct TaskFilter {
+    pub community_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+    pub statuses: Vec<TaskStatus>,
+    pub level: Option<TaskLevel>,
+    pub unit_id: Option<Uuid>,
+    /// Only open tasks past their due time.
+    pub overdue: bool,
+}
+
+fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>> {
+    cx.scope.require_authenticated()?;
+    let mut select = task::Entity::find().filter(task_filter(&cx.scope));
+    if let Some(c) = filter.community_id {
+        select = select.filter(task::Column::CommunityId.eq(c));
+    }
+    if let Some(c) = filter.campaign_id {
+        select = select.filter(task::Column::CampaignId.eq(c));
+    }
+    if !filter.statuses.is_empty() {
+        select = select.filter(task::Column::Status.is_in(filter.statuses.clone()));
+    }
+    if let Some(level) = filter.level {
+        select = select.filter(task::Column::Level.eq(level));
+    }
+    if let Some(unit) = filter.unit_id {
+        select = select.filter(
+            task::Column::Id.in_subquery(
+                Query::select().column(assignment::Column::TaskId).from(assignment::Entity).and_where(assignment::Column::UnitId.eq(unit)).to_owned(),
+            ),
+        );
+    }
+    if filter.overdue {
+        select = select
+            .filter(task::Column::Status.is_in([TaskStatus::Reported, TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::Reopened]))
+            .filter(task::Column::DueAt.lt(Utc::now()));
+    }
+    Ok(select)
+}
+
+/// One page of the tasks in scope.
+pub async fn tasks(cx: &Cx, filter: &TaskFilter, args: &PageArgs) -> AppResult<Page<task::Model>> {
+    let select = tasks_select(cx, filter)?;
+    Ok(args.finish(args.apply(select, task::Column::Id).all(&cx.db).await?))
+}
+
+/// How many tasks in scope match.
+pub async fn task_count(cx: &Cx, filter: &TaskFilter) -> AppResult<u64> {
+    Ok(tasks_select(cx, filter)?.count(&cx.db).await?)
+}
+
+/// The campaigns in scope.
+pub async fn campaigns(cx: &Cx) -> AppResult<Vec<campaign::Model>> {
+    cx.scope.require_authenticated()?;
+    Ok(campaign::Entity::find().filter(campaign_filter(&cx.scope)).order_by_asc(campaign::Column::Id).all(&cx.db).await?)
+}
+
+/// One page of a community's inspections (or all in scope).
+pub async fn inspections(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<inspection::Model>> {
+    cx.scope.require_authenticated()?;
+    let mut select = inspection::Entity::find().filter(inspection_filter(&cx.scope));
+    if let Some(c) = community_id {
+        select = select.filter(inspection::Column::CommunityId.eq(c));
+    }
+    Ok(args.finish(args.apply(select, inspection::Column::Id).all(&cx.db).await?))
+}
+
+// ---------------------------------------------------------------- the timeline
+
+/// Timeline entries written in one transaction, published after it commits.
+struct Timeline {
+    ids: Vec<Uuid>,
+}
+
+/// One timeline entry to write.
+struct Event<'a> {
+    kind: EventKind,
+    from: Option<TaskStatus>,
+    to: Option<TaskStatus>,
+    share: Option<&'a assignment::Model>,
+    level: Option<TaskLevel>,
+    note: Option<String>,
+    evidence: Vec<String>,
+}
+
+impl<'a> Event<'a> {
+    fn new(kind: EventKind) -> Self {
+        Event { kind, from: None, to: None, share: None, level: None, note: None, evidence: Vec::new() }
+    }
+    fn status(mut self, from: TaskStatus, to: TaskStatus) -> Self {
+        if from != to {
+            self.from = Some(from);
+            self.to = Some(to);
+        }
+        self
+    }
+    fn share(mut self, share: &'a assignment::Model) -> Self {
+        self.share = Some(share);
+        self
+    }
+    fn note(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
+    }
+    fn evidence(mut self, evidence: Vec<String>) -> Self {
+        self.evidence = evidence;
+        self
+    }
+}
+
+impl Timeline {
+    fn new() -> Self {
+        Timeline { ids: Vec::new() }
+    }
+
+    async fn push(&mut self, txn: &DatabaseTransaction, cx: &Cx, task: &task::Model, e: Event<'_>) -> AppResult<task_event::Model> {
+        let model = task_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(task.community_id),
+            task_id: Set(task.id),
+            kind: Set(e.kind),
+            from_status: Set(e.from.map(|s| status_name(s).to_owned())),
+            to_status: Set(e.to.map(|s| status_name(s).to_owned())),
+            assignment_id: Set(e.share.map(|a| a.id)),
+            unit_id: Set(e.share.map(|a| a.unit_id)),
+            level: Set(e.level.map(|l| l.to_value())),
+            actor_kind: Set(audit::service::principal_kind(cx.scope.principal()).to_owned()),
+            actor: Set(cx.scope.label().to_owned()),
+            note: Set(e.note),
+            evidence: Set(serde_json::to_string(&e.evidence).unwrap_or_else(|_| "[]".into())),
+            created_at: Set(Utc::now()),
+        }
+        .insert(txn)
+        .await?;
+        self.ids.push(model.id);
+        Ok(model)
+    }
+
+    /// Announces (inside the transaction), commits, then publishes to subscribers.
+    async fn commit(self, txn: DatabaseTransaction, cx: &Cx) -> AppResult<()> {
+        cx.events.announce(&txn, &self.ids).await?;
+        txn.commit().await?;
+        cx.events.publish(&cx.db, &self.ids).await;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- campaigns and sites
+
+/// A campaign to create.
+pub struct NewCampaign {
+    pub name: String,
+    pub goal: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub community_ids: Vec<Uuid>,
+    pub lead_organization_id: Option<Uuid>,
+}
+
+/// Creates a campaign across communities of the caller's street (street admins).
+pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign::Model> {
+    cx.scope.require_authenticated()?;
+    let Principal::StreetAdmin { street_id } = *cx.scope.principal() else {
+        return Err(AppError::Forbidden("campaigns are launched by street administrators".into()));
+    };
+    let name = clean_name("name", &input.name, 100)?;
+    let goal = clean_optional("goal", Some(input.goal), 2000)?.unwrap_or_default();
+    if input.ends_on.is_some_and(|e| e < input.starts_on) {
+        return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
+    }
+    if input.community_ids.is_empty() {
+        return Err(AppError::bad_input("communityIds", "a campaign needs at least one community"));
+    }
+    if let Some(c) = input.community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
+        return Err(AppError::bad_input("communityIds", format!("community {c} is not in your street")));
+    }
+    let txn = begin_write(&cx.db).await?;
+    if let Some(org) = input.lead_organization_id {
+        let found = entity::party_organization::Entity::find_by_id(org)
+            .filter(cx.scope.tenant_filter(entity::party_organization::Column::CommunityId))
+            .one(&txn)
+            .await?;
+        if found.is_none() && org != street_id {
+            return Err(AppError::bad_input("leadOrganizationId", "no such party organisation in your street"));
+        }
+    }
+    let now = Utc::now();
+    let model = campaign::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        street_id: Set(street_id),
+        name: Set(name),
+        goal: Set(goal),
+        starts_on: Set(input.starts_on),
+        ends_on: Set(input.ends_on),
+        lead_organization_id: Set(input.lead_organization_id),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut ids = input.community_ids.clone();
+    ids.sort();
+    ids.dedup();
+    let links: Vec<campaign_community::ActiveModel> = ids
+        .iter()
+        .map(|c| campaign_community::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(*c),
+            campaign_id: Set(model.id),
+            created_at: Set(now),
+        })
+        .collect();
+    campaign_community::Entity::insert_many(links).exec(&txn).await?;
+    audit::record(&txn, cx, Entry {
+        action: "createCampaign",
+        community_id: None,
+        object_type: "Campaign",
+        object_id: Some(model.id),
+        summary: json!({ "name": model.name, "communities": ids.len(), "startsOn": model.starts_on }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// A site to create.
+pub struct NewSite {
+    pub community_id: Uuid,
+    pub name: String,
+    pub kind: site::SiteKind,
+    pub compound_id: Option<Uuid>,
+    pub address: Option<String>,
+}
+
+/// Creates a site in a community the caller is staff of.
+pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
+    cx.scope.require_staff(input.community_id)?;
+    let name = clean_name("name", &input.name, 100)?;
+    let address = clean_optional("address", input.address, 200)?;
+    let txn = begin_write(&cx.db).await?;
+    if let Some(compound) = input.compound_id {
+        let found = entity::compound::Entity::find_by_id(compound).filter(entity::compound::Column::CommunityId.eq(input.community_id)).one(&txn).await?;
+        if found.is_none() {
+            return Err(AppError::bad_input("compoundId", "no such compound in this community"));
+        }
+    }
+    let model = site::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        community_id: Set(input.community_id),
+        name: Set(name),
+        kind: Set(input.kind),
+        compound_id: Set(input.compound_id),
+        address: Set(address),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| conflict_on_unique(e, "a site with this name already exists in this community"))?;
+    audit::record(&txn, cx, Entry {
+        action: "createSite",
+        community_id: Some(model.community_id),
+        object_type: "Site",
+        object_id: Some(model.id),
+        summary: json!({ "name": model.name, "kind": model.kind.to_value() }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+// ---------------------------------------------------------------- tasks
+
+/// A task to create.
+pub struct NewTask {
+    pub community_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub category: TaskCategory,
+    pub priority: TaskPriority,
+    pub due_at: Option<DateTime<Utc>>,
+    pub campaign_id: Option<Uuid>,
+    pub site_id: Option<Uuid>,
+    pub evidence: Vec<String>,
+}
+
+async fn check_links(txn: &DatabaseTransaction, community_id: Uuid, campaign_id: Option<Uuid>, site_id: Option<Uuid>) -> AppResult<()> {
+    if let Some(c) = campaign_id {
+        let linked = campaign_community::Entity::find()
+            .filter(campaign_community::Column::CommunityId.eq(community_id))
+            .filter(campaign_community::Column::CampaignId.eq(c))
+            .count(txn)
+            .await?;
+        if linked == 0 {
+            return Err(AppError::bad_input("campaignId", "the community does not take part in this campaign"));
+        }
+    }
+    if let Some(s) = site_id {
+        let found = site::Entity::find_by_id(s).filter(site::Column::CommunityId.eq(community_id)).count(txn).await?;
+        if found == 0 {
+            return Err(AppError::bad_input("siteId", "no such site in this community"));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a task in a community the caller is staff of (status REPORTED).
+pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
+    cx.scope.require_staff(input.community_id)?;
+    let txn = begin_write(&cx.db).await?;
+    let (task, ids) = insert_task(&txn, cx, input, "createTask").await?;
+    ids.commit(txn, cx).await?;
+    Ok(task)
+}
+
+async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action: &str) -> AppResult<(task::Model, Timeline)> {
+    let title = clean_name("title", &input.title, 200)?;
+    let description = clean_optional("description", Some(input.description), 5000)?.unwrap_or_default();
+    let evidence = clean_evidence(input.evidence)?;
+    check_links(txn, input.community_id, input.campaign_id, input.site_id).await?;
+    let now = Utc::now();
+    let task = task::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        community_id: Set(input.community_id),
+        campaign_id: Set(input.campaign_id),
+        site_id: Set(input.site_id),
+        title: Set(title),
+        description: Set(description),
+        category: Set(input.category),
+        priority: Set(input.priority),
+        status: Set(TaskStatus::Reported),
+        level: Set(TaskLevel::Community),
+        due_at: Set(input.due_at),
+        evidence: Set(serde_json::to_string(&evidence).unwrap_or_else(|_| "[]".into())),
+        reported_by: Set(cx.scope.label().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        escalated_at: Set(None),
+        version: Set(1),
+    }
+    .insert(txn)
+    .await?;
+    let mut timeline = Timeline::new();
+    timeline.push(txn, cx, &task, Event::new(EventKind::Reported).evidence(evidence)).await?;
+    audit::record(txn, cx, Entry {
+        action,
+        community_id: Some(task.community_id),
+        object_type: "Task",
+        object_id: Some(task.id),
+        summary: json!({ "title": task.title, "category": task.category.to_value(), "priority": task.priority.to_value() }),
+    })
+    .await?;
+    Ok((task, timeline))
+}
+
+/// Loads a task the caller may see, for a change.
+async fn visible_task(txn: &DatabaseTransaction, cx: &Cx, id: Uuid) -> AppResult<task::Model> {
+    cx.scope.require_authenticated()?;
+    task::Entity::find_by_id(id).filter(task_filter(&cx.scope)).one(txn).await?.ok_or_else(|| AppError::not_found("task"))
+}
+
+fn illegal(action: &str, status: TaskStatus) -> AppError {
+    AppError::BadInput { message: format!("cannot {action} a task that is {}", status_name(status)), field: Some("status".into()) }
+}
+
+/// Writes the task's new state guarded by its version.
+async fn save_task(txn: &DatabaseTransaction, current: &task::Model, mut model: task::ActiveModel) -> AppResult<task::Model> {
+    model.version = Set(current.version + 1);
+    model.updated_at = Set(Utc::now());
+    guarded_update::<task::Entity, _>(txn, model, task::Column::Id, task::Column::Version, current.id, current.version).await
+}
+
+/// Changes to a task's description; absent fields stay.
+#[derive(Default)]
+pub struct TaskChanges {
+    pub expected_version: Option<i32>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<TaskPriority>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub evidence: Option<Vec<String>>,
+}
+
+/// Edits an open task (staff).
+pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<task::Model> {
+    let txn = begin_write(&cx.db).await?;
+    let current = visible_task(&txn, cx, id).await?;
+    cx.scope.require_staff(current.community_id)?;
+    check_version(changes.expected_version, current.version, "the task")?;
+    if workflow::task_transition(current.status, TaskAction::Update).is_none() {
+        return Err(illegal(TaskAction::Update.name(), current.status));
+    }
+    let mut model: task::ActiveModel = current.clone().into();
+    let mut changed = Vec::new();
+    if let Some(t) = changes.title {
+        model.title = Set(clean_name("title", &t, 200)?);
+        changed.push("title");
+    }
+    if let Some(d) = changes.description {
+        model.description = Set(clean_optional("description", Some(d), 5000)?.unwrap_or_default());
+        changed.push("description");
+    }
+    if let Some(p) = changes.priority {
+        model.priority = Set(p);
+        changed.push("priority");
+    }
+    if let Some(d) = changes.due_at {
+        model.due_at = Set(Some(d));
+        changed.push("dueAt");
+    }
+    if let Some(e) = changes.evidence {
+        model.evidence = Set(serde_json::to_string(&clean_evidence(e)?).unwrap_or_else(|_| "[]".into()));
+        changed.push("evidence");
+    }
+    let updated = save_task(&txn, &current, model).await?;
+    let mut timeline = Timeline::new();
+    timeline.push(&txn, cx, &updated, Event::new(EventKind::Updated).note(Some(format!("changed {}", changed.join(", "))))).await?;
+    audit::record(&txn, cx, Entry {
+        action: "updateTask",
+        community_id: Some(updated.community_id),
+        object_type: "Task",
+        object_id: Some(updated.id),
+        summary: json!({ "changed": changed, "version": updated.version }),
+    })
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok(updated)
+}
+
+/// Assigns a share of a task to a co-building unit that sits on the community's joint committee.
+pub async fn assign_task(
+    cx: &Cx,
+    task_id: Uuid,
+    unit_id: Uuid,
+    role: AssignmentRole,
+    expected_version: Option<i32>,
+    note: Option<String>,
+) -> AppResult<(task::Model, assignment::Model)> {
+    let note = clean_optional("note", note, 2000)?;
+    let txn = begin_write(&cx.db).await?;
+    let current = visible_task(&txn, cx, task_id).await?;
+    cx.scope.require_staff(current.community_id)?;
+    check_version(expected_version, current.version, "the task")?;
+    let Some(next) = workflow::task_transition(current.status, TaskAction::Assign) else {
+        return Err(illegal(TaskAction::Assign.name(), current.status));
+    };
+    let unit = co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    if !crate::organisation::service::unit_sits_on(&txn, current.community_id, unit.id).await? {
+        return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
+    }
+    let shares = assignment::Entity::find().filter(assignment::Column::CommunityId.eq(current.community_id)).filter(assignment::Column::TaskId.eq(task_id)).all(&txn).await?;
+    if role == AssignmentRole::Lead && shares.iter().any(|a| a.role == AssignmentRole::Lead && a.status != AssignmentStatus::Declined && a.unit_id != unit.id) {
+        return Err(AppError::Conflict("the task already has a lead unit".into()));
+    }
+    let now = Utc::now();
+    let share = match shares.iter().find(|a| a.unit_id == unit.id) {
+        Some(a) if a.status != AssignmentStatus::Declined => {
+            return Err(AppError::Conflict(format!("{} already has a share of this task", unit.name)));
+        }
+        Some(declined) => {
+            // A unit that declined may be asked again.
+            let mut m: assignment::ActiveModel = declined.clone().into();
+            m.role = Set(role);
+            m.status = Set(AssignmentStatus::Pending);
+            m.decline_reason = Set(None);
+            m.note = Set(note.clone());
+            m.updated_at = Set(now);
+            m.version = Set(declined.version + 1);
+            guarded_update::<assignment::Entity, _>(&txn, m, assignment::Column::Id, assignment::Column::Version, declined.id, declined.version).await?
+        }
+        None => assignment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(current.community_id),
+            task_id: Set(task_id),
+            unit_id: Set(unit.id),
+            role: Set(role),
+            status: Set(AssignmentStatus::Pending),
+            decline_reason: Set(None),
+            note: Set(note.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?,
+    };
+    let mut model: task::ActiveModel = current.clone().into();
+    model.status = Set(next);
+    let updated = save_task(&txn, &current, model).await?;
+    let mut timeline = Timeline::new();
+    timeline.push(&txn, cx, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&share).note(note)).await?;
+    audit::record(&txn, cx, Entry {
+        action: "assignTask",
+        community_id: Some(updated.community_id),
+        object_type: "Task",
+        object_id: Some(updated.id),
+        summary: json!({ "unit": unit.code, "role": role.to_value(), "status": status_name(next) }),
+    })
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok((updated, share))
+}
+
+/// Verifies, reopens, cancels or escalates a task (staff).
+pub async fn staff_action(cx: &Cx, id: Uuid, action: TaskAction, expected_version: Option<i32>, note: Option<String>) -> AppResult<task::Model> {
+    let note = clean_optional("note", note, 2000)?;
+    let txn = begin_write(&cx.db).await?;
+    let current = visible_task(&txn, cx, id).await?;
+    cx.scope.require_staff(current.community_id)?;
+    check_version(expected_version, current.version, "the task")?;
+    let Some(next) = workflow::task_transition(current.status, action) else {
+        return Err(illegal(action.name(), current.status));
+    };
+    let now = Utc::now();
+    let mut model: task::ActiveModel = current.clone().into();
+    model.status = Set(next);
+    let (kind, level) = match action {
+        TaskAction::Verify => {
+            model.closed_at = Set(Some(now));
+            (EventKind::Verified, None)
+        }
+        TaskAction::Cancel => {
+            model.closed_at = Set(Some(now));
+            (EventKind::Cancelled, None)
+        }
+        TaskAction::Reopen => {
+            model.resolved_at = Set(None);
+            (EventKind::Reopened, None)
+        }
+        TaskAction::Escalate => {
+            let Some(level) = workflow::next_level(current.level) else {
+                return Err(AppError::BadInput { message: "the task is already at city level".into(), field: Some("level".into()) });
+            };
+            model.level = Set(level);
+            model.escalated_at = Set(Some(now));
+            (EventKind::Escalated, Some(level))
+        }
+        TaskAction::Assign | TaskAction::Update => return Err(AppError::internal("not a staff transition")),
+    };
+    let updated = save_task(&txn, &current, model).await?;
+    if action == TaskAction::Reopen {
+        // Work starts again: finished shares go back to accepted.
+        assignment::Entity::update_many()
+            .col_expr(assignment::Column::Status, Expr::value(AssignmentStatus::Accepted.to_value()))
+            .col_expr(assignment::Column::Version, Expr::col(assignment::Column::Version).add(1))
+            .filter(assignment::Column::CommunityId.eq(current.community_id))
+            .filter(assignment::Column::TaskId.eq(current.id))
+            .filter(assignment::Column::Status.eq(AssignmentStatus::Done))
+            .exec(&txn)
+            .await?;
+    }
+    let mut timeline = Timeline::new();
+    let mut event = Event::new(kind).status(current.status, next).note(note);
+    event.level = level;
+    timeline.push(&txn, cx, &updated, event).await?;
+    audit::record(&txn, cx, Entry {
+        action: action.name(),
+        community_id: Some(updated.community_id),
+        object_type: "Task",
+        object_id: Some(updated.id),
+        summary: json!({ "from": status_name(current.status), "to": status_name(next), "level": updated.level.to_value() }),
+    })
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok(updated)
+}
+
+// ---------------------------------------------------------------- partner actions
+
+/// What a unit sends with an action on its share.
+#[derive(Default)]
+pub struct ShareInput {
+    pub expected_version: Option<i32>,
+    pub note: Option<String>,
+    pub evidence: Vec<String>,
+    pub reason: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// The idempotency principal of the caller: the unit for partner departments, else the label.
+fn idempotency_principal(scope: &Scope) -> String {
+    match scope.unit_id() {
+        Some(u) => format!("unit:{u}"),
+        None => scope.label().to_owned(),
+    }
+}
+
+fn clean_key(key: Option<String>) -> AppResult<Option<String>> {
+    match key {
+        Some(k) if k.is_empty() || k.len() > 128 => Err(AppError::bad_input("idempotencyKey", "an idempotency key has 1 to 128 characters")),
+        other => Ok(other),
+    }
+}
+
+/// The object a key already produced, if the key was used before for this operation.
+async fn replayed(db: &impl ConnectionTrait, principal: &str, key: &str, operation: &str) -> AppResult<Option<Uuid>> {
+    let found = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::Principal.eq(principal))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .one(db)
+        .await?;
+    match found {
+        Some(k) if k.operation == operation => Ok(Some(k.object_id)),
+        Some(_) => Err(AppError::Conflict("this idempotency key was used for another operation".into())),
+        None => Ok(None),
+    }
+}
+
+/// Claims a key inside the transaction. `Some(object)` means another request holding the key
+/// committed first: the caller returns that result and changes nothing.
+async fn claim(cx: &Cx, txn: DatabaseTransaction, key: &Option<String>, operation: &str, object: Uuid) -> AppResult<Result<DatabaseTransaction, Uuid>> {
+    let Some(key) = key else { return Ok(Ok(txn)) };
+    let principal = idempotency_principal(&cx.scope);
+    if let Some(first) = replayed(&txn, &principal, key, operation).await? {
+        txn.rollback().await?;
+        return Ok(Err(first));
+    }
+    let inserted = idempotency_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        principal: Set(principal.clone()),
+        key: Set(key.clone()),
+        operation: Set(operation.to_owned()),
+        object_id: Set(object),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(Ok(txn)),
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            // A concurrent retry committed first.
+            txn.rollback().await?;
+            match replayed(&cx.db, &principal, key, operation).await? {
+                Some(first) => Ok(Err(first)),
+                None => Err(AppError::Conflict("a request with this idempotency key is in progress; retry".into())),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A unit accepts, declines, starts or resolves its own share of a task.
+pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: ShareInput) -> AppResult<(task::Model, assignment::Model)> {
+    cx.scope.require_authenticated()?;
+    let note = clean_optional("note", input.note, 2000)?;
+    let evidence = clean_evidence(input.evidence)?;
+    let key = clean_key(input.idempotency_key)?;
+    let reason = clean_optional("reason", input.reason, 500)?;
+    if action == AssignmentAction::Decline && reason.is_none() {
+        return Err(AppError::bad_input("reason", "say why the share is declined"));
+    }
+    let txn = begin_write(&cx.db).await?;
+    let share = assignment::Entity::find_by_id(id)
+        .filter(assignment_filter(&cx.scope))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("assignment"))?;
+    if cx.scope.unit_id() != Some(share.unit_id) {
+        return Err(AppError::Forbidden("only the assigned unit acts on its share".into()));
+    }
+    let txn = match claim(cx, txn, &key, action.name(), share.id).await? {
+        Ok(txn) => txn,
+        Err(first) => return replay_share(cx, first).await,
+    };
+    let current = visible_task(&txn, cx, share.task_id).await?;
+    check_version(input.expected_version, share.version, "the assignment")?;
+    let Some(next_share) = workflow::assignment_transition(current.status, share.status, action) else {
+        return Err(AppError::BadInput {
+            message: format!(
+                "cannot {} an assignment that is {} on a task that is {}",
+                action.name(),
+                share_name(share.status),
+                status_name(current.status)
+            ),
+            field: Some("status".into()),
+        });
+    };
+    let now = Utc::now();
+    let mut m: assignment::ActiveModel = share.clone().into();
+    m.status = Set(next_share);
+    m.updated_at = Set(now);
+    m.version = Set(share.version + 1);
+    if action == AssignmentAction::Decline {
+        m.decline_reason = Set(reason.clone());
+    }
+    if note.is_some() {
+        m.note = Set(note.clone());
+    }
+    let updated_share = guarded_update::<assignment::Entity, _>(&txn, m, assignment::Column::Id, assignment::Column::Version, share.id, share.version).await?;
+
+    let shares = assignment::Entity::find().filter(assignment::Column::CommunityId.eq(current.community_id)).filter(assignment::Column::TaskId.eq(current.id)).all(&txn).await?;
+    let states: Vec<(bool, AssignmentStatus)> = shares.iter().map(|a| (a.role == AssignmentRole::Lead, a.status)).collect();
+    let next_task = workflow::task_after_shares(current.status, &states);
+    let task = if next_task != current.status {
+        let mut t: task::ActiveModel = current.clone().into();
+        t.status = Set(next_task);
+        if next_task == TaskStatus::Resolved {
+            t.resolved_at = Set(Some(now));
+        }
+        save_task(&txn, &current, t).await?
+    } else {
+        current.clone()
+    };
+    let kind = match action {
+        AssignmentAction::Accept => EventKind::Accepted,
+        AssignmentAction::Decline => EventKind::Declined,
+        AssignmentAction::Start => EventKind::Started,
+        AssignmentAction::Resolve => EventKind::PartDone,
+    };
+    let mut timeline = Timeline::new();
+    let event_note = if action == AssignmentAction::Decline { reason.clone() } else { note.clone() };
+    timeline.push(&txn, cx, &task, Event::new(kind).share(&updated_share).note(event_note).evidence(evidence)).await?;
+    if next_task != current.status {
+        let kind = match next_task {
+            TaskStatus::Resolved => EventKind::Resolved,
+            TaskStatus::InProgress => EventKind::Started,
+            _ => EventKind::Updated,
+        };
+        timeline.push(&txn, cx, &task, Event::new(kind).status(current.status, next_task)).await?;
+    }
+    audit::record(&txn, cx, Entry {
+        action: action.name(),
+        community_id: Some(task.community_id),
+        object_type: "Assignment",
+        object_id: Some(updated_share.id),
+        summary: json!({ "share": share_name(next_share), "task": status_name(task.status) }),
+    })
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok((task, updated_share))
+}
+
+async fn replay_share(cx: &Cx, share_id: Uuid) -> AppResult<(task::Model, assignment::Model)> {
+    let share = assignment::Entity::find_by_id(share_id).filter(assignment_filter(&cx.scope)).one(&cx.db).await?.ok_or_else(|| AppError::not_found("assignment"))?;
+    let task = task::Entity::find_by_id(share.task_id).filter(task_filter(&cx.scope)).one(&cx.db).await?.ok_or_else(|| AppError::not_found("task"))?;
+    Ok((task, share))
+}
+
+/// Adds a comment to a task's timeline (anyone who may see the task, except reporters).
+pub async fn comment(
+    cx: &Cx,
+    task_id: Uuid,
+    note: String,
+    evidence: Vec<String>,
+    idempotency_key: Option<String>,
+) -> AppResult<(task::Model, task_event::Model)> {
+    cx.scope.require_authenticated()?;
+    if matches!(cx.scope.principal(), Principal::Reporter { .. }) {
+        return Err(AppError::Forbidden("reporters read; they do not comment".into()));
+    }
+    let note = clean_name("note", &note, 2000)?;
+    let evidence = clean_evidence(evidence)?;
+    let key = clean_key(idempotency_key)?;
+    let txn = begin_write(&cx.db).await?;
+    let task = visible_task(&txn, cx, task_id).await?;
+    let event_id_hint = Uuid::now_v7();
+    let txn = match claim(cx, txn, &key, "commentOnTask", event_id_hint).await? {
+        Ok(txn) => txn,
+        Err(first) => {
+            let event = task_event::Entity::find_by_id(first).filter(event_filter(&cx.scope)).one(&cx.db).await?.ok_or_else(|| AppError::not_found("comment"))?;
+            return Ok((task, event));
+        }
+    };
+    let mut timeline = Timeline::new();
+    let mut event = timeline.push(&txn, cx, &task, Event::new(EventKind::Commented).note(Some(note)).evidence(evidence)).await?;
+    if key.is_some() {
+        // Point the key at the comment it produced.
+        idempotency_key::Entity::update_many()
+            .col_expr(idempotency_key::Column::ObjectId, Expr::value(event.id))
+            .filter(idempotency_key::Column::ObjectId.eq(event_id_hint))
+            .exec(&txn)
+            .await?;
+    }
+    if let Some(u) = cx.scope.unit_id() {
+        // A unit's comment is its own timeline entry.
+        let mut m: task_event::ActiveModel = event.clone().into();
+        m.unit_id = Set(Some(u));
+        event = m.update(&txn).await?;
+    }
+    audit::record(&txn, cx, Entry {
+        action: "commentOnTask",
+        community_id: Some(task.community_id),
+        object_type: "Task",
+        object_id: Some(task.id),
+        summary: json!({ "event": event.id }),
+    })
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok((task, event))
+}
+
+// ---------------------------------------------------------------- inspections
+
+/// A finding to record.
+pub struct NewFinding {
+    pub description: String,
+    pub category: TaskCategory,
+    pub evidence: Vec<String>,
+}
+
+/// An inspection to record.
+pub struct NewInspection {
+    pub community_id: Uuid,
+    pub site_id: Option<Uuid>,
+    pub patrol: String,
+    pub inspected_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub findings: Vec<NewFinding>,
+}
+
+/// Records a patrol's inspection with its findings (staff).
+pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspection::Model> {
+    cx.scope.require_staff(input.community_id)?;
+    let patrol = clean_name("patrol", &input.patrol, 100)?;
+    let note = clean_optional("note", input.note, 2000)?;
+    if input.findings.len() > 50 {
+        return Err(AppError::bad_input("findings", "at most 50 findings per inspection"));
+    }
+    let txn = begin_write(&cx.db).await?;
+    check_links(&txn, input.community_id, None, input.site_id).await?;
+    let now = Utc::now();
+    let model = inspection::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        community_id: Set(input.community_id),
+        site_id: Set(input.site_id),
+        patrol: Set(patrol),
+        inspected_at: Set(input.inspected_at.unwrap_or(now)),
+        note: Set(note),
+        created_by: Set(cx.scope.label().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut rows = Vec::new();
+    for f in input.findings {
+        rows.push(finding::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(input.community_id),
+            inspection_id: Set(model.id),
+            description: Set(clean_name("description", &f.description, 2000)?),
+            category: Set(f.category),
+            evidence: Set(serde_json::to_string(&clean_evidence(f.evidence)?).unwrap_or_else(|_| "[]".into())),
+            task_id: Set(None),
+            created_at: Set(now),
+        });
+    }
+    let count = rows.len();
+    if !rows.is_empty() {
+        finding::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    audit::record(&txn, cx, Entry {
+        action: "createInspection",
+        community_id: Some(model.community_id),
+        object_type: "Inspection",
+        object_id: Some(model.id),
+        summary: json!({ "patrol": model.patrol, "findings": count }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// What to add when a finding becomes a task.
+pub struct FindingTask {
+    pub title: Option<String>,
+    pub priority: TaskPriority,
+    pub due_at: Option<DateTime<Utc>>,
+    pub campaign_id: Option<Uuid>,
+}
+
+/// Turns a finding into a task in one step (staff); a finding becomes at most one task.
+pub async fn task_from_finding(cx: &Cx, finding_id: Uuid, extra: FindingTask) -> AppResult<task::Model> {
+    cx.scope.require_authenticated()?;
+    let txn = begin_write(&cx.db).await?;
+    let found = finding::Entity::find_by_id(finding_id)
+        .filter(cx.scope.tenant_filter(finding::Column::CommunityId))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("finding"))?;
+    cx.scope.require_staff(found.community_id)?;
+    if found.task_id.is_some() {
+        return Err(AppError::Conflict("this finding is already a task".into()));
+    }
+    let site_id = inspection::Entity::find_by_id(found.inspection_id).one(&txn).await?.and_then(|i| i.site_id);
+    let title = extra.title.unwrap_or_else(|| found.description.chars().take(60).collect());
+    let evidence: Vec<String> = serde_json::from_str(&found.evidence).unwrap_or_default();
+    let input = NewTask {
+        community_id: found.community_id,
+        title,
+        description: found.description.clone(),
+        category: found.category,
+        priority: extra.priority,
+        due_at: extra.due_at,
+        campaign_id: extra.campaign_id,
+        site_id,
+        evidence,
+    };
+    let (task, timeline) = insert_task(&txn, cx, input, "createTaskFromFinding").await?;
+    let updated = finding::Entity::update_many()
+        .col_expr(finding::Column::TaskId, Expr::value(task.id))
+        .filter(finding::Column::Id.eq(found.id))
+        .filter(finding::Column::TaskId.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::Conflict("this finding is already a task".into()));
+    }
+    timeline.commit(txn, cx).await?;
+    Ok(task)
+}
+
+// ---------------------------------------------------------------- escalation
+
+/// When open tasks escalate: to the street once overdue, to the city once overdue by `to_city`.
+#[derive(Debug, Clone, Copy)]
+pub struct EscalationPolicy {
+    pub to_city: chrono::Duration,
+}
+
+impl Default for EscalationPolicy {
+    fn default() -> Self {
+        EscalationPolicy { to_city: chrono::Duration::days(3) }
+    }
+}
+
+/// One run of the escalation job (三级联动): every open, overdue task rises one level when it is
+/// due to; the conditional update makes concurrent or repeated runs escalate each task once
+/// per level. Returns how many tasks rose.
+pub async fn escalate_overdue(cx: &Cx, now: DateTime<Utc>, policy: EscalationPolicy) -> AppResult<usize> {
+    let open = [TaskStatus::Reported, TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::Reopened];
+    let due: Vec<task::Model> = task::Entity::find()
+        .filter(task::Column::Status.is_in(open))
+        .filter(task::Column::DueAt.lt(now))
+        .filter(task::Column::Level.ne(TaskLevel::City))
+        .all(&cx.db)
+        .await?;
+    let mut escalated = 0;
+    for t in due {
+        let Some(due_at) = t.due_at else { continue };
+        let target = match t.level {
+            TaskLevel::Community => TaskLevel::Street,
+            TaskLevel::Street if now - due_at > policy.to_city => TaskLevel::City,
+            _ => continue,
+        };
+        let txn = begin_write(&cx.db).await?;
+        let result = task::Entity::update_many()
+            .col_expr(task::Column::Level, Expr::value(target.to_value()))
+            .col_expr(task::Column::EscalatedAt, Expr::value(now))
+            .col_expr(task::Column::Version, Expr::col(task::Column::Version).add(1))
+            .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .filter(task::Column::Id.eq(t.id))
+            .filter(task::Column::Level.eq(t.level))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected == 0 {
+            txn.rollback().await?;
+            continue; // another run escalated it first
+        }
+        let mut timeline = Timeline::new();
+        let mut event = Event::new(EventKind::Escalated).note(Some(format!("overdue since {}", due_at.format("%Y-%m-%d %H:%M UTC"))));
+        event.level = Some(target);
+        timeline.push(&txn, cx, &t, event).await?;
+        audit::record(&txn, cx, Entry {
+            action: "escalateTask",
+            community_id: Some(t.community_id),
+            object_type: "Task",
+            object_id: Some(t.id),
+            summary: json!({ "from": t.level.to_value(), "to": target.to_value(), "automatic": true }),
+        })
+        .await?;
+        timeline.commit(txn, cx).await?;
+        escalated += 1;
+    }
+    Ok(escalated)
+}
+
+/// The communities of a street, for the system scope of jobs.
+pub async fn all_community_ids(db: &impl ConnectionTrait) -> AppResult<Vec<Uuid>> {
+    Ok(community::Entity::find().select_only().column(community::Column::Id).into_tuple::<Uuid>().all(db).await?)
+}
