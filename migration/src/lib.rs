@@ -10,6 +10,16 @@ mod m20261126_000006_create_party_organizations;
 mod m20261126_000007_create_party_members;
 mod m20261126_000008_create_committee_memberships;
 mod m20261126_000009_create_audit_log;
+mod m20261126_000010_create_campaigns;
+mod m20261126_000011_create_campaign_communities;
+mod m20261126_000012_create_sites;
+mod m20261126_000013_create_tasks;
+mod m20261126_000014_create_assignments;
+mod m20261126_000015_create_task_events;
+mod m20261126_000016_create_inspections;
+mod m20261126_000017_create_findings;
+mod m20261126_000018_create_api_keys;
+mod m20261126_000019_create_idempotency_keys;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -27,6 +37,16 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_create_party_members::Migration),
             Box::new(m20261126_000008_create_committee_memberships::Migration),
             Box::new(m20261126_000009_create_audit_log::Migration),
+            Box::new(m20261126_000010_create_campaigns::Migration),
+            Box::new(m20261126_000011_create_campaign_communities::Migration),
+            Box::new(m20261126_000012_create_sites::Migration),
+            Box::new(m20261126_000013_create_tasks::Migration),
+            Box::new(m20261126_000014_create_assignments::Migration),
+            Box::new(m20261126_000015_create_task_events::Migration),
+            Box::new(m20261126_000016_create_inspections::Migration),
+            Box::new(m20261126_000017_create_findings::Migration),
+            Box::new(m20261126_000018_create_api_keys::Migration),
+            Box::new(m20261126_000019_create_idempotency_keys::Migration),
         ]
     }
 }

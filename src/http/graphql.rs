@@ -154,8 +154,14 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
 
 async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
     let request_id = request_id(&headers);
-    // Parse once: the schema executes the parsed document.
+    // Parse once (or not at all for a query seen before): the schema executes the parsed document.
     let given = request.operation_name.clone();
+    let cached = state.documents.get(&request.query);
+    let hit = cached.is_some();
+    if let Some(doc) = cached {
+        request.set_parsed_query(doc);
+    }
+    let fresh = if hit { None } else { Some(request.query.clone()) };
     let operation = match request.parsed_query() {
         Ok(doc) => given.or_else(|| only_operation_name(doc)),
         Err(err) => {
@@ -183,7 +189,12 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         principal = ?scope.principal().kind(),
     );
     let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone());
-    let mut response = state.schema.execute(request.data(ctx)).instrument(span).await;
+    let document = match &fresh {
+        Some(_) => request.parsed_query().ok().cloned(),
+        None => None,
+    };
+    let schema = if hit { &state.validated_schema } else { &state.schema };
+    let mut response = schema.execute(request.data(ctx)).instrument(span).await;
 
     // Before execution nothing has a path: such errors are validation failures (unknown
     // fields, limits, variables). The rest carry the code of their AppError.
@@ -196,6 +207,9 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             crate::error::tag(err, "GRAPHQL_VALIDATION_FAILED");
         }
         internal |= err.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from("INTERNAL"));
+    }
+    if let (Some(query), Some(doc), false) = (&fresh, &document, refused) {
+        state.documents.put(query, doc);
     }
     let outcome = match (refused, response.errors.is_empty()) {
         (true, _) => Outcome::Rejected,

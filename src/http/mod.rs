@@ -1,6 +1,7 @@
 //! HTTP: routes, the GraphQL handler, GraphiQL, health and metrics, and the tower layers
 //! every request passes (request id, tracing, CORS, timeout, body limit).
 
+pub mod documents;
 pub mod graphiql;
 pub mod graphql;
 pub mod metrics;
@@ -31,10 +32,15 @@ pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The schema with full validation, for documents not seen before.
     pub schema: AppSchema,
+    /// The same schema validating only limits (depth, complexity), for documents that already
+    /// passed full validation (see `documents`).
+    pub validated_schema: AppSchema,
     pub keys: Keys,
     pub metrics: Arc<metrics::Metrics>,
     pub principals: Arc<crate::auth::ScopeCache>,
+    pub documents: Arc<documents::DocumentCache>,
     pub limits: Limits,
 }
 
@@ -61,10 +67,12 @@ impl AppState {
         let metrics = Arc::new(metrics::Metrics::new(db.clone()));
         AppState {
             schema: crate::graphql::schema().finish(),
+            validated_schema: crate::graphql::schema().validation_mode(async_graphql::ValidationMode::Fast).finish(),
             db,
             keys: Keys::new(jwt_secret),
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
+            documents: Arc::new(documents::DocumentCache::default()),
             limits,
         }
     }
