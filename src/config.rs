@@ -12,6 +12,8 @@
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
 //! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
+//! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation job (default 60; 0 turns it off) |
+//! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -47,6 +49,24 @@ pub enum Command {
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
     ExportSchema,
+    /// Manage partner departments' API keys.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Issue an API key for a co-building unit; the key is printed once.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The unit's code, e.g. `market-regulation`.
+        #[arg(long, env = "GONGZHI_API_KEY_UNIT")]
+        unit: String,
+        /// What the key is for.
+        #[arg(long, env = "GONGZHI_API_KEY_LABEL", default_value = "partner system")]
+        label: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +140,12 @@ pub struct ServeArgs {
     /// Maximum time one request may run, in seconds.
     #[arg(long, env = "GONGZHI_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Seconds between runs of the escalation job; 0 turns it off.
+    #[arg(long, env = "GONGZHI_ESCALATION_INTERVAL", default_value_t = 60)]
+    pub escalation_interval_secs: u64,
+    /// How long past its due time a street-level task rises to the city.
+    #[arg(long, env = "GONGZHI_ESCALATE_TO_CITY_AFTER", default_value = "72h", value_parser = parse_ttl)]
+    pub escalate_to_city_after: Duration,
 }
 
 impl ServeArgs {
@@ -141,22 +167,22 @@ pub enum RoleArg {
 #[derive(Debug, Clone, Args)]
 pub struct TokenArgs {
     /// The principal's role.
-    #[arg(long)]
+    #[arg(long, env = "GONGZHI_TOKEN_ROLE")]
     pub role: RoleArg,
     /// Street code (street-admin, reporter).
-    #[arg(long)]
+    #[arg(long, env = "GONGZHI_TOKEN_STREET")]
     pub street: Option<String>,
     /// Community code (community-admin, community-staff).
-    #[arg(long)]
+    #[arg(long, env = "GONGZHI_TOKEN_COMMUNITY")]
     pub community: Option<String>,
     /// Unit code (unit).
-    #[arg(long)]
+    #[arg(long, env = "GONGZHI_TOKEN_UNIT")]
     pub unit: Option<String>,
     /// Person id (member).
-    #[arg(long)]
+    #[arg(long, env = "GONGZHI_TOKEN_PERSON")]
     pub person: Option<String>,
     /// Lifetime, e.g. `30m`, `8h`, `7d`.
-    #[arg(long, default_value = "8h", value_parser = parse_ttl)]
+    #[arg(long, env = "GONGZHI_TOKEN_TTL", default_value = "8h", value_parser = parse_ttl)]
     pub ttl: Duration,
 }
 

@@ -4,6 +4,7 @@
 use sea_orm::DatabaseConnection;
 
 use crate::auth::Scope;
+use crate::collaboration::events::EventBus;
 
 /// A service call's context.
 #[derive(Clone)]
@@ -11,10 +12,12 @@ pub struct Cx {
     pub scope: Scope,
     pub db: DatabaseConnection,
     pub request_id: String,
+    /// Where committed task events are published.
+    pub events: EventBus,
 }
 
 impl Cx {
-    pub fn new(scope: Scope, db: DatabaseConnection, request_id: impl Into<String>) -> Self {
-        Cx { scope, db, request_id: request_id.into() }
+    pub fn new(scope: Scope, db: DatabaseConnection, request_id: impl Into<String>, events: EventBus) -> Self {
+        Cx { scope, db, request_id: request_id.into(), events }
     }
 }

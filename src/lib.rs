@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod collaboration;
 pub mod config;
 pub mod cx;
 pub mod db;

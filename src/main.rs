@@ -8,7 +8,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use gongzhi::config::{Cli, Command, LogFormat, SeedCommand};
+use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, SeedCommand};
 
 fn init_tracing(log: &gongzhi::config::LogArgs) {
     use tracing_subscriber::EnvFilter;
@@ -34,6 +34,7 @@ async fn main() -> ExitCode {
         Some(Command::Migrate(db)) => migrate(db).await,
         Some(Command::Seed(SeedCommand::Demo { db, scale })) => seed(db, scale).await,
         Some(Command::Token(args)) => token(args),
+        Some(Command::ApiKey(ApiKeyCommand::Create { db, unit, label })) => create_api_key(db, &unit, &label).await,
         Some(Command::ExportSchema) => {
             print!("{}", gongzhi::graphql::sdl());
             Ok(())
@@ -63,6 +64,22 @@ async fn seed(args: gongzhi::config::DatabaseArgs, scale: u32) -> anyhow::Result
     let started = std::time::Instant::now();
     let report = gongzhi::demo::seed(&db, scale).await?;
     eprintln!("{report} in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: &str) -> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (url, _) = args.resolve();
+    let db = gongzhi::db::connect(&url, 2).await?;
+    gongzhi::db::migrate(&db).await?;
+    let found = entity::co_building_unit::Entity::find().filter(entity::co_building_unit::Column::Code.eq(unit)).one(&db).await?;
+    let unit = found.ok_or_else(|| anyhow::anyhow!("no unit with code `{unit}`"))?;
+    let street = gongzhi::collaboration::partner::street_of_unit(&db, unit.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let scope = gongzhi::auth::Scope::system([street], "cli:api-key");
+    let cx = gongzhi::cx::Cx::new(scope, db, "cli", gongzhi::collaboration::events::EventBus::default());
+    let (key, secret) = gongzhi::collaboration::partner::create_api_key(&cx, unit.id, label).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!("API key {} for {} ({}); it is shown only this once:", key.prefix, unit.name, unit.code);
+    println!("{secret}");
     Ok(())
 }
 

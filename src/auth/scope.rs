@@ -105,6 +105,12 @@ impl Scope {
         }
     }
 
+    /// The scope of the server's own jobs and command-line actions. It sees nothing through the
+    /// tenant filters (jobs query what they need explicitly) and is recorded under `label`.
+    pub fn system(streets: impl IntoIterator<Item = Uuid>, label: &str) -> Scope {
+        Scope { principal: Principal::System, streets: Arc::new(streets.into_iter().collect()), ..Scope::anonymous() }.labelled(label)
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
@@ -125,6 +131,11 @@ impl Scope {
             Principal::Anonymous => Err(AppError::Unauthenticated("a credential is required".into())),
             _ => Ok(()),
         }
+    }
+
+    /// Whether the scope belongs to the server itself.
+    pub fn is_system(&self) -> bool {
+        self.principal == Principal::System
     }
 
     /// Communities whose structure is visible, sorted.

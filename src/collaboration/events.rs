@@ -105,7 +105,11 @@ impl EventBus {
 }
 
 async fn load(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<Vec<LiveEvent>> {
-    let events = task_event::Entity::find().filter(task_event::Column::Id.is_in(ids.iter().copied())).order_by_asc(task_event::Column::Id).all(db).await?;
+    let events = task_event::Entity::find()
+        .filter(task_event::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(task_event::Column::Id)
+        .all(db)
+        .await?;
     let task_ids: Vec<Uuid> = events.iter().map(|e| e.task_id).collect();
     let tasks: HashMap<Uuid, task::Model> =
         task::Entity::find().filter(task::Column::Id.is_in(task_ids.clone())).all(db).await?.into_iter().map(|t| (t.id, t)).collect();

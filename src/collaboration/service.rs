@@ -8,10 +8,10 @@ use entity::assignment::{self, AssignmentRole, AssignmentStatus};
 use entity::task::{self, TaskCategory, TaskLevel, TaskPriority, TaskStatus};
 use entity::task_event::{self, EventKind};
 use entity::{campaign, campaign_community, co_building_unit, community, finding, idempotency_key, inspection, site};
-use sea_orm::sea_query::{Condition, Expr, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set, TransactionTrait,
+    QuerySelect, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -32,12 +32,17 @@ use crate::validate::{check_version, clean_evidence, clean_name, clean_optional}
 pub fn task_filter(scope: &Scope) -> Condition {
     let tenant = scope.tenant_filter(task::Column::CommunityId);
     match scope.principal() {
-        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } | Principal::Reporter { .. } => {
-            Condition::all().add(tenant)
-        }
+        Principal::StreetAdmin { .. }
+        | Principal::CommunityAdmin { .. }
+        | Principal::CommunityStaff { .. }
+        | Principal::Reporter { .. } => Condition::all().add(tenant),
         Principal::Unit { unit_id } => Condition::all().add(tenant).add(
             task::Column::Id.in_subquery(
-                Query::select().column(assignment::Column::TaskId).from(assignment::Entity).and_where(assignment::Column::UnitId.eq(*unit_id)).to_owned(),
+                Query::select()
+                    .column(assignment::Column::TaskId)
+                    .from(assignment::Entity)
+                    .and_where(assignment::Column::UnitId.eq(*unit_id))
+                    .to_owned(),
             ),
         ),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
@@ -133,7 +138,11 @@ fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>>
     if let Some(unit) = filter.unit_id {
         select = select.filter(
             task::Column::Id.in_subquery(
-                Query::select().column(assignment::Column::TaskId).from(assignment::Entity).and_where(assignment::Column::UnitId.eq(unit)).to_owned(),
+                Query::select()
+                    .column(assignment::Column::TaskId)
+                    .from(assignment::Entity)
+                    .and_where(assignment::Column::UnitId.eq(unit))
+                    .to_owned(),
             ),
         );
     }
@@ -170,6 +179,16 @@ pub async fn inspections(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -
         select = select.filter(inspection::Column::CommunityId.eq(c));
     }
     Ok(args.finish(args.apply(select, inspection::Column::Id).all(&cx.db).await?))
+}
+
+/// How many inspections in scope match.
+pub async fn inspection_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<u64> {
+    cx.scope.require_authenticated()?;
+    let mut select = inspection::Entity::find().filter(inspection_filter(&cx.scope));
+    if let Some(c) = community_id {
+        select = select.filter(inspection::Column::CommunityId.eq(c));
+    }
+    Ok(select.count(&cx.db).await?)
 }
 
 // ---------------------------------------------------------------- the timeline
@@ -319,13 +338,17 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
         })
         .collect();
     campaign_community::Entity::insert_many(links).exec(&txn).await?;
-    audit::record(&txn, cx, Entry {
-        action: "createCampaign",
-        community_id: None,
-        object_type: "Campaign",
-        object_id: Some(model.id),
-        summary: json!({ "name": model.name, "communities": ids.len(), "startsOn": model.starts_on }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "createCampaign",
+            community_id: None,
+            object_type: "Campaign",
+            object_id: Some(model.id),
+            summary: json!({ "name": model.name, "communities": ids.len(), "startsOn": model.starts_on }),
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(model)
@@ -347,7 +370,10 @@ pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
     let address = clean_optional("address", input.address, 200)?;
     let txn = begin_write(&cx.db).await?;
     if let Some(compound) = input.compound_id {
-        let found = entity::compound::Entity::find_by_id(compound).filter(entity::compound::Column::CommunityId.eq(input.community_id)).one(&txn).await?;
+        let found = entity::compound::Entity::find_by_id(compound)
+            .filter(entity::compound::Column::CommunityId.eq(input.community_id))
+            .one(&txn)
+            .await?;
         if found.is_none() {
             return Err(AppError::bad_input("compoundId", "no such compound in this community"));
         }
@@ -364,13 +390,17 @@ pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
     .insert(&txn)
     .await
     .map_err(|e| conflict_on_unique(e, "a site with this name already exists in this community"))?;
-    audit::record(&txn, cx, Entry {
-        action: "createSite",
-        community_id: Some(model.community_id),
-        object_type: "Site",
-        object_id: Some(model.id),
-        summary: json!({ "name": model.name, "kind": model.kind.to_value() }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "createSite",
+            community_id: Some(model.community_id),
+            object_type: "Site",
+            object_id: Some(model.id),
+            summary: json!({ "name": model.name, "kind": model.kind.to_value() }),
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(model)
@@ -451,13 +481,17 @@ async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action:
     .await?;
     let mut timeline = Timeline::new();
     timeline.push(txn, cx, &task, Event::new(EventKind::Reported).evidence(evidence)).await?;
-    audit::record(txn, cx, Entry {
-        action,
-        community_id: Some(task.community_id),
-        object_type: "Task",
-        object_id: Some(task.id),
-        summary: json!({ "title": task.title, "category": task.category.to_value(), "priority": task.priority.to_value() }),
-    })
+    audit::record(
+        txn,
+        cx,
+        Entry {
+            action,
+            community_id: Some(task.community_id),
+            object_type: "Task",
+            object_id: Some(task.id),
+            summary: json!({ "title": task.title, "category": task.category.to_value(), "priority": task.priority.to_value() }),
+        },
+    )
     .await?;
     Ok((task, timeline))
 }
@@ -524,13 +558,17 @@ pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<t
     let updated = save_task(&txn, &current, model).await?;
     let mut timeline = Timeline::new();
     timeline.push(&txn, cx, &updated, Event::new(EventKind::Updated).note(Some(format!("changed {}", changed.join(", "))))).await?;
-    audit::record(&txn, cx, Entry {
-        action: "updateTask",
-        community_id: Some(updated.community_id),
-        object_type: "Task",
-        object_id: Some(updated.id),
-        summary: json!({ "changed": changed, "version": updated.version }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "updateTask",
+            community_id: Some(updated.community_id),
+            object_type: "Task",
+            object_id: Some(updated.id),
+            summary: json!({ "changed": changed, "version": updated.version }),
+        },
+    )
     .await?;
     timeline.commit(txn, cx).await?;
     Ok(updated)
@@ -553,12 +591,19 @@ pub async fn assign_task(
     let Some(next) = workflow::task_transition(current.status, TaskAction::Assign) else {
         return Err(illegal(TaskAction::Assign.name(), current.status));
     };
-    let unit = co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    let unit =
+        co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
     if !crate::organisation::service::unit_sits_on(&txn, current.community_id, unit.id).await? {
         return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
     }
-    let shares = assignment::Entity::find().filter(assignment::Column::CommunityId.eq(current.community_id)).filter(assignment::Column::TaskId.eq(task_id)).all(&txn).await?;
-    if role == AssignmentRole::Lead && shares.iter().any(|a| a.role == AssignmentRole::Lead && a.status != AssignmentStatus::Declined && a.unit_id != unit.id) {
+    let shares = assignment::Entity::find()
+        .filter(assignment::Column::CommunityId.eq(current.community_id))
+        .filter(assignment::Column::TaskId.eq(task_id))
+        .all(&txn)
+        .await?;
+    if role == AssignmentRole::Lead
+        && shares.iter().any(|a| a.role == AssignmentRole::Lead && a.status != AssignmentStatus::Declined && a.unit_id != unit.id)
+    {
         return Err(AppError::Conflict("the task already has a lead unit".into()));
     }
     let now = Utc::now();
@@ -575,7 +620,15 @@ pub async fn assign_task(
             m.note = Set(note.clone());
             m.updated_at = Set(now);
             m.version = Set(declined.version + 1);
-            guarded_update::<assignment::Entity, _>(&txn, m, assignment::Column::Id, assignment::Column::Version, declined.id, declined.version).await?
+            guarded_update::<assignment::Entity, _>(
+                &txn,
+                m,
+                assignment::Column::Id,
+                assignment::Column::Version,
+                declined.id,
+                declined.version,
+            )
+            .await?
         }
         None => assignment::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -599,20 +652,30 @@ pub async fn assign_task(
     let updated = save_task(&txn, &current, model).await?;
     let mut timeline = Timeline::new();
     timeline.push(&txn, cx, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&share).note(note)).await?;
-    audit::record(&txn, cx, Entry {
-        action: "assignTask",
-        community_id: Some(updated.community_id),
-        object_type: "Task",
-        object_id: Some(updated.id),
-        summary: json!({ "unit": unit.code, "role": role.to_value(), "status": status_name(next) }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "assignTask",
+            community_id: Some(updated.community_id),
+            object_type: "Task",
+            object_id: Some(updated.id),
+            summary: json!({ "unit": unit.code, "role": role.to_value(), "status": status_name(next) }),
+        },
+    )
     .await?;
     timeline.commit(txn, cx).await?;
     Ok((updated, share))
 }
 
 /// Verifies, reopens, cancels or escalates a task (staff).
-pub async fn staff_action(cx: &Cx, id: Uuid, action: TaskAction, expected_version: Option<i32>, note: Option<String>) -> AppResult<task::Model> {
+pub async fn staff_action(
+    cx: &Cx,
+    id: Uuid,
+    action: TaskAction,
+    expected_version: Option<i32>,
+    note: Option<String>,
+) -> AppResult<task::Model> {
     let note = clean_optional("note", note, 2000)?;
     let txn = begin_write(&cx.db).await?;
     let current = visible_task(&txn, cx, id).await?;
@@ -663,13 +726,17 @@ pub async fn staff_action(cx: &Cx, id: Uuid, action: TaskAction, expected_versio
     let mut event = Event::new(kind).status(current.status, next).note(note);
     event.level = level;
     timeline.push(&txn, cx, &updated, event).await?;
-    audit::record(&txn, cx, Entry {
-        action: action.name(),
-        community_id: Some(updated.community_id),
-        object_type: "Task",
-        object_id: Some(updated.id),
-        summary: json!({ "from": status_name(current.status), "to": status_name(next), "level": updated.level.to_value() }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: action.name(),
+            community_id: Some(updated.community_id),
+            object_type: "Task",
+            object_id: Some(updated.id),
+            summary: json!({ "from": status_name(current.status), "to": status_name(next), "level": updated.level.to_value() }),
+        },
+    )
     .await?;
     timeline.commit(txn, cx).await?;
     Ok(updated)
@@ -697,7 +764,9 @@ fn idempotency_principal(scope: &Scope) -> String {
 
 fn clean_key(key: Option<String>) -> AppResult<Option<String>> {
     match key {
-        Some(k) if k.is_empty() || k.len() > 128 => Err(AppError::bad_input("idempotencyKey", "an idempotency key has 1 to 128 characters")),
+        Some(k) if k.is_empty() || k.len() > 128 => {
+            Err(AppError::bad_input("idempotencyKey", "an idempotency key has 1 to 128 characters"))
+        }
         other => Ok(other),
     }
 }
@@ -718,7 +787,13 @@ async fn replayed(db: &impl ConnectionTrait, principal: &str, key: &str, operati
 
 /// Claims a key inside the transaction. `Some(object)` means another request holding the key
 /// committed first: the caller returns that result and changes nothing.
-async fn claim(cx: &Cx, txn: DatabaseTransaction, key: &Option<String>, operation: &str, object: Uuid) -> AppResult<Result<DatabaseTransaction, Uuid>> {
+async fn claim(
+    cx: &Cx,
+    txn: DatabaseTransaction,
+    key: &Option<String>,
+    operation: &str,
+    object: Uuid,
+) -> AppResult<Result<DatabaseTransaction, Uuid>> {
     let Some(key) = key else { return Ok(Ok(txn)) };
     let principal = idempotency_principal(&cx.scope);
     if let Some(first) = replayed(&txn, &principal, key, operation).await? {
@@ -796,9 +871,15 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
     if note.is_some() {
         m.note = Set(note.clone());
     }
-    let updated_share = guarded_update::<assignment::Entity, _>(&txn, m, assignment::Column::Id, assignment::Column::Version, share.id, share.version).await?;
+    let updated_share =
+        guarded_update::<assignment::Entity, _>(&txn, m, assignment::Column::Id, assignment::Column::Version, share.id, share.version)
+            .await?;
 
-    let shares = assignment::Entity::find().filter(assignment::Column::CommunityId.eq(current.community_id)).filter(assignment::Column::TaskId.eq(current.id)).all(&txn).await?;
+    let shares = assignment::Entity::find()
+        .filter(assignment::Column::CommunityId.eq(current.community_id))
+        .filter(assignment::Column::TaskId.eq(current.id))
+        .all(&txn)
+        .await?;
     let states: Vec<(bool, AssignmentStatus)> = shares.iter().map(|a| (a.role == AssignmentRole::Lead, a.status)).collect();
     let next_task = workflow::task_after_shares(current.status, &states);
     let task = if next_task != current.status {
@@ -828,21 +909,33 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
         };
         timeline.push(&txn, cx, &task, Event::new(kind).status(current.status, next_task)).await?;
     }
-    audit::record(&txn, cx, Entry {
-        action: action.name(),
-        community_id: Some(task.community_id),
-        object_type: "Assignment",
-        object_id: Some(updated_share.id),
-        summary: json!({ "share": share_name(next_share), "task": status_name(task.status) }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: action.name(),
+            community_id: Some(task.community_id),
+            object_type: "Assignment",
+            object_id: Some(updated_share.id),
+            summary: json!({ "share": share_name(next_share), "task": status_name(task.status) }),
+        },
+    )
     .await?;
     timeline.commit(txn, cx).await?;
     Ok((task, updated_share))
 }
 
 async fn replay_share(cx: &Cx, share_id: Uuid) -> AppResult<(task::Model, assignment::Model)> {
-    let share = assignment::Entity::find_by_id(share_id).filter(assignment_filter(&cx.scope)).one(&cx.db).await?.ok_or_else(|| AppError::not_found("assignment"))?;
-    let task = task::Entity::find_by_id(share.task_id).filter(task_filter(&cx.scope)).one(&cx.db).await?.ok_or_else(|| AppError::not_found("task"))?;
+    let share = assignment::Entity::find_by_id(share_id)
+        .filter(assignment_filter(&cx.scope))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("assignment"))?;
+    let task = task::Entity::find_by_id(share.task_id)
+        .filter(task_filter(&cx.scope))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("task"))?;
     Ok((task, share))
 }
 
@@ -867,7 +960,11 @@ pub async fn comment(
     let txn = match claim(cx, txn, &key, "commentOnTask", event_id_hint).await? {
         Ok(txn) => txn,
         Err(first) => {
-            let event = task_event::Entity::find_by_id(first).filter(event_filter(&cx.scope)).one(&cx.db).await?.ok_or_else(|| AppError::not_found("comment"))?;
+            let event = task_event::Entity::find_by_id(first)
+                .filter(event_filter(&cx.scope))
+                .one(&cx.db)
+                .await?
+                .ok_or_else(|| AppError::not_found("comment"))?;
             return Ok((task, event));
         }
     };
@@ -887,13 +984,17 @@ pub async fn comment(
         m.unit_id = Set(Some(u));
         event = m.update(&txn).await?;
     }
-    audit::record(&txn, cx, Entry {
-        action: "commentOnTask",
-        community_id: Some(task.community_id),
-        object_type: "Task",
-        object_id: Some(task.id),
-        summary: json!({ "event": event.id }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "commentOnTask",
+            community_id: Some(task.community_id),
+            object_type: "Task",
+            object_id: Some(task.id),
+            summary: json!({ "event": event.id }),
+        },
+    )
     .await?;
     timeline.commit(txn, cx).await?;
     Ok((task, event))
@@ -958,13 +1059,17 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
     if !rows.is_empty() {
         finding::Entity::insert_many(rows).exec(&txn).await?;
     }
-    audit::record(&txn, cx, Entry {
-        action: "createInspection",
-        community_id: Some(model.community_id),
-        object_type: "Inspection",
-        object_id: Some(model.id),
-        summary: json!({ "patrol": model.patrol, "findings": count }),
-    })
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "createInspection",
+            community_id: Some(model.community_id),
+            object_type: "Inspection",
+            object_id: Some(model.id),
+            summary: json!({ "patrol": model.patrol, "findings": count }),
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(model)
@@ -1070,13 +1175,17 @@ pub async fn escalate_overdue(cx: &Cx, now: DateTime<Utc>, policy: EscalationPol
         let mut event = Event::new(EventKind::Escalated).note(Some(format!("overdue since {}", due_at.format("%Y-%m-%d %H:%M UTC"))));
         event.level = Some(target);
         timeline.push(&txn, cx, &t, event).await?;
-        audit::record(&txn, cx, Entry {
-            action: "escalateTask",
-            community_id: Some(t.community_id),
-            object_type: "Task",
-            object_id: Some(t.id),
-            summary: json!({ "from": t.level.to_value(), "to": target.to_value(), "automatic": true }),
-        })
+        audit::record(
+            &txn,
+            cx,
+            Entry {
+                action: "escalateTask",
+                community_id: Some(t.community_id),
+                object_type: "Task",
+                object_id: Some(t.id),
+                summary: json!({ "from": t.level.to_value(), "to": target.to_value(), "automatic": true }),
+            },
+        )
         .await?;
         timeline.commit(txn, cx).await?;
         escalated += 1;

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryF
 use uuid::Uuid;
 
 use crate::audit::graphql::AuditRecord;
+use crate::collaboration::graphql::{Inspection, Task};
 use crate::error::{AppError, AppResult};
 use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyMember};
 
@@ -211,7 +212,9 @@ pub struct Edge<N> {
     concrete(name = "CompoundEdge", params(Compound)),
     concrete(name = "PartyMemberEdge", params(PartyMember)),
     concrete(name = "CoBuildingUnitEdge", params(CoBuildingUnit)),
-    concrete(name = "AuditRecordEdge", params(AuditRecord))
+    concrete(name = "AuditRecordEdge", params(AuditRecord)),
+    concrete(name = "TaskEdge", params(Task)),
+    concrete(name = "InspectionEdge", params(Inspection))
 )]
 impl<N: OutputType> Edge<N> {
     /// Opaque cursor of this item, for `after`/`before`.
@@ -238,7 +241,9 @@ pub struct Conn<N> {
     concrete(name = "CompoundConnection", params(Compound)),
     concrete(name = "PartyMemberConnection", params(PartyMember)),
     concrete(name = "CoBuildingUnitConnection", params(CoBuildingUnit)),
-    concrete(name = "AuditRecordConnection", params(AuditRecord))
+    concrete(name = "AuditRecordConnection", params(AuditRecord)),
+    concrete(name = "TaskConnection", params(Task)),
+    concrete(name = "InspectionConnection", params(Inspection))
 )]
 impl<N: OutputType> Conn<N>
 where

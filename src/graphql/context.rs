@@ -7,6 +7,8 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use crate::auth::{Scope, ScopeCache};
+use crate::collaboration::events::EventBus;
+use crate::collaboration::loaders::CollabLoader;
 use crate::cx::Cx;
 use crate::error::AppError;
 use crate::organisation::loaders::OrgLoader;
@@ -17,14 +19,25 @@ pub struct RequestContext {
     /// Scope, database and request id, as service calls take them.
     pub cx: Cx,
     pub org: DataLoader<OrgLoader, HashMapCache>,
+    pub collab: DataLoader<CollabLoader, HashMapCache>,
     /// Resolved scopes of recent credentials; cleared by changes that narrow or widen them.
     pub scopes: Arc<ScopeCache>,
 }
 
 impl RequestContext {
-    pub fn new(db: DatabaseConnection, scope: Scope, request_id: String, scopes: Arc<ScopeCache>) -> Self {
+    pub fn new(db: DatabaseConnection, scope: Scope, request_id: String, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
         let org = DataLoader::with_cache(OrgLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
-        RequestContext { cx: Cx::new(scope, db, request_id), org, scopes }
+        let collab = DataLoader::with_cache(CollabLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
+        RequestContext { cx: Cx::new(scope, db, request_id, events), org, collab, scopes }
+    }
+
+    /// A context for a long-lived subscription: its loaders keep no cache, so every event is
+    /// resolved against the current data.
+    pub fn for_subscription(db: DatabaseConnection, scope: Scope, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
+        let rc = Self::new(db, scope, "subscription".into(), scopes, events);
+        rc.org.enable_all_cache(false);
+        rc.collab.enable_all_cache(false);
+        rc
     }
 }
 

@@ -4,9 +4,10 @@ pub mod connection;
 pub mod context;
 pub mod node;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::audit::graphql::AuditQuery;
+use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
 use crate::organisation::graphql::{OrgMutation, OrgQuery};
 
 /// Deepest selection a query may have.
@@ -16,18 +17,22 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(OrgQuery, AuditQuery);
+pub struct Query(OrgQuery, CollabQuery, AuditQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrgMutation);
+pub struct Mutation(OrgMutation, CollabMutation);
+
+/// The subscription root.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(CollabSubscription);
 
 /// The GraphQL schema of gongzhi.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// A schema builder with no per-request data attached: the server and tests share it.
-pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(64)
@@ -37,7 +42,7 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// Error codes are applied by the HTTP handler (see `http::graphql`), which keeps field
 /// resolution free of extension hooks; transports that hand whole requests to the schema
 /// (the WebSocket endpoint) use this builder, which applies them through an extension.
-pub fn schema_with_error_codes() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+pub fn schema_with_error_codes() -> SchemaBuilder<Query, Mutation, Subscription> {
     schema().extension(crate::error::ErrorCodes)
 }
 

@@ -5,6 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use uuid::Uuid;
 
+use crate::collaboration::graphql::{Assignment, Campaign, Inspection, Site, Task, TaskEvent};
 use crate::error::{AppError, AppResult};
 use crate::organisation::graphql::{CoBuildingUnit, CommitteeMembership, Community, Compound, PartyMember, PartyOrganization, Street};
 
@@ -18,6 +19,14 @@ pub mod kind {
     pub const CO_BUILDING_UNIT: &str = "CoBuildingUnit";
     pub const COMMITTEE_MEMBERSHIP: &str = "CommitteeMembership";
     pub const AUDIT_RECORD: &str = "AuditRecord";
+    pub const CAMPAIGN: &str = "Campaign";
+    pub const SITE: &str = "Site";
+    pub const TASK: &str = "Task";
+    pub const ASSIGNMENT: &str = "Assignment";
+    pub const TASK_EVENT: &str = "TaskEvent";
+    pub const INSPECTION: &str = "Inspection";
+    pub const FINDING: &str = "Finding";
+    pub const API_KEY: &str = "ApiKey";
 }
 
 /// The global id of an object: base64 of `Type:uuid`.
@@ -53,6 +62,12 @@ pub enum Node {
     PartyMember(PartyMember),
     CoBuildingUnit(CoBuildingUnit),
     CommitteeMembership(CommitteeMembership),
+    Campaign(Campaign),
+    Site(Site),
+    Task(Task),
+    Assignment(Assignment),
+    TaskEvent(TaskEvent),
+    Inspection(Inspection),
 }
 
 #[cfg(test)]

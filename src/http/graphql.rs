@@ -188,7 +188,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         operation = operation.as_deref().unwrap_or("-"),
         principal = ?scope.principal().kind(),
     );
-    let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone());
+    let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone(), state.events.clone());
     let document = match &fresh {
         Some(_) => request.parsed_query().ok().cloned(),
         None => None,

@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod metrics;
 pub mod principal;
 pub mod serve;
+pub mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +42,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub principals: Arc<crate::auth::ScopeCache>,
     pub documents: Arc<documents::DocumentCache>,
+    /// Committed task events, fanned out to this instance's subscribers.
+    pub events: crate::collaboration::events::EventBus,
+    /// The schema the WebSocket endpoint serves (error codes applied by an extension).
+    pub ws_schema: AppSchema,
     pub limits: Limits,
 }
 
@@ -73,6 +78,8 @@ impl AppState {
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
+            events: crate::collaboration::events::EventBus::default(),
+            ws_schema: crate::graphql::schema_with_error_codes().finish(),
             limits,
         }
     }
@@ -83,6 +90,7 @@ pub fn app(state: AppState) -> Router {
     let limits = state.limits.clone();
     let mut router = Router::new()
         .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
+        .route("/graphql/ws", get(ws::subscribe))
         .route("/", get(graphiql::page))
         .route("/assets/graphiql/{file}", get(graphiql::asset))
         .route("/healthz", get(healthz))

@@ -13,17 +13,31 @@ pub async fn scope_for(state: &AppState, headers: &HeaderMap) -> Result<Scope, A
         return Ok(Scope::anonymous());
     };
     let value = value.to_str().map_err(|_| AppError::Unauthenticated("authorization header is not readable".into()))?.trim();
-    let (scheme, token) =
-        value.split_once(' ').ok_or_else(|| AppError::Unauthenticated("authorization header must be `Bearer <token>`".into()))?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(AppError::Unauthenticated(format!("unsupported authorization scheme `{scheme}`; use `Bearer <token>`")));
-    }
+    scope_for_credential(state, value).await
+}
+
+/// The scope of a credential written as in the `Authorization` header: `Bearer <JWT>` or
+/// `ApiKey <key>`. Shared by HTTP and the WebSocket `connection_init`.
+pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope, AppError> {
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| AppError::Unauthenticated("authorization must be `Bearer <token>` or `ApiKey <key>`".into()))?;
     let token = token.trim();
-    if let Some(scope) = state.principals.get(token) {
+    let api_key = scheme.eq_ignore_ascii_case("apikey");
+    if !api_key && !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AppError::Unauthenticated(format!("unsupported authorization scheme `{scheme}`; use `Bearer` or `ApiKey`")));
+    }
+    let cache_key = if api_key { format!("apikey:{}", crate::collaboration::partner::hash_key(token)) } else { token.to_owned() };
+    if let Some(scope) = state.principals.get(&cache_key) {
         return Ok(scope);
     }
-    let claims = state.keys.verify(token)?;
-    let scope = Scope::resolve(&state.db, &claims).await?;
-    state.principals.put(token.to_owned(), scope.clone());
+    let scope = if api_key {
+        crate::collaboration::partner::authenticate(&state.db, token).await?
+    } else {
+        let claims = state.keys.verify(token)?;
+        Scope::resolve(&state.db, &claims).await?
+    };
+    state.principals.put(cache_key, scope.clone());
     Ok(scope)
 }

@@ -25,6 +25,18 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let limits = Limits { body_bytes: args.body_limit, timeout: args.request_timeout(), cors_origins: args.cors_origins.clone() };
     let state = AppState::new(db.clone(), &secret, limits);
+    state.events.listen(db.clone());
+    if args.escalation_interval_secs > 0 {
+        let policy = crate::collaboration::service::EscalationPolicy {
+            to_city: chrono::Duration::from_std(args.escalate_to_city_after).unwrap_or(chrono::Duration::days(3)),
+        };
+        crate::collaboration::escalation::spawn(
+            db.clone(),
+            state.events.clone(),
+            std::time::Duration::from_secs(args.escalation_interval_secs),
+            policy,
+        );
+    }
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {}", args.addr))?;
     let addr = listener.local_addr().context("listener has no address")?;
     tracing::info!(database = %crate::db::redact(&url), backend = crate::db::backend_name(&db), "gongzhi listening on http://{addr}");

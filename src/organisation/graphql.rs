@@ -831,7 +831,7 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         kind::PARTY_MEMBER => loader.load_one(MemberId(uuid)).await?.map(|m| Node::PartyMember(PartyMember(m))),
         kind::CO_BUILDING_UNIT => loader.load_one(UnitId(uuid)).await?.map(|m| Node::CoBuildingUnit(CoBuildingUnit(m))),
         kind::COMMITTEE_MEMBERSHIP => loader.load_one(MembershipId(uuid)).await?.map(|m| Node::CommitteeMembership(CommitteeMembership(m))),
-        _ => None,
+        _ => crate::collaboration::graphql::resolve_node(ctx, &k, uuid).await?,
     })
 }
 

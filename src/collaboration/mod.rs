@@ -1,0 +1,12 @@
+//! Platform 3: multi-department collaboration (多维协作平台). Campaigns span communities; tasks
+//! belong to one community, are split across the co-building units on its joint committee,
+//! move through an explicit workflow with a timeline, and escalate community → street → city.
+//! Partner departments act on their own shares through the API with a key.
+
+pub mod escalation;
+pub mod events;
+pub mod graphql;
+pub mod loaders;
+pub mod partner;
+pub mod service;
+pub mod workflow;

@@ -1,0 +1,169 @@
+//! Partner departments' API keys: random, shown once, stored as a SHA-256 hash, bound to one
+//! unit, revocable, listed with their last use. `Authorization: ApiKey <key>` gives the unit's
+//! scope: its own shares and the tasks they belong to, in the communities whose joint
+//! committee it sits on.
+
+use chrono::{Duration, Utc};
+use entity::{api_key, co_building_unit, committee_membership, community, region};
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::audit::{self, Entry};
+use crate::auth::{Principal, Scope};
+use crate::cx::Cx;
+use crate::db::begin_write;
+use crate::error::{AppError, AppResult};
+use crate::validate::clean_name;
+
+/// Prefix of every key, so that leaked keys are easy to recognise and scan for.
+pub const KEY_PREFIX: &str = "gzk_";
+
+/// A fresh random key.
+fn new_secret() -> String {
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("{KEY_PREFIX}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The stored hash of a key.
+pub fn hash_key(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn require_street_admin(scope: &Scope) -> AppResult<()> {
+    scope.require_authenticated()?;
+    match scope.principal() {
+        Principal::StreetAdmin { .. } | Principal::System => Ok(()),
+        _ => Err(AppError::Forbidden("API keys are managed by street administrators".into())),
+    }
+}
+
+/// Issues a key for a unit; the secret is returned once and never stored.
+pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(api_key::Model, String)> {
+    require_street_admin(&cx.scope)?;
+    let label = clean_name("label", label, 100)?;
+    let txn = begin_write(&cx.db).await?;
+    let unit =
+        co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    let secret = new_secret();
+    let model = api_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        unit_id: Set(unit.id),
+        label: Set(label),
+        prefix: Set(secret.chars().take(12).collect()),
+        key_hash: Set(hash_key(&secret)),
+        created_by: Set(cx.scope.label().to_owned()),
+        created_at: Set(Utc::now()),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "createApiKey",
+            community_id: None,
+            object_type: "ApiKey",
+            object_id: Some(model.id),
+            summary: json!({ "unit": unit.code, "label": model.label, "prefix": model.prefix }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((model, secret))
+}
+
+/// Revokes a key; requests with it fail with `UNAUTHENTICATED` from then on.
+pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
+    require_street_admin(&cx.scope)?;
+    let txn = begin_write(&cx.db).await?;
+    let key = api_key::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("API key"))?;
+    if key.revoked_at.is_some() {
+        return Err(AppError::Conflict("the key is already revoked".into()));
+    }
+    let mut m: api_key::ActiveModel = key.clone().into();
+    m.revoked_at = Set(Some(Utc::now()));
+    let updated = m.update(&txn).await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "revokeApiKey",
+            community_id: None,
+            object_type: "ApiKey",
+            object_id: Some(updated.id),
+            summary: json!({ "prefix": updated.prefix }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The keys of a unit, or of every unit (street admins).
+pub async fn api_keys(cx: &Cx, unit_id: Option<Uuid>) -> AppResult<Vec<api_key::Model>> {
+    require_street_admin(&cx.scope)?;
+    let mut select = api_key::Entity::find().order_by_asc(api_key::Column::Id);
+    if let Some(u) = unit_id {
+        select = select.filter(api_key::Column::UnitId.eq(u));
+    }
+    Ok(select.all(&cx.db).await?)
+}
+
+/// The scope of an API key; unknown and revoked keys are `UNAUTHENTICATED`.
+pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> AppResult<Scope> {
+    let refused = || AppError::Unauthenticated("the API key is unknown or revoked".into());
+    if !secret.starts_with(KEY_PREFIX) || secret.len() > 200 {
+        return Err(refused());
+    }
+    let key = api_key::Entity::find().filter(api_key::Column::KeyHash.eq(hash_key(secret))).one(db).await?.ok_or_else(refused)?;
+    if key.revoked_at.is_some() {
+        return Err(refused());
+    }
+    let unit = co_building_unit::Entity::find_by_id(key.unit_id).one(db).await?.ok_or_else(refused)?;
+    let now = Utc::now();
+    if key.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
+        // Throttled so that a busy partner does not write on every request.
+        api_key::Entity::update_many()
+            .col_expr(api_key::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(api_key::Column::Id.eq(key.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Scope::for_unit(db, unit.id).await?.labelled(&format!("unit:{}", unit.code)))
+}
+
+/// The street an action on a unit is recorded under when no principal anchors one: the street
+/// of a committee the unit sits on, else the first street.
+pub async fn street_of_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> AppResult<Uuid> {
+    if let Some(seat) = committee_membership::Entity::find().filter(committee_membership::Column::UnitId.eq(unit_id)).one(db).await? {
+        if let Some(c) = community::Entity::find_by_id(seat.community_id).one(db).await? {
+            return Ok(c.street_id);
+        }
+    }
+    region::Entity::find()
+        .filter(region::Column::Kind.eq(region::RegionKind::Street))
+        .order_by_asc(region::Column::Id)
+        .one(db)
+        .await?
+        .map(|r| r.id)
+        .ok_or_else(|| AppError::bad_input("unit", "the database holds no street"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_are_random_and_hashed() {
+        let a = super::new_secret();
+        let b = super::new_secret();
+        assert_ne!(a, b);
+        assert!(a.starts_with(super::KEY_PREFIX) && a.len() == 52);
+        assert_eq!(super::hash_key(&a).len(), 64);
+        assert_ne!(super::hash_key(&a), a);
+    }
+}
