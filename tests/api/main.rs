@@ -1,13 +1,18 @@
 //! Integration tests of gongzhi: one binary, the real router in-process, a database per test.
 //! Every test runs on SQLite, and on PostgreSQL too when `TEST_DATABASE_URL` is set.
 
+mod collab_support;
 mod support;
 
 mod audit;
 mod bad_input;
+mod escalation;
 mod http;
 mod mutations;
+mod partner;
 mod schema;
 mod seed;
 mod sql_count;
+mod subscriptions;
 mod tenancy;
+mod transitions;

@@ -181,7 +181,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
     keys: Keys,
-    _db: TestDb,
+    pub test_db: TestDb,
 }
 
 impl TestApp {
@@ -198,7 +198,7 @@ impl TestApp {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let state = AppState::new(db.clone(), SECRET, limits);
-        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, keys: Keys::new(SECRET), _db: test_db }
+        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, keys: Keys::new(SECRET), test_db }
     }
 
     /// The demo street at scale 1.

@@ -1,0 +1,81 @@
+//! Three-level escalation (三级联动): an overdue open task rises once per level, however many
+//! times the job runs, and is then visible to the higher level.
+
+use chrono::{Duration, Utc};
+use entity::task::TaskLevel;
+use entity::task_event::{self, EventKind};
+use gongzhi::auth::Role;
+use gongzhi::collaboration::escalation::job_context;
+use gongzhi::collaboration::events::EventBus;
+use gongzhi::collaboration::service::{EscalationPolicy, escalate_overdue};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use crate::collab_support::*;
+use crate::support::{TestApp, backends};
+
+async fn escalations(app: &TestApp, task: &str) -> usize {
+    task_event::Entity::find()
+        .filter(task_event::Column::TaskId.eq(uuid(task)))
+        .filter(task_event::Column::Kind.eq(EventKind::Escalated))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn an_overdue_task_escalates_once_per_level_whatever_the_number_of_runs() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let hour_late = (Utc::now() - Duration::hours(1)).to_rfc3339();
+        let days_late = (Utc::now() - Duration::days(4)).to_rfc3339();
+        let not_due = (Utc::now() + Duration::days(1)).to_rfc3339();
+        let a = task(&app, "meiling", &w.meiling, "逾期一小时", Some(&hour_late)).await;
+        let b = task(&app, "meiling", &w.meiling, "逾期四天", Some(&days_late)).await;
+        let c = task(&app, "meiling", &w.meiling, "尚未到期", Some(&not_due)).await;
+        let d = task(&app, "meiling", &w.meiling, "已取消", Some(&days_late)).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        app.ok(Some(&staff), "mutation($i: TaskTransitionInput!) { cancelTask(input: $i) { task { id } } }", json!({ "i": { "id": d } }))
+            .await;
+
+        let cx = job_context(app.db.clone(), EventBus::default());
+        let policy = EscalationPolicy::default();
+        let now = Utc::now();
+        // Concurrent and repeated runs.
+        let (r1, r2) = tokio::join!(escalate_overdue(&cx, now, policy), escalate_overdue(&cx, now, policy));
+        let first = r1.unwrap() + r2.unwrap();
+        assert_eq!(first, 2, "[{}] both overdue tasks rose one level", backend.name());
+        let second = escalate_overdue(&cx, now, policy).await.unwrap();
+        assert_eq!(second, 1, "the one four days late rises again, to the city");
+        for _ in 0..3 {
+            assert_eq!(escalate_overdue(&cx, now, policy).await.unwrap(), 0);
+        }
+        assert_eq!((stored(&app, &a).await.level, escalations(&app, &a).await), (TaskLevel::Street, 1));
+        assert_eq!((stored(&app, &b).await.level, escalations(&app, &b).await), (TaskLevel::City, 2));
+        assert_eq!((stored(&app, &c).await.level, escalations(&app, &c).await), (TaskLevel::Community, 0));
+        assert_eq!((stored(&app, &d).await.level, escalations(&app, &d).await), (TaskLevel::Community, 0), "closed tasks never escalate");
+
+        // Recorded on the timeline and in the audit log, by the system.
+        let data = app
+            .ok(
+                Some(&app.street_admin()),
+                r#"{ tasks(filter: { level: STREET }) { totalCount edges { node { id timeline { kind level actor actorKind } } } } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["tasks"]["totalCount"], 1);
+        let timeline = data["tasks"]["edges"][0]["node"]["timeline"].as_array().unwrap();
+        let esc = timeline.iter().find(|e| e["kind"] == "ESCALATED").unwrap();
+        assert_eq!((esc["level"].as_str(), esc["actorKind"].as_str()), (Some("STREET"), Some("SYSTEM")));
+        let audits =
+            entity::audit_log::Entity::find().filter(entity::audit_log::Column::Action.eq("escalateTask")).all(&app.db).await.unwrap();
+        assert_eq!(audits.len(), 3);
+        assert!(audits.iter().all(|r| r.principal == "system:escalation"));
+
+        // Overdue filter: open tasks past due.
+        let data = app.ok(Some(&staff), "{ tasks(filter: { overdue: true }) { totalCount } }", json!({})).await;
+        assert_eq!(data["tasks"]["totalCount"], 2);
+    }
+}

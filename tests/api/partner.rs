@@ -1,0 +1,191 @@
+//! Partner departments through the API: keys, isolation, revocation, safe writes.
+
+use gongzhi::auth::Role;
+use serde_json::{Value, json};
+
+use crate::collab_support::*;
+use crate::support::{TestApp, backends};
+
+async fn with_key(app: &TestApp, key: &str, query: &str, vars: Value) -> (u16, Value) {
+    let req = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", format!("ApiKey {key}"))
+        .body(axum::body::Body::from(json!({ "query": query, "variables": vars }).to_string()))
+        .unwrap();
+    let (status, _, body) = app.send(req).await;
+    (status.as_u16(), serde_json::from_slice(&body).unwrap())
+}
+
+const CREATE_KEY: &str = "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id prefix active } } }";
+const ACCEPT: &str =
+    "mutation($i: AssignmentActionInput!) { acceptAssignment(input: $i) { assignment { id status version } task { status } } }";
+
+#[tokio::test]
+async fn a_unit_key_reaches_exactly_its_own_shares() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let data = app
+            .ok(
+                Some(&app.street_admin()),
+                CREATE_KEY,
+                json!({ "i": { "unitId": w.unit("market-regulation"), "label": "市场监管工单系统" } }),
+            )
+            .await;
+        let key = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
+        let key_id = data["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
+        assert!(key.starts_with("gzk_"));
+        let stored = entity::api_key::Entity::find().all(&app.db).await.unwrap();
+        assert!(stored.iter().all(|k| k.key_hash != key && !k.key_hash.contains(&key[4..])), "only a hash is stored");
+
+        // Tasks in 梅岭: one with a share for market-regulation, one only for traffic-police.
+        let mine = task(&app, "meiling", &w.meiling, "市场内食品安全检查", None).await;
+        let my_share = assign(&app, "meiling", &mine, w.unit("market-regulation"), "LEAD").await;
+        let their_share_same_task = assign(&app, "meiling", &mine, w.unit("traffic-police"), "SUPPORT").await;
+        let theirs = task(&app, "meiling", &w.meiling, "市场周边违停", None).await;
+        let their_share = assign(&app, "meiling", &theirs, w.unit("traffic-police"), "LEAD").await;
+
+        let (status, body) = with_key(&app, &key, "{ viewer { kind unit { code } } tasks { totalCount edges { node { id title assignments { id unit { code } } timeline { kind unit { code } } } } } }", json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["viewer"]["kind"], "UNIT");
+        assert_eq!(body["data"]["viewer"]["unit"]["code"], "market-regulation");
+        assert_eq!(body["data"]["tasks"]["totalCount"], 1, "[{}] only the task with its share: {body}", backend.name());
+        let node = &body["data"]["tasks"]["edges"][0]["node"];
+        assert_eq!(node["id"], mine);
+        let shares: Vec<&str> = node["assignments"].as_array().unwrap().iter().map(|a| a["unit"]["code"].as_str().unwrap()).collect();
+        assert_eq!(shares, ["market-regulation"], "no other unit's share details");
+        for e in node["timeline"].as_array().unwrap() {
+            assert!(e["unit"].is_null() || e["unit"]["code"] == "market-regulation", "another unit's share event leaked: {e}");
+        }
+        // Other units' shares and tasks: invisible and untouchable.
+        for id in [&their_share_same_task, &their_share] {
+            let (_, body) = with_key(&app, &key, ACCEPT, json!({ "i": { "id": id } })).await;
+            assert_eq!(code(&body), "NOT_FOUND", "{body}");
+            let (_, body) = with_key(&app, &key, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": id })).await;
+            assert!(body["data"]["node"].is_null());
+        }
+        let (_, body) = with_key(&app, &key, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": theirs })).await;
+        assert!(body["data"]["node"].is_null());
+        assert_eq!(stored_share(&app, &their_share).await.status, entity::assignment::AssignmentStatus::Pending);
+
+        // Its own share: accept with the key.
+        let (_, body) = with_key(&app, &key, ACCEPT, json!({ "i": { "id": my_share, "note": "已安排执法人员" } })).await;
+        assert_eq!(body["data"]["acceptAssignment"]["assignment"]["status"], "ACCEPTED", "{body}");
+
+        // A community whose committee it does not sit on: nothing.
+        let seated = app
+            .ok(
+                Some(&app.street_admin()),
+                r#"{ units(first: 20) { edges { node { code committees { community { code } } } } } }"#,
+                json!({}),
+            )
+            .await;
+        let mr = seated["units"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["code"] == "market-regulation").unwrap();
+        let sits: Vec<&str> =
+            mr["node"]["committees"].as_array().unwrap().iter().map(|c| c["community"]["code"].as_str().unwrap()).collect();
+        let (code_outside, id_outside) =
+            if sits.contains(&"zhuyuan") { ("meiling", w.meiling.clone()) } else { ("zhuyuan", w.zhuyuan.clone()) };
+        if code_outside == "zhuyuan" {
+            let t = task(&app, "zhuyuan", &id_outside, "竹园小区内车辆乱停", None).await;
+            let (_, body) =
+                with_key(&app, &key, "query($id: ID!) { node(id: $id) { id } community(code: \"zhuyuan\") { id } }", json!({ "id": t }))
+                    .await;
+            assert!(body["data"]["node"].is_null() && body["data"]["community"].is_null());
+        }
+
+        // Listed with last use; revoked keys fail at once with UNAUTHENTICATED.
+        let list = app.ok(Some(&app.street_admin()), "{ apiKeys { id label active lastUsedAt unit { code } } }", json!({})).await;
+        assert!(!list["apiKeys"][0]["lastUsedAt"].is_null());
+        assert_eq!(app.error_code(Some(&app.token(Role::CommunityAdmin, "meiling")), "{ apiKeys { id } }", json!({})).await, "FORBIDDEN");
+        app.ok(
+            Some(&app.street_admin()),
+            "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active revokedAt } } }",
+            json!({ "i": { "id": key_id } }),
+        )
+        .await;
+        let (status, body) = with_key(&app, &key, "{ viewer { kind } }", json!({})).await;
+        assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
+        let (status, _) = with_key(&app, "gzk_0000", "{ viewer { kind } }", json!({})).await;
+        assert_eq!(status, 401);
+    }
+}
+
+#[tokio::test]
+async fn the_command_line_issues_keys() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongzhi"))
+            .args(["api-key", "create", "--unit", "police", "--label", "公安派出所接口", "--database-url", &app.test_db.url])
+            .env("GONGZHI_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        let (status, body) = with_key(&app, &key, "{ viewer { kind unit { code } } }", json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["data"]["viewer"]["unit"]["code"], "police");
+        let rec = entity::audit_log::Entity::find().all(&app.db).await.unwrap();
+        assert!(rec.iter().any(|r| r.action == "createApiKey" && r.principal_kind == "SYSTEM"));
+    }
+}
+
+#[tokio::test]
+async fn concurrent_updates_with_one_version_let_exactly_one_through() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let t = task(&app, "meiling", &w.meiling, "市场通道拓宽", None).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let update = "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { version priority } } }";
+        let a = app.post(Some(&staff), update, json!({ "i": { "id": t, "expectedVersion": 1, "priority": "HIGH" } }));
+        let b = app.post(Some(&staff), update, json!({ "i": { "id": t, "expectedVersion": 1, "priority": "URGENT" } }));
+        let ((_, a), (_, b)) = tokio::join!(a, b);
+        let mut codes = [code(&a).to_owned(), code(&b).to_owned()];
+        codes.sort();
+        assert_eq!(codes, ["CONFLICT", "OK"], "[{}] {a} {b}", backend.name());
+        assert_eq!(stored(&app, &t).await.version, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_retried_partner_mutation_takes_effect_once() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let t = task(&app, "meiling", &w.meiling, "市场消防通道清理", None).await;
+        let share = assign(&app, "meiling", &t, w.unit("fire"), "LEAD").await;
+        let unit = app.token(Role::Unit, "fire");
+        let vars = json!({ "i": { "id": share, "idempotencyKey": "fire-2026-001" } });
+        // Sequential retry.
+        let first = app.ok(Some(&unit), ACCEPT, vars.clone()).await;
+        let again = app.ok(Some(&unit), ACCEPT, vars.clone()).await;
+        assert_eq!(first["acceptAssignment"]["assignment"], again["acceptAssignment"]["assignment"], "the retry returns the first result");
+        // Concurrent retries of the next step.
+        let start = "mutation($i: AssignmentActionInput!) { startAssignment(input: $i) { assignment { status version } } }";
+        let svars = json!({ "i": { "id": share, "idempotencyKey": "fire-2026-002" } });
+        let (a, b, c) = tokio::join!(
+            app.post(Some(&unit), start, svars.clone()),
+            app.post(Some(&unit), start, svars.clone()),
+            app.post(Some(&unit), start, svars.clone())
+        );
+        for (_, body) in [&a, &b, &c] {
+            assert_eq!(code(body), "OK", "[{}] {body}", backend.name());
+        }
+        let events = entity::task_event::Entity::find().all(&app.db).await.unwrap();
+        let count = |k: entity::task_event::EventKind| events.iter().filter(|e| e.kind == k && e.task_id == uuid(&t)).count();
+        assert_eq!(count(entity::task_event::EventKind::Accepted), 1, "accepted once");
+        assert_eq!(count(entity::task_event::EventKind::Started), 2, "started once (share start + task in progress)");
+        assert_eq!(stored_share(&app, &share).await.version, 3);
+        // The same key for another operation is a conflict.
+        let resolve = "mutation($i: AssignmentActionInput!) { resolveAssignment(input: $i) { assignment { status } } }";
+        assert_eq!(app.error_code(Some(&unit), resolve, svars).await, "CONFLICT");
+        // A comment retried adds one entry.
+        let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id note } } }";
+        let cv = json!({ "i": { "taskId": t, "note": "已到场", "idempotencyKey": "fire-c-1" } });
+        let c1 = app.ok(Some(&unit), comment, cv.clone()).await;
+        let c2 = app.ok(Some(&unit), comment, cv).await;
+        assert_eq!(c1["commentOnTask"]["event"]["id"], c2["commentOnTask"]["event"]["id"]);
+    }
+}
+
+use sea_orm::EntityTrait;

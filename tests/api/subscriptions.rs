@@ -1,0 +1,98 @@
+//! Live task events over `graphql-transport-ws`, with a real WebSocket client against a real
+//! server: scoped delivery, refusal at `connection_init`, nothing for refused mutations.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use gongzhi::auth::Role;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::collab_support::*;
+use crate::support::{TestApp, backends};
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn serve(app: &TestApp) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+async fn connect(addr: std::net::SocketAddr, authorization: &str) -> (Socket, Value) {
+    let mut req = format!("ws://{addr}/graphql/ws").into_client_request().unwrap();
+    req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "Authorization": authorization } }).to_string())).await.unwrap();
+    let reply = next(&mut ws).await;
+    (ws, reply)
+}
+
+/// The next message, or a description of how the connection ended.
+async fn next(ws: &mut Socket) -> Value {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).unwrap(),
+            Ok(Some(Ok(Message::Close(frame)))) => {
+                return json!({ "type": "closed", "code": frame.as_ref().map(|f| u16::from(f.code)), "reason": frame.map(|f| f.reason.to_string()) });
+            }
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(e))) => return json!({ "type": "error", "error": e.to_string() }),
+            Ok(None) => return json!({ "type": "closed" }),
+            Err(_) => return json!({ "type": "timeout" }),
+        }
+    }
+}
+
+#[tokio::test]
+async fn subscribers_get_the_events_of_their_scope_only() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let addr = serve(&app).await;
+        let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::CommunityStaff, "meiling"))).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind note task { title community { code } } } }" } });
+        ws.send(Message::text(sub.to_string())).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+
+        // 竹园's task first, then a refused change in 梅岭, then 梅岭's task.
+        task(&app, "zhuyuan", &w.zhuyuan, "竹园的任务", None).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let t = task(&app, "meiling", &w.meiling, "梅岭的任务", None).await;
+        let refused = app
+            .post(Some(&staff), "mutation($i: TaskTransitionInput!) { verifyTask(input: $i) { task { id } } }", json!({ "i": { "id": t } }))
+            .await;
+        assert_eq!(code(&refused.1), "BAD_USER_INPUT");
+        app.ok(
+            Some(&staff),
+            "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }",
+            json!({ "i": { "taskId": t, "note": "第二条" } }),
+        )
+        .await;
+
+        let first = next(&mut ws).await;
+        assert_eq!(first["type"], "next", "[{}] {first}", backend.name());
+        assert_eq!(first["payload"]["data"]["taskEvents"]["task"]["community"]["code"], "meiling", "竹园's event must not arrive: {first}");
+        assert_eq!(first["payload"]["data"]["taskEvents"]["kind"], "REPORTED");
+        let second = next(&mut ws).await;
+        assert_eq!(second["payload"]["data"]["taskEvents"]["note"], "第二条", "nothing was emitted for the refused change: {second}");
+        ws.close(None).await.ok();
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_credential_is_refused_at_connection_init() {
+    let app = TestApp::demo(&backends()[0]).await;
+    let addr = serve(&app).await;
+    for credential in ["Bearer garbage", "ApiKey gzk_nope", ""] {
+        let (_, reply) = connect(addr, credential).await;
+        // async-graphql 7 closes a refused `connection_init` with 1002 and the reason.
+        assert_eq!(reply["type"], "closed", "{credential}: {reply}");
+        assert_eq!(reply["code"], 1002, "{credential}: {reply}");
+        assert!(!reply["reason"].as_str().unwrap_or_default().is_empty(), "{credential}: {reply}");
+    }
+}
