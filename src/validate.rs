@@ -38,6 +38,15 @@ pub fn check_version(field_version: Option<i32>, current: i32, what: &str) -> Ap
     }
 }
 
+/// Free text that may be empty: trimmed, at most `max` characters.
+pub fn clean_text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(AppError::bad_input(field, format!("`{field}` must be at most {max} characters")));
+    }
+    Ok(v.to_owned())
+}
+
 /// Evidence: at most 20 `http(s)` URLs of at most 500 characters each.
 pub fn clean_evidence(urls: Vec<String>) -> AppResult<Vec<String>> {
     if urls.len() > 20 {

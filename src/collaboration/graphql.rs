@@ -15,7 +15,7 @@ use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
 use crate::graphql::context::rc;
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyOrganization};
-use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId};
+use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId, UnitOfEvent};
 
 // ---------------------------------------------------------------- enums
 
@@ -462,7 +462,7 @@ impl TaskEvent {
     /// The unit concerned, for share events.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<CoBuildingUnit>> {
         match self.0.unit_id {
-            Some(u) => Ok(rc(ctx)?.org.load_one(UnitId(u)).await?.map(CoBuildingUnit)),
+            Some(u) => Ok(rc(ctx)?.org.load_one(UnitOfEvent(u)).await?.map(CoBuildingUnit)),
             None => Ok(None),
         }
     }

@@ -23,7 +23,7 @@ use crate::cx::Cx;
 use crate::db::{begin_write, conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{Page, PageArgs};
-use crate::validate::{check_version, clean_evidence, clean_name, clean_optional};
+use crate::validate::{check_version, clean_evidence, clean_name, clean_optional, clean_text};
 
 // ---------------------------------------------------------------- visibility
 
@@ -290,7 +290,7 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
         return Err(AppError::Forbidden("campaigns are launched by street administrators".into()));
     };
     let name = clean_name("name", &input.name, 100)?;
-    let goal = clean_optional("goal", Some(input.goal), 2000)?.unwrap_or_default();
+    let goal = clean_text("goal", &input.goal, 2000)?;
     if input.ends_on.is_some_and(|e| e < input.starts_on) {
         return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
     }
@@ -452,7 +452,7 @@ pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
 
 async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action: &str) -> AppResult<(task::Model, Timeline)> {
     let title = clean_name("title", &input.title, 200)?;
-    let description = clean_optional("description", Some(input.description), 5000)?.unwrap_or_default();
+    let description = clean_text("description", &input.description, 5000)?;
     let evidence = clean_evidence(input.evidence)?;
     check_links(txn, input.community_id, input.campaign_id, input.site_id).await?;
     let now = Utc::now();
@@ -540,7 +540,7 @@ pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<t
         changed.push("title");
     }
     if let Some(d) = changes.description {
-        model.description = Set(clean_optional("description", Some(d), 5000)?.unwrap_or_default());
+        model.description = Set(clean_text("description", &d, 5000)?);
         changed.push("description");
     }
     if let Some(p) = changes.priority {

@@ -67,6 +67,11 @@ pub struct MembershipId(pub Uuid);
 /// Co-building unit by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UnitId(pub Uuid);
+/// The unit named by a task timeline entry. A key of its own, apart from [`UnitId`], so that
+/// the units of shares and of timeline entries, asked for at different moments of one query,
+/// each load in one batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitOfEvent(pub Uuid);
 /// The units sitting on a community's joint committee today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UnitsOfCommunity(pub Uuid);
@@ -370,6 +375,17 @@ impl Loader<UnitId> for OrgLoader {
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| UnitId(m.id)))
+    }
+}
+
+impl Loader<UnitOfEvent> for OrgLoader {
+    type Value = co_building_unit::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[UnitOfEvent]) -> Result<HashMap<UnitOfEvent, Self::Value>, Self::Error> {
+        let ids: Vec<UnitId> = keys.iter().map(|k| UnitId(k.0)).collect();
+        let units = <Self as Loader<UnitId>>::load(self, &ids).await?;
+        Ok(units.into_iter().map(|(k, v)| (UnitOfEvent(k.0), v)).collect())
     }
 }
 

@@ -1,0 +1,218 @@
+//! Collaboration: every mutation kind is audited once (failures not at all), task lists cost a
+//! fixed number of statements however many tasks there are, and scope holds for lists.
+
+use gongzhi::auth::Role;
+use serde_json::json;
+
+use crate::audit::{audited, refused};
+use crate::collab_support::*;
+use crate::support::{TestApp, backends};
+
+#[tokio::test]
+async fn every_collaboration_mutation_is_audited_once_and_failures_not_at_all() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let street = app.street_admin();
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let unit = app.token(Role::Unit, "market-regulation");
+
+        let c = audited(
+            &app,
+            &street,
+            "createCampaign",
+            "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+            json!({ "i": { "name": "测试行动", "startsOn": "2026-01-01", "communityIds": [w.meiling] } }),
+        )
+        .await;
+        let campaign = c["createCampaign"]["campaign"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            refused(
+                &app,
+                Some(&staff),
+                "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+                json!({ "i": { "name": "x", "startsOn": "2026-01-01", "communityIds": [w.meiling] } })
+            )
+            .await,
+            "FORBIDDEN"
+        );
+
+        let s = audited(
+            &app,
+            &staff,
+            "createSite",
+            "mutation($i: CreateSiteInput!) { createSite(input: $i) { site { id } } }",
+            json!({ "i": { "communityId": w.meiling, "name": "梅岭路口", "kind": "STREET" } }),
+        )
+        .await;
+        let site = s["createSite"]["site"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            refused(
+                &app,
+                Some(&staff),
+                "mutation($i: CreateSiteInput!) { createSite(input: $i) { site { id } } }",
+                json!({ "i": { "communityId": w.meiling, "name": "梅岭路口", "kind": "STREET" } })
+            )
+            .await,
+            "CONFLICT"
+        );
+
+        let t = audited(&app, &staff, "createTask", CREATE_TASK,
+            json!({ "i": { "communityId": w.meiling, "title": "路口占道", "category": "STALL_SPRAWL", "campaignId": campaign, "siteId": site } })).await;
+        let task = t["createTask"]["task"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            refused(&app, Some(&staff), CREATE_TASK, json!({ "i": { "communityId": w.zhuyuan, "title": "x", "category": "OTHER" } })).await,
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            refused(
+                &app,
+                Some(&staff),
+                CREATE_TASK,
+                json!({ "i": { "communityId": w.meiling, "title": "x", "category": "OTHER", "evidence": ["ftp://x"] } })
+            )
+            .await,
+            "BAD_USER_INPUT"
+        );
+
+        audited(
+            &app,
+            &staff,
+            "updateTask",
+            "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id } } }",
+            json!({ "i": { "id": task, "priority": "HIGH" } }),
+        )
+        .await;
+        let a = audited(
+            &app,
+            &staff,
+            "assignTask",
+            ASSIGN,
+            json!({ "i": { "taskId": task, "unitId": w.unit("market-regulation"), "role": "LEAD" } }),
+        )
+        .await;
+        let share = a["assignTask"]["assignment"]["id"].as_str().unwrap().to_owned();
+        for (name, action) in [("acceptAssignment", "accept"), ("startAssignment", "start"), ("resolveAssignment", "resolve")] {
+            let q = format!("mutation($i: AssignmentActionInput!) {{ {action}Assignment(input: $i) {{ assignment {{ id }} }} }}");
+            audited(&app, &unit, name, &q, json!({ "i": { "id": share } })).await;
+            assert_eq!(refused(&app, Some(&unit), &q, json!({ "i": { "id": share } })).await, "BAD_USER_INPUT");
+        }
+        audited(
+            &app,
+            &unit,
+            "commentOnTask",
+            "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }",
+            json!({ "i": { "taskId": task, "note": "完成" } }),
+        )
+        .await;
+        let transition = |name: &str| format!("mutation($i: TaskTransitionInput!) {{ {name}(input: $i) {{ task {{ id }} }} }}");
+        audited(&app, &staff, "reopenTask", &transition("reopenTask"), json!({ "i": { "id": task } })).await;
+        audited(&app, &staff, "escalateTask", &transition("escalateTask"), json!({ "i": { "id": task } })).await;
+        audited(&app, &staff, "cancelTask", &transition("cancelTask"), json!({ "i": { "id": task } })).await;
+        assert_eq!(refused(&app, Some(&staff), &transition("verifyTask"), json!({ "i": { "id": task } })).await, "BAD_USER_INPUT");
+
+        let i = audited(&app, &staff, "createInspection", "mutation($i: CreateInspectionInput!) { createInspection(input: $i) { inspection { id findings { id } } } }",
+            json!({ "i": { "communityId": w.meiling, "siteId": site, "patrol": "文明劝导队", "findings": [{ "description": "路口堆放杂物", "category": "SANITATION" }] } })).await;
+        let finding = i["createInspection"]["inspection"]["findings"][0]["id"].as_str().unwrap().to_owned();
+        let from = "mutation($i: CreateTaskFromFindingInput!) { createTaskFromFinding(input: $i) { task { id site { name } category } } }";
+        let f = audited(&app, &staff, "createTaskFromFinding", from, json!({ "i": { "findingId": finding } })).await;
+        assert_eq!(f["createTaskFromFinding"]["task"]["site"]["name"], "梅岭路口");
+        assert_eq!(f["createTaskFromFinding"]["task"]["category"], "SANITATION");
+        assert_eq!(refused(&app, Some(&staff), from, json!({ "i": { "findingId": finding } })).await, "CONFLICT");
+
+        let k = audited(
+            &app,
+            &street,
+            "createApiKey",
+            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }",
+            json!({ "i": { "unitId": w.unit("water"), "label": "自来水公司" } }),
+        )
+        .await;
+        let key = k["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
+        audited(
+            &app,
+            &street,
+            "revokeApiKey",
+            "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { id } } }",
+            json!({ "i": { "id": key } }),
+        )
+        .await;
+        assert_eq!(
+            refused(
+                &app,
+                Some(&street),
+                "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { id } } }",
+                json!({ "i": { "id": key } })
+            )
+            .await,
+            "CONFLICT"
+        );
+    }
+}
+
+const TASK_LIST: &str = r#"{
+  tasks(first: 50) { totalCount edges { node {
+    title status level overdue community { name } site { name } campaign { name communities { code } }
+    assignments { role status unit { code name } }
+    timeline { kind actor note unit { code } }
+  } } }
+}"#;
+
+async fn seed_tasks(app: &TestApp, w: &World, n: usize) {
+    let staff = app.token(Role::CommunityStaff, "meiling");
+    let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
+    for i in 0..n {
+        let t = task(app, "meiling", &w.meiling, &format!("任务{i}"), None).await;
+        assign(app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
+        assign(app, "meiling", &t, w.unit("health"), "SUPPORT").await;
+        app.ok(Some(&staff), comment, json!({ "i": { "taskId": t, "note": "跟进" } })).await;
+    }
+}
+
+#[tokio::test]
+async fn a_task_list_costs_the_same_statements_for_three_tasks_or_thirty() {
+    for backend in backends() {
+        let small = TestApp::demo(&backend).await;
+        let large = TestApp::demo(&backend).await;
+        let (ws, wl) = (World::read(&small).await, World::read(&large).await);
+        seed_tasks(&small, &ws, 3).await;
+        seed_tasks(&large, &wl, 30).await;
+        let mut counts = Vec::new();
+        for app in [&small, &large] {
+            let token = app.street_admin();
+            app.ok(Some(&token), "{ viewer { kind } }", json!({})).await;
+            let (n, data) = app.count_statements(app.ok(Some(&token), TASK_LIST, json!({}))).await;
+            let edges = data["tasks"]["edges"].as_array().unwrap();
+            assert!(
+                edges.iter().all(
+                    |e| e["node"]["assignments"].as_array().unwrap().len() == 2 && e["node"]["timeline"].as_array().unwrap().len() >= 4
+                )
+            );
+            counts.push((n, edges.len()));
+        }
+        assert_eq!(counts[0].1 + 27, counts[1].1);
+        assert_eq!(counts[0].0, counts[1].0, "[{}] statements grew with the tasks: {counts:?}", backend.name());
+        assert!(counts[0].0 <= 12, "[{}] {counts:?}", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn task_lists_stay_inside_the_scope() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        task(&app, "meiling", &w.meiling, "梅岭任务", None).await;
+        task(&app, "zhuyuan", &w.zhuyuan, "竹园任务", None).await;
+        let list = "{ tasks { totalCount edges { node { title community { code } } } } campaigns { id } }";
+        let count = |data: &serde_json::Value| data["tasks"]["totalCount"].as_i64().unwrap();
+        assert_eq!(count(&app.ok(Some(&app.street_admin()), list, json!({})).await), 2);
+        let z = app.ok(Some(&app.token(Role::CommunityStaff, "zhuyuan")), list, json!({})).await;
+        assert_eq!(count(&z), 1);
+        assert_eq!(z["tasks"]["edges"][0]["node"]["community"]["code"], "zhuyuan");
+        assert_eq!(count(&app.ok(Some(&app.token(Role::Reporter, "meiling-street")), list, json!({})).await), 2);
+        assert_eq!(count(&app.ok(Some(&app.token(Role::Unit, "police")), list, json!({})).await), 0, "no share, no task");
+        let member = <entity::party_member::Entity as sea_orm::EntityTrait>::find().one(&app.db).await.unwrap().unwrap();
+        assert_eq!(count(&app.ok(Some(&app.token(Role::Member, &member.person_id.to_string())), list, json!({})).await), 0);
+        assert_eq!(app.error_code(None, list, json!({})).await, "UNAUTHENTICATED");
+    }
+}
