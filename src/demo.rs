@@ -93,14 +93,15 @@ pub struct SeedReport {
     pub communities_present: usize,
     pub compounds: usize,
     pub members: usize,
+    pub collaboration: String,
 }
 
 impl std::fmt::Display for SeedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "demo street: {} communities added ({} compounds, {} party members), {} already present",
-            self.communities_added, self.compounds, self.members, self.communities_present
+            "demo street: {} communities added ({} compounds, {} party members), {} already present; {}",
+            self.communities_added, self.compounds, self.members, self.communities_present, self.collaboration
         )
     }
 }
@@ -114,8 +115,17 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<String> {
     Ok(seed(db, 1).await?.to_string())
 }
 
-/// Seeds the demo street at `scale` (N × 15 communities). Idempotent.
+/// Seeds the demo street at `scale` (N × 15 communities) with every platform's demo data.
+/// Idempotent.
 pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedReport> {
+    let mut report = seed_graph(db, scale).await?;
+    report.collaboration =
+        crate::collaboration::demo::seed(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding collaboration: {e}"))?;
+    Ok(report)
+}
+
+/// Seeds only the organisation graph of the demo street. Idempotent.
+pub async fn seed_graph(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedReport> {
     let txn = db.begin().await.context("starting the seed transaction")?;
     let now = Utc::now();
     let city = ensure_region(&txn, None, RegionKind::City, CITY_CODE, "晋江市", None).await?;

@@ -3,6 +3,7 @@
 //! move through an explicit workflow with a timeline, and escalate community → street → city.
 //! Partner departments act on their own shares through the API with a key.
 
+pub mod demo;
 pub mod escalation;
 pub mod events;
 pub mod graphql;

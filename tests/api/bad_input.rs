@@ -29,7 +29,7 @@ fn code(body: &[u8]) -> String {
 async fn every_kind_of_bad_input_gets_its_code() {
     for backend in backends() {
         let limits = Limits { body_bytes: 1024 * 1024, ..Limits::default() };
-        let app = TestApp::with_limits(&backend, Content::Demo(1), limits).await;
+        let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;
         let bearer = format!("Bearer {}", app.street_admin());
 
         let (status, _, body) = app.send(post("{\"query\": ", Some(&bearer))).await;

@@ -97,3 +97,50 @@ async fn the_demo_street_follows_the_article() {
         assert_eq!(data["zhuyuan"]["compounds"]["edges"][0]["node"]["partyBranch"]["name"], "竹园小区党支部");
     }
 }
+
+#[tokio::test]
+async fn the_demo_street_shows_the_market_clean_up_in_motion() {
+    for backend in backends() {
+        let app = crate::support::TestApp::new(&backend, Content::Demo(1)).await;
+        let data = app
+            .ok(
+                Some(&app.street_admin()),
+                r#"{
+                    campaigns { name communities { code } }
+                    all: tasks(first: 100) { totalCount edges { node { status level overdue assignments { unit { code } } } } }
+                    street: tasks(filter: { level: STREET }) { totalCount }
+                    city: tasks(filter: { level: CITY }) { totalCount }
+                    inspections { totalCount edges { node { patrol findings { task { id } } } } }
+                }"#,
+                serde_json::json!({}),
+            )
+            .await;
+        let names: Vec<&str> = data["campaigns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["党员有担当，市场整治我有责", "农贸市场系列整治"]);
+        assert!(data["campaigns"][1]["communities"].as_array().unwrap().len() >= 3, "farmers' markets across several communities");
+        let tasks = data["all"]["edges"].as_array().unwrap();
+        let statuses: std::collections::BTreeSet<&str> = tasks.iter().map(|t| t["node"]["status"].as_str().unwrap()).collect();
+        for s in ["REPORTED", "ASSIGNED", "IN_PROGRESS", "RESOLVED", "VERIFIED", "REOPENED", "CANCELLED"] {
+            assert!(statuses.contains(s), "no demo task is {s}");
+        }
+        let units: std::collections::BTreeSet<&str> = tasks
+            .iter()
+            .flat_map(|t| t["node"]["assignments"].as_array().unwrap().iter().map(|a| a["unit"]["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(units.len(), 12, "the twelve units all have work: {units:?}");
+        assert!(data["street"]["totalCount"].as_i64().unwrap() >= 1 && data["city"]["totalCount"].as_i64().unwrap() >= 1);
+        assert!(tasks.iter().any(|t| t["node"]["overdue"] == true));
+        assert!(data["inspections"]["totalCount"].as_i64().unwrap() >= 2);
+        assert!(
+            data["inspections"]["edges"].as_array().unwrap().iter().any(|i| i["node"]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| !f["task"].is_null()))
+        );
+        // A second run changes nothing.
+        let before = entity::task::Entity::find().count(&app.db).await.unwrap();
+        gongzhi::demo::seed(&app.db, 1).await.unwrap();
+        assert_eq!(entity::task::Entity::find().count(&app.db).await.unwrap(), before);
+    }
+}

@@ -28,7 +28,7 @@ async fn statements_for(app: &TestApp, query: &str) -> (usize, serde_json::Value
 async fn a_nested_query_costs_the_same_for_a_street_ten_times_larger() {
     for backend in backends() {
         let small = TestApp::demo(&backend).await;
-        let large = TestApp::new(&backend, Content::Demo(10)).await;
+        let large = TestApp::new(&backend, Content::Graph(10)).await;
         let (n_small, data_small) = statements_for(&small, NESTED).await;
         let (n_large, data_large) = statements_for(&large, NESTED).await;
         assert_eq!(data_small["communities"]["totalCount"], 15);

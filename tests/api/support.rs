@@ -51,7 +51,9 @@ pub enum Content {
     Bare,
     /// Migrated, no rows.
     Empty,
-    /// Migrated, with the demo street at this scale.
+    /// Migrated, with the demo street's organisation graph at this scale.
+    Graph(u32),
+    /// Migrated, with the whole demo street (every platform's demo data) at this scale.
     Demo(u32),
 }
 
@@ -102,8 +104,10 @@ async fn fill(url: &str, content: Content) {
     if content != Content::Bare {
         gongzhi::db::migrate(&db).await.expect("migrate template");
     }
-    if let Content::Demo(scale) = content {
-        gongzhi::demo::seed(&db, scale).await.expect("seed template");
+    match content {
+        Content::Graph(scale) => drop(gongzhi::demo::seed_graph(&db, scale).await.expect("seed template")),
+        Content::Demo(scale) => drop(gongzhi::demo::seed(&db, scale).await.expect("seed template")),
+        Content::Bare | Content::Empty => {}
     }
     if url.starts_with("sqlite") {
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("checkpoint");
@@ -201,9 +205,9 @@ impl TestApp {
         TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, keys: Keys::new(SECRET), test_db }
     }
 
-    /// The demo street at scale 1.
+    /// The demo street's organisation graph at scale 1: tests start with no tasks of their own.
     pub async fn demo(backend: &Backend) -> TestApp {
-        Self::new(backend, Content::Demo(1)).await
+        Self::new(backend, Content::Graph(1)).await
     }
 
     /// A token for `role` anchored at `anchor` (street, community or unit code, or person id).
