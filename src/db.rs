@@ -14,13 +14,16 @@ use crate::error::{AppError, AppResult};
 /// Opens a pool for `url`. SQLite files get WAL, foreign keys and a busy timeout so that
 /// concurrent requests wait for the writer instead of failing.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    let sqlite = url.starts_with("sqlite:");
+    // SQLite has one writer; a few connections serve its readers, each with its own page cache.
+    let max_connections = if sqlite { max_connections.clamp(1, 8) } else { max_connections.max(1) };
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.max_connections(max_connections.max(1))
+    opts.max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    if url.starts_with("sqlite:") {
+    if sqlite {
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)

@@ -96,3 +96,20 @@ async fn an_invalid_credential_is_refused_at_connection_init() {
         assert!(!reply["reason"].as_str().unwrap_or_default().is_empty(), "{credential}: {reply}");
     }
 }
+
+#[tokio::test]
+async fn events_cross_instances_through_postgres() {
+    // Two servers on one PostgreSQL: a change on one reaches the other's subscribers, after commit.
+    let Some(backend) = backends().into_iter().find(|b| b.name() == "postgres") else { return };
+    let app = TestApp::demo(&backend).await;
+    let w = World::read(&app).await;
+    let other_db = gongzhi::db::connect(&app.test_db.url, 2).await.unwrap();
+    let other = gongzhi::http::AppState::new(other_db.clone(), crate::support::SECRET, gongzhi::http::Limits::default());
+    other.events.listen(other_db);
+    let mut rx = other.events.subscribe();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the listener connects
+    let t = task(&app, "meiling", &w.meiling, "跨实例事件", None).await;
+    let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("no event crossed").unwrap();
+    assert_eq!(got.event.task_id, uuid(&t));
+    assert_eq!(got.event.kind, entity::task_event::EventKind::Reported);
+}
