@@ -183,10 +183,17 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             return refuse(status, media, err.code(), &message);
         }
     };
+    let community = match scope.principal() {
+        crate::auth::Principal::CommunityAdmin { community_id } | crate::auth::Principal::CommunityStaff { community_id } => {
+            Some(*community_id)
+        }
+        _ => None,
+    };
     let span = tracing::info_span!(
         "graphql",
         operation = operation.as_deref().unwrap_or("-"),
         principal = ?scope.principal().kind(),
+        community = ?community,
     );
     let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone(), state.events.clone());
     let document = match &fresh {

@@ -42,7 +42,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(database = %crate::db::redact(&url), backend = crate::db::backend_name(&db), "gongzhi listening on http://{addr}");
     println!("GraphiQL: http://{addr}/");
     if demo {
-        print_demo_tokens(&state);
+        print_demo_tokens(&state).await;
     }
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
     db.close().await.context("closing the database")?;
@@ -50,7 +50,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_demo_tokens(state: &AppState) {
+async fn print_demo_tokens(state: &AppState) {
     let ttl = std::time::Duration::from_secs(8 * 3600);
     let mut tokens: Vec<(String, Claims)> = Vec::new();
     let mut street = Claims::new(Role::StreetAdmin, ttl);
@@ -64,6 +64,11 @@ fn print_demo_tokens(state: &AppState) {
     let mut unit = Claims::new(Role::Unit, ttl);
     unit.unit = Some("market-regulation".into());
     tokens.push(("unit (市场监管)".into(), unit));
+    if let Ok(Some(member)) = demo_member(&state.db).await {
+        let mut m = Claims::new(Role::Member, ttl);
+        m.person = Some(member);
+        tokens.push(("party member (梅岭社区)".into(), m));
+    }
     let mut reporter = Claims::new(Role::Reporter, ttl);
     reporter.street = Some(crate::demo::STREET_CODE.into());
     tokens.push(("reporter".into(), reporter));
@@ -98,4 +103,18 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// A party member of 梅岭, for the demo member token.
+async fn demo_member(db: &sea_orm::DatabaseConnection) -> Result<Option<uuid::Uuid>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let Some(meiling) = entity::community::Entity::find().filter(entity::community::Column::Code.eq("meiling")).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(entity::party_member::Entity::find()
+        .filter(entity::party_member::Column::CommunityId.eq(meiling.id))
+        .order_by_asc(entity::party_member::Column::Id)
+        .one(db)
+        .await?
+        .map(|m| m.person_id))
 }
