@@ -12,6 +12,7 @@
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
 //! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
+//! | `GONGZHI_RESPONSE_CACHE_MS` | how long a query response may be served again to the same principal (default 1000; 0 off) |
 //! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation job (default 60; 0 turns it off) |
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
 
@@ -140,6 +141,9 @@ pub struct ServeArgs {
     /// Maximum time one request may run, in seconds.
     #[arg(long, env = "GONGZHI_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Milliseconds a query response may be served again to the same principal (0 turns it off).
+    #[arg(long, env = "GONGZHI_RESPONSE_CACHE_MS", default_value_t = 1000)]
+    pub response_cache_ms: u64,
     /// Seconds between runs of the escalation job; 0 turns it off.
     #[arg(long, env = "GONGZHI_ESCALATION_INTERVAL", default_value_t = 60)]
     pub escalation_interval_secs: u64,

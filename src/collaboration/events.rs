@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use entity::{assignment, task, task_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
@@ -31,16 +32,28 @@ pub struct LiveEvent {
 pub struct EventBus {
     sender: broadcast::Sender<Arc<LiveEvent>>,
     instance: Uuid,
+    /// Counts committed changes seen by this instance; read by the response cache.
+    changes: Arc<AtomicU64>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         let (sender, _) = broadcast::channel(1024);
-        EventBus { sender, instance: Uuid::now_v7() }
+        EventBus { sender, instance: Uuid::now_v7(), changes: Arc::default() }
     }
 }
 
 impl EventBus {
+    /// Notes that data changed (a commit here or on another instance).
+    pub fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The number of changes noted so far.
+    pub fn generation(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
     /// A new receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveEvent>> {
         self.sender.subscribe()
@@ -60,7 +73,11 @@ impl EventBus {
 
     /// After the commit: deliver the events to this instance's subscribers.
     pub async fn publish(&self, db: &DatabaseConnection, ids: &[Uuid]) {
-        if ids.is_empty() || self.sender.receiver_count() == 0 {
+        if ids.is_empty() {
+            return;
+        }
+        self.changed();
+        if self.sender.receiver_count() == 0 {
             return;
         }
         match load(db, ids).await {

@@ -162,8 +162,8 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         request.set_parsed_query(doc);
     }
     let fresh = if hit { None } else { Some(request.query.clone()) };
-    let operation = match request.parsed_query() {
-        Ok(doc) => given.or_else(|| only_operation_name(doc)),
+    let (kind, operation) = match request.parsed_query() {
+        Ok(doc) => (selected_kind(doc, given.as_deref()), given.clone().or_else(|| only_operation_name(doc))),
         Err(err) => {
             state.metrics.observe(given.as_deref(), Outcome::Rejected, started.elapsed());
             let mut err = err.clone();
@@ -183,6 +183,16 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             return refuse(status, media, err.code(), &message);
         }
     };
+    // Queries may be answered from the response cache (see `responses`).
+    let generation = state.events.generation();
+    let cache_key = (kind == OperationType::Query && state.responses.enabled()).then(|| {
+        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        super::responses::ResponseCache::key(scope.label(), media.content_type(), given.as_deref(), &request.query, &variables)
+    });
+    if let Some(body) = cache_key.as_deref().and_then(|k| state.responses.get(k, generation)) {
+        state.metrics.observe(operation.as_deref(), Outcome::Ok, started.elapsed());
+        return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+    }
     let community = match scope.principal() {
         crate::auth::Principal::CommunityAdmin { community_id } | crate::auth::Principal::CommunityStaff { community_id } => {
             Some(*community_id)
@@ -218,6 +228,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     if let (Some(query), Some(doc), false) = (&fresh, &document, refused) {
         state.documents.put(query, doc);
     }
+    let response_ok = !refused && response.errors.is_empty();
     let outcome = match (refused, response.errors.is_empty()) {
         (true, _) => Outcome::Rejected,
         (false, true) => Outcome::Ok,
@@ -245,13 +256,36 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     } else {
         serde_json::to_vec(&response)
     };
+    if kind == OperationType::Mutation {
+        // Whatever it changed, cached responses are no longer current.
+        state.events.changed();
+    }
     match body {
-        Ok(bytes) => (status, [(header::CONTENT_TYPE, media.content_type())], bytes).into_response(),
+        Ok(bytes) => {
+            let bytes = bytes::Bytes::from(bytes);
+            if let (Some(key), true) = (cache_key, response_ok) {
+                state.responses.put(key, bytes.clone(), generation);
+            }
+            (status, [(header::CONTENT_TYPE, media.content_type())], bytes).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "could not serialise a response");
             refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
         }
     }
+}
+
+/// The type of the operation the request selects (a query when it cannot tell).
+fn selected_kind(doc: &async_graphql::parser::types::ExecutableDocument, wanted: Option<&str>) -> OperationType {
+    doc.operations
+        .iter()
+        .find(|(name, _)| match (wanted, name) {
+            (Some(w), Some(n)) => w == n.as_str(),
+            (None, _) => true,
+            (Some(_), None) => false,
+        })
+        .map(|(_, op)| op.node.ty)
+        .unwrap_or(OperationType::Query)
 }
 
 /// The name of the document's only named operation, for metrics and logs when the client sent no

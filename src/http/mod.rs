@@ -6,6 +6,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod metrics;
 pub mod principal;
+pub mod responses;
 pub mod serve;
 pub mod ws;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     pub documents: Arc<documents::DocumentCache>,
     /// Committed task events, fanned out to this instance's subscribers.
     pub events: crate::collaboration::events::EventBus,
+    /// Recent query responses (see `responses`).
+    pub responses: Arc<responses::ResponseCache>,
     /// The schema the WebSocket endpoint serves (error codes applied by an extension).
     pub ws_schema: AppSchema,
     pub limits: Limits,
@@ -58,11 +61,18 @@ pub struct Limits {
     pub timeout: Duration,
     /// Origins allowed by CORS; none means same-origin only.
     pub cors_origins: Vec<String>,
+    /// How long a query response may be served again (zero: never).
+    pub response_cache: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { body_bytes: 1024 * 1024, timeout: Duration::from_secs(30), cors_origins: Vec::new() }
+        Limits {
+            body_bytes: 1024 * 1024,
+            timeout: Duration::from_secs(30),
+            cors_origins: Vec::new(),
+            response_cache: Duration::from_secs(1),
+        }
     }
 }
 
@@ -80,6 +90,7 @@ impl AppState {
             documents: Arc::new(documents::DocumentCache::default()),
             events: crate::collaboration::events::EventBus::default(),
             ws_schema: crate::graphql::schema_with_error_codes().finish(),
+            responses: Arc::new(responses::ResponseCache::new(limits.response_cache)),
             limits,
         }
     }

@@ -23,7 +23,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         let report = crate::demo::seed_if_empty(&db).await?;
         tracing::info!("{report}");
     }
-    let limits = Limits { body_bytes: args.body_limit, timeout: args.request_timeout(), cors_origins: args.cors_origins.clone() };
+    let limits = Limits {
+        body_bytes: args.body_limit,
+        timeout: args.request_timeout(),
+        cors_origins: args.cors_origins.clone(),
+        response_cache: std::time::Duration::from_millis(args.response_cache_ms),
+    };
     let state = AppState::new(db.clone(), &secret, limits);
     state.events.listen(db.clone());
     if args.escalation_interval_secs > 0 {

@@ -127,3 +127,47 @@ async fn request_ids_and_cors() {
     let (_, headers, _) = app.send(preflight("https://evil.example")).await;
     assert!(!headers.contains_key("access-control-allow-origin"));
 }
+
+#[tokio::test]
+async fn repeated_queries_are_served_from_the_response_cache_until_a_change() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let staff = app.token(gongzhi::auth::Role::CommunityStaff, "zhuyuan");
+        let q = r#"{ community(code: "zhuyuan") { compounds { totalCount edges { node { name } } } } }"#;
+        let (first_cost, first) = app.count_statements(app.ok(Some(&staff), q, json!({}))).await;
+        assert!(first_cost > 0);
+        let (again_cost, again) = app.count_statements(app.ok(Some(&staff), q, json!({}))).await;
+        assert_eq!((again_cost, &again), (0, &first), "[{}] the same principal's repeat is served from the cache", backend.name());
+        // Another principal never gets this principal's answer.
+        let other = app.ok(Some(&app.token(gongzhi::auth::Role::CommunityStaff, "meiling")), q, json!({})).await;
+        assert!(other["community"].is_null());
+        // A mutation makes the next read fresh.
+        let id = app.ok(Some(&staff), r#"{ community(code: "zhuyuan") { id } }"#, json!({})).await["community"]["id"].clone();
+        app.ok(
+            Some(&app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan")),
+            "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
+            json!({ "i": { "communityId": id, "name": "缓存失效小区" } }),
+        )
+        .await;
+        let after = app.ok(Some(&staff), q, json!({})).await;
+        let before_n = first["community"]["compounds"]["totalCount"].as_i64().unwrap();
+        assert_eq!(after["community"]["compounds"]["totalCount"].as_i64().unwrap(), before_n + 1, "stale after a mutation");
+        // Errors are never cached: an unauthenticated repeat still fails, a failing query is re-run.
+        let failing = r#"{ community(code: "zhuyuan") { id } units(first: 500) { totalCount } }"#;
+        app.post(Some(&staff), failing, json!({})).await;
+        let (cost, (_, body)) = app.count_statements(app.post(Some(&staff), failing, json!({}))).await;
+        assert!(body["errors"].is_array());
+        assert!(cost > 0, "a response with errors was cached");
+    }
+}
+
+#[tokio::test]
+async fn the_response_cache_can_be_turned_off() {
+    let limits = Limits { response_cache: std::time::Duration::ZERO, ..Limits::default() };
+    let app = TestApp::with_limits(&backends()[0], Content::Graph(1), limits).await;
+    let token = app.street_admin();
+    let q = "{ communities { totalCount } }";
+    app.ok(Some(&token), q, json!({})).await;
+    let (cost, _) = app.count_statements(app.ok(Some(&token), q, json!({}))).await;
+    assert!(cost > 0, "every request reaches the database when the cache is off");
+}
