@@ -189,9 +189,15 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         let variables = serde_json::to_string(&request.variables).unwrap_or_default();
         super::responses::ResponseCache::key(scope.label(), media.content_type(), given.as_deref(), &request.query, &variables)
     });
-    if let Some(body) = cache_key.as_deref().and_then(|k| state.responses.get(k, generation)) {
-        state.metrics.observe(operation.as_deref(), Outcome::Ok, started.elapsed());
-        return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+    let mut _refresh = None;
+    if let Some(key) = cache_key.as_deref() {
+        match state.responses.get(key, generation) {
+            super::responses::Lookup::Hit(body) => {
+                state.metrics.observe(operation.as_deref(), Outcome::Ok, started.elapsed());
+                return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+            }
+            super::responses::Lookup::Miss(refresh) => _refresh = refresh,
+        }
     }
     let community = match scope.principal() {
         crate::auth::Principal::CommunityAdmin { community_id } | crate::auth::Principal::CommunityStaff { community_id } => {

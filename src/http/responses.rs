@@ -11,10 +11,15 @@
 //!   the counter cannot see: time-dependent fields such as `overdue`, and organisation changes
 //!   made on another instance.
 //!
+//! When an entry outlives its lifetime with no change committed, one request recomputes it
+//! while the others keep getting the entry (at most ten lifetimes old): under load, expiry
+//! costs one execution instead of one per waiting client.
+//!
 //! Only error-free responses to queries are stored. `GONGZHI_RESPONSE_CACHE_MS=0` turns it off.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -26,6 +31,25 @@ struct Entry {
     body: Bytes,
     stored: Instant,
     generation: u64,
+    /// Set while one request recomputes an expired entry.
+    refreshing: Arc<AtomicBool>,
+}
+
+/// What the cache has for a request.
+pub enum Lookup {
+    /// Serve this.
+    Hit(Bytes),
+    /// Compute the response; `Refresh` must be given back to `put` or dropped.
+    Miss(Option<Refresh>),
+}
+
+/// The right to refresh an expired entry; releases it when dropped without a new entry.
+pub struct Refresh(Arc<AtomicBool>);
+
+impl Drop for Refresh {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 /// Recent query responses.
@@ -53,14 +77,24 @@ impl ResponseCache {
         key
     }
 
-    /// A stored response, if still fresh at `generation`.
-    pub fn get(&self, key: &str, generation: u64) -> Option<Bytes> {
+    /// What the cache holds for `key` at `generation`.
+    pub fn get(&self, key: &str, generation: u64) -> Lookup {
         if !self.enabled() {
-            return None;
+            return Lookup::Miss(None);
         }
-        let entries = self.entries.lock().ok()?;
-        let e = entries.get(key)?;
-        (e.generation == generation && e.stored.elapsed() < self.ttl).then(|| e.body.clone())
+        let Ok(entries) = self.entries.lock() else { return Lookup::Miss(None) };
+        let Some(e) = entries.get(key) else { return Lookup::Miss(None) };
+        if e.generation != generation {
+            return Lookup::Miss(None);
+        }
+        let age = e.stored.elapsed();
+        if age < self.ttl {
+            return Lookup::Hit(e.body.clone());
+        }
+        if e.refreshing.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+            return Lookup::Miss(Some(Refresh(e.refreshing.clone())));
+        }
+        if age < self.ttl * 10 { Lookup::Hit(e.body.clone()) } else { Lookup::Miss(None) }
     }
 
     /// Stores a response computed at `generation`.
@@ -76,7 +110,7 @@ impl ResponseCache {
                     entries.clear();
                 }
             }
-            entries.insert(key, Entry { body, stored: Instant::now(), generation });
+            entries.insert(key, Entry { body, stored: Instant::now(), generation, refreshing: Arc::default() });
         }
     }
 }
@@ -88,16 +122,19 @@ mod tests {
     #[test]
     fn entries_expire_with_changes_and_time() {
         let cache = ResponseCache::new(Duration::from_millis(50));
+        let hit = |l: Lookup| matches!(l, Lookup::Hit(_));
         let key = ResponseCache::key("community-staff:zhuyuan", "json", None, "{ a }", "{}");
         cache.put(key.clone(), Bytes::from_static(b"x"), 1);
-        assert!(cache.get(&key, 1).is_some());
-        assert!(cache.get(&key, 2).is_none(), "a commit invalidates");
-        assert!(
-            cache.get(&ResponseCache::key("community-staff:meiling", "json", None, "{ a }", "{}"), 1).is_none(),
-            "another principal never hits"
-        );
+        assert!(hit(cache.get(&key, 1)));
+        assert!(!hit(cache.get(&key, 2)), "a commit invalidates");
+        let other = ResponseCache::key("community-staff:meiling", "json", None, "{ a }", "{}");
+        assert!(!hit(cache.get(&other, 1)), "another principal never hits");
         std::thread::sleep(Duration::from_millis(60));
-        assert!(cache.get(&key, 1).is_none(), "too old");
-        assert!(ResponseCache::new(Duration::ZERO).get(&key, 1).is_none());
+        let refresh = cache.get(&key, 1);
+        assert!(matches!(refresh, Lookup::Miss(Some(_))), "the first request after expiry recomputes");
+        assert!(hit(cache.get(&key, 1)), "the others are served meanwhile");
+        drop(refresh);
+        assert!(matches!(cache.get(&key, 1), Lookup::Miss(Some(_))), "an abandoned refresh is released");
+        assert!(!hit(ResponseCache::new(Duration::ZERO).get(&key, 1)));
     }
 }
