@@ -18,7 +18,8 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -119,6 +120,25 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<String> {
 /// Idempotent.
 pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedReport> {
     let mut report = seed_graph(db, scale).await?;
+    let street = region::Entity::find()
+        .filter(region::Column::Kind.eq(RegionKind::Street))
+        .filter(region::Column::Code.eq(STREET_CODE))
+        .one(db)
+        .await?;
+    if let Some(street) = street {
+        let txn = db.begin().await.context("starting the volunteer seed transaction")?;
+        let communities = community::Entity::find()
+            .filter(community::Column::StreetId.eq(street.id))
+            .order_by_asc(community::Column::Id)
+            .all(&txn)
+            .await?;
+        for (i, c) in communities.iter().enumerate() {
+            crate::volunteers::demo::seed_community(&txn, c, i % COMMUNITIES.len())
+                .await
+                .map_err(|e| anyhow::anyhow!("seeding volunteers: {e}"))?;
+        }
+        txn.commit().await.context("committing the volunteer history")?;
+    }
     report.collaboration =
         crate::collaboration::demo::seed(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding collaboration: {e}"))?;
     Ok(report)

@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod http;
 pub mod organisation;
 pub mod validate;
+pub mod volunteers;
 
 pub use graphql::schema;
 pub use http::{AppState, app};

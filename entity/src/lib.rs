@@ -1,20 +1,27 @@
 //! sea-orm entities of gongzhi: plain rows, no API concerns.
+pub mod activity;
 pub mod api_key;
 pub mod assignment;
 pub mod audit_log;
 pub mod campaign;
 pub mod campaign_community;
+pub mod check_in;
 pub mod co_building_unit;
 pub mod committee_membership;
 pub mod community;
 pub mod compound;
+pub mod demand;
 pub mod finding;
 pub mod idempotency_key;
 pub mod inspection;
+pub mod invitation;
 pub mod party_member;
 pub mod party_organization;
 pub mod person;
 pub mod region;
+pub mod service_category;
+pub mod sign_up;
 pub mod site;
 pub mod task;
 pub mod task_event;
+pub mod volunteer;

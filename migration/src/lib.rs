@@ -20,6 +20,14 @@ mod m20261126_000016_create_inspections;
 mod m20261126_000017_create_findings;
 mod m20261126_000018_create_api_keys;
 mod m20261126_000019_create_idempotency_keys;
+mod m20261126_000020_create_service_categories;
+mod m20261126_000021_seed_service_categories;
+mod m20261126_000022_create_volunteers;
+mod m20261126_000023_create_check_ins;
+mod m20261126_000024_create_demands;
+mod m20261126_000025_create_invitations;
+mod m20261126_000026_create_activities;
+mod m20261126_000027_create_sign_ups;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -47,6 +55,14 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000017_create_findings::Migration),
             Box::new(m20261126_000018_create_api_keys::Migration),
             Box::new(m20261126_000019_create_idempotency_keys::Migration),
+            Box::new(m20261126_000020_create_service_categories::Migration),
+            Box::new(m20261126_000021_seed_service_categories::Migration),
+            Box::new(m20261126_000022_create_volunteers::Migration),
+            Box::new(m20261126_000023_create_check_ins::Migration),
+            Box::new(m20261126_000024_create_demands::Migration),
+            Box::new(m20261126_000025_create_invitations::Migration),
+            Box::new(m20261126_000026_create_activities::Migration),
+            Box::new(m20261126_000027_create_sign_ups::Migration),
         ]
     }
 }

@@ -190,6 +190,21 @@ impl Scope {
         in_or_false(column, &self.communities)
     }
 
+    /// Filter on a tenant column: only communities the caller is staff of.
+    pub fn staff_filter(&self, column: impl ColumnTrait) -> SimpleExpr {
+        in_or_false(column, &self.staff_of)
+    }
+
+    /// Rows of the caller's own person, or of communities the caller is staff of: the rule for
+    /// volunteers, check-ins and sign-ups. Everyone else sees none.
+    pub fn own_or_staff_filter(&self, community: impl ColumnTrait, person: impl ColumnTrait) -> Condition {
+        let mut cond = Condition::any().add(in_or_false(community, &self.staff_of));
+        if let Some(p) = self.person_id() {
+            cond = cond.add(person.eq(p));
+        }
+        cond
+    }
+
     /// Filter on the party-member table: staff see their communities' members, a member sees
     /// their own registrations, everyone else sees none.
     pub fn member_filter(&self) -> Condition {
@@ -302,6 +317,23 @@ impl Scope {
                     .into_iter()
                     .collect();
                 ids.extend(person.home_community_id);
+                let volunteering: Vec<Uuid> = entity::volunteer::Entity::find()
+                    .select_only()
+                    .column(entity::volunteer::Column::CommunityId)
+                    .filter(entity::volunteer::Column::PersonId.eq(person.id))
+                    .into_tuple::<Uuid>()
+                    .all(db)
+                    .await?;
+                ids.extend(volunteering);
+                let checked_in: Vec<Uuid> = entity::check_in::Entity::find()
+                    .select_only()
+                    .column(entity::check_in::Column::CommunityId)
+                    .filter(entity::check_in::Column::PersonId.eq(person.id))
+                    .filter(entity::check_in::Column::Status.eq(entity::check_in::CheckInStatus::Approved))
+                    .into_tuple::<Uuid>()
+                    .all(db)
+                    .await?;
+                ids.extend(checked_in);
                 let streets = streets_of(db, &ids).await?;
                 Ok(Scope::build(Principal::Member { person_id: person.id }, ids, BTreeSet::new(), BTreeSet::new(), streets))
             }

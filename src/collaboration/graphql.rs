@@ -1254,6 +1254,6 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::ASSIGNMENT => loader.load_one(AssignmentId(uuid)).await?.map(|m| Node::Assignment(Assignment(m))),
         kind::TASK_EVENT => loader.load_one(EventId(uuid)).await?.map(|m| Node::TaskEvent(TaskEvent(m))),
         kind::INSPECTION => loader.load_one(InspectionId(uuid)).await?.map(|m| Node::Inspection(Inspection(m))),
-        _ => None,
+        _ => crate::volunteers::graphql::resolve_node(ctx, k, uuid).await?,
     })
 }

@@ -19,6 +19,7 @@ use crate::audit::graphql::AuditRecord;
 use crate::collaboration::graphql::{Inspection, Task};
 use crate::error::{AppError, AppResult};
 use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyMember};
+use crate::volunteers::graphql::{Activity, Demand, Volunteer};
 
 /// Default page size.
 pub const DEFAULT_PAGE: u64 = 20;
@@ -214,7 +215,10 @@ pub struct Edge<N> {
     concrete(name = "CoBuildingUnitEdge", params(CoBuildingUnit)),
     concrete(name = "AuditRecordEdge", params(AuditRecord)),
     concrete(name = "TaskEdge", params(Task)),
-    concrete(name = "InspectionEdge", params(Inspection))
+    concrete(name = "InspectionEdge", params(Inspection)),
+    concrete(name = "VolunteerEdge", params(Volunteer)),
+    concrete(name = "DemandEdge", params(Demand)),
+    concrete(name = "ActivityEdge", params(Activity))
 )]
 impl<N: OutputType> Edge<N> {
     /// Opaque cursor of this item, for `after`/`before`.
@@ -243,7 +247,10 @@ pub struct Conn<N> {
     concrete(name = "CoBuildingUnitConnection", params(CoBuildingUnit)),
     concrete(name = "AuditRecordConnection", params(AuditRecord)),
     concrete(name = "TaskConnection", params(Task)),
-    concrete(name = "InspectionConnection", params(Inspection))
+    concrete(name = "InspectionConnection", params(Inspection)),
+    concrete(name = "VolunteerConnection", params(Volunteer)),
+    concrete(name = "DemandConnection", params(Demand)),
+    concrete(name = "ActivityConnection", params(Activity))
 )]
 impl<N: OutputType> Conn<N>
 where

@@ -12,6 +12,7 @@ use crate::collaboration::loaders::CollabLoader;
 use crate::cx::Cx;
 use crate::error::AppError;
 use crate::organisation::loaders::OrgLoader;
+use crate::volunteers::loaders::VolunteerLoader;
 
 /// Everything a resolver needs about the current request. Built in the HTTP handler for each
 /// request (never shared), so DataLoader caches cannot outlive a request or cross a tenant.
@@ -20,6 +21,7 @@ pub struct RequestContext {
     pub cx: Cx,
     pub org: DataLoader<OrgLoader, HashMapCache>,
     pub collab: DataLoader<CollabLoader, HashMapCache>,
+    pub volunteers: DataLoader<VolunteerLoader, HashMapCache>,
     /// Resolved scopes of recent credentials; cleared by changes that narrow or widen them.
     pub scopes: Arc<ScopeCache>,
 }
@@ -28,7 +30,8 @@ impl RequestContext {
     pub fn new(db: DatabaseConnection, scope: Scope, request_id: String, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
         let org = DataLoader::with_cache(OrgLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
         let collab = DataLoader::with_cache(CollabLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
-        RequestContext { cx: Cx::new(scope, db, request_id, events), org, collab, scopes }
+        let volunteers = DataLoader::with_cache(VolunteerLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
+        RequestContext { cx: Cx::new(scope, db, request_id, events), org, collab, volunteers, scopes }
     }
 
     /// A context for a long-lived subscription: its loaders keep no cache, so every event is
@@ -37,6 +40,7 @@ impl RequestContext {
         let rc = Self::new(db, scope, "subscription".into(), scopes, events);
         rc.org.enable_all_cache(false);
         rc.collab.enable_all_cache(false);
+        rc.volunteers.enable_all_cache(false);
         rc
     }
 }

@@ -9,6 +9,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use crate::audit::graphql::AuditQuery;
 use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
 use crate::organisation::graphql::{OrgMutation, OrgQuery};
+use crate::volunteers::graphql::{VolunteerMutation, VolunteerQuery};
 
 /// Deepest selection a query may have.
 pub const MAX_DEPTH: usize = 20;
@@ -17,11 +18,11 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(OrgQuery, CollabQuery, AuditQuery);
+pub struct Query(OrgQuery, CollabQuery, VolunteerQuery, AuditQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrgMutation, CollabMutation);
+pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::collaboration::graphql::{Assignment, Campaign, Inspection, Site, Task, TaskEvent};
 use crate::error::{AppError, AppResult};
 use crate::organisation::graphql::{CoBuildingUnit, CommitteeMembership, Community, Compound, PartyMember, PartyOrganization, Street};
+use crate::volunteers::graphql::{Activity, CheckIn, Demand, SignUp, Volunteer};
 
 /// The type names that global ids carry.
 pub mod kind {
@@ -27,6 +28,13 @@ pub mod kind {
     pub const INSPECTION: &str = "Inspection";
     pub const FINDING: &str = "Finding";
     pub const API_KEY: &str = "ApiKey";
+    pub const SERVICE_CATEGORY: &str = "ServiceCategory";
+    pub const VOLUNTEER: &str = "Volunteer";
+    pub const CHECK_IN: &str = "CheckIn";
+    pub const DEMAND: &str = "Demand";
+    pub const INVITATION: &str = "Invitation";
+    pub const ACTIVITY: &str = "Activity";
+    pub const SIGN_UP: &str = "SignUp";
 }
 
 /// The global id of an object: base64 of `Type:uuid`.
@@ -68,6 +76,11 @@ pub enum Node {
     Assignment(Assignment),
     TaskEvent(TaskEvent),
     Inspection(Inspection),
+    Volunteer(Volunteer),
+    CheckIn(CheckIn),
+    Demand(Demand),
+    Activity(Activity),
+    SignUp(SignUp),
 }
 
 #[cfg(test)]

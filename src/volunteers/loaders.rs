@@ -1,0 +1,169 @@
+//! DataLoaders of the volunteer service, one per request with its scope; every batch applies
+//! the same visibility rules as the service.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::{activity, check_in, demand, invitation, service_category, sign_up, volunteer};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::service::{check_in_filter, published_filter, sign_up_filter, volunteer_filter};
+use crate::auth::Scope;
+use crate::error::AppError;
+
+/// Batches and caches volunteer-service relations for one request.
+pub struct VolunteerLoader {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl VolunteerLoader {
+    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+        VolunteerLoader { db, scope }
+    }
+}
+
+macro_rules! key {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub Uuid);
+    };
+}
+
+key!(/// Service category by id (shared reference data).
+    CategoryId);
+key!(/// Volunteer by id.
+    VolunteerId);
+key!(/// Check-in by id.
+    CheckInId);
+key!(/// Demand by id.
+    DemandId);
+key!(/// Activity by id.
+    ActivityId);
+key!(/// Sign-up by id.
+    SignUpId);
+key!(/// The sign-ups of an activity.
+    SignUpsOf);
+key!(/// The invitations to a demand.
+    InvitationsOf);
+
+fn by<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, M> {
+    rows.into_iter().map(|m| (key(&m), m)).collect()
+}
+
+fn group<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, Vec<M>> {
+    let mut map: HashMap<K, Vec<M>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+impl Loader<CategoryId> for VolunteerLoader {
+    type Value = service_category::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[CategoryId]) -> Result<HashMap<CategoryId, Self::Value>, Self::Error> {
+        if self.scope.require_authenticated().is_err() {
+            return Ok(HashMap::new());
+        }
+        let rows =
+            service_category::Entity::find().filter(service_category::Column::Id.is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
+        Ok(by(rows, |m| CategoryId(m.id)))
+    }
+}
+
+impl Loader<VolunteerId> for VolunteerLoader {
+    type Value = volunteer::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[VolunteerId]) -> Result<HashMap<VolunteerId, Self::Value>, Self::Error> {
+        let rows = volunteer::Entity::find()
+            .filter(volunteer::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(volunteer_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| VolunteerId(m.id)))
+    }
+}
+
+impl Loader<CheckInId> for VolunteerLoader {
+    type Value = check_in::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[CheckInId]) -> Result<HashMap<CheckInId, Self::Value>, Self::Error> {
+        let rows = check_in::Entity::find()
+            .filter(check_in::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(check_in_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| CheckInId(m.id)))
+    }
+}
+
+impl Loader<DemandId> for VolunteerLoader {
+    type Value = demand::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[DemandId]) -> Result<HashMap<DemandId, Self::Value>, Self::Error> {
+        let rows = demand::Entity::find()
+            .filter(demand::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(published_filter(&self.scope, demand::Column::CommunityId))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| DemandId(m.id)))
+    }
+}
+
+impl Loader<ActivityId> for VolunteerLoader {
+    type Value = activity::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[ActivityId]) -> Result<HashMap<ActivityId, Self::Value>, Self::Error> {
+        let rows = activity::Entity::find()
+            .filter(activity::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(published_filter(&self.scope, activity::Column::CommunityId))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| ActivityId(m.id)))
+    }
+}
+
+impl Loader<SignUpId> for VolunteerLoader {
+    type Value = sign_up::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[SignUpId]) -> Result<HashMap<SignUpId, Self::Value>, Self::Error> {
+        let rows = sign_up::Entity::find()
+            .filter(sign_up::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(sign_up_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| SignUpId(m.id)))
+    }
+}
+
+impl Loader<SignUpsOf> for VolunteerLoader {
+    type Value = Vec<sign_up::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[SignUpsOf]) -> Result<HashMap<SignUpsOf, Self::Value>, Self::Error> {
+        let rows = sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.is_in(keys.iter().map(|k| k.0)))
+            .filter(sign_up_filter(&self.scope))
+            .order_by_asc(sign_up::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| SignUpsOf(m.activity_id)))
+    }
+}
+
+impl Loader<InvitationsOf> for VolunteerLoader {
+    type Value = Vec<invitation::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[InvitationsOf]) -> Result<HashMap<InvitationsOf, Self::Value>, Self::Error> {
+        // Invitations are staff business: only communities the caller is staff of.
+        let rows = invitation::Entity::find()
+            .filter(invitation::Column::DemandId.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.scope.staff_filter(invitation::Column::CommunityId))
+            .order_by_asc(invitation::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| InvitationsOf(m.demand_id)))
+    }
+}

@@ -1,0 +1,175 @@
+//! Matching demand and supply (供需精准对接): an explainable score for each volunteer of the
+//! demand's community (checked-in members become volunteers there on approval). The same data
+//! always gives the same ranking: ties are broken by registration order.
+//!
+//! | part | points |
+//! | --- | --- |
+//! | the volunteer offers the demand's category | 40 |
+//! | skills wanted that the volunteer has | 30 × share of the skills wanted |
+//! | available in the demand's weekly slot (Beijing time) | 15 |
+//! | lives in the demand's compound | 10 |
+//! | fairness: served less in the last 90 days | 5 × (1 − min(times, 5) / 5) |
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, Timelike, Utc};
+use entity::demand::{self, DemandStatus};
+use entity::volunteer::{self, VolunteerStatus};
+use entity::{service_category, sign_up};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::service::{DAYS, list, published_filter, volunteer_filter};
+use crate::cx::Cx;
+use crate::error::{AppError, AppResult};
+
+/// The parts of a score.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ScoreParts {
+    pub category: f64,
+    pub skills: f64,
+    pub availability: f64,
+    pub compound: f64,
+    pub fairness: f64,
+}
+
+impl ScoreParts {
+    pub fn total(&self) -> f64 {
+        round(self.category + self.skills + self.availability + self.compound + self.fairness)
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The weekly slot of a moment, in Beijing time: `SAT_AM`, `SAT_PM` or `SAT_EVE`.
+pub fn slot(at: DateTime<Utc>) -> String {
+    let beijing = FixedOffset::east_opt(8 * 3600).map(|tz| at.with_timezone(&tz));
+    let (day, hour) = match beijing {
+        Some(t) => (t.weekday().num_days_from_monday() as usize, t.hour()),
+        None => (at.weekday().num_days_from_monday() as usize, at.hour()),
+    };
+    let part = if hour < 12 {
+        "AM"
+    } else if hour < 18 {
+        "PM"
+    } else {
+        "EVE"
+    };
+    format!("{}_{part}", DAYS[day])
+}
+
+/// Scores one volunteer for one demand.
+pub fn score(d: &demand::Model, category_code: &str, v: &volunteer::Model, recent: u64) -> ScoreParts {
+    let offers: Vec<String> = list(&v.categories);
+    let skills: Vec<String> = list(&v.skills);
+    let wanted: Vec<String> = list(&d.skills_wanted);
+    let availability: Vec<String> = list(&v.availability);
+    let matched = wanted.iter().filter(|w| skills.contains(w)).count();
+    ScoreParts {
+        category: if offers.iter().any(|c| c == category_code) { 40.0 } else { 0.0 },
+        skills: if wanted.is_empty() { 0.0 } else { round(30.0 * matched as f64 / wanted.len() as f64) },
+        availability: if availability.contains(&slot(d.starts_at)) { 15.0 } else { 0.0 },
+        compound: if d.compound_id.is_some() && d.compound_id == v.compound_id { 10.0 } else { 0.0 },
+        fairness: round(5.0 * (1.0 - recent.min(5) as f64 / 5.0)),
+    }
+}
+
+/// Attended sign-ups per person in the last 90 days.
+async fn recent_service(cx: &Cx, people: Vec<Uuid>) -> AppResult<HashMap<Uuid, u64>> {
+    if people.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let since = Utc::now() - Duration::days(90);
+    let rows: Vec<(Uuid, i64)> = sign_up::Entity::find()
+        .select_only()
+        .column(sign_up::Column::PersonId)
+        .column_as(sign_up::Column::Id.count(), "n")
+        .filter(sign_up::Column::PersonId.is_in(people))
+        .filter(sign_up::Column::CheckedInAt.gte(since))
+        .group_by(sign_up::Column::PersonId)
+        .into_tuple()
+        .all(&cx.db)
+        .await?;
+    Ok(rows.into_iter().map(|(p, n)| (p, n.max(0) as u64)).collect())
+}
+
+async fn category_codes(cx: &Cx) -> AppResult<HashMap<Uuid, String>> {
+    Ok(service_category::Entity::find().all(&cx.db).await?.into_iter().map(|c| (c.id, c.code)).collect())
+}
+
+/// The best volunteers for a demand, best first (staff of its community).
+pub async fn suggested_volunteers(cx: &Cx, demand_id: Uuid, first: usize) -> AppResult<Vec<(volunteer::Model, ScoreParts)>> {
+    cx.scope.require_authenticated()?;
+    let d = demand::Entity::find_by_id(demand_id)
+        .filter(published_filter(&cx.scope, demand::Column::CommunityId))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("demand"))?;
+    if !cx.scope.is_staff_of(d.community_id) {
+        return Ok(Vec::new());
+    }
+    let codes = category_codes(cx).await?;
+    let code = codes.get(&d.category_id).cloned().unwrap_or_default();
+    let candidates = volunteer::Entity::find()
+        .filter(volunteer::Column::CommunityId.eq(d.community_id))
+        .filter(volunteer::Column::Status.eq(VolunteerStatus::Active))
+        .order_by_asc(volunteer::Column::Id)
+        .all(&cx.db)
+        .await?;
+    let recent = recent_service(cx, candidates.iter().map(|v| v.person_id).collect()).await?;
+    let mut scored: Vec<(volunteer::Model, ScoreParts)> = candidates
+        .into_iter()
+        .map(|v| {
+            let parts = score(&d, &code, &v, recent.get(&v.person_id).copied().unwrap_or(0));
+            (v, parts)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.id.cmp(&b.0.id)));
+    scored.truncate(first);
+    Ok(scored)
+}
+
+/// The open demands that suit a volunteer best, best first (the volunteer or staff).
+pub async fn suggested_demands(cx: &Cx, volunteer_id: Uuid, first: usize) -> AppResult<Vec<(demand::Model, ScoreParts)>> {
+    cx.scope.require_authenticated()?;
+    let v = volunteer::Entity::find_by_id(volunteer_id)
+        .filter(volunteer_filter(&cx.scope))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("volunteer"))?;
+    let codes = category_codes(cx).await?;
+    let open = demand::Entity::find()
+        .filter(demand::Column::CommunityId.eq(v.community_id))
+        .filter(demand::Column::Status.eq(DemandStatus::Open))
+        .filter(demand::Column::EndsAt.gt(Utc::now()))
+        .order_by_asc(demand::Column::Id)
+        .limit(500)
+        .all(&cx.db)
+        .await?;
+    let recent = recent_service(cx, vec![v.person_id]).await?.get(&v.person_id).copied().unwrap_or(0);
+    let mut scored: Vec<(demand::Model, ScoreParts)> = open
+        .into_iter()
+        .map(|d| {
+            let parts = score(&d, codes.get(&d.category_id).map(String::as_str).unwrap_or(""), &v, recent);
+            (d, parts)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.id.cmp(&b.0.id)));
+    scored.truncate(first);
+    Ok(scored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn slots_are_in_beijing_time() {
+        // 2026-11-28 is a Saturday; 01:00 UTC is 09:00 in Beijing.
+        assert_eq!(slot(Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap()), "SAT_AM");
+        assert_eq!(slot(Utc.with_ymd_and_hms(2026, 11, 28, 11, 0, 0).unwrap()), "SAT_EVE");
+    }
+}
