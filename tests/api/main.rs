@@ -17,3 +17,4 @@ mod sql_count;
 mod subscriptions;
 mod tenancy;
 mod transitions;
+mod volunteers;
