@@ -187,7 +187,7 @@ mod tests {
 
     fn code_of(err: AppError) -> String {
         let gql: async_graphql::Error = err.to_graphql();
-        let ext = gql.extensions.expect("extensions");
+        let ext = gql.extensions.expect("extensions"); // ok: test
         match ext.get("code") {
             Some(async_graphql::Value::String(s)) => s.clone(),
             other => panic!("no code: {other:?}"),
@@ -210,7 +210,7 @@ mod tests {
         let gql = AppError::Internal("password=hunter2".into()).to_graphql();
         assert_eq!(gql.message, "internal error");
         let gql = AppError::bad_input("builtYear", "too early").to_graphql();
-        let ext = gql.extensions.expect("extensions");
+        let ext = gql.extensions.expect("extensions"); // ok: test
         assert_eq!(ext.get("field"), Some(&async_graphql::Value::String("builtYear".into())));
     }
 }
@@ -227,7 +227,7 @@ mod mapping_tests {
         }
         let mut server = resolver().unwrap_err().into_server_error(async_graphql::Pos::default());
         apply_code(&mut server);
-        let ext = server.extensions.expect("extensions");
+        let ext = server.extensions.expect("extensions"); // ok: test
         assert_eq!(ext.get("code"), Some(&async_graphql::Value::String("CONFLICT".into())));
     }
 }

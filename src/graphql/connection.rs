@@ -348,17 +348,17 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let id = Uuid::now_v7();
-        assert_eq!(IdCursor::decode_cursor(&IdCursor(id).encode_cursor()).unwrap(), IdCursor(id));
+        assert_eq!(IdCursor::decode_cursor(&IdCursor(id).encode_cursor()).unwrap(), IdCursor(id)); // ok: test
         assert!(IdCursor::decode_cursor("not-a-cursor").is_err());
     }
 
     #[test]
     fn page_args_validate_sizes() {
-        assert_eq!(PageArgs::new(None, None, None, None).unwrap().limit, DEFAULT_PAGE);
+        assert_eq!(PageArgs::new(None, None, None, None).unwrap().limit, DEFAULT_PAGE); // ok: test
         assert!(matches!(PageArgs::new(Some(101), None, None, None), Err(AppError::BadInput { .. })));
         assert!(matches!(PageArgs::new(Some(-1), None, None, None), Err(AppError::BadInput { .. })));
         assert!(matches!(PageArgs::new(Some(1), None, Some(1), None), Err(AppError::BadInput { .. })));
-        assert_eq!(PageArgs::new(None, None, Some(5), None).unwrap().direction, Direction::Backward);
+        assert_eq!(PageArgs::new(None, None, Some(5), None).unwrap().direction, Direction::Backward); // ok: test
     }
 
     #[test]

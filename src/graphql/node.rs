@@ -92,7 +92,7 @@ mod tests {
         let uuid = Uuid::now_v7();
         let id = global_id(kind::COMMUNITY, uuid);
         assert_eq!(parse_global_id(&id), Some(("Community".to_owned(), uuid)));
-        assert_eq!(expect_id(&id, kind::COMMUNITY, "id").unwrap(), uuid);
+        assert_eq!(expect_id(&id, kind::COMMUNITY, "id").unwrap(), uuid); // ok: test
         assert!(expect_id(&id, kind::COMPOUND, "id").is_err());
         assert!(parse_global_id("%%%").is_none());
     }
