@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::service::{assignment_filter, campaign_filter, event_filter, inspection_filter, task_filter};
 use crate::auth::Scope;
 use crate::error::AppError;
+use crate::graphql::batch::{by, group, loader_key};
 
 /// Batches and caches collaboration relations for one request.
 pub struct CollabLoader {
@@ -24,48 +25,28 @@ impl CollabLoader {
     }
 }
 
-macro_rules! key {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name(pub Uuid);
-    };
-}
-
-key!(/// Task by id.
+loader_key!(/// Task by id.
     TaskId);
-key!(/// The shares of a task.
+loader_key!(/// The shares of a task.
     SharesOfTask);
-key!(/// Share by id.
+loader_key!(/// Share by id.
     AssignmentId);
-key!(/// The timeline of a task.
+loader_key!(/// The timeline of a task.
     TimelineOf);
-key!(/// Timeline entry by id.
+loader_key!(/// Timeline entry by id.
     EventId);
-key!(/// Site by id.
+loader_key!(/// Site by id.
     SiteId);
-key!(/// The sites of a community.
+loader_key!(/// The sites of a community.
     SitesOf);
-key!(/// Campaign by id.
+loader_key!(/// Campaign by id.
     CampaignId);
-key!(/// The communities taking part in a campaign.
+loader_key!(/// The communities taking part in a campaign.
     CampaignCommunities);
-key!(/// Inspection by id.
+loader_key!(/// Inspection by id.
     InspectionId);
-key!(/// The findings of an inspection.
+loader_key!(/// The findings of an inspection.
     FindingsOf);
-
-fn by<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, M> {
-    rows.into_iter().map(|m| (key(&m), m)).collect()
-}
-
-fn group<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, Vec<M>> {
-    let mut map: HashMap<K, Vec<M>> = HashMap::new();
-    for row in rows {
-        map.entry(key(&row)).or_default().push(row);
-    }
-    map
-}
 
 impl Loader<TaskId> for CollabLoader {
     type Value = task::Model;

@@ -1,5 +1,6 @@
 //! Schema assembly: the merged query and mutation roots, and the limits every request runs under.
 
+pub mod batch;
 pub mod connection;
 pub mod context;
 pub mod node;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::Scope;
 use crate::error::AppError;
+use crate::graphql::batch::{by, group};
 use crate::graphql::connection::{Page, PageArgs, child_pages};
 
 /// Batches and caches the organisation graph's relations for one request.
@@ -133,18 +134,6 @@ impl OrgLoader {
             (None, _) => Condition::all(),
         }
     }
-}
-
-fn by<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, M> {
-    rows.into_iter().map(|m| (key(&m), m)).collect()
-}
-
-fn group<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, Vec<M>> {
-    let mut map: HashMap<K, Vec<M>> = HashMap::new();
-    for row in rows {
-        map.entry(key(&row)).or_default().push(row);
-    }
-    map
 }
 
 impl Loader<StreetId> for OrgLoader {

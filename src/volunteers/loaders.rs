@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::{activity, check_in, demand, invitation, service_category, sign_up, volunteer};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
 use super::service::{check_in_filter, published_filter, sign_up_filter, volunteer_filter};
 use crate::auth::Scope;
 use crate::error::AppError;
+use crate::graphql::batch::{by, group, loader_key};
 
 /// Batches and caches volunteer-service relations for one request.
 pub struct VolunteerLoader {
@@ -24,42 +24,22 @@ impl VolunteerLoader {
     }
 }
 
-macro_rules! key {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name(pub Uuid);
-    };
-}
-
-key!(/// Service category by id (shared reference data).
+loader_key!(/// Service category by id (shared reference data).
     CategoryId);
-key!(/// Volunteer by id.
+loader_key!(/// Volunteer by id.
     VolunteerId);
-key!(/// Check-in by id.
+loader_key!(/// Check-in by id.
     CheckInId);
-key!(/// Demand by id.
+loader_key!(/// Demand by id.
     DemandId);
-key!(/// Activity by id.
+loader_key!(/// Activity by id.
     ActivityId);
-key!(/// Sign-up by id.
+loader_key!(/// Sign-up by id.
     SignUpId);
-key!(/// The sign-ups of an activity.
+loader_key!(/// The sign-ups of an activity.
     SignUpsOf);
-key!(/// The invitations to a demand.
+loader_key!(/// The invitations to a demand.
     InvitationsOf);
-
-fn by<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, M> {
-    rows.into_iter().map(|m| (key(&m), m)).collect()
-}
-
-fn group<K: Copy + Eq + std::hash::Hash, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, Vec<M>> {
-    let mut map: HashMap<K, Vec<M>> = HashMap::new();
-    for row in rows {
-        map.entry(key(&row)).or_default().push(row);
-    }
-    map
-}
 
 impl Loader<CategoryId> for VolunteerLoader {
     type Value = service_category::Model;
