@@ -160,6 +160,7 @@ impl ServeArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RoleArg {
+    CityAdmin,
     StreetAdmin,
     CommunityAdmin,
     CommunityStaff,
@@ -173,6 +174,9 @@ pub struct TokenArgs {
     /// The principal's role.
     #[arg(long, env = "GONGZHI_TOKEN_ROLE")]
     pub role: RoleArg,
+    /// City code (city-admin).
+    #[arg(long, env = "GONGZHI_TOKEN_CITY")]
+    pub city: Option<String>,
     /// Street code (street-admin, reporter).
     #[arg(long, env = "GONGZHI_TOKEN_STREET")]
     pub street: Option<String>,

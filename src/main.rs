@@ -91,6 +91,7 @@ fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
         eprintln!("warning: GONGZHI_JWT_SECRET is not set; signing with the development secret");
     }
     let role = match args.role {
+        RoleArg::CityAdmin => Role::CityAdmin,
         RoleArg::StreetAdmin => Role::StreetAdmin,
         RoleArg::CommunityAdmin => Role::CommunityAdmin,
         RoleArg::CommunityStaff => Role::CommunityStaff,
@@ -99,11 +100,15 @@ fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
         RoleArg::Reporter => Role::Reporter,
     };
     let mut claims = Claims::new(role, args.ttl);
+    claims.city = args.city;
     claims.street = args.street;
     claims.community = args.community;
     claims.unit = args.unit;
     claims.person =
         args.person.map(|p| uuid::Uuid::parse_str(&p)).transpose().map_err(|_| anyhow::anyhow!("--person must be a person id (UUID)"))?;
+    if role == Role::CityAdmin {
+        claims.city.get_or_insert_with(|| gongzhi::demo::CITY_CODE.to_owned());
+    }
     if role == Role::StreetAdmin || role == Role::Reporter {
         claims.street.get_or_insert_with(|| gongzhi::demo::STREET_CODE.to_owned());
     }

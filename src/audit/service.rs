@@ -65,6 +65,7 @@ pub fn principal_kind(p: &Principal) -> &'static str {
         Principal::Unit { .. } => "UNIT",
         Principal::Member { .. } => "MEMBER",
         Principal::Reporter { .. } => "REPORTER",
+        Principal::CityAdmin { .. } => "CITY_ADMIN",
         Principal::System => "SYSTEM",
     }
 }

@@ -17,6 +17,8 @@ use crate::error::{AppError, AppResult};
 pub enum Principal {
     /// No credential.
     Anonymous,
+    /// City staff (市): the tasks escalated to the city, across its streets.
+    CityAdmin { city_id: Uuid },
     /// Street staff: the street and all its communities.
     StreetAdmin { street_id: Uuid },
     /// Community administrator: one community, including its organisation graph.
@@ -38,6 +40,8 @@ pub enum Principal {
 pub enum PrincipalKind {
     /// No credential was sent.
     Anonymous,
+    /// City staff (市): tasks escalated to city level.
+    CityAdmin,
     /// Street staff (街道): every community of the street.
     StreetAdmin,
     /// Community administrator (社区).
@@ -58,6 +62,7 @@ impl Principal {
     pub fn kind(&self) -> PrincipalKind {
         match self {
             Principal::Anonymous => PrincipalKind::Anonymous,
+            Principal::CityAdmin { .. } => PrincipalKind::CityAdmin,
             Principal::StreetAdmin { .. } => PrincipalKind::StreetAdmin,
             Principal::CommunityAdmin { .. } => PrincipalKind::CommunityAdmin,
             Principal::CommunityStaff { .. } => PrincipalKind::CommunityStaff,
@@ -252,6 +257,26 @@ impl Scope {
     async fn resolve_claims(db: &impl ConnectionTrait, claims: &Claims) -> AppResult<Scope> {
         let unknown = |what: &str| AppError::Unauthenticated(format!("token refers to an unknown {what}"));
         match claims.role {
+            Role::CityAdmin => {
+                let code = claims.city.as_deref().ok_or_else(|| unknown("city"))?;
+                let city = region::Entity::find()
+                    .filter(region::Column::Kind.eq(region::RegionKind::City))
+                    .filter(region::Column::Code.eq(code))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| unknown("city"))?;
+                let streets: BTreeSet<Uuid> = region::Entity::find()
+                    .select_only()
+                    .column(region::Column::Id)
+                    .filter(region::Column::ParentId.eq(city.id))
+                    .into_tuple::<Uuid>()
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let ids = community_ids(db, community::Column::StreetId.is_in(streets.iter().copied())).await?;
+                Ok(Scope::build(Principal::CityAdmin { city_id: city.id }, ids, BTreeSet::new(), BTreeSet::new(), streets))
+            }
             Role::StreetAdmin | Role::Reporter => {
                 let code = claims.street.as_deref().ok_or_else(|| unknown("street"))?;
                 let street = region::Entity::find()

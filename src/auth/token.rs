@@ -12,6 +12,7 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    CityAdmin,
     StreetAdmin,
     CommunityAdmin,
     CommunityStaff,
@@ -26,6 +27,8 @@ pub struct Claims {
     /// Subject: a readable description of the principal.
     pub sub: String,
     pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,13 +45,24 @@ impl Claims {
     /// Claims for `role` valid from now for `ttl`; anchors are set by the caller.
     pub fn new(role: Role, ttl: Duration) -> Self {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        Claims { sub: String::new(), role, street: None, community: None, unit: None, person: None, iat: now, exp: now + ttl.as_secs() }
+        Claims {
+            sub: String::new(),
+            role,
+            city: None,
+            street: None,
+            community: None,
+            unit: None,
+            person: None,
+            iat: now,
+            exp: now + ttl.as_secs(),
+        }
     }
 
     /// Checks that the anchor the role needs is present.
     pub fn validate(&self) -> Result<(), String> {
         let need = |what: &str, present: bool| if present { Ok(()) } else { Err(format!("role needs --{what}")) };
         match self.role {
+            Role::CityAdmin => need("city", self.city.is_some()),
             Role::StreetAdmin | Role::Reporter => need("street", self.street.is_some()),
             Role::CommunityAdmin | Role::CommunityStaff => need("community", self.community.is_some()),
             Role::Unit => need("unit", self.unit.is_some()),
@@ -59,6 +73,7 @@ impl Claims {
     /// Fills `sub` from the anchor.
     pub fn with_subject(mut self) -> Self {
         let anchor = match self.role {
+            Role::CityAdmin => self.city.clone(),
             Role::StreetAdmin | Role::Reporter => self.street.clone(),
             Role::CommunityAdmin | Role::CommunityStaff => self.community.clone(),
             Role::Unit => self.unit.clone(),

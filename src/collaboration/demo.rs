@@ -130,6 +130,7 @@ const FARMERS_MARKETS: [&str; 4] = ["zhuyuan", "heshan", "shuanggou", "zhushuxia
 async fn scope_for(db: &DatabaseConnection, role: Role, anchor: &str) -> AppResult<Scope> {
     let mut claims = Claims::new(role, std::time::Duration::from_secs(60));
     match role {
+        Role::CityAdmin => claims.city = Some(anchor.to_owned()),
         Role::StreetAdmin | Role::Reporter => claims.street = Some(anchor.to_owned()),
         Role::CommunityAdmin | Role::CommunityStaff => claims.community = Some(anchor.to_owned()),
         Role::Unit => claims.unit = Some(anchor.to_owned()),

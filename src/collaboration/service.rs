@@ -45,8 +45,17 @@ pub fn task_filter(scope: &Scope) -> Condition {
                     .to_owned(),
             ),
         ),
+        // City staff see what was escalated to the city.
+        Principal::CityAdmin { .. } => Condition::all().add(tenant).add(task::Column::Level.eq(TaskLevel::City)),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
     }
+}
+
+/// Tasks escalated to the city, as a subquery on a column holding task ids.
+fn city_tasks(column: impl ColumnTrait) -> sea_orm::sea_query::SimpleExpr {
+    column.in_subquery(
+        Query::select().column(task::Column::Id).from(task::Entity).and_where(task::Column::Level.eq(TaskLevel::City)).to_owned(),
+    )
 }
 
 /// Shares the scope may see: all shares of visible tasks, except that a unit sees only its own.
@@ -54,6 +63,7 @@ pub fn assignment_filter(scope: &Scope) -> Condition {
     let mut cond = Condition::all().add(scope.tenant_filter(assignment::Column::CommunityId));
     match scope.principal() {
         Principal::Unit { unit_id } => cond = cond.add(assignment::Column::UnitId.eq(*unit_id)),
+        Principal::CityAdmin { .. } => cond = cond.add(city_tasks(assignment::Column::TaskId)),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
         _ => {}
     }
@@ -67,6 +77,7 @@ pub fn event_filter(scope: &Scope) -> Condition {
         Principal::Unit { unit_id } => {
             cond = cond.add(Condition::any().add(task_event::Column::UnitId.is_null()).add(task_event::Column::UnitId.eq(*unit_id)))
         }
+        Principal::CityAdmin { .. } => cond = cond.add(city_tasks(task_event::Column::TaskId)),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
         _ => {}
     }

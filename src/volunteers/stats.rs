@@ -41,7 +41,11 @@ pub async fn statistics(cx: &Cx, community_id: Option<Uuid>) -> AppResult<Statis
     cx.scope.require_authenticated()?;
     if !matches!(
         cx.scope.principal(),
-        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } | Principal::Reporter { .. }
+        Principal::CityAdmin { .. }
+            | Principal::StreetAdmin { .. }
+            | Principal::CommunityAdmin { .. }
+            | Principal::CommunityStaff { .. }
+            | Principal::Reporter { .. }
     ) {
         return Err(AppError::Forbidden("statistics are for street, community and reporting users".into()));
     }

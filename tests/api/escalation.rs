@@ -74,6 +74,25 @@ async fn an_overdue_task_escalates_once_per_level_whatever_the_number_of_runs() 
         assert_eq!(audits.len(), 3);
         assert!(audits.iter().all(|r| r.principal == "system:escalation"));
 
+        // City staff see what reached the city, and nothing else.
+        let city = app.token(Role::CityAdmin, "jinjiang");
+        let data =
+            app.ok(Some(&city), "{ viewer { kind } tasks { totalCount edges { node { id level timeline { kind } } } } }", json!({})).await;
+        assert_eq!(data["viewer"]["kind"], "CITY_ADMIN");
+        assert_eq!(data["tasks"]["totalCount"], 1, "[{}] {data}", backend.name());
+        assert_eq!(data["tasks"]["edges"][0]["node"]["id"], b);
+        let hidden = app.ok(Some(&city), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": a })).await;
+        assert!(hidden["node"].is_null(), "a street-level task is not the city's");
+        assert_eq!(
+            app.error_code(
+                Some(&city),
+                "mutation($i: TaskTransitionInput!) { cancelTask(input: $i) { task { id } } }",
+                json!({ "i": { "id": b } })
+            )
+            .await,
+            "FORBIDDEN"
+        );
+
         // Overdue filter: open tasks past due.
         let data = app.ok(Some(&staff), "{ tasks(filter: { overdue: true }) { totalCount } }", json!({})).await;
         assert_eq!(data["tasks"]["totalCount"], 2);

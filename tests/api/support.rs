@@ -214,6 +214,7 @@ impl TestApp {
     pub fn token(&self, role: Role, anchor: &str) -> String {
         let mut claims = Claims::new(role, Duration::from_secs(3600));
         match role {
+            Role::CityAdmin => claims.city = Some(anchor.to_owned()),
             Role::StreetAdmin | Role::Reporter => claims.street = Some(anchor.to_owned()),
             Role::CommunityAdmin | Role::CommunityStaff => claims.community = Some(anchor.to_owned()),
             Role::Unit => claims.unit = Some(anchor.to_owned()),
