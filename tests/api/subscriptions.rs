@@ -57,7 +57,7 @@ async fn subscribers_get_the_events_of_their_scope_only() {
         assert_eq!(ack["type"], "connection_ack", "{ack}");
         let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind note task { title community { code } } } }" } });
         ws.send(Message::text(sub.to_string())).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
 
         // 竹园's task first, then a refused change in 梅岭, then 梅岭's task.
         task(&app, "zhuyuan", &w.zhuyuan, "竹园的任务", None).await;
@@ -107,9 +107,17 @@ async fn events_cross_instances_through_postgres() {
     let other = gongzhi::http::AppState::new(other_db.clone(), crate::support::SECRET, gongzhi::http::Limits::default());
     other.events.listen(other_db);
     let mut rx = other.events.subscribe();
-    tokio::time::sleep(Duration::from_millis(300)).await; // the listener connects
-    let t = task(&app, "meiling", &w.meiling, "跨实例事件", None).await;
-    let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("no event crossed").unwrap();
-    assert_eq!(got.event.task_id, uuid(&t));
+    // The listener connects in the background: retry until an event crosses (at most ~10 s).
+    let mut created = Vec::new();
+    let mut crossed = None;
+    for attempt in 0..20 {
+        created.push(uuid(&task(&app, "meiling", &w.meiling, &format!("跨实例事件{attempt}"), None).await));
+        if let Ok(Ok(got)) = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await {
+            crossed = Some(got);
+            break;
+        }
+    }
+    let got = crossed.expect("no event crossed instances");
+    assert!(created.contains(&got.event.task_id));
     assert_eq!(got.event.kind, entity::task_event::EventKind::Reported);
 }
