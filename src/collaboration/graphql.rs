@@ -737,6 +737,31 @@ pub struct CreateCampaignPayload {
     pub campaign: Campaign,
 }
 
+/// Input of `updateCampaign`; absent fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdateCampaignInput {
+    /// The campaign.
+    pub id: ID,
+    /// The version the change is based on; a mismatch answers `CONFLICT`.
+    pub expected_version: Option<i32>,
+    /// New name.
+    pub name: Option<String>,
+    /// New goal.
+    pub goal: Option<String>,
+    /// New last day.
+    pub ends_on: Option<NaiveDate>,
+    /// Communities joining the campaign.
+    #[graphql(default)]
+    pub add_community_ids: Vec<ID>,
+}
+
+/// Result of `updateCampaign`.
+#[derive(SimpleObject)]
+pub struct UpdateCampaignPayload {
+    /// The campaign as changed.
+    pub campaign: Campaign,
+}
+
 /// Input of `createSite`.
 #[derive(InputObject)]
 pub struct CreateSiteInput {
@@ -1031,6 +1056,20 @@ impl CollabMutation {
                 .transpose()?,
         };
         Ok(CreateCampaignPayload { campaign: Campaign(service::create_campaign(&r.cx, new).await?) })
+    }
+
+    /// Edits a campaign, or lets more communities join it (street admins).
+    async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
+        let r = rc(ctx)?;
+        let id = expect_id(&input.id, kind::CAMPAIGN, "id")?;
+        let changes = service::CampaignChanges {
+            expected_version: input.expected_version,
+            name: input.name,
+            goal: input.goal,
+            ends_on: input.ends_on,
+            add_community_ids: ids(&input.add_community_ids, kind::COMMUNITY, "addCommunityIds")?,
+        };
+        Ok(UpdateCampaignPayload { campaign: Campaign(service::update_campaign(&r.cx, id, changes).await?) })
     }
 
     /// Adds a site to a community (staff).

@@ -365,6 +365,94 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
     Ok(model)
 }
 
+/// Changes to a campaign; absent fields stay. Communities can join, not leave (their tasks
+/// stay in the campaign).
+#[derive(Default)]
+pub struct CampaignChanges {
+    pub expected_version: Option<i32>,
+    pub name: Option<String>,
+    pub goal: Option<String>,
+    pub ends_on: Option<NaiveDate>,
+    pub add_community_ids: Vec<Uuid>,
+}
+
+/// Edits a campaign of the caller's street (street admins).
+pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> AppResult<campaign::Model> {
+    cx.scope.require_authenticated()?;
+    let Principal::StreetAdmin { street_id } = *cx.scope.principal() else {
+        return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
+    };
+    let txn = begin_write(&cx.db).await?;
+    let current = campaign::Entity::find_by_id(id)
+        .filter(campaign::Column::StreetId.eq(street_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("campaign"))?;
+    check_version(changes.expected_version, current.version, "the campaign")?;
+    let mut m: campaign::ActiveModel = current.clone().into();
+    let mut changed = Vec::new();
+    if let Some(n) = changes.name {
+        m.name = Set(clean_name("name", &n, 100)?);
+        changed.push("name");
+    }
+    if let Some(g) = changes.goal {
+        m.goal = Set(clean_text("goal", &g, 2000)?);
+        changed.push("goal");
+    }
+    if let Some(e) = changes.ends_on {
+        if e < current.starts_on {
+            return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
+        }
+        m.ends_on = Set(Some(e));
+        changed.push("endsOn");
+    }
+    if let Some(c) = changes.add_community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
+        return Err(AppError::bad_input("addCommunityIds", format!("community {c} is not in your street")));
+    }
+    let existing: Vec<Uuid> = campaign_community::Entity::find()
+        .filter(campaign_community::Column::CampaignId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|l| l.community_id)
+        .collect();
+    let mut added: Vec<Uuid> = changes.add_community_ids.into_iter().filter(|c| !existing.contains(c)).collect();
+    added.sort();
+    added.dedup();
+    let now = Utc::now();
+    if !added.is_empty() {
+        let links: Vec<campaign_community::ActiveModel> = added
+            .iter()
+            .map(|c| campaign_community::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                community_id: Set(*c),
+                campaign_id: Set(id),
+                created_at: Set(now),
+            })
+            .collect();
+        campaign_community::Entity::insert_many(links).exec(&txn).await?;
+        changed.push("communities");
+    }
+    m.version = Set(current.version + 1);
+    m.updated_at = Set(now);
+    let model =
+        guarded_update::<campaign::Entity, _>(&txn, m, campaign::Column::Id, campaign::Column::Version, id, current.version).await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "updateCampaign",
+            community_id: None,
+            object_type: "Campaign",
+            object_id: Some(model.id),
+            summary: json!({ "changed": changed, "addedCommunities": added.len() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
 /// A site to create.
 pub struct NewSite {
     pub community_id: Uuid,

@@ -26,6 +26,22 @@ async fn every_collaboration_mutation_is_audited_once_and_failures_not_at_all() 
         )
         .await;
         let campaign = c["createCampaign"]["campaign"]["id"].as_str().unwrap().to_owned();
+        let upd = "mutation($i: UpdateCampaignInput!) { updateCampaign(input: $i) { campaign { version endsOn communities { code } } } }";
+        let u = audited(
+            &app,
+            &street,
+            "updateCampaign",
+            upd,
+            json!({ "i": { "id": campaign, "expectedVersion": 1, "endsOn": "2026-12-31", "addCommunityIds": [w.zhuyuan] } }),
+        )
+        .await;
+        assert_eq!(u["updateCampaign"]["campaign"]["communities"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            refused(&app, Some(&street), upd, json!({ "i": { "id": campaign, "expectedVersion": 1, "name": "x" } })).await,
+            "CONFLICT"
+        );
+        assert_eq!(refused(&app, Some(&staff), upd, json!({ "i": { "id": campaign, "name": "x" } })).await, "FORBIDDEN");
+        assert_eq!(refused(&app, Some(&street), upd, json!({ "i": { "id": campaign, "endsOn": "2020-01-01" } })).await, "BAD_USER_INPUT");
         assert_eq!(
             refused(
                 &app,
