@@ -120,6 +120,12 @@ impl Scope {
         &self.principal
     }
 
+    /// An exact identity of the principal (with its ids), for caches keyed by who asks. Labels
+    /// are readable but not unique: two streets may each have a community `zhuyuan`.
+    pub fn identity(&self) -> String {
+        format!("{:?}", self.principal)
+    }
+
     /// Who the principal is, for audit records.
     pub fn label(&self) -> &str {
         &self.label

@@ -75,7 +75,12 @@ impl Claims {
         let anchor = match self.role {
             Role::CityAdmin => self.city.clone(),
             Role::StreetAdmin | Role::Reporter => self.street.clone(),
-            Role::CommunityAdmin | Role::CommunityStaff => self.community.clone(),
+            Role::CommunityAdmin | Role::CommunityStaff => match (&self.street, &self.community) {
+                // Community codes are unique within a street only.
+                (Some(street), Some(c)) => Some(format!("{street}/{c}")),
+                (None, c) => c.clone(),
+                (Some(_), None) => None,
+            },
             Role::Unit => self.unit.clone(),
             Role::Member => self.person.map(|p| p.to_string()),
         };

@@ -857,7 +857,7 @@ pub struct ShareInput {
 fn idempotency_principal(scope: &Scope) -> String {
     match scope.unit_id() {
         Some(u) => format!("unit:{u}"),
-        None => scope.label().to_owned(),
+        None => scope.identity(),
     }
 }
 

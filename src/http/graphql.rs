@@ -187,7 +187,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     let generation = state.events.generation();
     let cache_key = (kind == OperationType::Query && state.responses.enabled()).then(|| {
         let variables = serde_json::to_string(&request.variables).unwrap_or_default();
-        super::responses::ResponseCache::key(scope.label(), media.content_type(), given.as_deref(), &request.query, &variables)
+        super::responses::ResponseCache::key(&scope.identity(), media.content_type(), given.as_deref(), &request.query, &variables)
     });
     let mut _refresh = None;
     if let Some(key) = cache_key.as_deref() {

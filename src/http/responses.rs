@@ -1,7 +1,7 @@
 //! A short-lived cache of whole query responses, for the read-heavy case of many front-ends
 //! polling the same dashboards (bench/run.sh measures exactly that).
 //!
-//! An entry is keyed by the principal (its scope label: same role and anchor, same scope), the
+//! An entry is keyed by the principal (its exact identity: same role and anchor ids, same scope), the
 //! query text, the operation name and the variables, compared in full (no hash-only keys, so
 //! one principal's data can never answer another's request). It is served only while
 //! - no change was committed since it was stored: every mutation request, every published

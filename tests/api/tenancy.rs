@@ -314,3 +314,58 @@ async fn a_scope_without_rights_fails_closed() {
         assert!(body["data"].is_null() || body["data"]["nodes"].is_null());
     }
 }
+
+#[tokio::test]
+async fn two_streets_with_the_same_community_code_never_see_each_other() {
+    use entity::{community, region};
+    use sea_orm::{ActiveModelTrait, Set};
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        // A second street under the same city, with its own community `zhuyuan`.
+        let city = region::Entity::find().filter(region::Column::Kind.eq(region::RegionKind::City)).one(&app.db).await.unwrap().unwrap();
+        let now = chrono::Utc::now();
+        let street = region::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            parent_id: Set(Some(city.id)),
+            kind: Set(region::RegionKind::Street),
+            code: Set("qingyang-street".into()),
+            name: Set("青阳街道".into()),
+            committee_name: Set(None),
+            created_at: Set(now),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        community::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            street_id: Set(street.id),
+            code: Set("zhuyuan".into()),
+            name: Set("青阳竹园社区".into()),
+            created_at: Set(now),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let token = |street: &str| {
+            let mut claims = gongzhi::auth::Claims::new(Role::CommunityStaff, std::time::Duration::from_secs(600));
+            claims.street = Some(street.to_owned());
+            claims.community = Some("zhuyuan".to_owned());
+            gongzhi::auth::Keys::new(crate::support::SECRET).issue(&claims.with_subject()).unwrap()
+        };
+        let q = r#"{ community(code: "zhuyuan") { name } communities { edges { node { name } } } }"#;
+        // The same query, asked twice in a row by each: the response cache must keep them apart.
+        for _ in 0..2 {
+            let a = app.ok(Some(&token("meiling-street")), q, json!({})).await;
+            let b = app.ok(Some(&token("qingyang-street")), q, json!({})).await;
+            assert_eq!(a["community"]["name"], "竹园社区", "[{}] {a}", backend.name());
+            assert_eq!(b["community"]["name"], "青阳竹园社区", "[{}] {b}", backend.name());
+            assert_eq!(b["communities"]["edges"].as_array().unwrap().len(), 1);
+        }
+        // Without a street the code is ambiguous: refused, not guessed.
+        let mut claims = gongzhi::auth::Claims::new(Role::CommunityStaff, std::time::Duration::from_secs(600));
+        claims.community = Some("zhuyuan".to_owned());
+        let ambiguous = gongzhi::auth::Keys::new(crate::support::SECRET).issue(&claims.with_subject()).unwrap();
+        let (status, _) = app.post(Some(&ambiguous), q, json!({})).await;
+        assert_eq!(status, 401);
+    }
+}
