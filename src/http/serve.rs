@@ -72,7 +72,7 @@ async fn print_demo_tokens(state: &AppState) {
     if let Ok(Some(member)) = demo_member(&state.db).await {
         let mut m = Claims::new(Role::Member, ttl);
         m.person = Some(member);
-        tokens.push(("party member (梅岭社区)".into(), m));
+        tokens.push(("party member and volunteer (梅岭社区)".into(), m));
     }
     let mut reporter = Claims::new(Role::Reporter, ttl);
     reporter.street = Some(crate::demo::STREET_CODE.into());
@@ -116,6 +116,16 @@ async fn demo_member(db: &sea_orm::DatabaseConnection) -> Result<Option<uuid::Uu
     let Some(meiling) = entity::community::Entity::find().filter(entity::community::Column::Code.eq("meiling")).one(db).await? else {
         return Ok(None);
     };
+    // Prefer a checked-in member who has served, so that the demo shows a service record.
+    let served = entity::check_in::Entity::find()
+        .filter(entity::check_in::Column::CommunityId.eq(meiling.id))
+        .order_by_asc(entity::check_in::Column::Id)
+        .one(db)
+        .await?
+        .map(|c| c.person_id);
+    if served.is_some() {
+        return Ok(served);
+    }
     Ok(entity::party_member::Entity::find()
         .filter(entity::party_member::Column::CommunityId.eq(meiling.id))
         .order_by_asc(entity::party_member::Column::Id)
