@@ -34,7 +34,7 @@ impl MigrationTrait for Migration {
             // Fixed ids, so that every database names the standard categories alike.
             let id = format!("00000000-0000-7000-8000-0000000000{:02}", i + 1);
             let id = sea_orm_migration::sea_orm::prelude::Uuid::parse_str(&id).map_err(|e| DbErr::Custom(e.to_string()))?;
-            insert.values_panic([id.into(), (*code).into(), (*name).into(), Expr::current_timestamp().into()]);
+            insert.values_panic([id.into(), (*code).into(), (*name).into(), Expr::current_timestamp()]);
         }
         manager.exec_stmt(insert).await
     }
