@@ -370,13 +370,19 @@ pub async fn update_profile(cx: &Cx, id: Uuid, profile: Profile, expected_versio
     Ok(model)
 }
 
-/// One page of a community's volunteers (staff), or the caller's own volunteer records.
-pub async fn volunteers(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<volunteer::Model>> {
+/// The volunteers the caller may see: staff see their community's, a member their own.
+fn volunteers_select(cx: &Cx, community_id: Option<Uuid>) -> AppResult<sea_orm::Select<volunteer::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = volunteer::Entity::find().filter(volunteer_filter(&cx.scope));
     if let Some(c) = community_id {
         select = select.filter(volunteer::Column::CommunityId.eq(c));
     }
+    Ok(select)
+}
+
+/// One page of a community's volunteers (staff), or the caller's own volunteer records.
+pub async fn volunteers(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<volunteer::Model>> {
+    let select = volunteers_select(cx, community_id)?;
     Ok(args.finish(args.apply(select, volunteer::Column::Id).all(&cx.db).await?))
 }
 
@@ -672,8 +678,8 @@ pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected
     Ok(model)
 }
 
-/// One page of the demands the caller may see.
-pub async fn demands(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandStatus>, args: &PageArgs) -> AppResult<Page<demand::Model>> {
+/// The demands the caller may see.
+fn demands_select(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandStatus>) -> AppResult<sea_orm::Select<demand::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = demand::Entity::find().filter(published_filter(&cx.scope, demand::Column::CommunityId));
     if let Some(c) = community_id {
@@ -682,6 +688,12 @@ pub async fn demands(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandS
     if let Some(s) = status {
         select = select.filter(demand::Column::Status.eq(s));
     }
+    Ok(select)
+}
+
+/// One page of the demands the caller may see.
+pub async fn demands(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandStatus>, args: &PageArgs) -> AppResult<Page<demand::Model>> {
+    let select = demands_select(cx, community_id, status)?;
     Ok(args.finish(args.apply(select, demand::Column::Id).all(&cx.db).await?))
 }
 
@@ -870,13 +882,19 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     Ok(model)
 }
 
-/// One page of the activities the caller may see.
-pub async fn activities(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<activity::Model>> {
+/// The activities the caller may see.
+fn activities_select(cx: &Cx, community_id: Option<Uuid>) -> AppResult<sea_orm::Select<activity::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = activity::Entity::find().filter(published_filter(&cx.scope, activity::Column::CommunityId));
     if let Some(c) = community_id {
         select = select.filter(activity::Column::CommunityId.eq(c));
     }
+    Ok(select)
+}
+
+/// One page of the activities the caller may see.
+pub async fn activities(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<activity::Model>> {
+    let select = activities_select(cx, community_id)?;
     Ok(args.finish(args.apply(select, activity::Column::Id).all(&cx.db).await?))
 }
 
@@ -1173,33 +1191,15 @@ pub async fn service_record(cx: &Cx, person_id: Option<Uuid>) -> AppResult<(Uuid
 
 /// How many volunteers the caller may see.
 pub async fn volunteer_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<u64> {
-    cx.scope.require_authenticated()?;
-    let mut select = volunteer::Entity::find().filter(volunteer_filter(&cx.scope));
-    if let Some(c) = community_id {
-        select = select.filter(volunteer::Column::CommunityId.eq(c));
-    }
-    Ok(select.count(&cx.db).await?)
+    Ok(volunteers_select(cx, community_id)?.count(&cx.db).await?)
 }
 
 /// How many demands the caller may see.
 pub async fn demand_count(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandStatus>) -> AppResult<u64> {
-    cx.scope.require_authenticated()?;
-    let mut select = demand::Entity::find().filter(published_filter(&cx.scope, demand::Column::CommunityId));
-    if let Some(c) = community_id {
-        select = select.filter(demand::Column::CommunityId.eq(c));
-    }
-    if let Some(s) = status {
-        select = select.filter(demand::Column::Status.eq(s));
-    }
-    Ok(select.count(&cx.db).await?)
+    Ok(demands_select(cx, community_id, status)?.count(&cx.db).await?)
 }
 
 /// How many activities the caller may see.
 pub async fn activity_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<u64> {
-    cx.scope.require_authenticated()?;
-    let mut select = activity::Entity::find().filter(published_filter(&cx.scope, activity::Column::CommunityId));
-    if let Some(c) = community_id {
-        select = select.filter(activity::Column::CommunityId.eq(c));
-    }
-    Ok(select.count(&cx.db).await?)
+    Ok(activities_select(cx, community_id)?.count(&cx.db).await?)
 }
