@@ -47,6 +47,17 @@ pub fn clean_text(field: &str, value: &str, max: usize) -> AppResult<String> {
     Ok(v.to_owned())
 }
 
+/// A list of strings as stored in a JSON text column.
+pub fn to_json_list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    serde_json::to_string(&items).unwrap_or_else(|_| "[]".into())
+}
+
+/// A JSON text column read back as a list of strings (empty when unreadable).
+pub fn from_json_list(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
 /// Evidence: at most 20 `http(s)` URLs of at most 500 characters each.
 pub fn clean_evidence(urls: Vec<String>) -> AppResult<Vec<String>> {
     if urls.len() > 20 {

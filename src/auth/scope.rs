@@ -243,6 +243,17 @@ impl Scope {
         Ok(())
     }
 
+    /// Checks that the caller administers a street; `what` names what is managed, for the
+    /// refusal. Returns the street (none for the server's own command-line actions).
+    pub fn require_street_admin(&self, what: &str) -> AppResult<Option<Uuid>> {
+        self.require_authenticated()?;
+        match self.principal {
+            Principal::StreetAdmin { street_id } => Ok(Some(street_id)),
+            Principal::System => Ok(None),
+            _ => Err(AppError::Forbidden(format!("{what} are managed by street administrators"))),
+        }
+    }
+
     /// Checks the right to maintain a community's people (register and update members).
     pub fn require_staff(&self, community_id: Uuid) -> AppResult<()> {
         self.require_authenticated()?;

@@ -12,10 +12,11 @@ use super::{partner, service};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
-use crate::graphql::context::rc;
+use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyOrganization};
 use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId, UnitOfEvent};
+use crate::validate::from_json_list;
 
 // ---------------------------------------------------------------- enums
 
@@ -163,14 +164,6 @@ pub enum SiteKind {
     Other,
 }
 
-fn loaded<T>(value: Option<T>, what: &str) -> Result<T> {
-    value.ok_or_else(|| AppError::internal(format_args!("{what} referenced by a visible row is missing")).into())
-}
-
-fn evidence(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 // ---------------------------------------------------------------- Campaign
 
 /// A campaign (专项行动): a street-level action across communities, e.g. 党员有担当，市场整治我有责.
@@ -303,7 +296,7 @@ impl Task {
     }
     /// Photo URLs attached when reported.
     async fn evidence(&self) -> Vec<String> {
-        evidence(&self.0.evidence)
+        from_json_list(&self.0.evidence)
     }
     /// Who reported it (principal, e.g. `community-staff:meiling`).
     async fn reported_by(&self) -> &str {
@@ -453,7 +446,7 @@ impl TaskEvent {
     }
     /// Photo URLs attached.
     async fn evidence(&self) -> Vec<String> {
-        evidence(&self.0.evidence)
+        from_json_list(&self.0.evidence)
     }
     /// When it happened.
     async fn at(&self) -> DateTime<Utc> {
@@ -537,7 +530,7 @@ impl Finding {
     }
     /// Photo URLs.
     async fn evidence(&self) -> Vec<String> {
-        evidence(&self.0.evidence)
+        from_json_list(&self.0.evidence)
     }
     /// The task made from it, if any.
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
-use crate::auth::{Principal, Scope};
+use crate::auth::Scope;
 use crate::cx::Cx;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
@@ -33,17 +33,9 @@ pub fn hash_key(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn require_street_admin(scope: &Scope) -> AppResult<()> {
-    scope.require_authenticated()?;
-    match scope.principal() {
-        Principal::StreetAdmin { .. } | Principal::System => Ok(()),
-        _ => Err(AppError::Forbidden("API keys are managed by street administrators".into())),
-    }
-}
-
 /// Issues a key for a unit; the secret is returned once and never stored.
 pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(api_key::Model, String)> {
-    require_street_admin(&cx.scope)?;
+    cx.scope.require_street_admin("API keys")?;
     let label = clean_name("label", label, 100)?;
     let txn = begin_write(&cx.db).await?;
     let unit =
@@ -80,7 +72,7 @@ pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(a
 
 /// Revokes a key; requests with it fail with `UNAUTHENTICATED` from then on.
 pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
-    require_street_admin(&cx.scope)?;
+    cx.scope.require_street_admin("API keys")?;
     let txn = begin_write(&cx.db).await?;
     let key = api_key::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("API key"))?;
     if key.revoked_at.is_some() {
@@ -107,7 +99,7 @@ pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
 
 /// The keys of a unit, or of every unit (street admins).
 pub async fn api_keys(cx: &Cx, unit_id: Option<Uuid>) -> AppResult<Vec<api_key::Model>> {
-    require_street_admin(&cx.scope)?;
+    cx.scope.require_street_admin("API keys")?;
     let mut select = api_key::Entity::find().order_by_asc(api_key::Column::Id);
     if let Some(u) = unit_id {
         select = select.filter(api_key::Column::UnitId.eq(u));

@@ -264,7 +264,7 @@ impl Timeline {
             actor_kind: Set(audit::service::principal_kind(cx.scope.principal()).to_owned()),
             actor: Set(cx.scope.label().to_owned()),
             note: Set(e.note),
-            evidence: Set(serde_json::to_string(&e.evidence).unwrap_or_else(|_| "[]".into())),
+            evidence: Set(crate::validate::to_json_list(&e.evidence)),
             created_at: Set(Utc::now()),
         }
         .insert(txn)
@@ -296,9 +296,8 @@ pub struct NewCampaign {
 
 /// Creates a campaign across communities of the caller's street (street admins).
 pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign::Model> {
-    cx.scope.require_authenticated()?;
-    let Principal::StreetAdmin { street_id } = *cx.scope.principal() else {
-        return Err(AppError::Forbidden("campaigns are launched by street administrators".into()));
+    let Some(street_id) = cx.scope.require_street_admin("campaigns")? else {
+        return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };
     let name = clean_name("name", &input.name, 100)?;
     let goal = clean_text("goal", &input.goal, 2000)?;
@@ -378,8 +377,7 @@ pub struct CampaignChanges {
 
 /// Edits a campaign of the caller's street (street admins).
 pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> AppResult<campaign::Model> {
-    cx.scope.require_authenticated()?;
-    let Principal::StreetAdmin { street_id } = *cx.scope.principal() else {
+    let Some(street_id) = cx.scope.require_street_admin("campaigns")? else {
         return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };
     let txn = begin_write(&cx.db).await?;
@@ -567,7 +565,7 @@ async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action:
         status: Set(TaskStatus::Reported),
         level: Set(TaskLevel::Community),
         due_at: Set(input.due_at),
-        evidence: Set(serde_json::to_string(&evidence).unwrap_or_else(|_| "[]".into())),
+        evidence: Set(crate::validate::to_json_list(&evidence)),
         reported_by: Set(cx.scope.label().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -651,7 +649,7 @@ pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<t
         changed.push("dueAt");
     }
     if let Some(e) = changes.evidence {
-        model.evidence = Set(serde_json::to_string(&clean_evidence(e)?).unwrap_or_else(|_| "[]".into()));
+        model.evidence = Set(crate::validate::to_json_list(&clean_evidence(e)?));
         changed.push("evidence");
     }
     let updated = save_task(&txn, &current, model).await?;
@@ -1149,7 +1147,7 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
             inspection_id: Set(model.id),
             description: Set(clean_name("description", &f.description, 2000)?),
             category: Set(f.category),
-            evidence: Set(serde_json::to_string(&clean_evidence(f.evidence)?).unwrap_or_else(|_| "[]".into())),
+            evidence: Set(crate::validate::to_json_list(&clean_evidence(f.evidence)?)),
             task_id: Set(None),
             created_at: Set(now),
         });

@@ -45,6 +45,11 @@ impl RequestContext {
     }
 }
 
+/// A row that a visible row refers to; its absence is our bug, reported as `INTERNAL`.
+pub fn loaded<T>(value: Option<T>, what: &str) -> async_graphql::Result<T> {
+    value.ok_or_else(|| AppError::internal(format_args!("{what} referenced by a visible row is missing")).into())
+}
+
 /// The request context of a resolver. A schema executed without one fails closed.
 pub fn rc<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
     ctx.data::<RequestContext>().map_err(|_| AppError::internal("request context missing"))

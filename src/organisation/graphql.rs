@@ -11,7 +11,7 @@ use super::service;
 use crate::auth::PrincipalKind;
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
-use crate::graphql::context::rc;
+use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{Node, expect_id, global_id, kind, parse_global_id};
 
 // ---------------------------------------------------------------- enums
@@ -194,10 +194,6 @@ impl CountSource for UnitCount {
 /// A connection field's paging arguments.
 fn page_args(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<PageArgs> {
     Ok(PageArgs::new(first, after, last, before)?)
-}
-
-fn loaded<T>(value: Option<T>, what: &str) -> Result<T> {
-    value.ok_or_else(|| AppError::internal(format_args!("{what} referenced by a visible row is missing")).into())
 }
 
 // ---------------------------------------------------------------- Street

@@ -7,18 +7,15 @@ use uuid::Uuid;
 
 use super::loaders::*;
 use super::matching::{self, ScoreParts};
-use super::service::{self, Attendance, CheckInAction, Profile, list};
+use super::service::{self, Attendance, CheckInAction, Profile};
 use super::stats::{self, Totals};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
-use crate::graphql::context::rc;
+use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::{Community, Compound, Person};
 use crate::organisation::loaders::{CommunityId, CompoundId, PersonOfVisibleRow};
-
-fn loaded<T>(value: Option<T>, what: &str) -> Result<T> {
-    value.ok_or_else(|| AppError::internal(format_args!("{what} referenced by a visible row is missing")).into())
-}
+use crate::validate::from_json_list as list;
 
 async fn person(ctx: &Context<'_>, community_id: Uuid, person_id: Uuid) -> Result<Person> {
     let r = rc(ctx)?;

@@ -19,9 +19,10 @@ use entity::{service_category, sign_up};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::service::{DAYS, list, published_filter, volunteer_filter};
+use super::service::{DAYS, published_filter, volunteer_filter};
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::validate::from_json_list as list;
 
 /// The parts of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -57,15 +57,6 @@ pub fn sign_up_filter(scope: &Scope) -> Condition {
     scope.own_or_staff_filter(sign_up::Column::CommunityId, sign_up::Column::PersonId)
 }
 
-fn json_list(items: &[String]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
-}
-
-/// A JSON list column as strings.
-pub fn list(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 // ---------------------------------------------------------------- categories
 
 /// Categories, the retired ones too when asked.
@@ -78,17 +69,9 @@ pub async fn categories(cx: &Cx, include_retired: bool) -> AppResult<Vec<service
     Ok(select.all(&cx.db).await?)
 }
 
-fn require_street_admin(scope: &Scope) -> AppResult<()> {
-    scope.require_authenticated()?;
-    match scope.principal() {
-        Principal::StreetAdmin { .. } => Ok(()),
-        _ => Err(AppError::Forbidden("service categories are managed by street administrators".into())),
-    }
-}
-
 /// Adds a category (street admins).
 pub async fn create_category(cx: &Cx, code: &str, name: &str) -> AppResult<service_category::Model> {
-    require_street_admin(&cx.scope)?;
+    cx.scope.require_street_admin("service categories")?;
     let code = code.trim().to_ascii_lowercase();
     if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         return Err(AppError::bad_input("code", "a code has 1 to 64 lowercase letters, digits and dashes"));
@@ -123,7 +106,7 @@ pub async fn create_category(cx: &Cx, code: &str, name: &str) -> AppResult<servi
 
 /// Retires a category: kept for history, no longer offered (street admins).
 pub async fn retire_category(cx: &Cx, id: Uuid) -> AppResult<service_category::Model> {
-    require_street_admin(&cx.scope)?;
+    cx.scope.require_street_admin("service categories")?;
     let txn = begin_write(&cx.db).await?;
     let current = service_category::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("category"))?;
     if current.retired_at.is_some() {
@@ -220,11 +203,11 @@ async fn apply_profile(
         if known as usize != codes.len() {
             return Err(AppError::bad_input("categories", "unknown or retired category code"));
         }
-        m.categories = Set(json_list(&codes));
+        m.categories = Set(crate::validate::to_json_list(&codes));
         changed.push("categories");
     }
     if let Some(skills) = p.skills {
-        m.skills = Set(json_list(&clean_list("skills", skills, 30)?));
+        m.skills = Set(crate::validate::to_json_list(&clean_list("skills", skills, 30)?));
         changed.push("skills");
     }
     if p.department_strength.is_some() {
@@ -236,7 +219,7 @@ async fn apply_profile(
         changed.push("industry");
     }
     if let Some(slots) = p.availability {
-        m.availability = Set(json_list(&clean_slots(slots)?));
+        m.availability = Set(crate::validate::to_json_list(&clean_slots(slots)?));
         changed.push("availability");
     }
     if let Some(c) = p.compound_id {
@@ -615,7 +598,7 @@ pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> 
         starts_at: Set(input.starts_at),
         ends_at: Set(input.ends_at),
         headcount: Set(input.headcount),
-        skills_wanted: Set(json_list(&skills)),
+        skills_wanted: Set(crate::validate::to_json_list(&skills)),
         status: Set(DemandStatus::Open),
         created_by: Set(cx.scope.label().to_owned()),
         created_at: Set(Utc::now()),
