@@ -284,6 +284,9 @@ impl Timeline {
 
 // ---------------------------------------------------------------- campaigns and sites
 
+/// Most communities one request may name for a campaign.
+const MAX_COMMUNITIES: usize = 500;
+
 /// A campaign to create.
 pub struct NewCampaign {
     pub name: String,
@@ -303,6 +306,9 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
     let goal = clean_text("goal", &input.goal, 2000)?;
     if input.ends_on.is_some_and(|e| e < input.starts_on) {
         return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
+    }
+    if input.community_ids.len() > MAX_COMMUNITIES {
+        return Err(AppError::bad_input("communityIds", format!("at most {MAX_COMMUNITIES} communities")));
     }
     if input.community_ids.is_empty() {
         return Err(AppError::bad_input("communityIds", "a campaign needs at least one community"));
@@ -403,6 +409,9 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
         }
         m.ends_on = Set(Some(e));
         changed.push("endsOn");
+    }
+    if changes.add_community_ids.len() > MAX_COMMUNITIES {
+        return Err(AppError::bad_input("addCommunityIds", format!("at most {MAX_COMMUNITIES} communities")));
     }
     if let Some(c) = changes.add_community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
         return Err(AppError::bad_input("addCommunityIds", format!("community {c} is not in your street")));

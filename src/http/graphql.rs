@@ -101,6 +101,9 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
 /// Parses a JSON request body; `null` for `variables`, `operationName` or `extensions` means absent.
 fn parse_body(body: &[u8]) -> Result<async_graphql::Request, String> {
     let mut value: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    if has_nul(&value) {
+        return Err(NUL_REFUSED.into());
+    }
     let Some(obj) = value.as_object_mut() else {
         return Err("the body must be a JSON object with a `query`".into());
     };
@@ -121,11 +124,28 @@ fn parse_body(body: &[u8]) -> Result<async_graphql::Request, String> {
     serde_json::from_value(value).map_err(|e| format!("the request is malformed: {e}"))
 }
 
+const NUL_REFUSED: &str = "text must not contain NUL characters";
+
+/// Whether any string of the request holds a NUL character, raw or as a GraphQL `\u0000`
+/// escape in the query. PostgreSQL cannot store NUL in text and SQLite would keep it silently;
+/// refusing it up front gives both the same clear answer.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0') || s.contains("\\u0000") || s.contains("\\u{0}"),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
 /// `GET /graphql`: queries only; mutations answer 405.
 pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let started = Instant::now();
     let media = MediaType::from_accept(&headers);
     let request = match async_graphql::http::parse_query_string(raw.as_deref().unwrap_or("")) {
+        Ok(r) if has_nul(&Value::String(r.query.clone())) || serde_json::to_value(&r.variables).is_ok_and(|v| has_nul(&v)) => {
+            return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", NUL_REFUSED);
+        }
         Ok(r) if !r.query.trim().is_empty() => r,
         Ok(_) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query` parameter"),
         Err(e) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the query string is malformed: {e}")),

@@ -101,3 +101,45 @@ async fn expired_and_foreign_tokens_are_refused() {
         still_serving(&app).await;
     }
 }
+
+#[tokio::test]
+async fn nul_characters_and_oversized_lists_are_refused_not_failed() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let admin = app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan");
+        let id = app.ok(Some(&admin), r#"{ community(code: "zhuyuan") { id } }"#, json!({})).await["community"]["id"].clone();
+        let create = "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }";
+        // In a variable, and as a GraphQL string literal: PostgreSQL cannot store NUL in text.
+        let (status, body) = app.post(Some(&admin), create, json!({ "i": { "communityId": id, "name": "a\u{0}b" } })).await;
+        assert_eq!(
+            (status.as_u16(), body["errors"][0]["extensions"]["code"].as_str()),
+            (400, Some("BAD_REQUEST")),
+            "[{}] {body}",
+            backend.name()
+        );
+        let (status, body) = app.post(Some(&admin), r#"{ community(code: "zhu\u0000yuan") { id } }"#, json!({})).await;
+        assert_eq!(
+            (status.as_u16(), body["errors"][0]["extensions"]["code"].as_str()),
+            (400, Some("BAD_REQUEST")),
+            "[{}] {body}",
+            backend.name()
+        );
+        let req = axum::http::Request::get("/graphql?query=%7Bcommunity(code%3A%22a%00%22)%7Bid%7D%7D")
+            .header("authorization", format!("Bearer {admin}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = app.send(req).await;
+        assert_eq!(status, 400);
+        // Lists of ids are bounded.
+        let many: Vec<Value> = (0..1001).map(|_| id.clone()).collect();
+        let (_, body) = app
+            .post(
+                Some(&app.street_admin()),
+                "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+                json!({ "i": { "name": "x", "startsOn": "2026-01-01", "communityIds": many } }),
+            )
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        still_serving(&app).await;
+    }
+}
