@@ -6,7 +6,7 @@ use entity::{activity, check_in, demand, invitation, service_category, sign_up, 
 use uuid::Uuid;
 
 use super::loaders::*;
-use super::matching::{self, ScoreParts};
+use super::matching::ScoreParts;
 use super::service::{self, Attendance, CheckInAction, Profile};
 use super::stats::{self, Totals};
 use crate::error::AppError;
@@ -168,8 +168,8 @@ impl Volunteer {
         #[graphql(desc = "How many (default 10, at most 50).", default = 10)] first: i32,
     ) -> Result<Vec<DemandSuggestion>> {
         let n = usize::try_from(first.clamp(0, 50)).unwrap_or(10);
-        let rows = matching::suggested_demands(&rc(ctx)?.cx, self.0.id, n).await?;
-        Ok(rows.into_iter().map(|(d, parts)| DemandSuggestion { demand: Demand(d), parts }).collect())
+        let rows = rc(ctx)?.volunteers.load_one(SuggestedDemands(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().take(n).map(|(d, parts)| DemandSuggestion { demand: Demand(d), parts }).collect())
     }
 }
 
@@ -366,8 +366,8 @@ impl Demand {
         #[graphql(desc = "How many (default 10, at most 50).", default = 10)] first: i32,
     ) -> Result<Vec<Suggestion>> {
         let n = usize::try_from(first.clamp(0, 50)).unwrap_or(10);
-        let rows = matching::suggested_volunteers(&rc(ctx)?.cx, self.0.id, n).await?;
-        Ok(rows.into_iter().map(|(v, parts)| Suggestion { volunteer: Volunteer(v), parts }).collect())
+        let rows = rc(ctx)?.volunteers.load_one(SuggestedVolunteers(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().take(n).map(|(v, parts)| Suggestion { volunteer: Volunteer(v), parts }).collect())
     }
 }
 

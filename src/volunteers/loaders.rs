@@ -7,8 +7,10 @@ use async_graphql::dataloader::Loader;
 use entity::{activity, check_in, demand, invitation, service_category, sign_up, volunteer};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use super::matching::{self, ScoreParts};
 use super::service::{check_in_filter, published_filter, sign_up_filter, volunteer_filter};
 use crate::auth::Scope;
+use crate::cx::Cx;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
@@ -40,6 +42,10 @@ loader_key!(/// The sign-ups of an activity.
     SignUpsOf);
 loader_key!(/// The invitations to a demand.
     InvitationsOf);
+loader_key!(/// The ranked volunteers for a demand.
+    SuggestedVolunteers);
+loader_key!(/// The ranked open demands for a volunteer.
+    SuggestedDemands);
 
 impl Loader<CategoryId> for VolunteerLoader {
     type Value = service_category::Model;
@@ -145,5 +151,32 @@ impl Loader<InvitationsOf> for VolunteerLoader {
             .all(&self.db)
             .await?;
         Ok(group(rows, |m| InvitationsOf(m.demand_id)))
+    }
+}
+
+impl Loader<SuggestedVolunteers> for VolunteerLoader {
+    type Value = Vec<(volunteer::Model, ScoreParts)>;
+    type Error = AppError;
+    async fn load(&self, keys: &[SuggestedVolunteers]) -> Result<HashMap<SuggestedVolunteers, Self::Value>, Self::Error> {
+        let ids: Vec<uuid::Uuid> = keys.iter().map(|k| k.0).collect();
+        let ranked = matching::suggested_volunteers(&self.cx(), &ids).await?;
+        Ok(ranked.into_iter().map(|(k, v)| (SuggestedVolunteers(k), v)).collect())
+    }
+}
+
+impl Loader<SuggestedDemands> for VolunteerLoader {
+    type Value = Vec<(demand::Model, ScoreParts)>;
+    type Error = AppError;
+    async fn load(&self, keys: &[SuggestedDemands]) -> Result<HashMap<SuggestedDemands, Self::Value>, Self::Error> {
+        let ids: Vec<uuid::Uuid> = keys.iter().map(|k| k.0).collect();
+        let ranked = matching::suggested_demands(&self.cx(), &ids).await?;
+        Ok(ranked.into_iter().map(|(k, v)| (SuggestedDemands(k), v)).collect())
+    }
+}
+
+impl VolunteerLoader {
+    /// A service context with this loader's scope (read-only use: no events, no request id).
+    fn cx(&self) -> Cx {
+        Cx::new(self.scope.clone(), self.db.clone(), "loader", crate::collaboration::events::EventBus::default())
     }
 }

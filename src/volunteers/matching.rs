@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::service::{DAYS, published_filter, volunteer_filter};
 use crate::cx::Cx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::validate::from_json_list as list;
 
 /// The parts of a score.
@@ -100,66 +100,82 @@ async fn category_codes(cx: &Cx) -> AppResult<HashMap<Uuid, String>> {
     Ok(service_category::Entity::find().all(&cx.db).await?.into_iter().map(|c| (c.id, c.code)).collect())
 }
 
-/// The best volunteers for a demand, best first (staff of its community).
-pub async fn suggested_volunteers(cx: &Cx, demand_id: Uuid, first: usize) -> AppResult<Vec<(volunteer::Model, ScoreParts)>> {
+/// Volunteers ranked for each demand, best first, for many demands at once (a fixed number of
+/// statements however many demands). Only demands whose community the caller is staff of get
+/// suggestions; others map to an empty ranking.
+pub async fn suggested_volunteers(cx: &Cx, demand_ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<(volunteer::Model, ScoreParts)>>> {
     cx.scope.require_authenticated()?;
-    let d = demand::Entity::find_by_id(demand_id)
+    let demands: Vec<demand::Model> = demand::Entity::find()
+        .filter(demand::Column::Id.is_in(demand_ids.iter().copied()))
         .filter(published_filter(&cx.scope, demand::Column::CommunityId))
-        .one(&cx.db)
+        .all(&cx.db)
         .await?
-        .ok_or_else(|| AppError::not_found("demand"))?;
-    if !cx.scope.is_staff_of(d.community_id) {
-        return Ok(Vec::new());
+        .into_iter()
+        .filter(|d| cx.scope.is_staff_of(d.community_id))
+        .collect();
+    let mut out: HashMap<Uuid, Vec<(volunteer::Model, ScoreParts)>> = demand_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if demands.is_empty() {
+        return Ok(out);
     }
     let codes = category_codes(cx).await?;
-    let code = codes.get(&d.category_id).cloned().unwrap_or_default();
     let candidates = volunteer::Entity::find()
-        .filter(volunteer::Column::CommunityId.eq(d.community_id))
+        .filter(volunteer::Column::CommunityId.is_in(demands.iter().map(|d| d.community_id)))
         .filter(volunteer::Column::Status.eq(VolunteerStatus::Active))
         .order_by_asc(volunteer::Column::Id)
         .all(&cx.db)
         .await?;
     let recent = recent_service(cx, candidates.iter().map(|v| v.person_id).collect()).await?;
-    let mut scored: Vec<(volunteer::Model, ScoreParts)> = candidates
-        .into_iter()
-        .map(|v| {
-            let parts = score(&d, &code, &v, recent.get(&v.person_id).copied().unwrap_or(0));
-            (v, parts)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.id.cmp(&b.0.id)));
-    scored.truncate(first);
-    Ok(scored)
+    for d in demands {
+        let code = codes.get(&d.category_id).map(String::as_str).unwrap_or("");
+        let mut scored: Vec<(volunteer::Model, ScoreParts)> = candidates
+            .iter()
+            .filter(|v| v.community_id == d.community_id)
+            .map(|v| (v.clone(), score(&d, code, v, recent.get(&v.person_id).copied().unwrap_or(0))))
+            .collect();
+        rank(&mut scored, |v| v.id);
+        out.insert(d.id, scored);
+    }
+    Ok(out)
 }
 
-/// The open demands that suit a volunteer best, best first (the volunteer or staff).
-pub async fn suggested_demands(cx: &Cx, volunteer_id: Uuid, first: usize) -> AppResult<Vec<(demand::Model, ScoreParts)>> {
+/// Open demands ranked for each volunteer, best first, for many volunteers at once.
+pub async fn suggested_demands(cx: &Cx, volunteer_ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<(demand::Model, ScoreParts)>>> {
     cx.scope.require_authenticated()?;
-    let v = volunteer::Entity::find_by_id(volunteer_id)
+    let volunteers = volunteer::Entity::find()
+        .filter(volunteer::Column::Id.is_in(volunteer_ids.iter().copied()))
         .filter(volunteer_filter(&cx.scope))
-        .one(&cx.db)
-        .await?
-        .ok_or_else(|| AppError::not_found("volunteer"))?;
+        .all(&cx.db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<(demand::Model, ScoreParts)>> = volunteer_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if volunteers.is_empty() {
+        return Ok(out);
+    }
     let codes = category_codes(cx).await?;
     let open = demand::Entity::find()
-        .filter(demand::Column::CommunityId.eq(v.community_id))
+        .filter(demand::Column::CommunityId.is_in(volunteers.iter().map(|v| v.community_id)))
         .filter(demand::Column::Status.eq(DemandStatus::Open))
         .filter(demand::Column::EndsAt.gt(Utc::now()))
         .order_by_asc(demand::Column::Id)
-        .limit(500)
+        .limit(2_000)
         .all(&cx.db)
         .await?;
-    let recent = recent_service(cx, vec![v.person_id]).await?.get(&v.person_id).copied().unwrap_or(0);
-    let mut scored: Vec<(demand::Model, ScoreParts)> = open
-        .into_iter()
-        .map(|d| {
-            let parts = score(&d, codes.get(&d.category_id).map(String::as_str).unwrap_or(""), &v, recent);
-            (d, parts)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.id.cmp(&b.0.id)));
-    scored.truncate(first);
-    Ok(scored)
+    let recent = recent_service(cx, volunteers.iter().map(|v| v.person_id).collect()).await?;
+    for v in volunteers {
+        let times = recent.get(&v.person_id).copied().unwrap_or(0);
+        let mut scored: Vec<(demand::Model, ScoreParts)> = open
+            .iter()
+            .filter(|d| d.community_id == v.community_id)
+            .map(|d| (d.clone(), score(d, codes.get(&d.category_id).map(String::as_str).unwrap_or(""), &v, times)))
+            .collect();
+        rank(&mut scored, |d| d.id);
+        out.insert(v.id, scored);
+    }
+    Ok(out)
+}
+
+/// Best score first; ties in creation order, so the same data always ranks the same.
+fn rank<T>(scored: &mut [(T, ScoreParts)], id: impl Fn(&T) -> Uuid) {
+    scored.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(id(&a.0).cmp(&id(&b.0))));
 }
 
 #[cfg(test)]

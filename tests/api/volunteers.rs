@@ -561,3 +561,36 @@ async fn categories_profiles_and_demands_are_managed_and_audited() {
         assert_eq!((open["demands"]["totalCount"].as_i64(), open["all"]["totalCount"].as_i64()), (Some(0), Some(2)));
     }
 }
+
+#[tokio::test]
+async fn suggestions_for_a_list_of_demands_cost_the_same_for_two_demands_or_eight() {
+    for backend in backends() {
+        let mut counts = Vec::new();
+        for n in [2usize, 8] {
+            let app = TestApp::demo(&backend).await;
+            let (zhuyuan, _, d) = ids(&app).await;
+            let staff = app.token(Role::CommunityStaff, "zhuyuan");
+            for i in 0..4 {
+                volunteer(&app, &zhuyuan, &format!("v{i}"), json!({ "categories": ["sanitation"] })).await;
+            }
+            for i in 0..n {
+                app.ok(
+                    Some(&staff),
+                    "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }",
+                    json!({ "i": {
+                    "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": format!("需求{i}"),
+                    "startsAt": "2030-01-05T01:00:00Z", "endsAt": "2030-01-05T03:00:00Z", "headcount": 1 } }),
+                )
+                .await;
+            }
+            let q = "{ demands(first: 20) { edges { node { title suggestedVolunteers(first: 3) { score volunteer { id suggestedDemands(first: 2) { score demand { title } } } } } } } }";
+            app.ok(Some(&staff), "{ viewer { kind } }", json!({})).await;
+            let (count, data) = app.count_statements(app.ok(Some(&staff), q, json!({}))).await;
+            let edges = data["demands"]["edges"].as_array().unwrap();
+            assert_eq!(edges.len(), n);
+            assert!(edges.iter().all(|e| e["node"]["suggestedVolunteers"].as_array().unwrap().len() == 3));
+            counts.push(count);
+        }
+        assert_eq!(counts[0], counts[1], "[{}] suggestions are computed per demand: {counts:?}", backend.name());
+    }
+}
