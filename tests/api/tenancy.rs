@@ -304,14 +304,42 @@ async fn anonymous_callers_get_only_the_viewer() {
 }
 
 #[tokio::test]
-async fn a_scope_without_rights_fails_closed() {
-    // A request context built without a credential must see nothing, even through loaders.
+async fn a_unit_whose_seats_all_ended_sees_nothing() {
+    // A credential that resolves to an empty scope must see nothing at all: the filters fail
+    // closed instead of dropping out.
+    use sea_orm::sea_query::Expr;
     for backend in backends() {
         let app = TestApp::demo(&backend).await;
+        let facts = Facts::read(&app).await;
+        let gas = facts.unit_by_code["gas"];
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+        committee_membership::Entity::update_many()
+            .col_expr(committee_membership::Column::Until, Expr::value(yesterday))
+            .filter(committee_membership::Column::UnitId.eq(gas))
+            .exec(&app.db)
+            .await
+            .unwrap();
         let meiling = ids_of(&app, "meiling").await;
-        let (status, body) = app.post(None, "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", json!({ "ids": meiling })).await;
-        assert_eq!(status, 200);
-        assert!(body["data"].is_null() || body["data"]["nodes"].is_null());
+        let data = probe(&app, &app.token(Role::Unit, "gas"), &meiling, "meiling").await;
+        let label = format!("[{}] unit without seats", backend.name());
+        check(&label, &data, &facts, &Allowed { communities: HashSet::new(), members: MemberRule::None, unit: Some(gas) });
+        assert_eq!(data["communities"]["totalCount"], 0, "{label}");
+        assert_eq!(data["viewer"]["communities"], json!([]), "{label}");
+        assert!(data["meiling"].is_null() && data["zhuyuan"].is_null(), "{label}");
+        assert_eq!(data["units"]["edges"][0]["node"]["committees"], json!([]), "{label}: no seat outside the scope, ended or not");
+        assert_all_null(&label, &data);
+        let rest = app
+            .ok(
+                Some(&app.token(Role::Unit, "gas")),
+                "{ tasks { totalCount } campaigns { id } inspections { totalCount } volunteers { totalCount } activities { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            rest,
+            json!({ "tasks": { "totalCount": 0 }, "campaigns": [], "inspections": { "totalCount": 0 }, "volunteers": { "totalCount": 0 }, "activities": { "totalCount": 0 } }),
+            "{label}"
+        );
     }
 }
 
