@@ -6,6 +6,7 @@ use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -36,8 +37,34 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
 }
 
 /// Runs every pending migration.
+///
+/// On SQLite the migrator would send each statement to whichever pooled connection is free,
+/// and a connection that cached the schema before another one changed it can act on the old
+/// schema. One transaction keeps every statement on one connection and makes the whole run
+/// atomic (SQLite's DDL is transactional); PostgreSQL already runs each migration in its own.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("running migrations failed")
+    let run = async {
+        if db.get_database_backend() != DbBackend::Sqlite {
+            return Migrator::up(db, None).await;
+        }
+        let txn = db.begin().await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    };
+    run.await.context("running migrations failed")
+}
+
+/// Rolls every applied migration back, on one connection like [`migrate`].
+pub async fn roll_back(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let run = async {
+        if db.get_database_backend() != DbBackend::Sqlite {
+            return Migrator::down(db, None).await;
+        }
+        let txn = db.begin().await?;
+        Migrator::down(&txn, None).await?;
+        txn.commit().await
+    };
+    run.await.context("rolling migrations back failed")
 }
 
 /// The URL without its password, for logs.
