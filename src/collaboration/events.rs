@@ -54,6 +54,11 @@ impl EventBus {
         self.changes.load(Ordering::SeqCst)
     }
 
+    /// How many live subscriptions listen on this instance.
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
     /// A new receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveEvent>> {
         self.sender.subscribe()

@@ -62,6 +62,7 @@ pub struct Metrics {
     latency: Family<OpOnly, Histogram>,
     pool_size: Gauge<i64, AtomicI64>,
     pool_idle: Gauge<i64, AtomicI64>,
+    subscribers: Gauge<i64, AtomicI64>,
     operations: Mutex<HashSet<String>>,
     db: DatabaseConnection,
 }
@@ -75,11 +76,13 @@ impl Metrics {
         });
         let pool_size = Gauge::<i64, AtomicI64>::default();
         let pool_idle = Gauge::<i64, AtomicI64>::default();
+        let subscribers = Gauge::<i64, AtomicI64>::default();
         registry.register("graphql_requests", "GraphQL requests by operation and outcome", requests.clone());
         registry.register("graphql_request_duration_seconds", "GraphQL request latency by operation", latency.clone());
         registry.register("db_pool_connections", "Open database connections", pool_size.clone());
         registry.register("db_pool_idle_connections", "Idle database connections", pool_idle.clone());
-        Metrics { registry, requests, latency, pool_size, pool_idle, operations: Mutex::new(HashSet::new()), db }
+        registry.register("live_subscribers", "Live task-event subscriptions on this instance", subscribers.clone());
+        Metrics { registry, requests, latency, pool_size, pool_idle, subscribers, operations: Mutex::new(HashSet::new()), db }
     }
 
     /// Records one GraphQL request.
@@ -120,8 +123,9 @@ impl Metrics {
     }
 
     /// The metrics in the Prometheus text format.
-    pub fn encode(&self) -> String {
+    pub fn encode(&self, subscribers: usize) -> String {
         self.sample_pool();
+        self.subscribers.set(i64::try_from(subscribers).unwrap_or(i64::MAX));
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             tracing::warn!("could not encode metrics");
@@ -132,5 +136,8 @@ impl Metrics {
 
 /// `GET /metrics`.
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.metrics.encode())
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        state.metrics.encode(state.events.subscribers()),
+    )
 }

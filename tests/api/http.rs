@@ -81,6 +81,7 @@ async fn operations_endpoints_answer() {
         assert!(text.contains("gongzhi_graphql_requests_total{operation=\"Landing\",outcome=\"ok\"} 1"), "{text}");
         assert!(text.contains("gongzhi_graphql_request_duration_seconds_bucket"));
         assert!(text.contains("gongzhi_db_pool_connections"));
+        assert!(text.contains("gongzhi_live_subscribers 0"), "{text}");
     }
 }
 

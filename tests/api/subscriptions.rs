@@ -47,6 +47,17 @@ async fn next(ws: &mut Socket) -> Value {
     }
 }
 
+/// Waits until `n` subscriptions listen on the server (a slow machine may take a while).
+async fn live(app: &TestApp, n: usize) {
+    for _ in 0..200 {
+        if app.events.subscribers() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the subscription never went live");
+}
+
 #[tokio::test]
 async fn subscribers_get_the_events_of_their_scope_only() {
     for backend in backends() {
@@ -57,7 +68,9 @@ async fn subscribers_get_the_events_of_their_scope_only() {
         assert_eq!(ack["type"], "connection_ack", "{ack}");
         let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind note task { title community { code } } } }" } });
         ws.send(Message::text(sub.to_string())).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        live(&app, 1).await;
+        let metrics = app.send(axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap()).await.2;
+        assert!(String::from_utf8_lossy(&metrics).contains("gongzhi_live_subscribers 1"));
 
         // 竹园's task first, then a refused change in 梅岭, then 梅岭's task.
         task(&app, "zhuyuan", &w.zhuyuan, "竹园的任务", None).await;

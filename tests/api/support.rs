@@ -119,6 +119,15 @@ async fn admin(base: &str) -> DatabaseConnection {
     gongzhi::db::connect(base, 1).await.expect("connect to TEST_DATABASE_URL")
 }
 
+/// Whether a test database named with a v7 uuid was made over an hour ago (a concurrent run's
+/// databases are younger and stay).
+fn left_behind(name: &str) -> bool {
+    let suffix = name.rsplit('_').next().unwrap_or_default();
+    let Some((secs, _)) = uuid::Uuid::parse_str(suffix).ok().and_then(|u| u.get_timestamp()).map(|t| t.to_unix()) else { return true };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    now.saturating_sub(secs) > 3600
+}
+
 /// Drops the databases earlier runs of the suite left behind.
 async fn pg_cleanup(base: &str) {
     let db = admin(base).await;
@@ -131,6 +140,9 @@ async fn pg_cleanup(base: &str) {
         .expect("list databases");
     for row in rows {
         let name: String = row.try_get("", "datname").expect("datname");
+        if !left_behind(&name) {
+            continue;
+        }
         let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
     }
     db.close().await.ok();
@@ -184,6 +196,8 @@ pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
+    /// The server's event bus, to see when a subscription is live.
+    pub events: gongzhi::collaboration::events::EventBus,
     keys: Keys,
     pub test_db: TestDb,
 }
@@ -202,7 +216,8 @@ impl TestApp {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let state = AppState::new(db.clone(), SECRET, limits);
-        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, keys: Keys::new(SECRET), test_db }
+        let events = state.events.clone();
+        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, events, keys: Keys::new(SECRET), test_db }
     }
 
     /// The demo street's organisation graph at scale 1: tests start with no tasks of their own.
