@@ -3,7 +3,7 @@
 //! Seeding is idempotent: a community that exists is left as it is, so a second run changes
 //! nothing and a larger scale only adds the missing communities.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
@@ -328,7 +328,6 @@ impl CommunityPlan<'_> {
                 now,
             ));
         }
-        party_organization::Entity::insert_many(orgs).exec(db).await?;
 
         // People: resident members per compound branch, in-service members checked in to the
         // community branch, and residents who are not party members.
@@ -353,8 +352,9 @@ impl CommunityPlan<'_> {
         };
         let mut member =
             |person_id: Uuid, branch: Uuid, kind: MemberKind, work: Option<String>, relation: Option<String>, joined: Option<NaiveDate>| {
+                let id = Uuid::now_v7();
                 members.push(party_member::ActiveModel {
-                    id: Set(Uuid::now_v7()),
+                    id: Set(id),
                     community_id: Set(community_id),
                     person_id: Set(person_id),
                     branch_id: Set(Some(branch)),
@@ -366,23 +366,39 @@ impl CommunityPlan<'_> {
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
+                id
             };
+        // The first member of each branch is its secretary (书记).
+        let mut secretaries = HashMap::new();
         for branch in &branches {
             for _ in 0..rng.gen_range(4..=10) {
                 let p = add_person(&mut rng, Some(community_id));
                 let joined = NaiveDate::from_ymd_opt(rng.gen_range(1970..=2022), rng.gen_range(1..=12), 1);
-                member(p, *branch, MemberKind::Resident, None, None, joined);
+                let id = member(p, *branch, MemberKind::Resident, None, None, joined);
+                secretaries.entry(*branch).or_insert(id);
             }
         }
         for _ in 0..rng.gen_range(4..=8) {
             let p = add_person(&mut rng, Some(community_id));
             let (_, unit_name, _) = UNITS[rng.gen_range(0..UNITS.len())];
             let joined = NaiveDate::from_ymd_opt(rng.gen_range(1990..=2022), rng.gen_range(1..=12), 1);
-            member(p, community_branch, MemberKind::InService, Some(unit_name.to_owned()), Some(format!("{unit_name}机关党委")), joined);
+            let id = member(
+                p,
+                community_branch,
+                MemberKind::InService,
+                Some(unit_name.to_owned()),
+                Some(format!("{unit_name}机关党委")),
+                joined,
+            );
+            secretaries.entry(community_branch).or_insert(id);
         }
         for _ in 0..rng.gen_range(8..=14) {
             add_person(&mut rng, Some(community_id));
         }
+        for o in &mut orgs {
+            o.secretary_id = Set(secretaries.get(o.id.as_ref()).copied());
+        }
+        party_organization::Entity::insert_many(orgs).exec(db).await?;
         let member_count = members.len();
         person::Entity::insert_many(people).exec(db).await?;
         party_member::Entity::insert_many(members).exec(db).await?;
@@ -435,6 +451,7 @@ fn org(
         parent_id: Set(parent),
         compound_id: Set(compound),
         founded_on: Set(founded),
+        secretary_id: Set(None),
         version: Set(1),
         created_at: Set(now),
     }

@@ -24,6 +24,8 @@ pub struct Model {
     pub parent_id: Option<Uuid>,
     pub compound_id: Option<Uuid>,
     pub founded_on: Option<Date>,
+    /// The party member (of this organisation) who is its secretary (书记).
+    pub secretary_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
 }

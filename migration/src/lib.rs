@@ -28,6 +28,7 @@ mod m20261126_000024_create_demands;
 mod m20261126_000025_create_invitations;
 mod m20261126_000026_create_activities;
 mod m20261126_000027_create_sign_ups;
+mod m20261126_000028_add_branch_secretaries;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000025_create_invitations::Migration),
             Box::new(m20261126_000026_create_activities::Migration),
             Box::new(m20261126_000027_create_sign_ups::Migration),
+            Box::new(m20261126_000028_add_branch_secretaries::Migration),
         ]
     }
 }

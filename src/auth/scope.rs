@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::Utc;
-use entity::{co_building_unit, committee_membership, community, party_member, person, region};
+use entity::{co_building_unit, committee_membership, community, party_member, party_organization, person, region};
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -87,6 +87,8 @@ pub struct Scope {
     admin_of: Arc<BTreeSet<Uuid>>,
     /// Streets visible (those of the visible communities, or the administered street).
     streets: Arc<BTreeSet<Uuid>>,
+    /// For a member who is secretary of compound branches: (community, compound) of each.
+    branch_compounds: Arc<BTreeSet<(Uuid, Uuid)>>,
     /// Who the principal is, for audit records (e.g. `community-staff:zhuyuan`).
     label: Arc<str>,
 }
@@ -106,6 +108,7 @@ impl Scope {
             staff_of: Arc::default(),
             admin_of: Arc::default(),
             streets: Arc::default(),
+            branch_compounds: Arc::default(),
             label: Arc::from("anonymous"),
         }
     }
@@ -266,6 +269,25 @@ impl Scope {
         Ok(())
     }
 
+    /// Checks the right to post and manage a demand: staff of the community, or, for a demand
+    /// at a compound, the secretary of that compound's party branch. Communities outside the
+    /// scope answer `NOT_FOUND`.
+    pub fn require_demand_manager(&self, community_id: Uuid, compound_id: Option<Uuid>) -> AppResult<()> {
+        self.require_authenticated()?;
+        if !self.sees_community(community_id) {
+            return Err(AppError::not_found("community"));
+        }
+        if self.is_staff_of(community_id) || compound_id.is_some_and(|c| self.branch_compounds.contains(&(community_id, c))) {
+            return Ok(());
+        }
+        Err(AppError::Forbidden("demands are posted by community staff, or by a compound branch's secretary for that compound".into()))
+    }
+
+    /// The compounds whose party branch the caller is secretary of, as (community, compound).
+    pub fn branch_compounds(&self) -> impl Iterator<Item = (Uuid, Uuid)> + '_ {
+        self.branch_compounds.iter().copied()
+    }
+
     /// The scope of a principal, reading what it needs from the database.
     pub async fn resolve(db: &impl ConnectionTrait, claims: &Claims) -> AppResult<Scope> {
         Ok(Self::resolve_claims(db, claims).await?.labelled(&claims.sub))
@@ -349,16 +371,16 @@ impl Scope {
             Role::Member => {
                 let id = claims.person.ok_or_else(|| unknown("person"))?;
                 let person = person::Entity::find_by_id(id).one(db).await?.ok_or_else(|| unknown("person"))?;
-                let mut ids: BTreeSet<Uuid> = party_member::Entity::find()
+                let memberships: Vec<(Uuid, Uuid, Option<Uuid>)> = party_member::Entity::find()
                     .select_only()
-                    .column(party_member::Column::CommunityId)
+                    .columns([party_member::Column::Id, party_member::Column::CommunityId, party_member::Column::BranchId])
                     .filter(party_member::Column::PersonId.eq(person.id))
-                    .into_tuple::<Uuid>()
+                    .into_tuple()
                     .all(db)
-                    .await?
-                    .into_iter()
-                    .collect();
+                    .await?;
+                let mut ids: BTreeSet<Uuid> = memberships.iter().map(|m| m.1).collect();
                 ids.extend(person.home_community_id);
+                let branch_compounds = led_compounds(db, &memberships).await?;
                 let volunteering: Vec<Uuid> = entity::volunteer::Entity::find()
                     .select_only()
                     .column(entity::volunteer::Column::CommunityId)
@@ -377,7 +399,9 @@ impl Scope {
                     .await?;
                 ids.extend(checked_in);
                 let streets = streets_of(db, &ids).await?;
-                Ok(Scope::build(Principal::Member { person_id: person.id }, ids, BTreeSet::new(), BTreeSet::new(), streets))
+                let mut scope = Scope::build(Principal::Member { person_id: person.id }, ids, BTreeSet::new(), BTreeSet::new(), streets);
+                scope.branch_compounds = Arc::new(branch_compounds);
+                Ok(scope)
             }
         }
     }
@@ -416,6 +440,7 @@ impl Scope {
             staff_of: Arc::new(staff_of),
             admin_of: Arc::new(admin_of),
             streets: Arc::new(streets),
+            branch_compounds: Arc::default(),
             label: Arc::from(""),
         }
     }
@@ -434,6 +459,34 @@ async fn community_ids(db: &impl ConnectionTrait, filter: SimpleExpr) -> AppResu
         .all(db)
         .await?
         .into_iter()
+        .collect())
+}
+
+/// The (community, compound) of each compound branch one of `memberships` (id, community,
+/// branch) is secretary of, while still a member of that branch.
+async fn led_compounds(db: &impl ConnectionTrait, memberships: &[(Uuid, Uuid, Option<Uuid>)]) -> AppResult<BTreeSet<(Uuid, Uuid)>> {
+    if memberships.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let led: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = party_organization::Entity::find()
+        .select_only()
+        .columns([
+            party_organization::Column::Id,
+            party_organization::Column::CommunityId,
+            party_organization::Column::CompoundId,
+            party_organization::Column::SecretaryId,
+        ])
+        .filter(party_organization::Column::Kind.eq(party_organization::OrganizationKind::CompoundBranch))
+        .filter(party_organization::Column::SecretaryId.is_in(memberships.iter().map(|m| m.0)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(led
+        .into_iter()
+        .filter(|(org, community, _, secretary)| {
+            memberships.iter().any(|(id, c, branch)| Some(*id) == *secretary && c == community && *branch == Some(*org))
+        })
+        .filter_map(|(_, community, compound, _)| compound.map(|c| (community, c)))
         .collect())
 }
 

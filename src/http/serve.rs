@@ -74,6 +74,11 @@ async fn print_demo_tokens(state: &AppState) {
         m.person = Some(member);
         tokens.push(("party member and volunteer (梅岭社区)".into(), m));
     }
+    if let Ok(Some(secretary)) = demo_secretary(&state.db).await {
+        let mut m = Claims::new(Role::Member, ttl);
+        m.person = Some(secretary);
+        tokens.push(("compound branch secretary (梅岭社区): posts that compound's demands".into(), m));
+    }
     let mut reporter = Claims::new(Role::Reporter, ttl);
     reporter.street = Some(crate::demo::STREET_CODE.into());
     tokens.push(("reporter".into(), reporter));
@@ -132,4 +137,22 @@ async fn demo_member(db: &sea_orm::DatabaseConnection) -> Result<Option<uuid::Uu
         .one(db)
         .await?
         .map(|m| m.person_id))
+}
+
+/// The secretary of a compound branch of 梅岭, for the demo secretary token.
+async fn demo_secretary(db: &sea_orm::DatabaseConnection) -> Result<Option<uuid::Uuid>, sea_orm::DbErr> {
+    use entity::party_organization::{Column, Entity, OrganizationKind};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let Some(meiling) = entity::community::Entity::find().filter(entity::community::Column::Code.eq("meiling")).one(db).await? else {
+        return Ok(None);
+    };
+    let branch = Entity::find()
+        .filter(Column::CommunityId.eq(meiling.id))
+        .filter(Column::Kind.eq(OrganizationKind::CompoundBranch))
+        .filter(Column::SecretaryId.is_not_null())
+        .order_by_asc(Column::Id)
+        .one(db)
+        .await?;
+    let Some(member) = branch.and_then(|b| b.secretary_id) else { return Ok(None) };
+    Ok(entity::party_member::Entity::find_by_id(member).one(db).await?.map(|m| m.person_id))
 }

@@ -400,6 +400,14 @@ impl PartyOrganization {
             PartyOrganization::Local(o) => o.founded_on,
         }
     }
+    /// Version, incremented by every change; pass it as `expectedVersion` to change safely. Null
+    /// for the street working committee, which is kept with the street.
+    async fn version(&self) -> Option<i32> {
+        match self {
+            PartyOrganization::Street(_) => None,
+            PartyOrganization::Local(o) => Some(o.version),
+        }
+    }
     /// The organisation above this one; a joint committee's parent is the street working committee.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<PartyOrganization>> {
         let org = match self {
@@ -437,6 +445,16 @@ impl PartyOrganization {
         match self {
             PartyOrganization::Local(party_organization::Model { compound_id: Some(c), .. }) => {
                 Ok(rc(ctx)?.org.load_one(CompoundId(*c)).await?.map(Compound))
+            }
+            _ => Ok(None),
+        }
+    }
+    /// The secretary (书记), one of the organisation's members; shown to staff of the community
+    /// and to the secretary themself, null to everyone else and when the post is vacant.
+    async fn secretary(&self, ctx: &Context<'_>) -> Result<Option<PartyMember>> {
+        match self {
+            PartyOrganization::Local(party_organization::Model { secretary_id: Some(m), .. }) => {
+                Ok(rc(ctx)?.org.load_one(MemberId(*m)).await?.map(PartyMember))
             }
             _ => Ok(None),
         }
@@ -713,6 +731,12 @@ impl Viewer {
             Some(id) => Ok(r.org.load_one(PersonOfVisibleRow(id)).await?.map(|p| Person(p, true))),
             None => Ok(None),
         }
+    }
+    /// For members: the party organisations whose secretary they are. A compound branch's
+    /// secretary may post and manage that compound's demands.
+    async fn secretary_of(&self, ctx: &Context<'_>) -> Result<Vec<PartyOrganization>> {
+        let r = rc(ctx)?;
+        Ok(service::organizations_led(&r.cx).await?.into_iter().map(PartyOrganization::Local).collect())
     }
     /// Every community in the caller's scope, in creation order; empty when anonymous.
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
@@ -1005,6 +1029,25 @@ pub struct UpdatePartyMemberPayload {
     pub member: PartyMember,
 }
 
+/// Input of `setPartySecretary`.
+#[derive(InputObject)]
+pub struct SetPartySecretaryInput {
+    /// The joint committee or branch.
+    pub organization_id: ID,
+    /// The party member to appoint: a member of the branch (for a joint committee, of its
+    /// community). Null leaves the post vacant.
+    pub member_id: Option<ID>,
+    /// The version the change is based on; a mismatch answers `CONFLICT` and changes nothing.
+    pub expected_version: Option<i32>,
+}
+
+/// Result of `setPartySecretary`.
+#[derive(SimpleObject)]
+pub struct SetPartySecretaryPayload {
+    /// The organisation with its new secretary.
+    pub party_organization: PartyOrganization,
+}
+
 fn person_uuid(id: &ID) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::bad_input("personId", "not a valid person id"))
 }
@@ -1056,6 +1099,18 @@ impl OrgMutation {
         };
         let org = service::create_party_branch(&r.cx, new).await?;
         Ok(CreatePartyBranchPayload { party_organization: PartyOrganization::Local(org) })
+    }
+
+    /// Appoints a party organisation's secretary, or leaves the post vacant (street or community
+    /// administrators).
+    async fn set_party_secretary(&self, ctx: &Context<'_>, input: SetPartySecretaryInput) -> Result<SetPartySecretaryPayload> {
+        let r = rc(ctx)?;
+        let id = expect_id(&input.organization_id, kind::PARTY_ORGANIZATION, "organizationId")?;
+        let member = input.member_id.as_ref().map(|m| expect_id(m, kind::PARTY_MEMBER, "memberId")).transpose()?;
+        let org = service::set_secretary(&r.cx, id, member, input.expected_version).await?;
+        // The secretary's rights change: forget cached scopes so that it applies at once.
+        r.scopes.clear();
+        Ok(SetPartySecretaryPayload { party_organization: PartyOrganization::Local(org) })
     }
 
     /// Seats a co-building unit on a community's joint committee (street or community administrators).

@@ -9,7 +9,9 @@ use entity::compound::{self, CompoundKind};
 use entity::party_member::{self, MemberKind};
 use entity::party_organization::{self, OrganizationKind};
 use entity::{person, region};
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -297,6 +299,7 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
         parent_id: Set(parent.map(|p| p.id)),
         compound_id: Set(compound_id),
         founded_on: Set(input.founded_on),
+        secretary_id: Set(None),
         version: Set(1),
         created_at: Set(Utc::now()),
     }
@@ -317,6 +320,88 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
     .await?;
     txn.commit().await?;
     Ok(model)
+}
+
+/// Appoints one of an organisation's members its secretary (书记), or with `None` leaves the
+/// post vacant (street or community administrators). A branch's secretary is a member of that
+/// branch; a joint committee's, a member registered in its community.
+pub async fn set_secretary(
+    cx: &Cx,
+    organization_id: Uuid,
+    member_id: Option<Uuid>,
+    expected_version: Option<i32>,
+) -> AppResult<party_organization::Model> {
+    cx.scope.require_authenticated()?;
+    let txn = crate::db::begin_write(&cx.db).await?;
+    let current = party_organization::Entity::find_by_id(organization_id)
+        .filter(cx.scope.tenant_filter(party_organization::Column::CommunityId))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("party organisation"))?;
+    cx.scope.require_admin(current.community_id)?;
+    check_version(expected_version, current.version, "the party organisation")?;
+    let secretary = match member_id {
+        None => None,
+        Some(id) => {
+            let member = party_member::Entity::find_by_id(id)
+                .filter(party_member::Column::CommunityId.eq(current.community_id))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::bad_input("memberId", "no such party member in this community"))?;
+            if current.kind != OrganizationKind::JointCommittee && member.branch_id != Some(current.id) {
+                return Err(AppError::bad_input("memberId", "the secretary must be a member of this branch"));
+            }
+            Some(member)
+        }
+    };
+    let mut model: party_organization::ActiveModel = current.clone().into();
+    model.secretary_id = Set(secretary.as_ref().map(|m| m.id));
+    model.version = Set(current.version + 1);
+    let updated = guarded_update::<party_organization::Entity, _>(
+        &txn,
+        model,
+        party_organization::Column::Id,
+        party_organization::Column::Version,
+        organization_id,
+        current.version,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "setPartySecretary",
+            community_id: Some(updated.community_id),
+            object_type: "PartyOrganization",
+            object_id: Some(updated.id),
+            summary: json!({ "name": updated.name, "secretaryId": updated.secretary_id, "previous": current.secretary_id }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The organisations whose secretary the calling member is (none for other principals).
+pub async fn organizations_led(cx: &Cx) -> AppResult<Vec<party_organization::Model>> {
+    let Some(person) = cx.scope.person_id() else { return Ok(Vec::new()) };
+    let members: Vec<Uuid> = party_member::Entity::find()
+        .select_only()
+        .column(party_member::Column::Id)
+        .filter(party_member::Column::PersonId.eq(person))
+        .filter(cx.scope.tenant_filter(party_member::Column::CommunityId))
+        .into_tuple()
+        .all(&cx.db)
+        .await?;
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(party_organization::Entity::find()
+        .filter(party_organization::Column::SecretaryId.is_in(members))
+        .filter(cx.scope.tenant_filter(party_organization::Column::CommunityId))
+        .order_by_asc(party_organization::Column::Id)
+        .all(&cx.db)
+        .await?)
 }
 
 // ---------------------------------------------------------------- committee memberships

@@ -1084,7 +1084,8 @@ impl VolunteerMutation {
         self.decide(ctx, input, CheckInAction::End).await
     }
 
-    /// Posts a demand on a community's demand list (staff).
+    /// Posts a demand on a community's demand list (community staff, or a compound branch's
+    /// secretary for a demand at that compound).
     async fn post_demand(&self, ctx: &Context<'_>, input: PostDemandInput) -> Result<DemandPayload> {
         let new = service::NewDemand {
             community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
@@ -1101,7 +1102,7 @@ impl VolunteerMutation {
         Ok(DemandPayload { demand: Demand(service::post_demand(&rc(ctx)?.cx, new).await?) })
     }
 
-    /// Closes a demand (staff).
+    /// Closes a demand (staff, or the secretary of its compound's branch).
     async fn close_demand(&self, ctx: &Context<'_>, input: DemandStatusInput) -> Result<DemandPayload> {
         let id = expect_id(&input.id, kind::DEMAND, "id")?;
         Ok(DemandPayload {
@@ -1109,7 +1110,7 @@ impl VolunteerMutation {
         })
     }
 
-    /// Cancels a demand (staff).
+    /// Cancels a demand (staff, or the secretary of its compound's branch).
     async fn cancel_demand(&self, ctx: &Context<'_>, input: DemandStatusInput) -> Result<DemandPayload> {
         let id = expect_id(&input.id, kind::DEMAND, "id")?;
         Ok(DemandPayload {

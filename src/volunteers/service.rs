@@ -565,9 +565,10 @@ fn check_window(starts: DateTime<Utc>, ends: DateTime<Utc>) -> AppResult<()> {
     Ok(())
 }
 
-/// Posts a demand on the community's demand list (staff).
+/// Posts a demand on the community's demand list (staff, or a compound branch's secretary for
+/// that compound).
 pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> {
-    cx.scope.require_staff(input.community_id)?;
+    cx.scope.require_demand_manager(input.community_id, input.compound_id)?;
     let title = clean_name("title", &input.title, 200)?;
     let description = clean_text("description", &input.description, 5000)?;
     let place = clean_optional("place", input.place, 200)?;
@@ -622,7 +623,7 @@ pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> 
     Ok(model)
 }
 
-/// Closes or cancels a demand (staff).
+/// Closes or cancels a demand (staff, or the secretary of the demand's compound branch).
 pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected_version: Option<i32>) -> AppResult<demand::Model> {
     cx.scope.require_authenticated()?;
     let txn = begin_write(&cx.db).await?;
@@ -631,7 +632,7 @@ pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("demand"))?;
-    cx.scope.require_staff(current.community_id)?;
+    cx.scope.require_demand_manager(current.community_id, current.compound_id)?;
     check_version(expected_version, current.version, "the demand")?;
     let name = if status == DemandStatus::Cancelled { "cancelDemand" } else { "closeDemand" };
     if matches!(current.status, DemandStatus::Closed | DemandStatus::Cancelled) {

@@ -15,7 +15,7 @@ use crate::support::{TestApp, backends, collect_ids, decode, ids_of};
 /// Every root field and connection of the organisation graph, plus refetching `$foreign` ids.
 const PROBE: &str = r#"
 query Probe($foreign: [ID!]!, $other: String!) {
-  viewer { kind street { id } community { id } unit { id } person { id phone personalDataVisible } communities { id code } }
+  viewer { kind street { id } community { id } unit { id } person { id phone personalDataVisible } communities { id code } secretaryOf { id compound { id } } }
   streets { id code workingCommittee { id kind children { id community { id } } } }
   communities(first: 20) { totalCount edges { cursor node { ...C } } pageInfo { hasNextPage } }
   zhuyuan: community(code: "zhuyuan") { id }
@@ -30,7 +30,7 @@ fragment C on Community {
   id code street { id }
   units { id }
   jointCommittee { id parent { id } memberships(includeEnded: true) { id unit { id } } members(first: 5) { totalCount edges { node { id person { id phone personalDataVisible } } } } }
-  partyOrganizations { id kind compound { id } parent { id } children { id } }
+  partyOrganizations { id kind compound { id } parent { id } children { id } secretary { id person { id phone personalDataVisible } } }
   compounds(first: 10) { totalCount edges { node { id community { id } partyBranch { id }
     members(first: 5) { totalCount edges { node { id name person { id phone personalDataVisible } branch { id } community { id } } } } } } }
   members(first: 10) { totalCount edges { node { id person { id phone personalDataVisible } } } }

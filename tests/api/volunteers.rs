@@ -594,3 +594,90 @@ async fn suggestions_for_a_list_of_demands_cost_the_same_for_two_demands_or_eigh
         assert_eq!(counts[0], counts[1], "[{}] suggestions are computed per demand: {counts:?}", backend.name());
     }
 }
+
+#[tokio::test]
+async fn a_compound_branch_secretary_posts_and_manages_the_demands_of_that_compound_only() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (_, meiling, d) = ids(&app).await;
+        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
+        let graph = app
+            .ok(
+                Some(&admin),
+                r#"{ community(code: "zhuyuan") { id compounds(first: 2) { edges { node { id partyBranch { id version
+                     secretary { id person { id } } members(first: 3) { edges { node { id person { id } } } } } } } } } }"#,
+                json!({}),
+            )
+            .await;
+        let zhuyuan = graph["community"]["id"].as_str().unwrap().to_owned();
+        let compounds = graph["community"]["compounds"]["edges"].as_array().unwrap();
+        let (c0, c1) = (&compounds[0]["node"], &compounds[1]["node"]);
+        let branch = c0["partyBranch"]["id"].as_str().unwrap().to_owned();
+        // The demo street gives every branch a secretary from its members.
+        let secretary = c0["partyBranch"]["secretary"]["person"]["id"].as_str().expect("a secretary").to_owned();
+        let me = app.token(Role::Member, &secretary);
+        let led = app.ok(Some(&me), "{ viewer { secretaryOf { id kind compound { id } } } }", json!({})).await;
+        assert_eq!(led["viewer"]["secretaryOf"], json!([{ "id": branch, "kind": "COMPOUND_BRANCH", "compound": { "id": c0["id"] } }]));
+
+        let post = "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id compound { id } } } }";
+        let input = |community: &str, compound: Option<&Value>| {
+            json!({ "i": { "communityId": community, "compoundId": compound, "categoryId": category(&d, "elder-care"),
+                "title": "楼道老人助餐", "startsAt": "2030-03-01T01:00:00Z", "endsAt": "2030-03-01T03:00:00Z", "headcount": 2 } })
+        };
+        let posted = audited(&app, &me, "postDemand", post, input(&zhuyuan, Some(&c0["id"]))).await;
+        assert_eq!(posted["postDemand"]["demand"]["compound"]["id"], c0["id"]);
+        let demand = posted["postDemand"]["demand"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(refused(&app, Some(&me), post, input(&zhuyuan, Some(&c1["id"]))).await, "FORBIDDEN", "another compound");
+        assert_eq!(refused(&app, Some(&me), post, input(&zhuyuan, None)).await, "FORBIDDEN", "the whole community");
+        assert_eq!(refused(&app, Some(&me), post, input(&meiling, Some(&c0["id"]))).await, "NOT_FOUND", "another community");
+        let ordinary = c1["partyBranch"]["members"]["edges"][1]["node"]["person"]["id"].as_str().unwrap().to_owned();
+        let ordinary = app.token(Role::Member, &ordinary);
+        assert_eq!(refused(&app, Some(&ordinary), post, input(&zhuyuan, Some(&c1["id"]))).await, "FORBIDDEN", "not the secretary");
+
+        // Appointing another secretary moves the right at once; the post is for branch members.
+        let set =
+            "mutation($i: SetPartySecretaryInput!) { setPartySecretary(input: $i) { partyOrganization { version secretary { id } } } }";
+        let next = c0["partyBranch"]["members"]["edges"][1]["node"]["id"].as_str().unwrap().to_owned();
+        let version = c0["partyBranch"]["version"].as_i64().unwrap();
+        let outsider = c1["partyBranch"]["members"]["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            refused(&app, Some(&admin), set, json!({ "i": { "organizationId": branch, "memberId": outsider } })).await,
+            "BAD_USER_INPUT"
+        );
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        assert_eq!(refused(&app, Some(&staff), set, json!({ "i": { "organizationId": branch, "memberId": next } })).await, "FORBIDDEN");
+        let other_admin = app.token(Role::CommunityAdmin, "meiling");
+        assert_eq!(
+            refused(&app, Some(&other_admin), set, json!({ "i": { "organizationId": branch, "memberId": next } })).await,
+            "NOT_FOUND"
+        );
+        let stale = json!({ "i": { "organizationId": branch, "memberId": next, "expectedVersion": version - 1 } });
+        assert_eq!(refused(&app, Some(&admin), set, stale).await, "CONFLICT");
+        let changed = audited(
+            &app,
+            &admin,
+            "setPartySecretary",
+            set,
+            json!({ "i": { "organizationId": branch, "memberId": next, "expectedVersion": version } }),
+        )
+        .await;
+        assert_eq!(changed["setPartySecretary"]["partyOrganization"]["secretary"]["id"], json!(next));
+        let close = "mutation($i: DemandStatusInput!) { closeDemand(input: $i) { demand { status } } }";
+        assert_eq!(refused(&app, Some(&me), close, json!({ "i": { "id": demand } })).await, "FORBIDDEN", "no longer secretary");
+        let next_person = c0["partyBranch"]["members"]["edges"][1]["node"]["person"]["id"].as_str().unwrap().to_owned();
+        let closed = audited(&app, &app.token(Role::Member, &next_person), "closeDemand", close, json!({ "i": { "id": demand } })).await;
+        assert_eq!(closed["closeDemand"]["demand"]["status"], "CLOSED");
+
+        // Who the secretary is stays personal data: a partner department sees the branch, not them.
+        let unit = app.token(Role::Unit, "police");
+        let seen = app
+            .ok(
+                Some(&unit),
+                "query($id: ID!) { node(id: $id) { ... on PartyOrganization { name secretary { id } } } }",
+                json!({ "id": branch }),
+            )
+            .await;
+        assert!(seen["node"]["name"].is_string(), "{seen}");
+        assert_eq!(seen["node"]["secretary"], Value::Null);
+    }
+}
