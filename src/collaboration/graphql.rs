@@ -746,6 +746,10 @@ pub struct UpdateCampaignInput {
     /// Communities joining the campaign.
     #[graphql(default)]
     pub add_community_ids: Vec<ID>,
+    /// Communities leaving the campaign; each must have no open task in it, and one community
+    /// stays at least.
+    #[graphql(default)]
+    pub remove_community_ids: Vec<ID>,
 }
 
 /// Result of `updateCampaign`.
@@ -1061,6 +1065,7 @@ impl CollabMutation {
             goal: input.goal,
             ends_on: input.ends_on,
             add_community_ids: ids(&input.add_community_ids, kind::COMMUNITY, "addCommunityIds")?,
+            remove_community_ids: ids(&input.remove_community_ids, kind::COMMUNITY, "removeCommunityIds")?,
         };
         Ok(UpdateCampaignPayload { campaign: Campaign(service::update_campaign(&r.cx, id, changes).await?) })
     }

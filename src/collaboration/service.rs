@@ -379,6 +379,7 @@ pub struct CampaignChanges {
     pub goal: Option<String>,
     pub ends_on: Option<NaiveDate>,
     pub add_community_ids: Vec<Uuid>,
+    pub remove_community_ids: Vec<Uuid>,
 }
 
 /// Edits a campaign of the caller's street (street admins).
@@ -440,6 +441,10 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
         campaign_community::Entity::insert_many(links).exec(&txn).await?;
         changed.push("communities");
     }
+    let removed = leave_campaign(&txn, id, &existing, &added, changes.remove_community_ids).await?;
+    if !removed.is_empty() {
+        changed.push("communities");
+    }
     m.version = Set(current.version + 1);
     m.updated_at = Set(now);
     let model =
@@ -452,12 +457,57 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
             community_id: None,
             object_type: "Campaign",
             object_id: Some(model.id),
-            summary: json!({ "changed": changed, "addedCommunities": added.len() }),
+            summary: json!({ "changed": changed, "addedCommunities": added.len(), "removedCommunities": removed.len() }),
         },
     )
     .await?;
     txn.commit().await?;
     Ok(model)
+}
+
+/// Takes communities out of a campaign (of those in it before the change, `existing`, or just
+/// `added`). A community leaves only when its tasks in the campaign are all closed (verified or
+/// cancelled), and at least one community stays. Returns the communities that left.
+async fn leave_campaign(
+    txn: &DatabaseTransaction,
+    campaign_id: Uuid,
+    existing: &[Uuid],
+    added: &[Uuid],
+    remove: Vec<Uuid>,
+) -> AppResult<Vec<Uuid>> {
+    if remove.len() > MAX_COMMUNITIES {
+        return Err(AppError::bad_input("removeCommunityIds", format!("at most {MAX_COMMUNITIES} communities")));
+    }
+    if let Some(c) = remove.iter().find(|c| added.contains(c)) {
+        return Err(AppError::bad_input("removeCommunityIds", format!("community {c} is both added and removed")));
+    }
+    let mut removed: Vec<Uuid> = remove.into_iter().filter(|c| existing.contains(c)).collect();
+    removed.sort();
+    removed.dedup();
+    if removed.is_empty() {
+        return Ok(removed);
+    }
+    if existing.len() + added.len() <= removed.len() {
+        return Err(AppError::bad_input("removeCommunityIds", "a campaign keeps at least one community"));
+    }
+    let open = task::Entity::find()
+        .filter(task::Column::CampaignId.eq(campaign_id))
+        .filter(task::Column::CommunityId.is_in(removed.iter().copied()))
+        .filter(task::Column::Status.is_not_in([TaskStatus::Verified, TaskStatus::Cancelled]))
+        .count(txn)
+        .await?;
+    if open > 0 {
+        return Err(AppError::bad_input(
+            "removeCommunityIds",
+            format!("{open} task(s) of these communities in the campaign are still open: close or cancel them first"),
+        ));
+    }
+    campaign_community::Entity::delete_many()
+        .filter(campaign_community::Column::CampaignId.eq(campaign_id))
+        .filter(campaign_community::Column::CommunityId.is_in(removed.iter().copied()))
+        .exec(txn)
+        .await?;
+    Ok(removed)
 }
 
 /// A site to create.

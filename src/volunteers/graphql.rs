@@ -460,6 +460,10 @@ impl Activity {
     async fn residents_served(&self) -> i32 {
         self.0.residents_served
     }
+    /// Version, incremented by every change; pass it as `expectedVersion` to change safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Sign-ups: all of them for staff, one's own for a volunteer.
     async fn sign_ups(&self, ctx: &Context<'_>) -> Result<Vec<SignUp>> {
         Ok(rc(ctx)?.volunteers.load_one(SignUpsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(SignUp).collect())
@@ -954,6 +958,15 @@ pub struct ActivityPayload {
     pub activity: Activity,
 }
 
+/// Input of `cancelActivity`.
+#[derive(InputObject)]
+pub struct CancelActivityInput {
+    /// The activity.
+    pub id: ID,
+    /// The version the change is based on; a mismatch answers `CONFLICT` and changes nothing.
+    pub expected_version: Option<i32>,
+}
+
 /// Input of `issueAttendanceCode`.
 #[derive(InputObject)]
 pub struct IssueAttendanceCodeInput {
@@ -1157,6 +1170,12 @@ impl VolunteerMutation {
     async fn cancel_sign_up(&self, ctx: &Context<'_>, input: CancelSignUpInput) -> Result<SignUpPayload> {
         let id = expect_id(&input.id, kind::SIGN_UP, "id")?;
         Ok(SignUpPayload { sign_up: SignUp(service::cancel_sign_up(&rc(ctx)?.cx, id).await?) })
+    }
+
+    /// Cancels an activity nobody has attended yet (staff); its sign-ups are cancelled with it.
+    async fn cancel_activity(&self, ctx: &Context<'_>, input: CancelActivityInput) -> Result<ActivityPayload> {
+        let id = expect_id(&input.id, kind::ACTIVITY, "id")?;
+        Ok(ActivityPayload { activity: Activity(service::cancel_activity(&rc(ctx)?.cx, id, input.expected_version).await?) })
     }
 
     /// Issues a one-time attendance code (staff); volunteers check themselves in with it.

@@ -1016,6 +1016,63 @@ pub async fn cancel_sign_up(cx: &Cx, id: Uuid) -> AppResult<sign_up::Model> {
     Ok(model)
 }
 
+fn not_cancelled(a: &activity::Model) -> AppResult<()> {
+    if a.status == ActivityStatus::Cancelled {
+        return Err(AppError::BadInput { message: "the activity is cancelled".into(), field: Some("activityId".into()) });
+    }
+    Ok(())
+}
+
+/// Cancels an activity nobody has attended yet (staff). Its sign-ups are cancelled with it, and
+/// it no longer counts in the statistics.
+pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -> AppResult<activity::Model> {
+    cx.scope.require_authenticated()?;
+    let txn = begin_write(&cx.db).await?;
+    let a = lock_activity(&txn, cx, id).await?;
+    cx.scope.require_staff(a.community_id)?;
+    check_version(expected_version, a.version, "the activity")?;
+    not_cancelled(&a)?;
+    let of_activity = Condition::all().add(sign_up::Column::CommunityId.eq(a.community_id)).add(sign_up::Column::ActivityId.eq(a.id));
+    let attended =
+        sign_up::Entity::find().filter(of_activity.clone()).filter(sign_up::Column::CheckedInAt.is_not_null()).count(&txn).await?;
+    if attended > 0 {
+        return Err(AppError::BadInput {
+            message: format!("{attended} volunteer(s) have already checked in: the activity took place"),
+            field: Some("id".into()),
+        });
+    }
+    let now = Utc::now();
+    let mut m: activity::ActiveModel = a.clone().into();
+    m.status = Set(ActivityStatus::Cancelled);
+    m.code_hash = Set(None);
+    m.code_expires_at = Set(None);
+    m.version = Set(a.version + 1);
+    let model =
+        crate::db::guarded_update::<activity::Entity, _>(&txn, m, activity::Column::Id, activity::Column::Version, id, a.version).await?;
+    let cancelled = sign_up::Entity::update_many()
+        .col_expr(sign_up::Column::Status, Expr::value(SignUpStatus::Cancelled.to_value()))
+        .col_expr(sign_up::Column::UpdatedAt, Expr::value(now))
+        .filter(of_activity)
+        .filter(sign_up::Column::Status.ne(SignUpStatus::Cancelled))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "cancelActivity",
+            community_id: Some(model.community_id),
+            object_type: "Activity",
+            object_id: Some(model.id),
+            summary: json!({ "title": model.title, "signUpsCancelled": cancelled }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
 fn hash_code(activity: Uuid, code: &str) -> String {
     Sha256::digest(format!("{activity}:{}", code.trim()).as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -1026,6 +1083,7 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     let txn = begin_write(&cx.db).await?;
     let a = lock_activity(&txn, cx, activity_id).await?;
     cx.scope.require_staff(a.community_id)?;
+    not_cancelled(&a)?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     let mut m: activity::ActiveModel = a.clone().into();
     m.code_hash = Set(Some(hash_code(a.id, &code)));
@@ -1139,6 +1197,7 @@ pub async fn record_residents(cx: &Cx, activity_id: Uuid, count: i32) -> AppResu
     let txn = begin_write(&cx.db).await?;
     let a = lock_activity(&txn, cx, activity_id).await?;
     cx.scope.require_staff(a.community_id)?;
+    not_cancelled(&a)?;
     let mut m: activity::ActiveModel = a.clone().into();
     m.residents_served = Set(count);
     m.version = Set(a.version + 1);

@@ -232,3 +232,54 @@ async fn task_lists_stay_inside_the_scope() {
         assert_eq!(app.error_code(None, list, json!({})).await, "UNAUTHENTICATED");
     }
 }
+
+#[tokio::test]
+async fn a_community_leaves_a_campaign_only_once_its_tasks_in_it_are_closed() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let street = app.street_admin();
+        let c = app
+            .ok(
+                Some(&street),
+                "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+                json!({ "i": { "name": "农贸市场整治", "startsOn": "2026-01-01", "communityIds": [w.meiling, w.zhuyuan] } }),
+            )
+            .await;
+        let campaign = c["createCampaign"]["campaign"]["id"].as_str().unwrap().to_owned();
+        let zhuyuan_staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let t = app
+            .ok(
+                Some(&zhuyuan_staff),
+                CREATE_TASK,
+                json!({ "i": { "communityId": w.zhuyuan, "title": "菜市场门口占道", "category": "STALL_SPRAWL", "campaignId": campaign } }),
+            )
+            .await;
+        let task = t["createTask"]["task"]["id"].as_str().unwrap().to_owned();
+        let upd = "mutation($i: UpdateCampaignInput!) { updateCampaign(input: $i) { campaign { communities { code } } } }";
+        let leave = |who: &str| json!({ "i": { "id": campaign, "removeCommunityIds": [who] } });
+        // An open task keeps the community in; the last community cannot leave.
+        assert_eq!(refused(&app, Some(&street), upd, leave(&w.zhuyuan)).await, "BAD_USER_INPUT");
+        let both = json!({ "i": { "id": campaign, "removeCommunityIds": [w.zhuyuan, w.meiling] } });
+        assert_eq!(refused(&app, Some(&street), upd, both).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&zhuyuan_staff), upd, leave(&w.zhuyuan)).await, "FORBIDDEN");
+        app.ok(
+            Some(&zhuyuan_staff),
+            "mutation($i: TaskTransitionInput!) { cancelTask(input: $i) { task { status } } }",
+            json!({ "i": { "id": task, "note": "已并入其他任务" } }),
+        )
+        .await;
+        let left = audited(&app, &street, "updateCampaign", upd, leave(&w.zhuyuan)).await;
+        assert_eq!(left["updateCampaign"]["campaign"]["communities"], json!([{ "code": "meiling" }]));
+        // 竹园 no longer sees the campaign; its closed task stays, outside it.
+        let seen = app
+            .ok(
+                Some(&zhuyuan_staff),
+                "query($id: ID!) { campaigns { id } node(id: $id) { ... on Task { status campaign { id } } } }",
+                json!({ "id": task }),
+            )
+            .await;
+        assert_eq!(seen["campaigns"], json!([]), "[{}]", backend.name());
+        assert_eq!(seen["node"], json!({ "status": "CANCELLED", "campaign": null }));
+    }
+}

@@ -681,3 +681,58 @@ async fn a_compound_branch_secretary_posts_and_manages_the_demands_of_that_compo
         assert_eq!(seen["node"]["secretary"], Value::Null);
     }
 }
+
+#[tokio::test]
+async fn cancelling_an_activity_cancels_its_sign_ups_but_not_one_that_took_place() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let create = |title: &str| {
+            json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": title, "place": "竹园小区",
+                "startsAt": (Utc::now() - Duration::hours(1)).to_rfc3339(), "endsAt": (Utc::now() + Duration::hours(2)).to_rfc3339(), "capacity": 1 } })
+        };
+        let new_activity = |title: &'static str| {
+            let (app, staff, input) = (&app, &staff, create(title));
+            async move { app.ok(Some(staff), CREATE_ACTIVITY, input).await["createActivity"]["activity"]["id"].as_str().unwrap().to_owned() }
+        };
+        let (rained_off, held) = (new_activity("雨天取消").await, new_activity("如期举行").await);
+        let (_, p1) = volunteer(&app, &zhuyuan, "甲", json!({})).await;
+        let (_, p2) = volunteer(&app, &zhuyuan, "乙", json!({})).await;
+        let (t1, t2) = (app.token(Role::Member, &p1), app.token(Role::Member, &p2));
+        for t in [&t1, &t2] {
+            app.ok(Some(t), SIGN_UP, json!({ "i": { "activityId": rained_off } })).await;
+        }
+        let first =
+            app.ok(Some(&t1), SIGN_UP, json!({ "i": { "activityId": held } })).await["signUp"]["signUp"]["id"].as_str().unwrap().to_owned();
+
+        let cancel =
+            "mutation($i: CancelActivityInput!) { cancelActivity(input: $i) { activity { cancelled version signUps { status } } } }";
+        assert_eq!(refused(&app, Some(&t1), cancel, json!({ "i": { "id": rained_off } })).await, "FORBIDDEN");
+        let other = app.token(Role::CommunityStaff, "meiling");
+        assert_eq!(refused(&app, Some(&other), cancel, json!({ "i": { "id": rained_off } })).await, "NOT_FOUND");
+        assert_eq!(refused(&app, Some(&staff), cancel, json!({ "i": { "id": rained_off, "expectedVersion": 99 } })).await, "CONFLICT");
+        let done = audited(&app, &staff, "cancelActivity", cancel, json!({ "i": { "id": rained_off, "expectedVersion": 1 } })).await;
+        let a = &done["cancelActivity"]["activity"];
+        assert_eq!((a["cancelled"].as_bool(), a["version"].as_i64()), (Some(true), Some(2)));
+        assert_eq!(a["signUps"], json!([{ "status": "CANCELLED" }, { "status": "CANCELLED" }]), "the registered and the waiting");
+        // Nothing more happens on a cancelled activity.
+        assert_eq!(refused(&app, Some(&staff), cancel, json!({ "i": { "id": rained_off } })).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&t1), SIGN_UP, json!({ "i": { "activityId": rained_off } })).await, "BAD_USER_INPUT");
+        let code = "mutation($i: IssueAttendanceCodeInput!) { issueAttendanceCode(input: $i) { code } }";
+        assert_eq!(refused(&app, Some(&staff), code, json!({ "i": { "activityId": rained_off } })).await, "BAD_USER_INPUT");
+
+        // Once someone has checked in, the activity took place and stays.
+        let check_in = "mutation($i: AttendanceInput!) { checkInAttendance(input: $i) { signUp { checkedInAt } } }";
+        app.ok(Some(&staff), check_in, json!({ "i": { "signUpId": first } })).await;
+        assert_eq!(refused(&app, Some(&staff), cancel, json!({ "i": { "id": held } })).await, "BAD_USER_INPUT");
+        let stats = app.ok(Some(&staff), "{ volunteerStatistics { totals { activities } } }", json!({})).await;
+        let records = activity::Entity::find()
+            .filter(activity::Column::CommunityId.eq(decode(&zhuyuan).unwrap().1))
+            .filter(activity::Column::Status.eq(activity::ActivityStatus::Open))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(stats["volunteerStatistics"]["totals"]["activities"].as_u64(), Some(records), "a cancelled activity is not counted");
+    }
+}
