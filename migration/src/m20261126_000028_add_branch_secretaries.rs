@@ -17,7 +17,12 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("party_organization_secretary").table(PartyOrganization::Table).col(Secretary::SecretaryId).to_owned(),
+                Index::create()
+                    .name("party_organization_secretary")
+                    .table(PartyOrganization::Table)
+                    .col(PartyOrganization::CommunityId)
+                    .col(Secretary::SecretaryId)
+                    .to_owned(),
             )
             .await
     }

@@ -476,8 +476,9 @@ async fn led_compounds(db: &impl ConnectionTrait, memberships: &[(Uuid, Uuid, Op
             party_organization::Column::CompoundId,
             party_organization::Column::SecretaryId,
         ])
-        .filter(party_organization::Column::Kind.eq(party_organization::OrganizationKind::CompoundBranch))
+        .filter(party_organization::Column::CommunityId.is_in(memberships.iter().map(|m| m.1)))
         .filter(party_organization::Column::SecretaryId.is_in(memberships.iter().map(|m| m.0)))
+        .filter(party_organization::Column::Kind.eq(party_organization::OrganizationKind::CompoundBranch))
         .into_tuple()
         .all(db)
         .await?;
