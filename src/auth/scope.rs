@@ -385,6 +385,7 @@ impl Scope {
                     .select_only()
                     .column(entity::volunteer::Column::CommunityId)
                     .filter(entity::volunteer::Column::PersonId.eq(person.id))
+                    .filter(entity::volunteer::Column::Status.eq(entity::volunteer::VolunteerStatus::Active))
                     .into_tuple::<Uuid>()
                     .all(db)
                     .await?;

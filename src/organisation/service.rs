@@ -557,6 +557,38 @@ async fn check_branch(db: &impl ConnectionTrait, community_id: Uuid, branch_id: 
     }
 }
 
+/// A person the caller knows as staff: living in, registered in, volunteering in or checked in
+/// to one of the communities the caller is staff of. Anyone else answers `BAD_USER_INPUT` as if
+/// unknown, so that a guessed id neither links nor unmasks a stranger; a person from elsewhere
+/// checks in themself or is registered anew.
+pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: Uuid) -> AppResult<person::Model> {
+    let unknown = || AppError::bad_input("personId", "no such person in your communities");
+    let p = person::Entity::find_by_id(id).one(db).await?.ok_or_else(unknown)?;
+    if p.home_community_id.is_some_and(|c| cx.scope.is_staff_of(c)) {
+        return Ok(p);
+    }
+    let scope = &cx.scope;
+    let linked = party_member::Entity::find()
+        .filter(party_member::Column::PersonId.eq(id))
+        .filter(scope.staff_filter(party_member::Column::CommunityId))
+        .count(db)
+        .await?
+        + entity::volunteer::Entity::find()
+            .filter(entity::volunteer::Column::PersonId.eq(id))
+            .filter(scope.staff_filter(entity::volunteer::Column::CommunityId))
+            .count(db)
+            .await?
+        + entity::check_in::Entity::find()
+            .filter(entity::check_in::Column::PersonId.eq(id))
+            .filter(scope.staff_filter(entity::check_in::Column::CommunityId))
+            .count(db)
+            .await?;
+    if linked == 0 {
+        return Err(unknown());
+    }
+    Ok(p)
+}
+
 /// Registers a party member in a community the caller is staff of.
 pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_member::Model> {
     cx.scope.require_staff(input.community_id)?;
@@ -571,10 +603,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
         check_branch(&txn, input.community_id, branch).await?;
     }
     let person_id = match input.person_id {
-        Some(id) => {
-            person::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::bad_input("personId", "no such person"))?;
-            id
-        }
+        Some(id) => person_known_to_staff(&txn, cx, id).await?.id,
         None => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let home = (input.kind == MemberKind::Resident).then_some(input.community_id);

@@ -259,10 +259,7 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
     let person_id = match (is_staff, input.person_id, self_id) {
         (false, Some(p), Some(me)) if p != me => return Err(AppError::Forbidden("members register only themselves".into())),
         (false, _, Some(me)) => me,
-        (true, Some(p), _) => {
-            person::Entity::find_by_id(p).one(&txn).await?.ok_or_else(|| AppError::bad_input("personId", "no such person"))?;
-            p
-        }
+        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(&txn, cx, p).await?.id,
         (true, None, _) => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let now = Utc::now();
@@ -498,13 +495,31 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
     let model =
         crate::db::guarded_update::<check_in::Entity, _>(&txn, m, check_in::Column::Id, check_in::Column::Version, id, current.version)
             .await?;
-    if action == CheckInAction::Approve {
-        let exists = volunteer::Entity::find()
+    // The approved member volunteers in the community (again, if they did before); ending an
+    // approved check-in ends that, while the history stays.
+    let volunteering = match (action, current.status) {
+        (CheckInAction::Approve, _) => Some(VolunteerStatus::Active),
+        (CheckInAction::End, CheckInStatus::Approved) => Some(VolunteerStatus::Inactive),
+        _ => None,
+    };
+    if let Some(status) = volunteering {
+        let updated = volunteer::Entity::update_many()
+            .col_expr(volunteer::Column::Status, Expr::value(status.to_value()))
+            .col_expr(volunteer::Column::Version, sea_orm::sea_query::ExprTrait::add(Expr::col(volunteer::Column::Version), 1))
             .filter(volunteer::Column::CommunityId.eq(model.community_id))
             .filter(volunteer::Column::PersonId.eq(model.person_id))
-            .count(&txn)
-            .await?;
-        if exists == 0 {
+            .filter(volunteer::Column::Status.ne(status))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        let exists = updated > 0
+            || volunteer::Entity::find()
+                .filter(volunteer::Column::CommunityId.eq(model.community_id))
+                .filter(volunteer::Column::PersonId.eq(model.person_id))
+                .count(&txn)
+                .await?
+                > 0;
+        if status == VolunteerStatus::Active && !exists {
             let profile = Profile { department_strength: Some(model.work_unit.clone()), ..Profile::default() };
             insert_volunteer(&txn, model.community_id, model.person_id, profile).await?;
         }
@@ -740,21 +755,32 @@ pub async fn respond(cx: &Cx, id: Uuid, accept: bool) -> AppResult<invitation::M
         return Err(AppError::Forbidden("the invited volunteer answers".into()));
     };
     let txn = begin_write(&cx.db).await?;
-    let inv = invitation::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
-    let v = volunteer::Entity::find_by_id(inv.volunteer_id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let seen = invitation::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let v = volunteer::Entity::find_by_id(seen.volunteer_id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     if v.person_id != me {
         return Err(AppError::not_found("invitation"));
     }
+    // The demand's lock orders concurrent answers: each one counts the acceptances before it.
+    let mut select = demand::Entity::find_by_id(seen.demand_id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        select = select.lock_exclusive();
+    }
+    let d = select.one(&txn).await?.ok_or_else(|| AppError::internal("invitation without demand"))?;
+    let inv = invitation::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     if inv.status != InvitationStatus::Invited {
         return Err(AppError::Conflict("the invitation was already answered".into()));
+    }
+    if accept && d.status != DemandStatus::Open {
+        return Err(AppError::BadInput {
+            message: format!("the demand is {}: it takes no more volunteers", d.status.to_value()),
+            field: Some("id".into()),
+        });
     }
     let mut m: invitation::ActiveModel = inv.clone().into();
     m.status = Set(if accept { InvitationStatus::Accepted } else { InvitationStatus::Declined });
     m.responded_at = Set(Some(Utc::now()));
     let model = m.update(&txn).await?;
     if accept {
-        let d =
-            demand::Entity::find_by_id(inv.demand_id).one(&txn).await?.ok_or_else(|| AppError::internal("invitation without demand"))?;
         let accepted = invitation::Entity::find()
             .filter(invitation::Column::DemandId.eq(d.id))
             .filter(invitation::Column::Status.eq(InvitationStatus::Accepted))
@@ -892,7 +918,8 @@ async fn lock_activity(txn: &DatabaseTransaction, cx: &Cx, id: Uuid) -> AppResul
     select.one(txn).await?.ok_or_else(|| AppError::not_found("activity"))
 }
 
-/// A member signs up; beyond the capacity they join the waiting list.
+/// An active volunteer of the activity's community signs up; beyond the capacity they join the
+/// waiting list.
 pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
     let Some(me) = cx.scope.person_id() else {
@@ -902,6 +929,17 @@ pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
     let a = lock_activity(&txn, cx, activity_id).await?;
     if a.status != ActivityStatus::Open || a.ends_at <= Utc::now() {
         return Err(AppError::BadInput { message: "the activity is cancelled or over".into(), field: Some("activityId".into()) });
+    }
+    let volunteering = volunteer::Entity::find()
+        .filter(volunteer::Column::CommunityId.eq(a.community_id))
+        .filter(volunteer::Column::PersonId.eq(me))
+        .filter(volunteer::Column::Status.eq(VolunteerStatus::Active))
+        .count(&txn)
+        .await?;
+    if volunteering == 0 {
+        return Err(AppError::Forbidden(
+            "only active volunteers of the community sign up: register as a volunteer there, or check in".into(),
+        ));
     }
     let registered = sign_up::Entity::find()
         .filter(sign_up::Column::CommunityId.eq(a.community_id))
@@ -970,9 +1008,11 @@ async fn insert_sign_up(
 pub async fn cancel_sign_up(cx: &Cx, id: Uuid) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
     let txn = begin_write(&cx.db).await?;
-    let s =
+    let seen =
         sign_up::Entity::find_by_id(id).filter(sign_up_filter(&cx.scope)).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
-    let a = lock_activity(&txn, cx, s.activity_id).await?;
+    let a = lock_activity(&txn, cx, seen.activity_id).await?;
+    // Read again under the activity's lock: a concurrent cancel or promotion may have changed it.
+    let s = sign_up::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
     if s.status == SignUpStatus::Cancelled {
         return Err(AppError::Conflict("the sign-up is already cancelled".into()));
     }
@@ -1112,20 +1152,31 @@ pub enum Attendance {
     ByCode { activity_id: Uuid, code: String },
 }
 
+/// The minutes of service between check-in and check-out, counted within the activity's time:
+/// arriving early or leaving (or forgetting to check out) late adds nothing.
+fn service_minutes(a: &activity::Model, checked_in: DateTime<Utc>, checked_out: DateTime<Utc>) -> i32 {
+    let from = checked_in.max(a.starts_at);
+    let to = checked_out.min(a.ends_at);
+    i32::try_from((to - from).num_minutes().max(0)).unwrap_or(i32::MAX)
+}
+
 /// Checks a volunteer in or out. Check-out needs a check-in first; the minutes between them are
 /// the service time.
 pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
     let txn = begin_write(&cx.db).await?;
-    let s = match &how {
+    // The activity's lock orders attendance changes; the sign-up is read under it.
+    let (a, s) = match &how {
         Attendance::ByOrganiser { sign_up_id } => {
-            let s = sign_up::Entity::find_by_id(*sign_up_id)
+            let seen = sign_up::Entity::find_by_id(*sign_up_id)
                 .filter(sign_up_filter(&cx.scope))
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::not_found("sign-up"))?;
-            cx.scope.require_staff(s.community_id)?;
-            s
+            cx.scope.require_staff(seen.community_id)?;
+            let a = lock_activity(&txn, cx, seen.activity_id).await?;
+            let s = sign_up::Entity::find_by_id(seen.id).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
+            (a, s)
         }
         Attendance::ByCode { activity_id, code } => {
             let Some(me) = cx.scope.person_id() else {
@@ -1136,13 +1187,14 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
             if !valid {
                 return Err(AppError::bad_input("code", "the code is wrong or has expired"));
             }
-            sign_up::Entity::find()
+            let s = sign_up::Entity::find()
                 .filter(sign_up::Column::CommunityId.eq(a.community_id))
                 .filter(sign_up::Column::ActivityId.eq(a.id))
                 .filter(sign_up::Column::PersonId.eq(me))
                 .one(&txn)
                 .await?
-                .ok_or_else(|| AppError::bad_input("activityId", "you are not signed up for this activity"))?
+                .ok_or_else(|| AppError::bad_input("activityId", "you are not signed up for this activity"))?;
+            (a, s)
         }
     };
     if s.status != SignUpStatus::Registered {
@@ -1161,11 +1213,17 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
             return Err(AppError::Conflict("already checked out".into()));
         }
         m.checked_out_at = Set(Some(now));
-        m.service_minutes = Set(Some(i32::try_from((now - start).num_minutes().max(0)).unwrap_or(i32::MAX)));
+        m.service_minutes = Set(Some(service_minutes(&a, start, now)));
         "checkOutAttendance"
     } else {
         if s.checked_in_at.is_some() {
             return Err(AppError::Conflict("already checked in".into()));
+        }
+        if now < a.starts_at - Duration::hours(1) || now > a.ends_at {
+            return Err(AppError::BadInput {
+                message: "check-in opens an hour before the activity starts and closes when it ends".into(),
+                field: Some("checkedInAt".into()),
+            });
         }
         m.checked_in_at = Set(Some(now));
         "checkInAttendance"
