@@ -15,6 +15,11 @@
 //! | `GONGZHI_RESPONSE_CACHE_MS` | how long a query response may be served again to the same principal (default 1000; 0 off) |
 //! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation job (default 60; 0 turns it off) |
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
+//! | `GONGZHI_BODY_LIMIT` | largest request body in bytes (default 1 MiB) |
+//! | `GONGZHI_REQUEST_TIMEOUT` | seconds one request may run (default 30) |
+//! | `GONGZHI_SCALE` | `seed demo`: how many times the demo street is grown (default 1) |
+//! | `GONGZHI_TOKEN_ROLE`, `_CITY`, `_STREET`, `_COMMUNITY`, `_UNIT`, `_PERSON`, `_TTL` | `token`: the flags of the same names |
+//! | `GONGZHI_API_KEY_UNIT`, `_LABEL`, `_STREET` | `api-key create`: the flags of the same names |
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -67,6 +72,10 @@ pub enum ApiKeyCommand {
         /// What the key is for.
         #[arg(long, env = "GONGZHI_API_KEY_LABEL", default_value = "partner system")]
         label: String,
+        /// The street the key is for (default: the street of the unit's first committee seat);
+        /// the key reaches that street's communities only.
+        #[arg(long, env = "GONGZHI_API_KEY_STREET")]
+        street: Option<String>,
     },
 }
 
@@ -130,7 +139,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub db: DatabaseArgs,
     /// Seed the demo street into an empty database (on by default with the default SQLite file).
-    #[arg(long, env = "GONGZHI_DEMO")]
+    #[arg(long, env = "GONGZHI_DEMO", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
     pub demo: bool,
     /// Front-end origins allowed by CORS, comma-separated.
     #[arg(long, env = "GONGZHI_CORS_ORIGINS", value_delimiter = ',')]
@@ -177,7 +186,7 @@ pub struct TokenArgs {
     /// City code (city-admin).
     #[arg(long, env = "GONGZHI_TOKEN_CITY")]
     pub city: Option<String>,
-    /// Street code (street-admin, reporter).
+    /// Street code (street-admin, reporter; for a unit, limits it to that street).
     #[arg(long, env = "GONGZHI_TOKEN_STREET")]
     pub street: Option<String>,
     /// Community code (community-admin, community-staff).

@@ -34,7 +34,9 @@ async fn main() -> ExitCode {
         Some(Command::Migrate(db)) => migrate(db).await,
         Some(Command::Seed(SeedCommand::Demo { db, scale })) => seed(db, scale).await,
         Some(Command::Token(args)) => token(args),
-        Some(Command::ApiKey(ApiKeyCommand::Create { db, unit, label })) => create_api_key(db, &unit, &label).await,
+        Some(Command::ApiKey(ApiKeyCommand::Create { db, unit, label, street })) => {
+            create_api_key(db, &unit, &label, street.as_deref()).await
+        }
         Some(Command::ExportSchema) => {
             print!("{}", gongzhi::graphql::sdl());
             Ok(())
@@ -67,14 +69,24 @@ async fn seed(args: gongzhi::config::DatabaseArgs, scale: u32) -> anyhow::Result
     Ok(())
 }
 
-async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: &str) -> anyhow::Result<()> {
+async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: &str, street: Option<&str>) -> anyhow::Result<()> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (url, _) = args.resolve();
     let db = gongzhi::db::connect(&url, 2).await?;
     gongzhi::db::migrate(&db).await?;
     let found = entity::co_building_unit::Entity::find().filter(entity::co_building_unit::Column::Code.eq(unit)).one(&db).await?;
     let unit = found.ok_or_else(|| anyhow::anyhow!("no unit with code `{unit}`"))?;
-    let street = gongzhi::collaboration::partner::street_of_unit(&db, unit.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let street = match street {
+        Some(code) => {
+            let found = entity::region::Entity::find()
+                .filter(entity::region::Column::Kind.eq(entity::region::RegionKind::Street))
+                .filter(entity::region::Column::Code.eq(code))
+                .one(&db)
+                .await?;
+            found.ok_or_else(|| anyhow::anyhow!("no street with code `{code}`"))?.id
+        }
+        None => gongzhi::collaboration::partner::street_of_unit(&db, unit.id).await.map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
     let scope = gongzhi::auth::Scope::system([street], "cli:api-key");
     let cx = gongzhi::cx::Cx::new(scope, db, "cli", gongzhi::collaboration::events::EventBus::default());
     let (key, secret) = gongzhi::collaboration::partner::create_api_key(&cx, unit.id, label).await.map_err(|e| anyhow::anyhow!("{e}"))?;

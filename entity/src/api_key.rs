@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub unit_id: Uuid,
+    /// The street whose administrator issued the key; the key reaches that street only.
+    pub street_id: Option<Uuid>,
     pub label: String,
     pub prefix: String,
     #[sea_orm(unique)]

@@ -25,8 +25,9 @@ pub enum Principal {
     CommunityAdmin { community_id: Uuid },
     /// Community worker: one community's people and daily work.
     CommunityStaff { community_id: Uuid },
-    /// A partner department: its own unit and the committees it sits on.
-    Unit { unit_id: Uuid },
+    /// A partner department: its own unit and the committees it sits on (in `street_id` only, when
+    /// its credential is bound to a street, as API keys are).
+    Unit { unit_id: Uuid, street_id: Option<Uuid> },
     /// A person: their own profile and what their communities publish.
     Member { person_id: Uuid },
     /// A reporting tool: aggregates of a street, no personal data.
@@ -189,7 +190,7 @@ impl Scope {
     /// The unit the caller is, for partner departments.
     pub fn unit_id(&self) -> Option<Uuid> {
         match self.principal {
-            Principal::Unit { unit_id } => Some(unit_id),
+            Principal::Unit { unit_id, .. } => Some(unit_id),
             _ => None,
         }
     }
@@ -366,7 +367,19 @@ impl Scope {
                     .one(db)
                     .await?
                     .ok_or_else(|| unknown("unit"))?;
-                Scope::for_unit(db, unit.id).await
+                let street = match &claims.street {
+                    Some(code) => Some(
+                        region::Entity::find()
+                            .filter(region::Column::Kind.eq(region::RegionKind::Street))
+                            .filter(region::Column::Code.eq(code.as_str()))
+                            .one(db)
+                            .await?
+                            .ok_or_else(|| unknown("street"))?
+                            .id,
+                    ),
+                    None => None,
+                };
+                Scope::for_unit(db, unit.id, street).await
             }
             Role::Member => {
                 let id = claims.person.ok_or_else(|| unknown("person"))?;
@@ -407,10 +420,17 @@ impl Scope {
         }
     }
 
-    /// The scope of a partner department: the communities whose joint committee it sits on today.
-    pub async fn for_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> AppResult<Scope> {
+    /// The scope of a partner department: the communities whose joint committee it sits on today,
+    /// within `street` when the credential is bound to one (API keys always are).
+    pub async fn for_unit(db: &impl ConnectionTrait, unit_id: Uuid, street: Option<Uuid>) -> AppResult<Scope> {
         let today = Utc::now().date_naive();
-        let ids: BTreeSet<Uuid> = committee_membership::Entity::find()
+        let mut select = committee_membership::Entity::find();
+        if let Some(street) = street {
+            let communities =
+                community::Entity::find().select_only().column(community::Column::Id).filter(community::Column::StreetId.eq(street));
+            select = select.filter(committee_membership::Column::CommunityId.in_subquery(sea_orm::QueryTrait::into_query(communities)));
+        }
+        let ids: BTreeSet<Uuid> = select
             .select_only()
             .column(committee_membership::Column::CommunityId)
             .filter(committee_membership::Column::UnitId.eq(unit_id))
@@ -422,7 +442,7 @@ impl Scope {
             .into_iter()
             .collect();
         let streets = streets_of(db, &ids).await?;
-        Ok(Scope::build(Principal::Unit { unit_id }, ids, BTreeSet::new(), BTreeSet::new(), streets))
+        Ok(Scope::build(Principal::Unit { unit_id, street_id: street }, ids, BTreeSet::new(), BTreeSet::new(), streets))
     }
 
     fn build(

@@ -1234,7 +1234,7 @@ fn visible(scope: &crate::auth::Scope, e: &super::events::LiveEvent) -> bool {
         | Principal::CommunityAdmin { .. }
         | Principal::CommunityStaff { .. }
         | Principal::Reporter { .. } => true,
-        Principal::Unit { unit_id } => e.unit_ids.contains(unit_id) && e.event.unit_id.is_none_or(|u| u == *unit_id),
+        Principal::Unit { unit_id, .. } => e.unit_ids.contains(unit_id) && e.event.unit_id.is_none_or(|u| u == *unit_id),
         // City staff follow escalations to the city.
         Principal::CityAdmin { .. } => e.event.level.as_deref() == Some("CITY"),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => false,

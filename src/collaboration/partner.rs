@@ -1,7 +1,7 @@
 //! Partner departments' API keys: random, shown once, stored as a SHA-256 hash, bound to one
 //! unit, revocable, listed with their last use. `Authorization: ApiKey <key>` gives the unit's
-//! scope: its own shares and the tasks they belong to, in the communities whose joint
-//! committee it sits on.
+//! scope: its own shares and the tasks they belong to, in the communities of the issuing street
+//! whose joint committee it sits on.
 
 use chrono::{Duration, Utc};
 use entity::{api_key, co_building_unit, committee_membership, community, region};
@@ -35,15 +35,20 @@ pub fn hash_key(secret: &str) -> String {
 
 /// Issues a key for a unit; the secret is returned once and never stored.
 pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(api_key::Model, String)> {
-    cx.scope.require_street_admin("API keys")?;
+    let street = key_street(cx)?.ok_or_else(|| AppError::bad_input("street", "name the street the key is for"))?;
     let label = clean_name("label", label, 100)?;
     let txn = begin_write(&cx.db).await?;
     let unit =
         co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    let seated = Scope::for_unit(&txn, unit.id, Some(street)).await?;
+    if seated.community_count() == 0 {
+        return Err(AppError::bad_input("unitId", "the unit sits on no joint committee of this street"));
+    }
     let secret = new_secret();
     let model = api_key::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(unit.id),
+        street_id: Set(Some(street)),
         label: Set(label),
         prefix: Set(secret.chars().take(12).collect()),
         key_hash: Set(hash_key(&secret)),
@@ -72,9 +77,9 @@ pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(a
 
 /// Revokes a key; requests with it fail with `UNAUTHENTICATED` from then on.
 pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
-    cx.scope.require_street_admin("API keys")?;
+    let street = key_street(cx)?;
     let txn = begin_write(&cx.db).await?;
-    let key = api_key::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("API key"))?;
+    let key = api_key::Entity::find_by_id(id).filter(of_street(street)).one(&txn).await?.ok_or_else(|| AppError::not_found("API key"))?;
     if key.revoked_at.is_some() {
         return Err(AppError::Conflict("the key is already revoked".into()));
     }
@@ -97,10 +102,27 @@ pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
     Ok(updated)
 }
 
-/// The keys of a unit, or of every unit (street admins).
+/// The street whose keys the caller manages: a street admin's own; for the server's command
+/// line, the street it names (none: every street).
+fn key_street(cx: &Cx) -> AppResult<Option<Uuid>> {
+    Ok(match cx.scope.require_street_admin("API keys")? {
+        Some(street) => Some(street),
+        None => cx.scope.streets().next(),
+    })
+}
+
+/// Keys of `street`, or every key when none is named (the server's own command line).
+fn of_street(street: Option<Uuid>) -> sea_orm::sea_query::SimpleExpr {
+    match street {
+        Some(s) => api_key::Column::StreetId.eq(s),
+        None => sea_orm::sea_query::Expr::cust("1 = 1"),
+    }
+}
+
+/// The keys of the caller's street: of one unit, or of every unit (street admins).
 pub async fn api_keys(cx: &Cx, unit_id: Option<Uuid>) -> AppResult<Vec<api_key::Model>> {
-    cx.scope.require_street_admin("API keys")?;
-    let mut select = api_key::Entity::find().order_by_asc(api_key::Column::Id);
+    let street = key_street(cx)?;
+    let mut select = api_key::Entity::find().filter(of_street(street)).order_by_asc(api_key::Column::Id);
     if let Some(u) = unit_id {
         select = select.filter(api_key::Column::UnitId.eq(u));
     }
@@ -127,7 +149,9 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> AppResult<Sc
             .exec(db)
             .await?;
     }
-    Ok(Scope::for_unit(db, unit.id).await?.labelled(&format!("unit:{}", unit.code)))
+    // A key without a street predates street binding: it reaches nothing, so it is refused.
+    let street = key.street_id.ok_or_else(refused)?;
+    Ok(Scope::for_unit(db, unit.id, Some(street)).await?.labelled(&format!("unit:{}", unit.code)))
 }
 
 /// The street an action on a unit is recorded under when no principal anchors one: the street

@@ -10,8 +10,8 @@ use entity::task_event::{self, EventKind};
 use entity::{campaign, campaign_community, co_building_unit, community, finding, idempotency_key, inspection, site};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -36,7 +36,7 @@ pub fn task_filter(scope: &Scope) -> Condition {
         | Principal::CommunityAdmin { .. }
         | Principal::CommunityStaff { .. }
         | Principal::Reporter { .. } => Condition::all().add(tenant),
-        Principal::Unit { unit_id } => Condition::all().add(tenant).add(
+        Principal::Unit { unit_id, .. } => Condition::all().add(tenant).add(
             task::Column::Id.in_subquery(
                 Query::select()
                     .column(assignment::Column::TaskId)
@@ -62,7 +62,7 @@ fn city_tasks(column: impl ColumnTrait) -> sea_orm::sea_query::SimpleExpr {
 pub fn assignment_filter(scope: &Scope) -> Condition {
     let mut cond = Condition::all().add(scope.tenant_filter(assignment::Column::CommunityId));
     match scope.principal() {
-        Principal::Unit { unit_id } => cond = cond.add(assignment::Column::UnitId.eq(*unit_id)),
+        Principal::Unit { unit_id, .. } => cond = cond.add(assignment::Column::UnitId.eq(*unit_id)),
         Principal::CityAdmin { .. } => cond = cond.add(city_tasks(assignment::Column::TaskId)),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
         _ => {}
@@ -74,7 +74,7 @@ pub fn assignment_filter(scope: &Scope) -> Condition {
 pub fn event_filter(scope: &Scope) -> Condition {
     let mut cond = Condition::all().add(scope.tenant_filter(task_event::Column::CommunityId));
     match scope.principal() {
-        Principal::Unit { unit_id } => {
+        Principal::Unit { unit_id, .. } => {
             cond = cond.add(Condition::any().add(task_event::Column::UnitId.is_null()).add(task_event::Column::UnitId.eq(*unit_id)))
         }
         Principal::CityAdmin { .. } => cond = cond.add(city_tasks(task_event::Column::TaskId)),
@@ -652,10 +652,17 @@ async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action:
     Ok((task, timeline))
 }
 
-/// Loads a task the caller may see, for a change.
+/// Loads a task the caller may see, for a change. On PostgreSQL the row stays locked until the
+/// transaction ends, so that changes to one task and its assignments happen one after another
+/// (two units finishing the last two shares at once must see each other's); SQLite has one
+/// writer at a time anyway.
 async fn visible_task(txn: &DatabaseTransaction, cx: &Cx, id: Uuid) -> AppResult<task::Model> {
     cx.scope.require_authenticated()?;
-    task::Entity::find_by_id(id).filter(task_filter(&cx.scope)).one(txn).await?.ok_or_else(|| AppError::not_found("task"))
+    let mut select = task::Entity::find_by_id(id).filter(task_filter(&cx.scope));
+    if txn.get_database_backend() == DbBackend::Postgres {
+        select = select.lock_exclusive();
+    }
+    select.one(txn).await?.ok_or_else(|| AppError::not_found("task"))
 }
 
 fn illegal(action: &str, status: TaskStatus) -> AppError {
@@ -1004,6 +1011,8 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
         Err(first) => return replay_share(cx, first).await,
     };
     let current = visible_task(&txn, cx, share.task_id).await?;
+    // Read the share again under the task's lock: a concurrent change may have moved it.
+    let share = assignment::Entity::find_by_id(share.id).one(&txn).await?.ok_or_else(|| AppError::not_found("assignment"))?;
     check_version(input.expected_version, share.version, "the assignment")?;
     let Some(next_share) = workflow::assignment_transition(current.status, share.status, action) else {
         return Err(AppError::BadInput {

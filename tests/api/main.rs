@@ -6,6 +6,7 @@ mod support;
 
 mod audit;
 mod bad_input;
+mod cli;
 mod collaboration;
 mod escalation;
 mod http;

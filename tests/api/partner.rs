@@ -1,10 +1,11 @@
 //! Partner departments through the API: keys, isolation, revocation, safe writes.
 
 use gongzhi::auth::Role;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::collab_support::*;
-use crate::support::{TestApp, backends};
+use crate::support::{TestApp, backends, other_street};
 
 async fn with_key(app: &TestApp, key: &str, query: &str, vars: Value) -> (u16, Value) {
     let req = axum::http::Request::post("/graphql")
@@ -73,25 +74,38 @@ async fn a_unit_key_reaches_exactly_its_own_shares() {
         assert_eq!(body["data"]["acceptAssignment"]["assignment"]["status"], "ACCEPTED", "{body}");
 
         // A community whose committee it does not sit on: nothing.
-        let seated = app
-            .ok(
-                Some(&app.street_admin()),
-                r#"{ units(first: 20) { edges { node { code committees { community { code } } } } } }"#,
-                json!({}),
-            )
-            .await;
-        let mr = seated["units"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["code"] == "market-regulation").unwrap();
-        let sits: Vec<&str> =
-            mr["node"]["committees"].as_array().unwrap().iter().map(|c| c["community"]["code"].as_str().unwrap()).collect();
-        let (code_outside, id_outside) =
-            if sits.contains(&"zhuyuan") { ("meiling", w.meiling.clone()) } else { ("zhuyuan", w.zhuyuan.clone()) };
-        if code_outside == "zhuyuan" {
-            let t = task(&app, "zhuyuan", &id_outside, "竹园小区内车辆乱停", None).await;
-            let (_, body) =
-                with_key(&app, &key, "query($id: ID!) { node(id: $id) { id } community(code: \"zhuyuan\") { id } }", json!({ "id": t }))
-                    .await;
-            assert!(body["data"]["node"].is_null() && body["data"]["community"].is_null());
-        }
+        let mr = entity::co_building_unit::Entity::find()
+            .filter(entity::co_building_unit::Column::Code.eq("market-regulation"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let seats: Vec<uuid::Uuid> = entity::committee_membership::Entity::find()
+            .filter(entity::committee_membership::Column::UnitId.eq(mr.id))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.community_id)
+            .collect();
+        let outside = entity::community::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| !seats.contains(&c.id))
+            .expect("the demo street has a committee without market-regulation");
+        let outside_id = gongzhi::graphql::node::global_id("Community", outside.id).to_string();
+        let t = task(&app, &outside.code, &outside_id, "小区内车辆乱停", None).await;
+        let (_, body) = with_key(
+            &app,
+            &key,
+            "query($id: ID!, $code: String!) { node(id: $id) { id } community(code: $code) { id } tasks { totalCount } }",
+            json!({ "id": t, "code": outside.code }),
+        )
+        .await;
+        assert!(body["data"]["node"].is_null() && body["data"]["community"].is_null(), "[{}] {body}", backend.name());
+        assert_eq!(body["data"]["tasks"]["totalCount"], 1, "still only its own task");
 
         // Listed with last use; revoked keys fail at once with UNAUTHENTICATED.
         let list = app.ok(Some(&app.street_admin()), "{ apiKeys { id label active lastUsedAt unit { code } } }", json!({})).await;
@@ -188,4 +202,63 @@ async fn a_retried_partner_mutation_takes_effect_once() {
     }
 }
 
-use sea_orm::EntityTrait;
+#[tokio::test]
+async fn a_key_reaches_only_the_street_that_issued_it() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let other = other_street(&app, &["market-regulation", "police"]).await;
+        let xiyuan_admin = app.token(Role::StreetAdmin, "xiyuan-street");
+        let theirs = task(&app, "xiyuan", &other.community_id, "西园菜市场占道", None).await;
+        assign(&app, "xiyuan", &theirs, w.unit("market-regulation"), "LEAD").await;
+        let ours = task(&app, "meiling", &w.meiling, "梅岭市场占道", None).await;
+        assign(&app, "meiling", &ours, w.unit("market-regulation"), "LEAD").await;
+
+        let create = |admin: &str, unit: &str| {
+            let (app, admin, input) = (&app, admin.to_owned(), json!({ "i": { "unitId": w.unit(unit), "label": "工单系统" } }));
+            async move { app.post(Some(&admin), CREATE_KEY, input).await.1 }
+        };
+        let meiling_key = create(&app.street_admin(), "market-regulation").await;
+        let meiling_secret = meiling_key["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
+        let meiling_key_id = meiling_key["data"]["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
+        // 西园 has no water company on its committee: no key for it there.
+        assert_eq!(code(&create(&xiyuan_admin, "water").await), "BAD_USER_INPUT");
+        let xiyuan_key = create(&xiyuan_admin, "market-regulation").await;
+        let xiyuan_secret = xiyuan_key["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
+
+        let probe = "query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } tasks { totalCount } }";
+        let (_, body) = with_key(&app, &meiling_secret, probe, json!({ "a": ours, "b": theirs })).await;
+        assert_eq!(
+            (body["data"]["a"]["id"].as_str(), body["data"]["b"].is_null()),
+            (Some(ours.as_str()), true),
+            "[{}] {body}",
+            backend.name()
+        );
+        assert_eq!(body["data"]["tasks"]["totalCount"], 1);
+        let (_, body) = with_key(&app, &xiyuan_secret, probe, json!({ "a": ours, "b": theirs })).await;
+        assert_eq!((body["data"]["a"].is_null(), body["data"]["b"]["id"].as_str()), (true, Some(theirs.as_str())), "{body}");
+
+        // Each street lists and revokes its own keys only.
+        let listed = app.ok(Some(&xiyuan_admin), "{ apiKeys { id } }", json!({})).await;
+        assert_eq!(listed["apiKeys"].as_array().unwrap().len(), 1);
+        let revoke = "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }";
+        assert_eq!(app.error_code(Some(&xiyuan_admin), revoke, json!({ "i": { "id": meiling_key_id } })).await, "NOT_FOUND");
+        let (status, _) = with_key(&app, &meiling_secret, "{ viewer { kind } }", json!({})).await;
+        assert_eq!(status, 200, "not revoked by the other street");
+
+        // A key without a street (issued before keys were bound) reaches nothing: refused.
+        let legacy = create(&app.street_admin(), "police").await;
+        let legacy_secret = legacy["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
+        entity::api_key::Entity::update_many()
+            .col_expr(entity::api_key::Column::StreetId, sea_orm::sea_query::Expr::value(Option::<uuid::Uuid>::None))
+            .filter(
+                entity::api_key::Column::Id
+                    .eq(crate::support::decode(legacy["data"]["createApiKey"]["apiKey"]["id"].as_str().unwrap()).unwrap().1),
+            )
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (status, body) = with_key(&app, &legacy_secret, "{ viewer { kind } }", json!({})).await;
+        assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
+    }
+}

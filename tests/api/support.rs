@@ -330,3 +330,74 @@ pub fn collect_ids(value: &Value, out: &mut Vec<String>) {
 pub fn decode(id: &str) -> Option<(String, uuid::Uuid)> {
     gongzhi::graphql::node::parse_global_id(id)
 }
+
+/// A second street of the same city, with one community whose joint committee seats `units`.
+pub struct OtherStreet {
+    pub street: uuid::Uuid,
+    pub community: uuid::Uuid,
+    /// The community's global id.
+    pub community_id: String,
+}
+
+/// Adds street `xiyuan-street` (西园街道) with community `xiyuan` to the demo city.
+pub async fn other_street(app: &TestApp, units: &[&str]) -> OtherStreet {
+    use entity::{co_building_unit, committee_membership, community, party_organization, region};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let now = chrono::Utc::now();
+    let city = region::Entity::find().filter(region::Column::Code.eq("jinjiang")).one(&app.db).await.unwrap().expect("the demo city");
+    let street = region::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        parent_id: Set(Some(city.id)),
+        kind: Set(region::RegionKind::Street),
+        code: Set("xiyuan-street".into()),
+        name: Set("西园街道".into()),
+        committee_name: Set(Some("西园街道党工委".into())),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let c = community::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        street_id: Set(street.id),
+        code: Set("xiyuan".into()),
+        name: Set("西园社区".into()),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let committee = party_organization::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        community_id: Set(c.id),
+        kind: Set(party_organization::OrganizationKind::JointCommittee),
+        name: Set("西园社区联合党委".into()),
+        parent_id: Set(None),
+        compound_id: Set(None),
+        founded_on: Set(None),
+        secretary_id: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    for code in units {
+        let unit = co_building_unit::Entity::find().filter(co_building_unit::Column::Code.eq(*code)).one(&app.db).await.unwrap().unwrap();
+        committee_membership::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            community_id: Set(c.id),
+            committee_id: Set(committee.id),
+            unit_id: Set(unit.id),
+            role: Set(committee_membership::MembershipRole::MemberUnit),
+            since: Set(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
+            until: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    OtherStreet { street: street.id, community: c.id, community_id: gongzhi::graphql::node::global_id("Community", c.id).to_string() }
+}
