@@ -236,7 +236,11 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         Some(_) => request.parsed_query().ok().cloned(),
         None => None,
     };
-    let schema = if hit { &state.validated_schema } else { &state.schema };
+    // A document seen before was validated then; only its variables are new. Validation checks
+    // the variables' values against their types, so a request with variables is validated in
+    // full again, and only one without them skips straight to execution.
+    let revalidate = !hit || !request.variables.is_empty();
+    let schema = if revalidate { &state.schema } else { &state.validated_schema };
     let mut response = schema.execute(request.data(ctx)).instrument(span).await;
 
     // Before execution nothing has a path: such errors are validation failures (unknown

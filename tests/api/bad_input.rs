@@ -68,9 +68,13 @@ async fn every_kind_of_bad_input_gets_its_code() {
             assert!(headers.contains_key("www-authenticate"));
         }
 
-        let (_, body) =
-            app.post(Some(&app.street_admin()), "query($n: Int!) { communities(first: $n) { totalCount } }", json!({ "n": "x" })).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "bad variable: {body}");
+        // A bad variable is refused alike whether the document is new or seen before.
+        let query = "query($n: Int!) { communities(first: $n) { totalCount } }";
+        app.ok(Some(&app.street_admin()), query, json!({ "n": 3 })).await;
+        for bad in [json!({ "n": "x" }), json!({}), json!({ "n": 1.5 })] {
+            let (_, body) = app.post(Some(&app.street_admin()), query, bad.clone()).await;
+            assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "bad variable {bad}: {body}");
+        }
 
         still_serving(&app).await;
     }
