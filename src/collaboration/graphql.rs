@@ -436,9 +436,12 @@ impl TaskEvent {
     async fn actor_kind(&self) -> &str {
         &self.0.actor_kind
     }
-    /// Who acted, e.g. `unit:market-regulation` or `system:escalation`.
-    async fn actor(&self) -> &str {
-        &self.0.actor
+    /// Who acted, e.g. `unit:market-regulation` or `system:escalation`. A partner department sees
+    /// other units only as `unit`: what another department does on a shared task is its own.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<String> {
+        let scope = &rc(ctx)?.cx.scope;
+        let other_unit = scope.unit_id().is_some() && self.0.actor.starts_with("unit:") && self.0.actor != scope.label();
+        Ok(if other_unit { "unit".to_owned() } else { self.0.actor.clone() })
     }
     /// The note, reason or comment.
     async fn note(&self) -> Option<&str> {

@@ -36,15 +36,7 @@ pub fn task_filter(scope: &Scope) -> Condition {
         | Principal::CommunityAdmin { .. }
         | Principal::CommunityStaff { .. }
         | Principal::Reporter { .. } => Condition::all().add(tenant),
-        Principal::Unit { unit_id, .. } => Condition::all().add(tenant).add(
-            task::Column::Id.in_subquery(
-                Query::select()
-                    .column(assignment::Column::TaskId)
-                    .from(assignment::Entity)
-                    .and_where(assignment::Column::UnitId.eq(*unit_id))
-                    .to_owned(),
-            ),
-        ),
+        Principal::Unit { unit_id, .. } => Condition::all().add(tenant).add(tasks_shared_with(task::Column::Id, *unit_id)),
         // City staff see what was escalated to the city.
         Principal::CityAdmin { .. } => Condition::all().add(tenant).add(task::Column::Level.eq(TaskLevel::City)),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
@@ -70,12 +62,22 @@ pub fn assignment_filter(scope: &Scope) -> Condition {
     cond
 }
 
-/// Timeline entries the scope may see: a unit does not see other units' share events.
+/// Tasks a unit has a share of, as a subquery on a column holding task ids.
+fn tasks_shared_with(column: impl ColumnTrait, unit_id: Uuid) -> sea_orm::sea_query::SimpleExpr {
+    column.in_subquery(
+        Query::select().column(assignment::Column::TaskId).from(assignment::Entity).and_where(assignment::Column::UnitId.eq(unit_id)).to_owned(),
+    )
+}
+
+/// Timeline entries the scope may see: a unit sees the entries of the tasks it has a share of,
+/// without other units' share events.
 pub fn event_filter(scope: &Scope) -> Condition {
     let mut cond = Condition::all().add(scope.tenant_filter(task_event::Column::CommunityId));
     match scope.principal() {
         Principal::Unit { unit_id, .. } => {
-            cond = cond.add(Condition::any().add(task_event::Column::UnitId.is_null()).add(task_event::Column::UnitId.eq(*unit_id)))
+            cond = cond
+                .add(tasks_shared_with(task_event::Column::TaskId, *unit_id))
+                .add(Condition::any().add(task_event::Column::UnitId.is_null()).add(task_event::Column::UnitId.eq(*unit_id)))
         }
         Principal::CityAdmin { .. } => cond = cond.add(city_tasks(task_event::Column::TaskId)),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
@@ -1329,12 +1331,17 @@ pub async fn escalate_overdue(cx: &Cx, now: DateTime<Utc>, policy: EscalationPol
             .col_expr(task::Column::Version, Expr::col(task::Column::Version).add(1))
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
             .filter(task::Column::Id.eq(t.id))
+            // Unchanged since it was read: a task resolved, cancelled, rescheduled or escalated
+            // meanwhile is left to the next run, which sees it as it is.
+            .filter(task::Column::Version.eq(t.version))
             .filter(task::Column::Level.eq(t.level))
+            .filter(task::Column::Status.is_in(open))
+            .filter(task::Column::DueAt.lt(now))
             .exec(&txn)
             .await?;
         if result.rows_affected == 0 {
             txn.rollback().await?;
-            continue; // another run escalated it first
+            continue;
         }
         let mut timeline = Timeline::new();
         let mut event = Event::new(EventKind::Escalated).note(Some(format!("overdue since {}", due_at.format("%Y-%m-%d %H:%M UTC"))));

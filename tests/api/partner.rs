@@ -262,3 +262,47 @@ async fn a_key_reaches_only_the_street_that_issued_it() {
         assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
     }
 }
+
+#[tokio::test]
+async fn a_unit_sees_timelines_of_its_own_tasks_and_other_units_only_as_unit() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        // A task shared by two units, and one that market-regulation has no share of.
+        let shared = task(&app, "meiling", &w.meiling, "市场消防通道占用", None).await;
+        let mine = assign(&app, "meiling", &shared, w.unit("market-regulation"), "SUPPORT").await;
+        let fire = assign(&app, "meiling", &shared, w.unit("fire"), "LEAD").await;
+        let other = task(&app, "meiling", &w.meiling, "路灯损坏", None).await;
+        assign(&app, "meiling", &other, w.unit("power"), "LEAD").await;
+        let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
+        let hidden = app.ok(Some(&staff), comment, json!({ "i": { "taskId": other, "note": "供电所已派人" } })).await;
+        let hidden = hidden["commentOnTask"]["event"]["id"].as_str().unwrap().to_owned();
+
+        let fire_unit = app.token(Role::Unit, "fire");
+        let act = |name: &str| format!("mutation($i: AssignmentActionInput!) {{ {name}(input: $i) {{ assignment {{ status }} }} }}");
+        for step in ["acceptAssignment", "startAssignment"] {
+            app.ok(Some(&fire_unit), &act(step), json!({ "i": { "id": fire } })).await;
+        }
+        let mr = app.token(Role::Unit, "market-regulation");
+        app.ok(Some(&mr), &act("acceptAssignment"), json!({ "i": { "id": mine } })).await;
+
+        let seen = app
+            .ok(
+                Some(&mr),
+                "query($t: ID!, $e: ID!) { task: node(id: $t) { ... on Task { timeline { kind actor unit { code } } } } hidden: node(id: $e) { id } }",
+                json!({ "t": shared, "e": hidden }),
+            )
+            .await;
+        assert!(seen["hidden"].is_null(), "[{}] a timeline entry of a task without its share: {seen}", backend.name());
+        let timeline = seen["task"]["timeline"].as_array().unwrap();
+        let actors: Vec<&str> = timeline.iter().map(|e| e["actor"].as_str().unwrap()).collect();
+        assert!(actors.contains(&"unit:market-regulation"), "its own actions by name: {actors:?}");
+        assert!(actors.contains(&"unit"), "the task moved on by the fire brigade, shown as a unit: {actors:?}");
+        assert!(!actors.iter().any(|a| a.contains("fire")), "{actors:?}");
+        // Staff see every actor by name.
+        let staff_view =
+            app.ok(Some(&staff), "query($t: ID!) { node(id: $t) { ... on Task { timeline { actor } } } }", json!({ "t": shared })).await;
+        assert!(staff_view["node"]["timeline"].as_array().unwrap().iter().any(|e| e["actor"] == "unit:fire"));
+    }
+}
