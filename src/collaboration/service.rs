@@ -65,7 +65,11 @@ pub fn assignment_filter(scope: &Scope) -> Condition {
 /// Tasks a unit has a share of, as a subquery on a column holding task ids.
 fn tasks_shared_with(column: impl ColumnTrait, unit_id: Uuid) -> sea_orm::sea_query::SimpleExpr {
     column.in_subquery(
-        Query::select().column(assignment::Column::TaskId).from(assignment::Entity).and_where(assignment::Column::UnitId.eq(unit_id)).to_owned(),
+        Query::select()
+            .column(assignment::Column::TaskId)
+            .from(assignment::Entity)
+            .and_where(assignment::Column::UnitId.eq(unit_id))
+            .to_owned(),
     )
 }
 

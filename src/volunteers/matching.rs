@@ -6,7 +6,7 @@
 //! | --- | --- |
 //! | the volunteer offers the demand's category | 40 |
 //! | skills wanted that the volunteer has | 30 × share of the skills wanted |
-//! | available in the demand's weekly slot (Beijing time) | 15 |
+//! | available in a weekly slot the demand's time window covers (Beijing time) | 15 |
 //! | lives in the demand's compound | 10 |
 //! | fairness: served less in the last 90 days | 5 × (1 − min(times, 5) / 5) |
 
@@ -61,6 +61,30 @@ pub fn slot(at: DateTime<Utc>) -> String {
     format!("{}_{part}", DAYS[day])
 }
 
+/// The weekly slots a time window covers (each once; at most all 21 of a week).
+pub fn slots_between(starts: DateTime<Utc>, ends: DateTime<Utc>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut at = starts;
+    while at < ends && out.len() < DAYS.len() * 3 {
+        let s = slot(at);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+        // On to the start of the next part of the day (12:00, 18:00 or midnight in Beijing).
+        let hour = (at + Duration::hours(8)).hour();
+        let next_hour = if hour < 12 {
+            12
+        } else if hour < 18 {
+            18
+        } else {
+            24
+        };
+        let into_hour = Duration::minutes(i64::from(at.minute())) + Duration::seconds(i64::from(at.second()));
+        at = at + Duration::hours(i64::from(next_hour - hour)) - into_hour;
+    }
+    out
+}
+
 /// Scores one volunteer for one demand.
 pub fn score(d: &demand::Model, category_code: &str, v: &volunteer::Model, recent: u64) -> ScoreParts {
     let offers: Vec<String> = list(&v.categories);
@@ -71,7 +95,7 @@ pub fn score(d: &demand::Model, category_code: &str, v: &volunteer::Model, recen
     ScoreParts {
         category: if offers.iter().any(|c| c == category_code) { 40.0 } else { 0.0 },
         skills: if wanted.is_empty() { 0.0 } else { round(30.0 * matched as f64 / wanted.len() as f64) },
-        availability: if availability.contains(&slot(d.starts_at)) { 15.0 } else { 0.0 },
+        availability: if slots_between(d.starts_at, d.ends_at).iter().any(|s| availability.contains(s)) { 15.0 } else { 0.0 },
         compound: if d.compound_id.is_some() && d.compound_id == v.compound_id { 10.0 } else { 0.0 },
         fairness: round(5.0 * (1.0 - recent.min(5) as f64 / 5.0)),
     }
@@ -188,5 +212,19 @@ mod tests {
         // 2026-11-28 is a Saturday; 01:00 UTC is 09:00 in Beijing.
         assert_eq!(slot(Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap()), "SAT_AM"); // ok: test
         assert_eq!(slot(Utc.with_ymd_and_hms(2026, 11, 28, 11, 0, 0).unwrap()), "SAT_EVE"); // ok: test
+    }
+
+    #[test]
+    fn a_window_covers_every_slot_it_touches() {
+        let at = |d, h, m| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap(); // ok: test
+        // Saturday 10:30 to 19:15 Beijing time: morning, afternoon and evening.
+        assert_eq!(slots_between(at(28, 2, 30), at(28, 11, 15)), ["SAT_AM", "SAT_PM", "SAT_EVE"]);
+        // Within one part of the day, and ending exactly where the next begins.
+        assert_eq!(slots_between(at(28, 1, 0), at(28, 4, 0)), ["SAT_AM"]);
+        // Saturday evening into Sunday morning.
+        assert_eq!(slots_between(at(28, 12, 0), at(29, 2, 0)), ["SAT_EVE", "SUN_AM"]);
+        // A fortnight covers the whole week once.
+        assert_eq!(slots_between(at(2, 0, 0), at(16, 0, 0)).len(), 21);
+        assert!(slots_between(at(28, 4, 0), at(28, 4, 0)).is_empty());
     }
 }
