@@ -21,7 +21,6 @@ use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Keys;
@@ -110,7 +109,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.timeout));
+        .layer(axum::middleware::from_fn_with_state(limits.timeout, time_limit));
     if let Some(cors) = cors(&limits.cors_origins) {
         router = router.layer(cors);
     }
@@ -137,6 +136,22 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
             .expose_headers([REQUEST_ID.clone()])
             .max_age(Duration::from_secs(600)),
     )
+}
+
+/// Stops a request that runs longer than the limit: 504 with a GraphQL error body, so that
+/// clients read it like any other refusal. Dropping the handler's future rolls back its open
+/// transaction.
+async fn time_limit(State(limit): State<Duration>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let body = serde_json::json!({ "errors": [{
+                "message": format!("the request ran longer than {:.1} s and was stopped", limit.as_secs_f64()),
+                "extensions": { "code": "TIMEOUT" },
+            }] });
+            (StatusCode::GATEWAY_TIMEOUT, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+        }
+    }
 }
 
 async fn healthz() -> &'static str {

@@ -172,3 +172,17 @@ async fn the_response_cache_can_be_turned_off() {
     let (cost, _) = app.count_statements(app.ok(Some(&token), q, json!({}))).await;
     assert!(cost > 0, "every request reaches the database when the cache is off");
 }
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_graphql_error() {
+    for backend in backends() {
+        // No time at all: the first wait for the database runs out.
+        let limits = Limits { timeout: std::time::Duration::ZERO, response_cache: std::time::Duration::ZERO, ..Limits::default() };
+        let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;
+        let (status, body) = app
+            .post(Some(&app.street_admin()), "{ communities(first: 20) { edges { node { compounds { totalCount } } } } }", json!({}))
+            .await;
+        assert_eq!(status, 504, "[{}] {body}", backend.name());
+        assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+    }
+}
