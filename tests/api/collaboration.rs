@@ -283,3 +283,39 @@ async fn a_community_leaves_a_campaign_only_once_its_tasks_in_it_are_closed() {
         assert_eq!(seen["node"], json!({ "status": "CANCELLED", "campaign": null }));
     }
 }
+
+#[tokio::test]
+async fn verifying_a_task_and_declining_a_share_are_audited_once() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let unit = app.token(Role::Unit, "market-regulation");
+        let share_action = |name: &str| {
+            format!(
+                "mutation($i: AssignmentActionInput!) {{ {name}Assignment(input: $i) {{ assignment {{ id status declineReason }} task {{ status }} }} }}"
+            )
+        };
+
+        // A task worked through to RESOLVED, then verified.
+        let t = task(&app, "meiling", &w.meiling, "市场东门占道", None).await;
+        let share = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
+        for name in ["accept", "start", "resolve"] {
+            app.ok(Some(&unit), &share_action(name), json!({ "i": { "id": share } })).await;
+        }
+        let verify = "mutation($i: TaskTransitionInput!) { verifyTask(input: $i) { task { status } } }";
+        let v = audited(&app, &staff, "verifyTask", verify, json!({ "i": { "id": t, "note": "现场复核通过" } })).await;
+        assert_eq!(v["verifyTask"]["task"]["status"], "VERIFIED");
+        assert_eq!(refused(&app, Some(&staff), verify, json!({ "i": { "id": t } })).await, "BAD_USER_INPUT");
+
+        // A share declined with a reason; without one it is refused and leaves nothing.
+        let t = task(&app, "meiling", &w.meiling, "市场西门堆物", None).await;
+        let share = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
+        let decline = share_action("decline");
+        assert_eq!(refused(&app, Some(&unit), &decline, json!({ "i": { "id": share } })).await, "BAD_USER_INPUT");
+        let d = audited(&app, &unit, "declineAssignment", &decline, json!({ "i": { "id": share, "reason": "不属于本单位职责" } })).await;
+        assert_eq!(d["declineAssignment"]["assignment"]["status"], "DECLINED");
+        assert_eq!(d["declineAssignment"]["task"]["status"], "REPORTED", "every share declined: back for reassignment");
+        assert_eq!(refused(&app, Some(&unit), &decline, json!({ "i": { "id": share, "reason": "再次拒绝" } })).await, "BAD_USER_INPUT");
+    }
+}

@@ -97,6 +97,83 @@ async fn subscribers_get_the_events_of_their_scope_only() {
     }
 }
 
+/// Makes the audit record of every comment fail inside the database, so that a comment's
+/// transaction rolls back after its timeline entry was written.
+async fn refuse_comment_audits(app: &TestApp) {
+    use sea_orm::ConnectionTrait;
+    let statements: &[&str] = match app.backend.name() {
+        "sqlite" => &["CREATE TRIGGER refuse_comment_audit BEFORE INSERT ON audit_log WHEN NEW.action = 'commentOnTask' \
+             BEGIN SELECT RAISE(ABORT, 'refused by test'); END"],
+        _ => &[
+            "CREATE FUNCTION refuse_comment_audit() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'refused by test'; END $$",
+            "CREATE TRIGGER refuse_comment_audit BEFORE INSERT ON audit_log FOR EACH ROW \
+             WHEN (NEW.action = 'commentOnTask') EXECUTE FUNCTION refuse_comment_audit()",
+        ],
+    };
+    for sql in statements {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_emitted_for_a_change_that_rolled_back() {
+    use entity::{audit_log, task_event};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let t = task(&app, "meiling", &w.meiling, "梅岭市场北门占道", None).await;
+        refuse_comment_audits(&app).await;
+
+        let addr = serve(&app).await;
+        let (mut ws, ack) = connect(addr, &format!("Bearer {staff}")).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        let sub =
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind note task { id } } }" } });
+        ws.send(Message::text(sub.to_string())).await.unwrap();
+        live(&app, 1).await;
+
+        let audits = audit_log::Entity::find().count(&app.db).await.unwrap();
+        let events = task_event::Entity::find().filter(task_event::Column::TaskId.eq(uuid(&t))).count(&app.db).await.unwrap();
+        let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
+        let (_, failed) = app.post(Some(&staff), comment, json!({ "i": { "taskId": t, "note": "不会留下的评论" } })).await;
+        assert!(failed["errors"].is_array(), "[{}] the comment must fail: {failed}", backend.name());
+        // A database failure: INTERNAL with the request id, and nothing of the cause.
+        assert_eq!(code(&failed), "INTERNAL", "{failed}");
+        assert!(failed["errors"][0]["extensions"]["requestId"].is_string(), "{failed}");
+        assert!(!failed.to_string().contains("refused by test"), "the database's message must not reach the client: {failed}");
+        assert!(failed["data"].is_null() || failed["data"]["commentOnTask"].is_null(), "{failed}");
+        // The failed comment left nothing: no timeline entry, no audit record.
+        let comments = task_event::Entity::find()
+            .filter(task_event::Column::TaskId.eq(uuid(&t)))
+            .filter(task_event::Column::Kind.eq(task_event::EventKind::Commented))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(comments, 0, "[{}] the comment's timeline entry was rolled back", backend.name());
+        assert_eq!(task_event::Entity::find().filter(task_event::Column::TaskId.eq(uuid(&t))).count(&app.db).await.unwrap(), events);
+        assert_eq!(audit_log::Entity::find().count(&app.db).await.unwrap(), audits, "[{}] no audit record", backend.name());
+
+        // A change that is not refused goes through and is the first thing the subscriber hears.
+        app.ok(
+            Some(&staff),
+            "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id } } }",
+            json!({ "i": { "id": t, "description": "北门通道已划线" } }),
+        )
+        .await;
+        let first = next(&mut ws).await;
+        assert_eq!(first["type"], "next", "[{}] {first}", backend.name());
+        let event = &first["payload"]["data"]["taskEvents"];
+        assert_eq!(event["kind"], "UPDATED", "[{}] the rolled-back comment must not be emitted: {first}", backend.name());
+        assert_eq!(event["task"]["id"], t);
+        assert_ne!(event["note"], "不会留下的评论");
+        assert_eq!(audit_log::Entity::find().count(&app.db).await.unwrap(), audits + 1);
+        ws.close(None).await.ok();
+    }
+}
+
 #[tokio::test]
 async fn an_invalid_credential_is_refused_at_connection_init() {
     let app = TestApp::demo(&backends()[0]).await;

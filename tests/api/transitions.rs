@@ -3,10 +3,12 @@
 //! server's workflow module.
 
 use entity::assignment::AssignmentStatus as S;
+use entity::task::TaskLevel;
 use entity::task::TaskStatus as T;
 use gongzhi::auth::Role;
-use sea_orm::EntityTrait;
-use serde_json::json;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
 
 use crate::collab_support::*;
 use crate::support::{TestApp, backends};
@@ -33,9 +35,17 @@ enum Who {
     OtherUnit,
     Member,
     Reporter,
+    /// City staff (jinjiang), the task still at community level.
+    CityAdmin,
+    /// City staff (jinjiang), the task escalated to city level.
+    CityAdminOnCityTask,
+    /// The assigned unit calling with its API key (`Authorization: ApiKey …`).
+    AssignedUnitKey,
+    /// Another unit of the committee calling with its API key.
+    OtherUnitKey,
 }
 
-const WHO: [Who; 8] = [
+const WHO: [Who; 12] = [
     Who::StreetAdmin,
     Who::CommunityAdmin,
     Who::CommunityStaff,
@@ -44,6 +54,10 @@ const WHO: [Who; 8] = [
     Who::OtherUnit,
     Who::Member,
     Who::Reporter,
+    Who::CityAdmin,
+    Who::CityAdminOnCityTask,
+    Who::AssignedUnitKey,
+    Who::OtherUnitKey,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,13 +108,15 @@ fn allowed_in(a: Action, t: T) -> bool {
     }
 }
 
-/// The specification: who may act, and what others get.
+/// The specification: who may act, and what others get. A unit with an API key is the unit
+/// (it acts on its own share, and sees no task without one); city staff see the tasks escalated
+/// to the city and act on none of them (staff actions belong to the community and its street).
 fn expected(who: Who, a: Action, t: T) -> &'static str {
     let refusal = match (who, is_staff_action(a)) {
         (Who::StreetAdmin | Who::CommunityAdmin | Who::CommunityStaff, true) => None,
-        (Who::AssignedUnit, false) => None,
+        (Who::AssignedUnit | Who::AssignedUnitKey, false) => None,
         // Those who cannot see the task at all.
-        (Who::OtherCommunityStaff | Who::OtherUnit | Who::Member, _) => Some("NOT_FOUND"),
+        (Who::OtherCommunityStaff | Who::OtherUnit | Who::OtherUnitKey | Who::Member | Who::CityAdmin, _) => Some("NOT_FOUND"),
         // Those who see it but may not do this.
         _ => Some("FORBIDDEN"),
     };
@@ -111,6 +127,77 @@ fn expected(who: Who, a: Action, t: T) -> &'static str {
     }
 }
 
+/// The specification: the task's status, the lead share's status and the task's level after an
+/// allowed action (with only the lead share on the task, as `force` leaves it).
+fn outcome(a: Action, t: T) -> (T, S, TaskLevel) {
+    let share = share_for(t);
+    match a {
+        Action::Assign => (if matches!(t, T::Reported | T::Reopened) { T::Assigned } else { t }, share, TaskLevel::Community),
+        Action::Update => (t, share, TaskLevel::Community),
+        Action::Verify => (T::Verified, share, TaskLevel::Community),
+        // Work starts again: the finished share goes back to accepted.
+        Action::Reopen => (T::Reopened, S::Accepted, TaskLevel::Community),
+        Action::Cancel => (T::Cancelled, share, TaskLevel::Community),
+        Action::Escalate => (t, share, TaskLevel::Street),
+        Action::Accept => (t, S::Accepted, TaskLevel::Community),
+        // Every share declined: back to REPORTED for reassignment.
+        Action::Decline => (T::Reported, S::Declined, TaskLevel::Community),
+        Action::Start => (T::InProgress, S::InProgress, TaskLevel::Community),
+        // The lead share done, no other accepted share: resolved.
+        Action::Resolve => (T::Resolved, S::Done, TaskLevel::Community),
+    }
+}
+
+/// The mutation's field name.
+fn field(a: Action) -> String {
+    let name = format!("{a:?}");
+    let lower = name[..1].to_lowercase() + &name[1..];
+    if is_staff_action(a) { format!("{lower}Task") } else { format!("{lower}Assignment") }
+}
+
+/// The credential a principal sends.
+enum Credential {
+    Bearer(String),
+    ApiKey(String),
+}
+
+async fn send(app: &TestApp, credential: &Credential, query: &str, vars: Value) -> Value {
+    let authorization = match credential {
+        Credential::Bearer(t) => format!("Bearer {t}"),
+        Credential::ApiKey(k) => format!("ApiKey {k}"),
+    };
+    let req = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", authorization)
+        .body(axum::body::Body::from(json!({ "query": query, "variables": vars }).to_string()))
+        .unwrap();
+    let (status, _, body) = app.send(req).await;
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 200, "[{}] {body}", app.backend.name());
+    body
+}
+
+/// Issues an API key for a unit as the street admin; returns the secret.
+async fn api_key(app: &TestApp, unit_id: &str) -> String {
+    let data = app
+        .ok(
+            Some(&app.street_admin()),
+            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }",
+            json!({ "i": { "unitId": unit_id, "label": "表驱动测试" } }),
+        )
+        .await;
+    data["createApiKey"]["secret"].as_str().unwrap().to_owned()
+}
+
+async fn raise_to_city(app: &TestApp, task_id: &str) {
+    entity::task::Entity::update_many()
+        .col_expr(entity::task::Column::Level, Expr::value(TaskLevel::City.to_value()))
+        .filter(entity::task::Column::Id.eq(uuid(task_id)))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn every_state_action_and_principal_is_allowed_or_refused_as_specified() {
     for backend in backends() {
@@ -119,21 +206,29 @@ async fn every_state_action_and_principal_is_allowed_or_refused_as_specified() {
         let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", Some("2030-01-01T00:00:00Z")).await;
         let lead = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
         let member = entity::party_member::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let assigned_key = api_key(&app, w.unit("market-regulation")).await;
+        let other_key = api_key(&app, w.unit("police")).await;
         let tokens = |who: Who| match who {
-            Who::StreetAdmin => app.street_admin(),
-            Who::CommunityAdmin => app.token(Role::CommunityAdmin, "meiling"),
-            Who::CommunityStaff => app.token(Role::CommunityStaff, "meiling"),
-            Who::OtherCommunityStaff => app.token(Role::CommunityStaff, "zhuyuan"),
-            Who::AssignedUnit => app.token(Role::Unit, "market-regulation"),
-            Who::OtherUnit => app.token(Role::Unit, "police"),
-            Who::Member => app.token(Role::Member, &member.person_id.to_string()),
-            Who::Reporter => app.token(Role::Reporter, "meiling-street"),
+            Who::StreetAdmin => Credential::Bearer(app.street_admin()),
+            Who::CommunityAdmin => Credential::Bearer(app.token(Role::CommunityAdmin, "meiling")),
+            Who::CommunityStaff => Credential::Bearer(app.token(Role::CommunityStaff, "meiling")),
+            Who::OtherCommunityStaff => Credential::Bearer(app.token(Role::CommunityStaff, "zhuyuan")),
+            Who::AssignedUnit => Credential::Bearer(app.token(Role::Unit, "market-regulation")),
+            Who::OtherUnit => Credential::Bearer(app.token(Role::Unit, "police")),
+            Who::Member => Credential::Bearer(app.token(Role::Member, &member.person_id.to_string())),
+            Who::Reporter => Credential::Bearer(app.token(Role::Reporter, "meiling-street")),
+            Who::CityAdmin | Who::CityAdminOnCityTask => Credential::Bearer(app.token(Role::CityAdmin, "jinjiang")),
+            Who::AssignedUnitKey => Credential::ApiKey(assigned_key.clone()),
+            Who::OtherUnitKey => Credential::ApiKey(other_key.clone()),
         };
         let mut checked = 0;
         for state in STATES {
             for action in ACTIONS {
                 for who in WHO {
                     force(&app, &t, state, &lead, share_for(state)).await;
+                    if who == Who::CityAdminOnCityTask {
+                        raise_to_city(&app, &t).await;
+                    }
                     let before = stored(&app, &t).await;
                     let share_before = stored_share(&app, &lead).await;
                     let (query, vars) = match action {
@@ -141,32 +236,52 @@ async fn every_state_action_and_principal_is_allowed_or_refused_as_specified() {
                             (ASSIGN.to_owned(), json!({ "i": { "taskId": t, "unitId": w.unit("police"), "role": "SUPPORT" } }))
                         }
                         Action::Update => (
-                            "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id } } }".to_owned(),
+                            "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id status level } } }".to_owned(),
                             json!({ "i": { "id": t, "priority": "HIGH" } }),
                         ),
                         Action::Verify | Action::Reopen | Action::Cancel | Action::Escalate => {
                             let name = format!("{:?}", action).to_lowercase();
                             (
-                                format!("mutation($i: TaskTransitionInput!) {{ {name}Task(input: $i) {{ task {{ id }} }} }}"),
+                                format!("mutation($i: TaskTransitionInput!) {{ {name}Task(input: $i) {{ task {{ id status level }} }} }}"),
                                 json!({ "i": { "id": t, "note": "表驱动测试" } }),
                             )
                         }
                         Action::Accept | Action::Decline | Action::Start | Action::Resolve => {
                             let name = format!("{:?}", action).to_lowercase();
                             (
-                                format!("mutation($i: AssignmentActionInput!) {{ {name}Assignment(input: $i) {{ assignment {{ id }} }} }}"),
+                                format!(
+                                    "mutation($i: AssignmentActionInput!) {{ {name}Assignment(input: $i) {{ assignment {{ id status }} task {{ status level }} }} }}"
+                                ),
                                 json!({ "i": { "id": lead, "reason": "不属于本单位职责", "note": "ok" } }),
                             )
                         }
                     };
-                    let (_, body) = app.post(Some(&tokens(who)), &query, vars).await;
+                    let body = send(&app, &tokens(who), &query, vars).await;
                     let want = expected(who, action, state);
                     let got = code(&body);
-                    assert_eq!(got, want, "[{}] {who:?} {action:?} on a {state:?} task: {body}", backend.name());
+                    let cell = format!("[{}] {who:?} {action:?} on a {state:?} task", backend.name());
+                    assert_eq!(got, want, "{cell}: {body}");
                     if want == "BAD_USER_INPUT" {
                         let msg = body["errors"][0]["message"].as_str().unwrap();
-                        let state_name = format!("{state:?}").to_uppercase();
-                        assert!(msg.contains(&state_name.replace("INPROGRESS", "IN_PROGRESS")), "the error names the state: {msg}");
+                        assert!(msg.contains(&state.to_value()), "{cell}: the error names the state: {msg}");
+                        assert!(msg.contains(&field(action)), "{cell}: the error names the action: {msg}");
+                    }
+                    if want == "OK" {
+                        let (task_after, share_after, level_after) = outcome(action, state);
+                        let payload = &body["data"][field(action)];
+                        assert_eq!(payload["task"]["status"], task_after.to_value(), "{cell}: the task's status in the answer: {body}");
+                        let after = stored(&app, &t).await;
+                        assert_eq!((after.status, after.level), (task_after, level_after), "{cell}: the stored task");
+                        if is_staff_action(action) {
+                            assert_eq!(after.version, before.version + 1, "{cell}: one change, one version");
+                        }
+                        assert_eq!(stored_share(&app, &lead).await.status, share_after, "{cell}: the stored lead share");
+                        if !is_staff_action(action) {
+                            assert_eq!(payload["assignment"]["status"], share_after.to_value(), "{cell}: the share in the answer: {body}");
+                        }
+                        if action == Action::Assign {
+                            assert_eq!(payload["assignment"]["status"], "PENDING", "{cell}: the new share: {body}");
+                        }
                     }
                     if want != "OK" {
                         let after = stored(&app, &t).await;
@@ -181,7 +296,7 @@ async fn every_state_action_and_principal_is_allowed_or_refused_as_specified() {
                 }
             }
         }
-        assert_eq!(checked, 7 * 10 * 8);
+        assert_eq!(checked, 7 * 10 * 12);
     }
 }
 
@@ -245,5 +360,43 @@ async fn only_units_on_the_joint_committee_can_be_assigned() {
         assert_eq!(code(&body), "OK", "{body}");
         let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": w.unit(&seated[1]), "role": "LEAD" } })).await;
         assert_eq!(code(&body), "CONFLICT", "one lead per task");
+    }
+}
+
+#[tokio::test]
+async fn two_units_finishing_their_shares_at_once_resolve_the_task_once() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let resolve = "mutation($i: AssignmentActionInput!) { resolveAssignment(input: $i) { assignment { status } task { status } } }";
+        for round in 0..5 {
+            let t = task(&app, "meiling", &w.meiling, &format!("市场周边联合整治{round}"), None).await;
+            let lead = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
+            let support = assign(&app, "meiling", &t, w.unit("traffic-police"), "SUPPORT").await;
+            for (unit, share) in [("market-regulation", &lead), ("traffic-police", &support)] {
+                act(&app, unit, "accept", share).await;
+                act(&app, unit, "start", share).await;
+            }
+            assert_eq!(stored(&app, &t).await.status, T::InProgress);
+            let (lead_unit, support_unit) = (app.token(Role::Unit, "market-regulation"), app.token(Role::Unit, "traffic-police"));
+            let ((_, a), (_, b)) = tokio::join!(
+                app.post(Some(&lead_unit), resolve, json!({ "i": { "id": lead, "note": "东门已清理" } })),
+                app.post(Some(&support_unit), resolve, json!({ "i": { "id": support, "note": "违停已劝离" } }))
+            );
+            let cell = format!("[{}] round {round}", backend.name());
+            assert_eq!((code(&a), code(&b)), ("OK", "OK"), "{cell}: {a} {b}");
+            assert_eq!(stored_share(&app, &lead).await.status, S::Done, "{cell}");
+            assert_eq!(stored_share(&app, &support).await.status, S::Done, "{cell}");
+            assert_eq!(stored(&app, &t).await.status, T::Resolved, "{cell}: both shares done, the task is resolved: {a} {b}");
+            // Exactly one of the two answers saw the task resolve, and the timeline says it once.
+            let statuses = [&a, &b].map(|r| r["data"]["resolveAssignment"]["task"]["status"].as_str().unwrap().to_owned());
+            assert_eq!(statuses.iter().filter(|s| *s == "RESOLVED").count(), 1, "{cell}: {statuses:?}");
+            let events =
+                entity::task_event::Entity::find().filter(entity::task_event::Column::TaskId.eq(uuid(&t))).all(&app.db).await.unwrap();
+            let count = |k: entity::task_event::EventKind| events.iter().filter(|e| e.kind == k).count();
+            assert_eq!(count(entity::task_event::EventKind::Resolved), 1, "{cell}: one RESOLVED event");
+            assert_eq!(count(entity::task_event::EventKind::PartDone), 2, "{cell}: one PART_DONE per share");
+            assert_eq!(events.iter().filter(|e| e.to_status.as_deref() == Some("RESOLVED")).count(), 1, "{cell}");
+        }
     }
 }
