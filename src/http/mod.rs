@@ -49,6 +49,8 @@ pub struct AppState {
     /// The schema the WebSocket endpoint serves (error codes applied by an extension).
     pub ws_schema: AppSchema,
     pub limits: Limits,
+    /// Set when the server shuts down: open subscriptions close with 1001 (going away).
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// Limits on requests.
@@ -91,6 +93,7 @@ impl AppState {
             ws_schema: crate::graphql::schema_with_error_codes().finish(),
             responses: Arc::new(responses::ResponseCache::new(limits.response_cache)),
             limits,
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 }

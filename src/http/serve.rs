@@ -49,7 +49,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if demo {
         print_demo_tokens(&state).await;
     }
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
+    let stopping = state.stopping.clone();
+    let stop = {
+        let stopping = stopping.clone();
+        async move {
+            shutdown_signal().await;
+            stopping.send_replace(true);
+        }
+    };
+    axum::serve(listener, app(state)).with_graceful_shutdown(stop).await.context("server failed")?;
+    // Upgraded WebSocket connections outlive the HTTP server: give them a moment to send their
+    // close frames (each holds a receiver of `stopping` until it is done).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while stopping.receiver_count() > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     db.close().await.context("closing the database")?;
     tracing::info!("gongzhi stopped");
     Ok(())

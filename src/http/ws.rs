@@ -5,20 +5,32 @@
 
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::{CloseFrame, Message};
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 
 use super::AppState;
 use crate::error::AppError;
 use crate::graphql::context::RequestContext;
 
-/// `GET /graphql/ws`.
+/// `GET /graphql/ws`. When the server shuts down, the client's messages stop being read, the
+/// subscriptions end, and the socket closes with 1001 (going away) so that clients reconnect
+/// to another instance.
 pub async fn subscribe(State(state): State<AppState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let schema = state.ws_schema.clone();
-        GraphQLWebSocket::new(socket, schema, protocol)
+        let mut stopping = state.stopping.subscribe();
+        let stopped = state.stopping.subscribe();
+        let (mut sink, stream) = socket.split();
+        let stream = stream.take_until(Box::pin(async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        }));
+        let init_state = state.clone();
+        GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
             .on_connection_init(move |payload| async move {
+                let state = init_state;
                 let credential = credential(&payload)
                     .ok_or_else(|| AppError::Unauthenticated("connection_init needs an Authorization credential".into()).to_graphql())?;
                 let scope = super::principal::scope_for_credential(&state, &credential).await.map_err(|e| e.to_graphql())?;
@@ -27,6 +39,11 @@ pub async fn subscribe(State(state): State<AppState>, protocol: GraphQLProtocol,
                 Ok(data)
             })
             .serve()
+            .await;
+        if *stopped.borrow() {
+            let frame = CloseFrame { code: 1001, reason: "the server is shutting down".into() };
+            let _ = sink.send(Message::Close(Some(frame))).await;
+        }
     })
 }
 

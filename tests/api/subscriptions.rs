@@ -211,3 +211,25 @@ async fn events_cross_instances_through_postgres() {
     assert!(created.contains(&got.event.task_id));
     assert_eq!(got.event.kind, entity::task_event::EventKind::Reported);
 }
+
+#[tokio::test]
+async fn subscriptions_close_with_going_away_when_the_server_stops() {
+    let app = TestApp::demo(&backends()[0]).await;
+    let addr = serve(&app).await;
+    let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::CommunityStaff, "meiling"))).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind } }" } });
+    ws.send(Message::text(sub.to_string())).await.unwrap();
+    live(&app, 1).await;
+    app.stopping.send_replace(true);
+    let reply = next(&mut ws).await;
+    assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(1001)), "{reply}");
+    // The subscription is gone from the server.
+    for _ in 0..100 {
+        if app.events.subscribers() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the subscription outlived its socket");
+}

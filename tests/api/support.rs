@@ -198,6 +198,8 @@ pub struct TestApp {
     pub statements: Arc<AtomicUsize>,
     /// The server's event bus, to see when a subscription is live.
     pub events: gongzhi::collaboration::events::EventBus,
+    /// Tells the server it is shutting down.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
     keys: Keys,
     pub test_db: TestDb,
 }
@@ -217,7 +219,17 @@ impl TestApp {
         });
         let state = AppState::new(db.clone(), SECRET, limits);
         let events = state.events.clone();
-        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, events, keys: Keys::new(SECRET), test_db }
+        let stopping = state.stopping.clone();
+        TestApp {
+            backend: backend.clone(),
+            router: gongzhi::app(state),
+            db,
+            statements,
+            events,
+            stopping,
+            keys: Keys::new(SECRET),
+            test_db,
+        }
     }
 
     /// The demo street's organisation graph at scale 1: tests start with no tasks of their own.
