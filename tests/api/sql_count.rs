@@ -44,3 +44,29 @@ async fn a_nested_query_costs_the_same_for_a_street_ten_times_larger() {
         assert!(n_small <= 12, "[{}] {n_small} statements for one nested query", backend.name());
     }
 }
+
+#[tokio::test]
+async fn refetching_many_nodes_costs_a_statement_per_kind_not_per_id() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let token = app.street_admin();
+        let d = app
+            .ok(
+                Some(&token),
+                "{ communities(first: 15) { edges { node { id compounds(first: 3) { edges { node { id } } } } } } }",
+                json!({}),
+            )
+            .await;
+        let mut ids: Vec<String> = Vec::new();
+        for c in d["communities"]["edges"].as_array().unwrap() {
+            ids.push(c["node"]["id"].as_str().unwrap().to_owned());
+            ids.extend(c["node"]["compounds"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap().to_owned()));
+        }
+        let refetch = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+        let (few, _) = app.count_statements(app.ok(Some(&token), refetch, json!({ "ids": &ids[..4] }))).await;
+        let (n, data) = app.count_statements(app.ok(Some(&token), refetch, json!({ "ids": ids }))).await;
+        assert_eq!(data["nodes"].as_array().unwrap().iter().filter(|n| n.is_object()).count(), ids.len());
+        assert!(ids.len() > 40);
+        assert_eq!(few, n, "[{}] {n} statements for {} ids, {few} for 4", backend.name(), ids.len());
+    }
+}
