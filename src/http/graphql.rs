@@ -163,7 +163,9 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
             selected && op.node.ty != OperationType::Query
         });
         if is_mutation {
-            state.metrics.observe(wanted, Outcome::Rejected, started.elapsed());
+            // Refused before authentication: no operation label, so that callers without a
+            // credential cannot use up the label slots.
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
             let mut resp = refuse(StatusCode::METHOD_NOT_ALLOWED, media, "BAD_REQUEST", "only queries may be sent with GET; use POST");
             resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
             return resp;
@@ -185,7 +187,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     let (kind, operation) = match request.parsed_query() {
         Ok(doc) => (selected_kind(doc, given.as_deref()), given.clone().or_else(|| only_operation_name(doc))),
         Err(err) => {
-            state.metrics.observe(given.as_deref(), Outcome::Rejected, started.elapsed());
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
             let mut err = err.clone();
             crate::error::tag(&mut err, "GRAPHQL_PARSE_FAILED");
             let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -196,7 +198,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     let scope = match super::principal::scope_for(&state, &headers).await {
         Ok(scope) => scope,
         Err(err) => {
-            state.metrics.observe(operation.as_deref(), Outcome::Rejected, started.elapsed());
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
             let status =
                 if matches!(err, AppError::Unauthenticated(_)) { StatusCode::UNAUTHORIZED } else { StatusCode::INTERNAL_SERVER_ERROR };
             let message = if matches!(err, AppError::Internal(_)) { "internal error".to_owned() } else { err.to_string() };

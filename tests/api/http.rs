@@ -75,6 +75,8 @@ async fn operations_endpoints_answer() {
         let (status, _, _) = app.send(get("/readyz")).await;
         assert_eq!(status, 200);
         app.ok(Some(&app.street_admin()), "query Landing { communities { totalCount } }", json!({})).await;
+        // Refused callers get no label of their own.
+        app.post(Some("Bearer garbage"), "query Spam1 { viewer { kind } }", json!({})).await;
         let (status, _, body) = app.send(get("/metrics")).await;
         assert_eq!(status, 200);
         let text = String::from_utf8(body).unwrap();
@@ -82,6 +84,7 @@ async fn operations_endpoints_answer() {
         assert!(text.contains("gongzhi_graphql_request_duration_seconds_bucket"));
         assert!(text.contains("gongzhi_db_pool_connections"));
         assert!(text.contains("gongzhi_live_subscribers 0"), "{text}");
+        assert!(!text.contains("Spam1") && text.contains("operation=\"anonymous\",outcome=\"rejected\""), "{text}");
     }
 }
 
