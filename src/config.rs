@@ -8,6 +8,7 @@
 //! | `GONGZHI_DATABASE_URL` or `DATABASE_URL` | `sqlite://…` or `postgres://…`; default: `gongzhi.sqlite` in the working directory, with the demo street |
 //! | `GONGZHI_DEMO` | seed the demo street into an empty database on start |
 //! | `GONGZHI_JWT_SECRET` | HS256 secret for tokens; a development default is used, with a warning, when unset |
+//! | `GONGZHI_ID_NUMBER_KEY` | key of the stored hashes of national ID numbers (default: the token secret); keep it stable |
 //! | `GONGZHI_CORS_ORIGINS` | comma-separated front-end origins allowed by CORS |
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |

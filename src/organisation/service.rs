@@ -13,7 +13,8 @@ use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
@@ -113,7 +114,18 @@ fn check_households(n: Option<i32>) -> AppResult<Option<i32>> {
     }
 }
 
-/// Hash of a national ID number; the number itself is never stored.
+/// The key of ID-number hashes: `GONGZHI_ID_NUMBER_KEY`, else the token secret. Keyed, because
+/// the space of resident ID numbers is small enough to hash through without a key.
+fn id_number_key() -> &'static [u8] {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| match std::env::var("GONGZHI_ID_NUMBER_KEY") {
+        Ok(k) if !k.is_empty() => k,
+        _ => crate::config::jwt_secret().0,
+    })
+    .as_bytes()
+}
+
+/// Keyed hash (HMAC-SHA-256) of a national ID number; the number itself is never stored.
 pub fn hash_id_number(value: &str) -> AppResult<String> {
     let v = value.trim().to_ascii_uppercase();
     let valid =
@@ -121,8 +133,9 @@ pub fn hash_id_number(value: &str) -> AppResult<String> {
     if !valid {
         return Err(AppError::bad_input("idNumber", "`idNumber` must be an 18-character resident ID number"));
     }
-    let digest = Sha256::digest(format!("gongzhi-id-number:{v}").as_bytes());
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(id_number_key()).map_err(|_| AppError::internal("ID-number key"))?;
+    mac.update(v.as_bytes());
+    Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 // ---------------------------------------------------------------- compounds
