@@ -52,7 +52,8 @@ pub async fn record(txn: &impl ConnectionTrait, cx: &Cx, entry: Entry<'_>) -> Ap
     }
     .insert(txn)
     .await?;
-    Ok(())
+    // Every mutation writes one audit record: the place to tell other instances that data changed.
+    cx.events.announce_change(txn).await
 }
 
 /// The principal kind as recorded.

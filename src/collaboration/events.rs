@@ -17,6 +17,9 @@ use crate::error::AppResult;
 
 /// The PostgreSQL channel events are announced on.
 pub const CHANNEL: &str = "gongzhi_task_events";
+/// The PostgreSQL channel on which every committed change is announced, so that other
+/// instances drop their cached responses at once.
+pub const CHANGES: &str = "gongzhi_changes";
 
 /// A committed event with what subscribers filter on.
 #[derive(Debug, Clone)]
@@ -76,6 +79,21 @@ impl EventBus {
         Ok(())
     }
 
+    /// Inside a mutation's transaction: on PostgreSQL, tell other instances that data changed
+    /// (delivered only if the transaction commits). This instance notes it after the commit.
+    pub async fn announce_change(&self, txn: &impl ConnectionTrait) -> AppResult<()> {
+        if txn.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANGES.into(), self.instance.to_string().into()],
+        ))
+        .await?;
+        Ok(())
+    }
+
     /// After the commit: deliver the events to this instance's subscribers.
     pub async fn publish(&self, db: &DatabaseConnection, ids: &[Uuid]) {
         if ids.is_empty() {
@@ -113,9 +131,17 @@ impl EventBus {
 
     async fn listen_once(&self, db: &DatabaseConnection) -> anyhow::Result<()> {
         let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(db.get_postgres_connection_pool()).await?;
-        listener.listen(CHANNEL).await?;
+        listener.listen_all([CHANNEL, CHANGES]).await?;
+        // Whatever changed while the listener was away is no longer in the cache.
+        self.changed();
         loop {
             let note = listener.recv().await?;
+            if note.channel() == CHANGES {
+                if note.payload() != self.instance.to_string() {
+                    self.changed();
+                }
+                continue;
+            }
             let Some((instance, ids)) = note.payload().split_once(':') else { continue };
             if instance == self.instance.to_string() {
                 continue; // published locally already

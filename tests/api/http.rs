@@ -189,3 +189,59 @@ async fn a_request_over_the_time_limit_gets_a_graphql_error() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let Some(backend) = backends().into_iter().find(|b| b.name() == "postgres") else { return };
+    let app = TestApp::demo(&backend).await;
+    let w = crate::collab_support::World::read(&app).await;
+    // A second instance on the same database, caching answers for a whole minute.
+    let db = gongzhi::db::connect(&app.test_db.url, 2).await.unwrap();
+    let limits = Limits { response_cache: std::time::Duration::from_secs(60), ..Limits::default() };
+    let state = gongzhi::http::AppState::new(db.clone(), crate::support::SECRET, limits);
+    state.events.listen(db);
+    let mut crossing = state.events.subscribe();
+    let other = gongzhi::app(state);
+    // Its listener connects in the background: wait until a task event crosses over.
+    let mut listening = false;
+    for attempt in 0..20 {
+        crate::collab_support::task(&app, "meiling", &w.meiling, &format!("监听就绪{attempt}"), None).await;
+        if let Ok(Ok(_)) = tokio::time::timeout(std::time::Duration::from_millis(500), crossing.recv()).await {
+            listening = true;
+            break;
+        }
+    }
+    assert!(listening, "the second instance never heard the first");
+
+    let staff = app.token(gongzhi::auth::Role::CommunityStaff, "zhuyuan");
+    let q = r#"{ community(code: "zhuyuan") { id compounds { totalCount } } }"#;
+    let ask = |router: axum::Router| {
+        let req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {staff}"))
+            .body(Body::from(json!({ "query": q }).to_string()))
+            .unwrap();
+        async move {
+            let body = router.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+            serde_json::from_slice::<Value>(&body).unwrap()["data"]["community"].clone()
+        }
+    };
+    let before = ask(other.clone()).await;
+    let n = before["compounds"]["totalCount"].as_i64().unwrap();
+    // A change that is no task event: only the change notice can reach the other cache.
+    app.ok(
+        Some(&app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan")),
+        "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
+        json!({ "i": { "communityId": before["id"], "name": "跨实例小区" } }),
+    )
+    .await;
+    for _ in 0..50 {
+        if ask(other.clone()).await["compounds"]["totalCount"].as_i64().unwrap() == n + 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the second instance kept serving its cached answer");
+}
