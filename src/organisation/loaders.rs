@@ -79,6 +79,11 @@ pub struct UnitsOfCommunity(pub Uuid);
 /// Party member by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MemberId(pub Uuid);
+/// The community of a row the caller already sees (their own volunteering or check-in, which
+/// outlives their ties to that community). Communities are shared data; what hangs below
+/// them stays behind the scope's filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommunityOfVisibleRow(pub Uuid);
 /// The person behind a row the caller already sees (a member, the viewer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PersonOfVisibleRow(pub Uuid);
@@ -429,6 +434,19 @@ impl Loader<MemberId> for OrgLoader {
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| MemberId(m.id)))
+    }
+}
+
+impl Loader<CommunityOfVisibleRow> for OrgLoader {
+    type Value = community::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CommunityOfVisibleRow]) -> Result<HashMap<CommunityOfVisibleRow, Self::Value>, Self::Error> {
+        if self.scope.require_authenticated().is_err() {
+            return Ok(HashMap::new());
+        }
+        let rows = community::Entity::find().filter(community::Column::Id.is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
+        Ok(by(rows, |m| CommunityOfVisibleRow(m.id)))
     }
 }
 

@@ -9,11 +9,11 @@ use entity::compound::{self, CompoundKind};
 use entity::party_member::{self, MemberKind};
 use entity::party_organization::{self, OrganizationKind};
 use entity::{person, region};
+use hmac::{Hmac, Mac};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
-use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 

@@ -14,7 +14,7 @@ use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::{Community, Compound, Person};
-use crate::organisation::loaders::{CommunityId, CompoundId, PersonOfVisibleRow};
+use crate::organisation::loaders::{CommunityId, CommunityOfVisibleRow, CompoundId, PersonOfVisibleRow};
 use crate::validate::from_json_list as list;
 
 async fn person(ctx: &Context<'_>, community_id: Uuid, person_id: Uuid) -> Result<Person> {
@@ -118,9 +118,9 @@ impl Volunteer {
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         person(ctx, self.0.community_id, self.0.person_id).await
     }
-    /// The community.
+    /// The community (also one the volunteer no longer serves in).
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityOfVisibleRow(self.0.community_id)).await?, "community")?))
     }
     /// The compound the volunteer lives in.
     async fn compound(&self, ctx: &Context<'_>) -> Result<Option<Compound>> {
@@ -187,9 +187,9 @@ impl CheckIn {
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         person(ctx, self.0.community_id, self.0.person_id).await
     }
-    /// The community checked in to.
+    /// The community checked in to (also after the check-in ended).
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityOfVisibleRow(self.0.community_id)).await?, "community")?))
     }
     /// Employer (工作单位).
     async fn work_unit(&self) -> &str {

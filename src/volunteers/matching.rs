@@ -168,6 +168,8 @@ pub async fn suggested_demands(cx: &Cx, volunteer_ids: &[Uuid]) -> AppResult<Has
     let volunteers = volunteer::Entity::find()
         .filter(volunteer::Column::Id.is_in(volunteer_ids.iter().copied()))
         .filter(volunteer_filter(&cx.scope))
+        // Someone no longer volunteering there is offered nothing of that community.
+        .filter(volunteer::Column::Status.eq(VolunteerStatus::Active))
         .all(&cx.db)
         .await?;
     let mut out: HashMap<Uuid, Vec<(demand::Model, ScoreParts)>> = volunteer_ids.iter().map(|id| (*id, Vec::new())).collect();
@@ -177,6 +179,7 @@ pub async fn suggested_demands(cx: &Cx, volunteer_ids: &[Uuid]) -> AppResult<Has
     let codes = category_codes(cx).await?;
     let open = demand::Entity::find()
         .filter(demand::Column::CommunityId.is_in(volunteers.iter().map(|v| v.community_id)))
+        .filter(published_filter(&cx.scope, demand::Column::CommunityId))
         .filter(demand::Column::Status.eq(DemandStatus::Open))
         .filter(demand::Column::EndsAt.gt(Utc::now()))
         .order_by_asc(demand::Column::Id)

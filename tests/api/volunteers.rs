@@ -250,10 +250,58 @@ async fn matching_gives_a_fixed_ranking_with_its_parts_and_never_outsiders() {
         let category_only = volunteer(&app, &zhuyuan, "对口", json!({ "categories": ["elder-care"] })).await;
         let skills_only = volunteer(&app, &zhuyuan, "专长", json!({ "skills": ["急救"], "availability": [slot] })).await;
         let half = volunteer(&app, &zhuyuan, "一半", json!({ "skills": ["驾驶"] })).await;
+        // Registered after 对口 with the same offer, but has not served lately: ranks above it.
+        let rested = volunteer(&app, &zhuyuan, "对口二", json!({ "categories": ["elder-care"] })).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        // Service records: 对口 served twice in the last 90 days (and once long before), 一半 once.
+        let now = Utc::now();
+        let sanitation = category(&d, "sanitation");
+        for (round, who) in [vec![&category_only, &half], vec![&category_only], vec![&category_only]].into_iter().enumerate() {
+            let a = activity_between(
+                &app,
+                "zhuyuan",
+                &zhuyuan,
+                &sanitation,
+                &format!("服务{round}"),
+                now - Duration::hours(1),
+                now + Duration::hours(2),
+                5,
+            )
+            .await;
+            for v in who {
+                let (s, _) = sign_up_for(&app, &app.token(Role::Member, &v.1), &a).await;
+                app.ok(Some(&staff), CHECK_IN, json!({ "i": { "signUpId": s } })).await;
+                if round == 2 {
+                    sign_up::Entity::update_many()
+                        .col_expr(sign_up::Column::CheckedInAt, Expr::value(now - Duration::days(100)))
+                        .filter(sign_up::Column::Id.eq(uuid_of(&s)))
+                        .exec(&app.db)
+                        .await
+                        .unwrap();
+                }
+            }
+        }
         // A volunteer of another community is never suggested.
         let mstaff = app.token(Role::CommunityStaff, "meiling");
-        app.ok(Some(&mstaff), REGISTER, json!({ "i": { "communityId": meiling, "name": "外社区", "profile": { "categories": ["elder-care"], "skills": ["急救", "驾驶"], "availability": [slot] } } })).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let outsider = app.ok(Some(&mstaff), REGISTER, json!({ "i": { "communityId": meiling, "name": "外社区", "profile": { "categories": ["elder-care"], "skills": ["急救", "驾驶"], "availability": [slot] } } })).await;
+        let outsider = outsider["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned();
+        // Nor is one whose check-in ended, however well they match.
+        let member = members_of(&app, &zhuyuan).await[0].person_id;
+        let check_in = checked_in(&app, member, &zhuyuan, "zhuyuan").await;
+        let ended = gongzhi::graphql::node::global_id("Volunteer", volunteer_row(&app, &zhuyuan, member).await[0].id).to_string();
+        let me = app.token(Role::Member, &member.to_string());
+        app.ok(
+            Some(&me),
+            "mutation($i: UpdateVolunteerProfileInput!) { updateVolunteerProfile(input: $i) { volunteer { id } } }",
+            json!({ "i": { "id": ended, "profile": { "categories": ["elder-care"], "skills": ["急救", "驾驶"], "availability": [slot], "compoundId": compound } } }),
+        )
+        .await;
+        app.ok(
+            Some(&me),
+            "mutation($i: CheckInDecisionInput!) { endCheckIn(input: $i) { checkIn { status } } }",
+            json!({ "i": { "id": check_in } }),
+        )
+        .await;
         let dm = audited(
             &app,
             &staff,
@@ -272,12 +320,34 @@ async fn matching_gives_a_fixed_ranking_with_its_parts_and_never_outsiders() {
             list.iter().map(|x| (x["volunteer"]["id"].as_str().unwrap(), x["score"].as_f64().unwrap())).collect();
         assert_eq!(
             ranking,
-            [(best.0.as_str(), 100.0), (category_only.0.as_str(), 45.0), (skills_only.0.as_str(), 35.0), (half.0.as_str(), 20.0)],
+            [
+                (best.0.as_str(), 100.0),
+                (rested.0.as_str(), 45.0),
+                (category_only.0.as_str(), 43.0),
+                (skills_only.0.as_str(), 35.0),
+                (half.0.as_str(), 19.0)
+            ],
             "[{}] {s}",
             backend.name()
         );
-        assert_eq!(list[0]["parts"], json!({ "category": 40.0, "skills": 30.0, "availability": 15.0, "compound": 10.0, "fairness": 5.0 }));
-        assert_eq!(list[3]["parts"], json!({ "category": 0.0, "skills": 15.0, "availability": 0.0, "compound": 0.0, "fairness": 5.0 }));
+        let parts =
+            |c: f64, s: f64, a: f64, p: f64, f: f64| json!({ "category": c, "skills": s, "availability": a, "compound": p, "fairness": f });
+        let all: Vec<&Value> = list.iter().map(|x| &x["parts"]).collect();
+        assert_eq!(
+            all,
+            [
+                &parts(40.0, 30.0, 15.0, 10.0, 5.0),
+                &parts(40.0, 0.0, 0.0, 0.0, 5.0),
+                &parts(40.0, 0.0, 0.0, 0.0, 3.0),
+                &parts(0.0, 15.0, 15.0, 0.0, 5.0),
+                &parts(0.0, 15.0, 0.0, 0.0, 4.0)
+            ],
+            "[{}] {s}",
+            backend.name()
+        );
+        let suggested_ids: Vec<&str> = ranking.iter().map(|r| r.0).collect();
+        assert!(!suggested_ids.contains(&outsider.as_str()), "another community's volunteer");
+        assert!(!suggested_ids.contains(&ended.as_str()), "a volunteer whose check-in ended");
         // The same data, the same ranking.
         assert_eq!(app.ok(Some(&app.token(Role::CommunityAdmin, "zhuyuan")), q, json!({ "id": demand })).await, s);
         // The reverse: the best volunteer's suggested demands include this one.
@@ -734,5 +804,761 @@ async fn cancelling_an_activity_cancels_its_sign_ups_but_not_one_that_took_place
             .await
             .unwrap();
         assert_eq!(stats["volunteerStatistics"]["totals"]["activities"].as_u64(), Some(records), "a cancelled activity is not counted");
+    }
+}
+
+// ---------------------------------------------------------------- helpers of the tests below
+
+const CANCEL: &str = "mutation($i: CancelSignUpInput!) { cancelSignUp(input: $i) { signUp { status } } }";
+const CHECK_IN: &str = "mutation($i: AttendanceInput!) { checkInAttendance(input: $i) { signUp { checkedInAt } } }";
+const CHECK_OUT: &str = "mutation($i: AttendanceInput!) { checkOutAttendance(input: $i) { signUp { hours checkedOutAt } } }";
+const INVITE: &str = "mutation($i: InviteVolunteerInput!) { inviteVolunteer(input: $i) { invitation { id } } }";
+const RESPOND: &str = "mutation($i: RespondToInvitationInput!) { respondToInvitation(input: $i) { invitation { status } } }";
+const POST_DEMAND: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }";
+const REQUEST_CHECK_IN: &str = "mutation($i: RequestCheckInInput!) { requestCheckIn(input: $i) { checkIn { id status } } }";
+
+/// The error code of a response, or `OK`.
+fn outcome(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("OK").to_owned()
+}
+
+fn uuid_of(id: &str) -> uuid::Uuid {
+    decode(id).unwrap().1
+}
+
+/// An activity of `community` created by staff of `code`; returns its id.
+#[allow(clippy::too_many_arguments)]
+async fn activity_between(
+    app: &TestApp,
+    code: &str,
+    community: &str,
+    category_id: &str,
+    title: &str,
+    starts: chrono::DateTime<Utc>,
+    ends: chrono::DateTime<Utc>,
+    capacity: i32,
+) -> String {
+    let staff = app.token(Role::CommunityStaff, code);
+    let a = app
+        .ok(
+            Some(&staff),
+            CREATE_ACTIVITY,
+            json!({ "i": { "communityId": community, "categoryId": category_id, "title": title, "place": "党群服务中心",
+                "startsAt": starts.to_rfc3339(), "endsAt": ends.to_rfc3339(), "capacity": capacity } }),
+        )
+        .await;
+    a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Signs the token's person up; returns (sign-up id, status).
+async fn sign_up_for(app: &TestApp, token: &str, activity: &str) -> (String, String) {
+    let s = app.ok(Some(token), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
+    (s["signUp"]["signUp"]["id"].as_str().unwrap().to_owned(), s["signUp"]["signUp"]["status"].as_str().unwrap().to_owned())
+}
+
+async fn sign_up_row(app: &TestApp, id: &str) -> sign_up::Model {
+    sign_up::Entity::find_by_id(uuid_of(id)).one(&app.db).await.unwrap().unwrap()
+}
+
+async fn audit_records(app: &TestApp) -> u64 {
+    entity::audit_log::Entity::find().count(&app.db).await.unwrap()
+}
+
+/// The party members of a community, in registration order.
+async fn members_of(app: &TestApp, community: &str) -> Vec<entity::party_member::Model> {
+    use sea_orm::QueryOrder;
+    entity::party_member::Entity::find()
+        .filter(entity::party_member::Column::CommunityId.eq(uuid_of(community)))
+        .order_by_asc(entity::party_member::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The member checks in to `community` and staff of `code` approve; returns the check-in's id.
+async fn checked_in(app: &TestApp, person: uuid::Uuid, community: &str, code: &str) -> String {
+    let me = app.token(Role::Member, &person.to_string());
+    let r = app
+        .ok(
+            Some(&me),
+            REQUEST_CHECK_IN,
+            json!({ "i": { "communityId": community, "workUnit": "晋江市税务局", "organizationRelation": "晋江市税务局机关党委" } }),
+        )
+        .await;
+    let id = r["requestCheckIn"]["checkIn"]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        Some(&app.token(Role::CommunityStaff, code)),
+        "mutation($i: CheckInDecisionInput!) { approveCheckIn(input: $i) { checkIn { status } } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await;
+    id
+}
+
+async fn volunteer_row(app: &TestApp, community: &str, person: uuid::Uuid) -> Vec<volunteer::Model> {
+    volunteer::Entity::find()
+        .filter(volunteer::Column::CommunityId.eq(uuid_of(community)))
+        .filter(volunteer::Column::PersonId.eq(person))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn suggested(app: &TestApp, demand: &str) -> Vec<String> {
+    let q = "query($id: ID!) { node(id: $id) { ... on Demand { suggestedVolunteers(first: 50) { volunteer { id } } } } }";
+    let s = app.ok(Some(&app.token(Role::CommunityStaff, "zhuyuan")), q, json!({ "id": demand })).await;
+    s["node"]["suggestedVolunteers"].as_array().unwrap().iter().map(|x| x["volunteer"]["id"].as_str().unwrap().to_owned()).collect()
+}
+
+// ---------------------------------------------------------------- linking people
+
+#[tokio::test]
+async fn staff_link_only_people_known_in_their_communities() {
+    use entity::{check_in, party_member, person};
+    use std::collections::HashSet;
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, meiling, _) = ids(&app).await;
+        let (z, m) = (uuid_of(&zhuyuan), uuid_of(&meiling));
+        let mut tied: HashSet<uuid::Uuid> = HashSet::new();
+        tied.extend(
+            party_member::Entity::find()
+                .filter(party_member::Column::CommunityId.eq(z))
+                .all(&app.db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| p.person_id),
+        );
+        tied.extend(
+            volunteer::Entity::find().filter(volunteer::Column::CommunityId.eq(z)).all(&app.db).await.unwrap().iter().map(|v| v.person_id),
+        );
+        tied.extend(
+            check_in::Entity::find().filter(check_in::Column::CommunityId.eq(z)).all(&app.db).await.unwrap().iter().map(|c| c.person_id),
+        );
+        let outsider = person::Entity::find()
+            .filter(person::Column::HomeCommunityId.eq(m))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| !tied.contains(&p.id))
+            .expect("a 梅岭 resident with no tie to 竹园");
+        let resident = person::Entity::find()
+            .filter(person::Column::HomeCommunityId.eq(z))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| !tied.contains(&p.id))
+            .expect("a 竹园 resident who is not a party member there");
+
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
+        let member = "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id } } } }";
+        let as_volunteer = |p: uuid::Uuid| json!({ "i": { "communityId": zhuyuan, "personId": p.to_string() } });
+        let as_member = |p: uuid::Uuid| json!({ "i": { "communityId": zhuyuan, "personId": p.to_string(), "kind": "RESIDENT" } });
+        let rows = |p: uuid::Uuid| {
+            let db = app.db.clone();
+            async move {
+                volunteer::Entity::find()
+                    .filter(volunteer::Column::PersonId.eq(p))
+                    .filter(volunteer::Column::CommunityId.eq(z))
+                    .count(&db)
+                    .await
+                    .unwrap()
+                    + party_member::Entity::find()
+                        .filter(party_member::Column::PersonId.eq(p))
+                        .filter(party_member::Column::CommunityId.eq(z))
+                        .count(&db)
+                        .await
+                        .unwrap()
+            }
+        };
+        // Someone else's resident, or no one at all: refused alike, nothing written.
+        for token in [&staff, &admin] {
+            assert_eq!(refused(&app, Some(token), REGISTER, as_volunteer(outsider.id)).await, "BAD_USER_INPUT", "[{}]", backend.name());
+            assert_eq!(refused(&app, Some(token), member, as_member(outsider.id)).await, "BAD_USER_INPUT", "[{}]", backend.name());
+            assert_eq!(refused(&app, Some(token), REGISTER, as_volunteer(uuid::Uuid::now_v7())).await, "BAD_USER_INPUT");
+            assert_eq!(refused(&app, Some(token), member, as_member(uuid::Uuid::now_v7())).await, "BAD_USER_INPUT");
+        }
+        let (_, body) = app.post(Some(&staff), REGISTER, as_volunteer(outsider.id)).await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], "personId", "{body}");
+        assert_eq!(rows(outsider.id).await, 0, "[{}] nothing written for the outsider", backend.name());
+        // Staff of the outsider's own community link them.
+        let mstaff = app.token(Role::CommunityStaff, "meiling");
+        let mine = json!({ "i": { "communityId": meiling, "personId": outsider.id.to_string() } });
+        let v = audited(&app, &mstaff, "registerVolunteer", REGISTER, mine).await;
+        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], outsider.id.to_string());
+        // Volunteering in 梅岭 is no tie to 竹园.
+        assert_eq!(refused(&app, Some(&staff), REGISTER, as_volunteer(outsider.id)).await, "BAD_USER_INPUT");
+        assert_eq!(rows(outsider.id).await, 0);
+
+        // A person who lives in 竹园 is linked, as a volunteer and as a party member.
+        let v = audited(&app, &staff, "registerVolunteer", REGISTER, as_volunteer(resident.id)).await;
+        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], resident.id.to_string());
+        let p = audited(&app, &staff, "registerPartyMember", member, as_member(resident.id)).await;
+        assert_eq!(p["registerPartyMember"]["member"]["person"]["id"], resident.id.to_string());
+        assert_eq!(rows(resident.id).await, 2);
+        assert_eq!(person::Entity::find_by_id(resident.id).one(&app.db).await.unwrap().unwrap().name, resident.name, "the same person");
+    }
+}
+
+// ---------------------------------------------------------------- cancellations under the lock
+
+#[tokio::test]
+async fn concurrent_cancellations_of_one_sign_up_cancel_once_and_promote_once() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let sanitation = category(&d, "sanitation");
+        let mut tokens = Vec::new();
+        for i in 0..4 {
+            let (_, person) = volunteer(&app, &zhuyuan, &format!("取消{i}"), json!({})).await;
+            tokens.push(app.token(Role::Member, &person));
+        }
+        let count = |activity: uuid::Uuid, s: sign_up::SignUpStatus| {
+            let db = app.db.clone();
+            async move {
+                sign_up::Entity::find()
+                    .filter(sign_up::Column::ActivityId.eq(activity))
+                    .filter(sign_up::Column::Status.eq(s))
+                    .count(&db)
+                    .await
+                    .unwrap()
+            }
+        };
+        for round in 0..3 {
+            let starts = Utc::now() + Duration::days(1);
+            let a = activity_between(
+                &app,
+                "zhuyuan",
+                &zhuyuan,
+                &sanitation,
+                &format!("同时取消{round}"),
+                starts,
+                starts + Duration::hours(2),
+                1,
+            )
+            .await;
+            let (registered, status) = sign_up_for(&app, &tokens[0], &a).await;
+            assert_eq!(status, "REGISTERED");
+            let (first_waiting, _) = sign_up_for(&app, &tokens[1], &a).await;
+            let (second_waiting, status) = sign_up_for(&app, &tokens[2], &a).await;
+            assert_eq!(status, "WAITING");
+            let before = audit_records(&app).await;
+            let input = json!({ "i": { "id": registered } });
+            let (x, y) = tokio::join!(app.post(Some(&tokens[0]), CANCEL, input.clone()), app.post(Some(&staff), CANCEL, input.clone()));
+            let mut codes = [outcome(&x.1), outcome(&y.1)];
+            codes.sort();
+            assert_eq!(codes, ["CONFLICT", "OK"], "[{}] {} {}", backend.name(), x.1, y.1);
+            assert_eq!(audit_records(&app).await, before + 1, "one cancellation recorded");
+            let a_id = uuid_of(&a);
+            assert_eq!(
+                (
+                    count(a_id, sign_up::SignUpStatus::Registered).await,
+                    count(a_id, sign_up::SignUpStatus::Waiting).await,
+                    count(a_id, sign_up::SignUpStatus::Cancelled).await
+                ),
+                (1, 1, 1),
+                "[{}] exactly one promoted",
+                backend.name()
+            );
+            assert_eq!(sign_up_row(&app, &first_waiting).await.status, sign_up::SignUpStatus::Registered);
+            assert_eq!(sign_up_row(&app, &second_waiting).await.status, sign_up::SignUpStatus::Waiting);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_registered_and_a_waiting_sign_up_cancelled_at_once_leave_the_activity_full() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let elder = category(&d, "elder-care");
+        let mut tokens = Vec::new();
+        for i in 0..5 {
+            let (_, person) = volunteer(&app, &zhuyuan, &format!("候补{i}"), json!({})).await;
+            tokens.push(app.token(Role::Member, &person));
+        }
+        for round in 0..4 {
+            let starts = Utc::now() + Duration::days(1);
+            let a =
+                activity_between(&app, "zhuyuan", &zhuyuan, &elder, &format!("满员{round}"), starts, starts + Duration::hours(2), 2).await;
+            let mut s = Vec::new();
+            for t in &tokens {
+                s.push(sign_up_for(&app, t, &a).await);
+            }
+            let statuses: Vec<&str> = s.iter().map(|x| x.1.as_str()).collect();
+            assert_eq!(statuses, ["REGISTERED", "REGISTERED", "WAITING", "WAITING", "WAITING"]);
+            // The first registered volunteer cancels while staff cancel the first waiting one.
+            let (x, y) = tokio::join!(
+                app.post(Some(&tokens[0]), CANCEL, json!({ "i": { "id": s[0].0 } })),
+                app.post(Some(&staff), CANCEL, json!({ "i": { "id": s[2].0 } }))
+            );
+            assert_eq!((outcome(&x.1), outcome(&y.1)), ("OK".to_owned(), "OK".to_owned()), "[{}] {} {}", backend.name(), x.1, y.1);
+            let rows = sign_up::Entity::find().filter(sign_up::Column::ActivityId.eq(uuid_of(&a))).all(&app.db).await.unwrap();
+            let registered: Vec<uuid::Uuid> = rows.iter().filter(|r| r.status == sign_up::SignUpStatus::Registered).map(|r| r.id).collect();
+            assert_eq!(registered.len(), 2, "[{}] capacity 2, round {round}: {rows:?}", backend.name());
+            // Whichever ran first, the second registered and the second waiting hold the places.
+            let mut expected = vec![uuid_of(&s[1].0), uuid_of(&s[3].0)];
+            expected.sort();
+            let mut got = registered.clone();
+            got.sort();
+            assert_eq!(got, expected, "[{}]", backend.name());
+            assert_eq!(rows.iter().filter(|r| r.status == sign_up::SignUpStatus::Waiting).count(), 1);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- check-ins and volunteering
+
+#[tokio::test]
+async fn ending_a_check_in_ends_the_volunteering_there_until_a_new_check_in_is_approved() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let members = members_of(&app, &zhuyuan).await;
+        let (person, stranger) = (members[0].person_id, members[1].person_id);
+        let me = app.token(Role::Member, &person.to_string());
+
+        // Not a volunteer of the community at all: no sign-up.
+        let starts = Utc::now() + Duration::days(3);
+        let elder = category(&d, "elder-care");
+        let a1 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "探访一", starts, starts + Duration::hours(2), 10).await;
+        let a2 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "探访二", starts, starts + Duration::hours(2), 10).await;
+        let a3 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "探访三", starts, starts + Duration::hours(2), 10).await;
+        assert!(volunteer_row(&app, &zhuyuan, stranger).await.is_empty());
+        let stranger_token = app.token(Role::Member, &stranger.to_string());
+        assert_eq!(refused(&app, Some(&stranger_token), SIGN_UP, json!({ "i": { "activityId": a1 } })).await, "FORBIDDEN");
+        assert_eq!(refused(&app, Some(&me), SIGN_UP, json!({ "i": { "activityId": a1 } })).await, "FORBIDDEN", "not yet checked in");
+
+        let demand = app
+            .ok(
+                Some(&staff),
+                POST_DEMAND,
+                json!({ "i": { "communityId": zhuyuan, "categoryId": elder, "title": "助老", "startsAt": "2030-02-01T01:00:00Z", "endsAt": "2030-02-01T03:00:00Z", "headcount": 1 } }),
+            )
+            .await["postDemand"]["demand"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // Approved: an active volunteer, suggested, signs up.
+        let first = checked_in(&app, person, &zhuyuan, "zhuyuan").await;
+        let rows = volunteer_row(&app, &zhuyuan, person).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].status, volunteer::VolunteerStatus::Active);
+        let vid = gongzhi::graphql::node::global_id("Volunteer", rows[0].id).to_string();
+        assert!(suggested(&app, &demand).await.contains(&vid), "[{}] the checked-in member is suggested", backend.name());
+        sign_up_for(&app, &me, &a1).await;
+
+        // Ended: inactive there, never suggested, no new sign-up; the row and the history stay.
+        let end = "mutation($i: CheckInDecisionInput!) { endCheckIn(input: $i) { checkIn { status } } }";
+        audited(&app, &me, "endCheckIn", end, json!({ "i": { "id": first } })).await;
+        let rows = volunteer_row(&app, &zhuyuan, person).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].status, volunteer::VolunteerStatus::Inactive, "[{}]", backend.name());
+        let active = app.ok(Some(&staff), "query($id: ID!) { node(id: $id) { ... on Volunteer { active } } }", json!({ "id": vid })).await;
+        assert_eq!(active["node"]["active"], false);
+        assert!(!suggested(&app, &demand).await.contains(&vid), "[{}] an inactive volunteer is suggested", backend.name());
+        assert_eq!(refused(&app, Some(&me), SIGN_UP, json!({ "i": { "activityId": a2 } })).await, "FORBIDDEN", "[{}]", backend.name());
+        assert_eq!(refused(&app, Some(&staff), INVITE, json!({ "i": { "demandId": demand, "volunteerId": vid } })).await, "BAD_USER_INPUT");
+
+        // Approved again: the same row, active again.
+        checked_in(&app, person, &zhuyuan, "zhuyuan").await;
+        let again = volunteer_row(&app, &zhuyuan, person).await;
+        assert_eq!(again.len(), 1, "no second volunteer row");
+        assert_eq!((again[0].id, again[0].status), (rows[0].id, volunteer::VolunteerStatus::Active));
+        assert!(again[0].version > rows[0].version);
+        assert!(suggested(&app, &demand).await.contains(&vid));
+        let (_, status) = sign_up_for(&app, &me, &a3).await;
+        assert_eq!(status, "REGISTERED");
+    }
+}
+
+// ---------------------------------------------------------------- attendance within the activity's time
+
+#[tokio::test]
+async fn attendance_is_taken_within_the_activity_and_counts_only_its_time() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let sanitation = category(&d, "sanitation");
+        let (_, person) = volunteer(&app, &zhuyuan, "守时", json!({})).await;
+        let me = app.token(Role::Member, &person);
+        let now = Utc::now();
+        let new = |title: &'static str, starts: chrono::DateTime<Utc>, ends: chrono::DateTime<Utc>| {
+            let (app, zhuyuan, sanitation, me) = (&app, &zhuyuan, &sanitation, &me);
+            async move {
+                let a = activity_between(app, "zhuyuan", zhuyuan, sanitation, title, starts, ends, 5).await;
+                let (s, _) = sign_up_for(app, me, &a).await;
+                (a, s)
+            }
+        };
+        let set_activity = |a: &str, col: activity::Column, at: chrono::DateTime<Utc>| {
+            let (db, id) = (app.db.clone(), uuid_of(a));
+            async move {
+                activity::Entity::update_many().col_expr(col, Expr::value(at)).filter(activity::Column::Id.eq(id)).exec(&db).await.unwrap()
+            }
+        };
+        let set_check_in = |s: &str, at: chrono::DateTime<Utc>| {
+            let (db, id) = (app.db.clone(), uuid_of(s));
+            async move {
+                sign_up::Entity::update_many()
+                    .col_expr(sign_up::Column::CheckedInAt, Expr::value(at))
+                    .filter(sign_up::Column::Id.eq(id))
+                    .exec(&db)
+                    .await
+                    .unwrap()
+            }
+        };
+
+        // More than an hour before the start: neither the organiser nor the code checks in.
+        let (early, early_s) = new("太早", now + Duration::minutes(90), now + Duration::hours(4)).await;
+        assert_eq!(refused(&app, Some(&staff), CHECK_IN, json!({ "i": { "signUpId": early_s } })).await, "BAD_USER_INPUT");
+        let code = app
+            .ok(
+                Some(&staff),
+                "mutation($i: IssueAttendanceCodeInput!) { issueAttendanceCode(input: $i) { code } }",
+                json!({ "i": { "activityId": early } }),
+            )
+            .await["issueAttendanceCode"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(refused(&app, Some(&me), CHECK_IN, json!({ "i": { "activityId": early, "code": code } })).await, "BAD_USER_INPUT");
+        let (_, body) = app.post(Some(&staff), CHECK_IN, json!({ "i": { "signUpId": early_s } })).await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], "checkedInAt", "{body}");
+        assert!(sign_up_row(&app, &early_s).await.checked_in_at.is_none());
+
+        // Within the hour before: in, but the minutes before the start add nothing.
+        let (_, soon_s) = new("将开始", now + Duration::minutes(30), now + Duration::hours(3)).await;
+        audited(&app, &staff, "checkInAttendance", CHECK_IN, json!({ "i": { "signUpId": soon_s } })).await;
+        let out = app.ok(Some(&staff), CHECK_OUT, json!({ "i": { "signUpId": soon_s } })).await;
+        assert_eq!(out["checkOutAttendance"]["signUp"]["hours"], 0.0, "[{}] left before it started", backend.name());
+        assert_eq!(sign_up_row(&app, &soon_s).await.service_minutes, Some(0));
+
+        // After the end: refused.
+        let (over, over_s) = new("已结束", now - Duration::hours(3), now + Duration::hours(1)).await;
+        set_activity(&over, activity::Column::EndsAt, now - Duration::minutes(10)).await;
+        assert_eq!(
+            refused(&app, Some(&staff), CHECK_IN, json!({ "i": { "signUpId": over_s } })).await,
+            "BAD_USER_INPUT",
+            "[{}]",
+            backend.name()
+        );
+
+        // Arrived before the start: the time counts from the start.
+        let (running, running_s) = new("进行中", now - Duration::hours(2), now + Duration::hours(2)).await;
+        audited(&app, &staff, "checkInAttendance", CHECK_IN, json!({ "i": { "signUpId": running_s } })).await;
+        set_activity(&running, activity::Column::StartsAt, now - Duration::minutes(60)).await;
+        set_check_in(&running_s, now - Duration::minutes(100)).await;
+        let out = audited(&app, &staff, "checkOutAttendance", CHECK_OUT, json!({ "i": { "signUpId": running_s } })).await;
+        let row = sign_up_row(&app, &running_s).await;
+        let a = activity::Entity::find_by_id(uuid_of(&running)).one(&app.db).await.unwrap().unwrap();
+        let from_start = (row.checked_out_at.unwrap() - a.starts_at).num_minutes();
+        assert_eq!(row.service_minutes.map(i64::from), Some(from_start), "[{}] {row:?}", backend.name());
+        assert_eq!(from_start, 60);
+        assert_eq!(out["checkOutAttendance"]["signUp"]["hours"], 1.0, "[{}] not the 100 minutes since check-in", backend.name());
+
+        // Left after the end (checked out late): the time counts until the end.
+        let (late, late_s) = new("超时", now - Duration::hours(3), now + Duration::hours(1)).await;
+        app.ok(Some(&staff), CHECK_IN, json!({ "i": { "signUpId": late_s } })).await;
+        set_check_in(&late_s, now - Duration::minutes(120)).await;
+        set_activity(&late, activity::Column::EndsAt, now - Duration::minutes(30)).await;
+        let out = app.ok(Some(&staff), CHECK_OUT, json!({ "i": { "signUpId": late_s } })).await;
+        assert_eq!(out["checkOutAttendance"]["signUp"]["hours"], 1.5, "[{}]", backend.name());
+        assert_eq!(sign_up_row(&app, &late_s).await.service_minutes, Some(90));
+
+        let record = app.ok(Some(&me), "{ serviceRecord { personTimes hours } }", json!({})).await;
+        assert_eq!(record["serviceRecord"], json!({ "personTimes": 3, "hours": 2.5 }));
+    }
+}
+
+// ---------------------------------------------------------------- answering invitations
+
+#[tokio::test]
+async fn answers_to_invitations_respect_the_demands_state_and_fill_it_once() {
+    use entity::{demand, invitation};
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let mut vols = Vec::new();
+        for i in 0..3 {
+            vols.push(volunteer(&app, &zhuyuan, &format!("应邀{i}"), json!({ "categories": ["traffic-civility"] })).await);
+        }
+        let post = |title: &str, headcount: i32| {
+            json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "traffic-civility"), "title": title,
+                "startsAt": "2030-04-01T01:00:00Z", "endsAt": "2030-04-01T03:00:00Z", "headcount": headcount } })
+        };
+        let invite = |demand: &str, v: &str| {
+            let (app, staff, input) = (&app, &staff, json!({ "i": { "demandId": demand, "volunteerId": v } }));
+            async move { app.ok(Some(staff), INVITE, input).await["inviteVolunteer"]["invitation"]["id"].as_str().unwrap().to_owned() }
+        };
+        let demand_row = |id: &str| {
+            let (db, id) = (app.db.clone(), uuid_of(id));
+            async move { demand::Entity::find_by_id(id).one(&db).await.unwrap().unwrap() }
+        };
+        let invitation_status = |id: &str| {
+            let (db, id) = (app.db.clone(), uuid_of(id));
+            async move { invitation::Entity::find_by_id(id).one(&db).await.unwrap().unwrap().status }
+        };
+        let token = |i: usize| app.token(Role::Member, &vols[i].1);
+
+        // Closed or cancelled: an acceptance is refused, the invitation stays open to a decline.
+        for (name, title) in [("closeDemand", "已关闭"), ("cancelDemand", "已取消")] {
+            let id = app.ok(Some(&staff), POST_DEMAND, post(title, 1)).await["postDemand"]["demand"]["id"].as_str().unwrap().to_owned();
+            let inv = invite(&id, &vols[0].0).await;
+            app.ok(
+                Some(&staff),
+                &format!("mutation($i: DemandStatusInput!) {{ {name}(input: $i) {{ demand {{ status }} }} }}"),
+                json!({ "i": { "id": id } }),
+            )
+            .await;
+            let version = demand_row(&id).await.version;
+            assert_eq!(
+                refused(&app, Some(&token(0)), RESPOND, json!({ "i": { "id": inv, "accept": true } })).await,
+                "BAD_USER_INPUT",
+                "[{}] {name}",
+                backend.name()
+            );
+            assert_eq!(invitation_status(&inv).await, invitation::InvitationStatus::Invited);
+            let after = demand_row(&id).await;
+            assert_eq!(after.version, version, "the demand is unchanged");
+            assert_ne!(after.status, demand::DemandStatus::Filled);
+            let declined = audited(&app, &token(0), "respondToInvitation", RESPOND, json!({ "i": { "id": inv, "accept": false } })).await;
+            assert_eq!(declined["respondToInvitation"]["invitation"]["status"], "DECLINED");
+        }
+
+        // Headcount 2, three invited, three accepting at once: two are taken, the demand fills once,
+        // and the acceptance that comes after it filled is refused.
+        for round in 0..3 {
+            let id = app.ok(Some(&staff), POST_DEMAND, post(&format!("文明劝导{round}"), 2)).await["postDemand"]["demand"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let mut invs = Vec::new();
+            for v in &vols {
+                invs.push(invite(&id, &v.0).await);
+            }
+            let before = demand_row(&id).await;
+            assert_eq!((before.status, before.version), (demand::DemandStatus::Open, 1));
+            let records = audit_records(&app).await;
+            let tokens: Vec<String> = (0..3).map(token).collect();
+            let answers = futures_util::future::join_all(
+                invs.iter().zip(&tokens).map(|(inv, t)| app.post(Some(t), RESPOND, json!({ "i": { "id": inv, "accept": true } }))),
+            )
+            .await;
+            let mut codes: Vec<String> = answers.iter().map(|(_, b)| outcome(b)).collect();
+            codes.sort();
+            assert_eq!(codes, ["BAD_USER_INPUT", "OK", "OK"], "[{}] {answers:?}", backend.name());
+            assert_eq!(audit_records(&app).await, records + 2);
+            let after = demand_row(&id).await;
+            assert_eq!((after.status, after.version), (demand::DemandStatus::Filled, 2), "[{}] filled once", backend.name());
+            let accepted = invitation::Entity::find()
+                .filter(invitation::Column::DemandId.eq(uuid_of(&id)))
+                .filter(invitation::Column::Status.eq(invitation::InvitationStatus::Accepted))
+                .count(&app.db)
+                .await
+                .unwrap();
+            assert_eq!(accepted, 2);
+            let late = answers.iter().position(|(_, b)| outcome(b) == "BAD_USER_INPUT").unwrap();
+            assert_eq!(invitation_status(&invs[late]).await, invitation::InvitationStatus::Invited);
+            let shown =
+                app.ok(Some(&staff), "query($id: ID!) { node(id: $id) { ... on Demand { status version } } }", json!({ "id": id })).await;
+            assert_eq!(shown["node"], json!({ "status": "FILLED", "version": 2 }));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- statistics by category and month
+
+#[tokio::test]
+async fn statistics_by_category_and_month_match_the_raw_records() {
+    use chrono::TimeZone;
+    use entity::service_category;
+    use sea_orm::{ActiveModelTrait, Set};
+    use std::collections::{BTreeMap, HashMap};
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, meiling, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let (sanitation, elder) = (category(&d, "sanitation"), category(&d, "elder-care"));
+        let at = |y, mo, day, h, mi| Utc.with_ymd_and_hms(y, mo, day, h, mi, 0).unwrap();
+        let mut people = Vec::new();
+        for i in 0..4 {
+            people.push(volunteer(&app, &zhuyuan, &format!("统计{i}"), json!({})).await.1);
+        }
+        let residents = |a: &str, n: i32, token: &str| {
+            let (app, input, token) = (&app, json!({ "i": { "activityId": a, "residentsServed": n } }), token.to_owned());
+            async move {
+                app.ok(
+                    Some(&token),
+                    "mutation($i: RecordResidentsServedInput!) { recordResidentsServed(input: $i) { activity { residentsServed } } }",
+                    input,
+                )
+                .await
+            }
+        };
+        // Attendance rows as the service leaves them: (activity, person, minutes) with a check-in;
+        // None minutes = checked in, never checked out.
+        let attended = |a: &str, person: &str, minutes: Option<i32>, starts: chrono::DateTime<Utc>| {
+            let (db, a, person) = (app.db.clone(), uuid_of(a), person.parse::<uuid::Uuid>().unwrap());
+            async move {
+                let a = activity::Entity::find_by_id(a).one(&db).await.unwrap().unwrap();
+                sign_up::ActiveModel {
+                    id: Set(uuid::Uuid::now_v7()),
+                    community_id: Set(a.community_id),
+                    activity_id: Set(a.id),
+                    person_id: Set(person),
+                    status: Set(sign_up::SignUpStatus::Registered),
+                    checked_in_at: Set(Some(starts)),
+                    checked_out_at: Set(minutes.map(|m| starts + Duration::minutes(i64::from(m)))),
+                    service_minutes: Set(minutes),
+                    created_at: Set(starts - Duration::days(1)),
+                    updated_at: Set(starts),
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+            }
+        };
+        // Late evening of 31 January in UTC is 1 February in Beijing.
+        let a1_starts = at(2025, 1, 31, 16, 30);
+        let a1 = activity_between(&app, "zhuyuan", &zhuyuan, &sanitation, "除夕清扫", a1_starts, a1_starts + Duration::hours(2), 10).await;
+        attended(&a1, &people[0], Some(120), a1_starts).await;
+        attended(&a1, &people[1], Some(90), a1_starts).await;
+        attended(&a1, &people[2], None, a1_starts).await;
+        sign_up::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            community_id: Set(uuid_of(&zhuyuan)),
+            activity_id: Set(uuid_of(&a1)),
+            person_id: Set(people[3].parse().unwrap()),
+            status: Set(sign_up::SignUpStatus::Registered),
+            checked_in_at: Set(None),
+            checked_out_at: Set(None),
+            service_minutes: Set(None),
+            created_at: Set(a1_starts - Duration::days(1)),
+            updated_at: Set(a1_starts - Duration::days(1)),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        residents(&a1, 30, &staff).await;
+        let a2_starts = at(2025, 1, 15, 2, 0);
+        let a2 = activity_between(&app, "zhuyuan", &zhuyuan, &sanitation, "河道清理", a2_starts, a2_starts + Duration::hours(2), 10).await;
+        attended(&a2, &people[0], Some(60), a2_starts).await;
+        residents(&a2, 10, &staff).await;
+        let a3_starts = at(2025, 2, 10, 2, 0);
+        let a3 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "敬老探访", a3_starts, a3_starts + Duration::hours(2), 10).await;
+        attended(&a3, &people[1], Some(45), a3_starts).await;
+        attended(&a3, &people[3], Some(30), a3_starts).await;
+        residents(&a3, 5, &staff).await;
+        // Held, but nobody recorded attendance: one activity, no one served.
+        let a6_starts = at(2025, 1, 20, 2, 0);
+        activity_between(&app, "zhuyuan", &zhuyuan, &elder, "无人签到", a6_starts, a6_starts + Duration::hours(1), 10).await;
+        // Not yet started (though someone checked in early): not counted.
+        let soon = Utc::now() + Duration::minutes(30);
+        let a4 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "即将开始", soon, soon + Duration::hours(2), 10).await;
+        let (s4, _) = sign_up_for(&app, &app.token(Role::Member, &people[2]), &a4).await;
+        app.ok(Some(&staff), CHECK_IN, json!({ "i": { "signUpId": s4 } })).await;
+        residents(&a4, 7, &staff).await;
+        // Cancelled: not counted.
+        let a5_starts = at(2025, 3, 1, 2, 0);
+        let a5 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "雨天取消", a5_starts, a5_starts + Duration::hours(2), 10).await;
+        residents(&a5, 99, &staff).await;
+        app.ok(
+            Some(&staff),
+            "mutation($i: CancelActivityInput!) { cancelActivity(input: $i) { activity { cancelled } } }",
+            json!({ "i": { "id": a5 } }),
+        )
+        .await;
+        // Another community's: not counted for 竹园.
+        let mstaff = app.token(Role::CommunityStaff, "meiling");
+        let mv = app.ok(Some(&mstaff), REGISTER, json!({ "i": { "communityId": meiling, "name": "梅岭义工" } })).await;
+        let mperson = mv["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().to_owned();
+        let am = activity_between(&app, "meiling", &meiling, &sanitation, "梅岭清扫", a2_starts, a2_starts + Duration::hours(2), 10).await;
+        attended(&am, &mperson, Some(60), a2_starts).await;
+        residents(&am, 100, &mstaff).await;
+
+        let q = "query($c: ID) { volunteerStatistics(communityId: $c) { volunteers checkedInMembers
+                    totals { activities personTimes hours residentsServed }
+                    byCategory { category totals { activities personTimes hours residentsServed } }
+                    byMonth { month totals { activities personTimes hours residentsServed } } } }";
+        let got = app.ok(Some(&staff), q, json!({ "c": zhuyuan })).await["volunteerStatistics"].clone();
+
+        // Independently, from the raw rows: open activities of the community that have started;
+        // sign-ups with a check-in; months in Beijing time.
+        let z = uuid_of(&zhuyuan);
+        let codes: HashMap<uuid::Uuid, String> =
+            service_category::Entity::find().all(&app.db).await.unwrap().into_iter().map(|c| (c.id, c.code)).collect();
+        let now = Utc::now();
+        let held: Vec<activity::Model> = activity::Entity::find()
+            .filter(activity::Column::CommunityId.eq(z))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.status == activity::ActivityStatus::Open && a.starts_at <= now)
+            .collect();
+        let rows = sign_up::Entity::find().filter(sign_up::Column::CommunityId.eq(z)).all(&app.db).await.unwrap();
+        // (activities, person-times, minutes, residents)
+        let mut by_category: BTreeMap<String, (i64, i64, i64, i64)> = BTreeMap::new();
+        let mut by_month: BTreeMap<String, (i64, i64, i64, i64)> = BTreeMap::new();
+        let mut totals = (0, 0, 0, 0);
+        for a in &held {
+            let served: Vec<&sign_up::Model> = rows.iter().filter(|s| s.activity_id == a.id && s.checked_in_at.is_some()).collect();
+            let slice = (
+                1,
+                served.len() as i64,
+                served.iter().map(|s| i64::from(s.service_minutes.unwrap_or(0))).sum::<i64>(),
+                i64::from(a.residents_served),
+            );
+            let month = (a.starts_at + Duration::hours(8)).format("%Y-%m").to_string();
+            for t in [by_category.entry(codes[&a.category_id].clone()).or_default(), by_month.entry(month).or_default(), &mut totals] {
+                t.0 += slice.0;
+                t.1 += slice.1;
+                t.2 += slice.2;
+                t.3 += slice.3;
+            }
+        }
+        let hours = |minutes: i64| (minutes as f64 / 60.0 * 100.0).round() / 100.0;
+        let shown =
+            |t: &(i64, i64, i64, i64)| json!({ "activities": t.0, "personTimes": t.1, "hours": hours(t.2), "residentsServed": t.3 });
+        let expected_categories: Vec<Value> = by_category.iter().map(|(c, t)| json!({ "category": c, "totals": shown(t) })).collect();
+        let expected_months: Vec<Value> = by_month.iter().map(|(m, t)| json!({ "month": m, "totals": shown(t) })).collect();
+        assert_eq!(got["byCategory"], json!(expected_categories), "[{}] {got}", backend.name());
+        assert_eq!(got["byMonth"], json!(expected_months), "[{}] {got}", backend.name());
+        assert_eq!(got["totals"], shown(&totals), "[{}]", backend.name());
+        let volunteers = volunteer::Entity::find().filter(volunteer::Column::CommunityId.eq(z)).count(&app.db).await.unwrap();
+        assert_eq!(got["volunteers"].as_u64(), Some(volunteers));
+
+        // And the fixture is the one meant: what was counted and what was not.
+        let t = |a: i64, p: i64, h: f64, r: i64| json!({ "activities": a, "personTimes": p, "hours": h, "residentsServed": r });
+        assert_eq!(
+            got["byCategory"],
+            json!([{ "category": "elder-care", "totals": t(2, 2, 1.25, 5) }, { "category": "sanitation", "totals": t(2, 4, 4.5, 40) }]),
+            "[{}]",
+            backend.name()
+        );
+        assert_eq!(
+            got["byMonth"],
+            json!([{ "month": "2025-01", "totals": t(2, 1, 1.0, 10) }, { "month": "2025-02", "totals": t(2, 5, 4.75, 35) }]),
+            "[{}] 31 January 16:30 UTC is February in Beijing",
+            backend.name()
+        );
+        assert_eq!(got["totals"], t(4, 6, 5.75, 45));
+        assert_eq!(got["volunteers"], 4);
+        // The street's figures include 梅岭's activity; a street admin asking for 竹园 sees the same.
+        let street = app.ok(Some(&app.street_admin()), q, json!({ "c": zhuyuan })).await["volunteerStatistics"].clone();
+        assert_eq!(street, got);
+        let all = app.ok(Some(&app.street_admin()), q, json!({})).await;
+        assert_eq!(all["volunteerStatistics"]["totals"], t(5, 7, 6.75, 145));
     }
 }
