@@ -29,15 +29,16 @@ pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope
         return Err(AppError::Unauthenticated(format!("unsupported authorization scheme `{scheme}`; use `Bearer` or `ApiKey`")));
     }
     let cache_key = if api_key { format!("apikey:{}", crate::collaboration::partner::hash_key(token)) } else { token.to_owned() };
-    if let Some(scope) = state.principals.get(&cache_key) {
+    let generation = state.events.generation();
+    if let Some(scope) = state.principals.get(&cache_key, generation) {
         return Ok(scope);
     }
-    let scope = if api_key {
-        crate::collaboration::partner::authenticate(&state.db, token).await?
+    let (scope, expires) = if api_key {
+        (crate::collaboration::partner::authenticate(&state.db, token).await?, None)
     } else {
         let claims = state.keys.verify(token)?;
-        Scope::resolve(&state.db, &claims).await?
+        (Scope::resolve(&state.db, &claims).await?, Some(claims.exp))
     };
-    state.principals.put(cache_key, scope.clone());
+    state.principals.put(cache_key, scope.clone(), generation, expires);
     Ok(scope)
 }
