@@ -940,7 +940,8 @@ fn clean_key(key: Option<String>) -> AppResult<Option<String>> {
     }
 }
 
-/// The object a key already produced, if the key was used before for this operation.
+/// The object a key already produced, if the key was used before for this operation (an
+/// action and its target, e.g. `acceptAssignment:<share id>`).
 async fn replayed(db: &impl ConnectionTrait, principal: &str, key: &str, operation: &str) -> AppResult<Option<Uuid>> {
     let found = idempotency_key::Entity::find()
         .filter(idempotency_key::Column::Principal.eq(principal))
@@ -1012,7 +1013,8 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
     if cx.scope.unit_id() != Some(share.unit_id) {
         return Err(AppError::Forbidden("only the assigned unit acts on its share".into()));
     }
-    let txn = match claim(cx, txn, &key, action.name(), share.id).await? {
+    // The key names one action on one share: reused for another, it is a CONFLICT.
+    let txn = match claim(cx, txn, &key, &format!("{}:{}", action.name(), share.id), share.id).await? {
         Ok(txn) => txn,
         Err(first) => return replay_share(cx, first).await,
     };
@@ -1128,7 +1130,7 @@ pub async fn comment(
     let txn = begin_write(&cx.db).await?;
     let task = visible_task(&txn, cx, task_id).await?;
     let event_id_hint = Uuid::now_v7();
-    let txn = match claim(cx, txn, &key, "commentOnTask", event_id_hint).await? {
+    let txn = match claim(cx, txn, &key, &format!("commentOnTask:{}", task.id), event_id_hint).await? {
         Ok(txn) => txn,
         Err(first) => {
             let event = task_event::Entity::find_by_id(first)

@@ -199,6 +199,16 @@ async fn a_retried_partner_mutation_takes_effect_once() {
         let c1 = app.ok(Some(&unit), comment, cv.clone()).await;
         let c2 = app.ok(Some(&unit), comment, cv).await;
         assert_eq!(c1["commentOnTask"]["event"]["id"], c2["commentOnTask"]["event"]["id"]);
+        // The same key on another share, or on another task, is a conflict too: nothing changes.
+        let other_task = task(&app, "meiling", &w.meiling, "市场电线私拉", None).await;
+        let other_share = assign(&app, "meiling", &other_task, w.unit("fire"), "LEAD").await;
+        assert_eq!(
+            app.error_code(Some(&unit), ACCEPT, json!({ "i": { "id": other_share, "idempotencyKey": "fire-2026-001" } })).await,
+            "CONFLICT"
+        );
+        assert_eq!(stored_share(&app, &other_share).await.status, entity::assignment::AssignmentStatus::Pending);
+        let elsewhere = json!({ "i": { "taskId": other_task, "note": "已到场", "idempotencyKey": "fire-c-1" } });
+        assert_eq!(app.error_code(Some(&unit), comment, elsewhere).await, "CONFLICT");
     }
 }
 
