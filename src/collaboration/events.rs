@@ -26,6 +26,8 @@ pub const CHANGES: &str = "gongzhi_changes";
 pub struct LiveEvent {
     pub event: task_event::Model,
     pub campaign_id: Option<Uuid>,
+    /// The task's level when the event was published.
+    pub task_level: Option<task::TaskLevel>,
     /// Units with a share of the task when the event was published.
     pub unit_ids: Vec<Uuid>,
 }
@@ -169,6 +171,7 @@ async fn load(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<Vec<LiveEvent>
         .into_iter()
         .map(|event| LiveEvent {
             campaign_id: tasks.get(&event.task_id).and_then(|t| t.campaign_id),
+            task_level: tasks.get(&event.task_id).map(|t| t.level),
             unit_ids: units.get(&event.task_id).cloned().unwrap_or_default(),
             event,
         })

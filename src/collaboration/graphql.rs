@@ -1227,7 +1227,8 @@ impl CollabMutation {
 // ---------------------------------------------------------------- subscription
 
 /// Whether a live event is inside a scope: staff and reporters see their communities' events;
-/// a unit sees events of tasks it has a share of, except other units' share events.
+/// a unit sees events of tasks it has a share of, except other units' share events; city staff
+/// see the events of tasks at city level.
 fn visible(scope: &crate::auth::Scope, e: &super::events::LiveEvent) -> bool {
     if !scope.sees_community(e.event.community_id) {
         return false;
@@ -1238,8 +1239,8 @@ fn visible(scope: &crate::auth::Scope, e: &super::events::LiveEvent) -> bool {
         | Principal::CommunityStaff { .. }
         | Principal::Reporter { .. } => true,
         Principal::Unit { unit_id, .. } => e.unit_ids.contains(unit_id) && e.event.unit_id.is_none_or(|u| u == *unit_id),
-        // City staff follow escalations to the city.
-        Principal::CityAdmin { .. } => e.event.level.as_deref() == Some("CITY"),
+        // City staff follow the tasks escalated to the city, from the escalation on.
+        Principal::CityAdmin { .. } => e.task_level == Some(entity::task::TaskLevel::City),
         Principal::Member { .. } | Principal::Anonymous | Principal::System => false,
     }
 }

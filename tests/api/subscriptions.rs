@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use gongzhi::auth::Role;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -232,4 +233,34 @@ async fn subscriptions_close_with_going_away_when_the_server_stops() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("the subscription outlived its socket");
+}
+
+#[tokio::test]
+async fn city_staff_follow_the_tasks_at_city_level() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let raised = task(&app, "meiling", &w.meiling, "市场周边交通长期拥堵", None).await;
+        let local = task(&app, "meiling", &w.meiling, "摊位雨棚破损", None).await;
+        entity::task::Entity::update_many()
+            .col_expr(entity::task::Column::Level, sea_orm::sea_query::Expr::value("CITY"))
+            .filter(entity::task::Column::Id.eq(uuid(&raised)))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let addr = serve(&app).await;
+        let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::CityAdmin, "jinjiang"))).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { note task { id } } }" } });
+        ws.send(Message::text(sub.to_string())).await.unwrap();
+        live(&app, 1).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
+        app.ok(Some(&staff), comment, json!({ "i": { "taskId": local, "note": "社区自行处理" } })).await;
+        app.ok(Some(&staff), comment, json!({ "i": { "taskId": raised, "note": "已报请市交警支队" } })).await;
+        let got = next(&mut ws).await;
+        assert_eq!(got["payload"]["data"]["taskEvents"]["task"]["id"], json!(raised), "[{}] {got}", backend.name());
+        assert_eq!(got["payload"]["data"]["taskEvents"]["note"], "已报请市交警支队");
+        ws.close(None).await.ok();
+    }
 }
