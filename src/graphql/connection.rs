@@ -19,7 +19,7 @@ use crate::audit::graphql::AuditRecord;
 use crate::collaboration::graphql::{Inspection, Task};
 use crate::error::{AppError, AppResult};
 use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyMember};
-use crate::volunteers::graphql::{Activity, Demand, Volunteer};
+use crate::volunteers::graphql::{Activity, CheckIn, Demand, Volunteer};
 
 /// Default page size.
 pub const DEFAULT_PAGE: u64 = 20;
@@ -218,7 +218,8 @@ pub struct Edge<N> {
     concrete(name = "InspectionEdge", params(Inspection)),
     concrete(name = "VolunteerEdge", params(Volunteer)),
     concrete(name = "DemandEdge", params(Demand)),
-    concrete(name = "ActivityEdge", params(Activity))
+    concrete(name = "ActivityEdge", params(Activity)),
+    concrete(name = "CheckInEdge", params(CheckIn))
 )]
 impl<N: OutputType> Edge<N> {
     /// Opaque cursor of this item, for `after`/`before`.
@@ -250,7 +251,8 @@ pub struct Conn<N> {
     concrete(name = "InspectionConnection", params(Inspection)),
     concrete(name = "VolunteerConnection", params(Volunteer)),
     concrete(name = "DemandConnection", params(Demand)),
-    concrete(name = "ActivityConnection", params(Activity))
+    concrete(name = "ActivityConnection", params(Activity)),
+    concrete(name = "CheckInConnection", params(CheckIn))
 )]
 impl<N: OutputType> Conn<N>
 where

@@ -604,6 +604,7 @@ pub struct VolunteerStatistics {
 /// What a list's `totalCount` counts.
 enum Count {
     Volunteers(Option<Uuid>),
+    CheckIns(Option<Uuid>, Option<check_in::CheckInStatus>),
     Demands(Option<Uuid>, Option<demand::DemandStatus>),
     Activities(Option<Uuid>),
 }
@@ -614,6 +615,7 @@ impl CountSource for Count {
         let cx = &rc(ctx)?.cx;
         match self {
             Count::Volunteers(c) => service::volunteer_count(cx, *c).await,
+            Count::CheckIns(c, s) => service::check_in_count(cx, *c, *s).await,
             Count::Demands(c, s) => service::demand_count(cx, *c, *s).await,
             Count::Activities(c) => service::activity_count(cx, *c).await,
         }
@@ -654,15 +656,25 @@ impl VolunteerQuery {
         Ok(page.into_connection(|m| m.id, Volunteer, TotalCount::lazy(Count::Volunteers(c))))
     }
 
-    /// Check-ins: staff see their community's, a member sees their own.
+    /// Check-ins, oldest first: staff see their community's, a member sees their own.
+    #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn check_ins(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
         #[graphql(desc = "Only this status.")] status: Option<CheckInStatus>,
-    ) -> Result<Vec<CheckIn>> {
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to page forward from.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to page backward from.")] before: Option<String>,
+    ) -> Result<Conn<CheckIn>> {
+        let r = rc(ctx)?;
+        let args = PageArgs::new(first, after, last, before)?;
         let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
-        Ok(service::check_ins(&rc(ctx)?.cx, c, status.map(Into::into)).await?.into_iter().map(CheckIn).collect())
+        let status = status.map(Into::into);
+        let page = service::check_ins(&r.cx, c, status, &args).await?;
+        Ok(page.into_connection(|m| m.id, CheckIn, TotalCount::lazy(Count::CheckIns(c, status))))
     }
 
     /// The demand lists of the caller's communities.

@@ -541,17 +541,33 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
     Ok(model)
 }
 
-/// Check-ins the caller may see, newest last.
-pub async fn check_ins(cx: &Cx, community_id: Option<Uuid>, status: Option<CheckInStatus>) -> AppResult<Vec<check_in::Model>> {
+/// The check-ins the caller may see.
+fn check_ins_select(cx: &Cx, community_id: Option<Uuid>, status: Option<CheckInStatus>) -> AppResult<sea_orm::Select<check_in::Entity>> {
     cx.scope.require_authenticated()?;
-    let mut select = check_in::Entity::find().filter(check_in_filter(&cx.scope)).order_by_asc(check_in::Column::Id);
+    let mut select = check_in::Entity::find().filter(check_in_filter(&cx.scope));
     if let Some(c) = community_id {
         select = select.filter(check_in::Column::CommunityId.eq(c));
     }
     if let Some(s) = status {
         select = select.filter(check_in::Column::Status.eq(s));
     }
-    Ok(select.limit(500).all(&cx.db).await?)
+    Ok(select)
+}
+
+/// One page of the check-ins the caller may see, oldest first.
+pub async fn check_ins(
+    cx: &Cx,
+    community_id: Option<Uuid>,
+    status: Option<CheckInStatus>,
+    args: &PageArgs,
+) -> AppResult<Page<check_in::Model>> {
+    let select = check_ins_select(cx, community_id, status)?;
+    Ok(args.finish(args.apply(select, check_in::Column::Id).all(&cx.db).await?))
+}
+
+/// How many check-ins the caller may see.
+pub async fn check_in_count(cx: &Cx, community_id: Option<Uuid>, status: Option<CheckInStatus>) -> AppResult<u64> {
+    Ok(check_ins_select(cx, community_id, status)?.count(&cx.db).await?)
 }
 
 // ---------------------------------------------------------------- demands and invitations

@@ -72,13 +72,14 @@ async fn one_active_check_in_per_person_approved_by_staff_of_that_community_only
         assert_eq!(d["approveCheckIn"]["checkIn"]["status"], "APPROVED");
         assert_eq!(refused(&app, Some(&staff), &decide("declineCheckIn"), json!({ "i": { "id": check_in } })).await, "BAD_USER_INPUT");
         // The approved member is now a volunteer of the community and cannot check in twice.
-        let mine = app.ok(Some(&me), "{ volunteers { totalCount } checkIns { status } }", json!({})).await;
-        assert_eq!(mine["volunteers"]["totalCount"], 1);
+        let mine = app.ok(Some(&me), "{ volunteers { totalCount } checkIns { totalCount edges { node { status } } } }", json!({})).await;
+        assert_eq!((mine["volunteers"]["totalCount"].as_i64(), mine["checkIns"]["totalCount"].as_i64()), (Some(1), Some(1)));
         assert_eq!(refused(&app, Some(&me), request, input.clone()).await, "CONFLICT");
         audited(&app, &me, "endCheckIn", &decide("endCheckIn"), json!({ "i": { "id": check_in } })).await;
         audited(&app, &me, "requestCheckIn", request, input).await;
-        let history = app.ok(Some(&staff), "{ checkIns { status } }", json!({})).await;
-        let statuses: Vec<&str> = history["checkIns"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+        let history = app.ok(Some(&staff), "{ checkIns { edges { node { status } } } }", json!({})).await;
+        let statuses: Vec<&str> =
+            history["checkIns"]["edges"].as_array().unwrap().iter().map(|c| c["node"]["status"].as_str().unwrap()).collect();
         assert_eq!(statuses, ["ENDED", "PENDING"], "history is kept");
     }
 }
@@ -462,7 +463,7 @@ async fn volunteer_data_stays_inside_the_scope() {
     for backend in backends() {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let street = app.street_admin();
-        let all = "{ volunteers(first: 5) { totalCount edges { node { id person { phone personalDataVisible } community { code } } } } demands(first: 5) { totalCount edges { node { id community { code } } } } activities(first: 5) { totalCount edges { node { id community { code } signUps { id } } } } checkIns { id } }";
+        let all = "{ volunteers(first: 5) { totalCount edges { node { id person { phone personalDataVisible } community { code } } } } demands(first: 5) { totalCount edges { node { id community { code } } } } activities(first: 5) { totalCount edges { node { id community { code } signUps { id } } } } checkIns { edges { node { id } } } }";
         let s = app.ok(Some(&street), all, json!({})).await;
         assert_eq!(s["volunteers"]["totalCount"], 4098);
         let meiling_ids: Vec<String> = ["volunteers", "demands", "activities"]
