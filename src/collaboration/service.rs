@@ -880,21 +880,43 @@ pub async fn staff_action(
         TaskAction::Assign | TaskAction::Update => return Err(AppError::internal("not a staff transition")),
     };
     let updated = save_task(&txn, &current, model).await?;
+    let mut reopened_shares = Vec::new();
     if action == TaskAction::Reopen {
         // Work starts again: finished shares go back to accepted.
-        assignment::Entity::update_many()
-            .col_expr(assignment::Column::Status, Expr::value(AssignmentStatus::Accepted.to_value()))
-            .col_expr(assignment::Column::Version, Expr::col(assignment::Column::Version).add(1))
+        let done = assignment::Entity::find()
             .filter(assignment::Column::CommunityId.eq(current.community_id))
             .filter(assignment::Column::TaskId.eq(current.id))
             .filter(assignment::Column::Status.eq(AssignmentStatus::Done))
-            .exec(&txn)
+            .all(&txn)
             .await?;
+        let now = Utc::now();
+        for share in done {
+            let mut m: assignment::ActiveModel = share.clone().into();
+            m.status = Set(AssignmentStatus::Accepted);
+            m.version = Set(share.version + 1);
+            m.updated_at = Set(now);
+            reopened_shares.push(
+                guarded_update::<assignment::Entity, _>(
+                    &txn,
+                    m,
+                    assignment::Column::Id,
+                    assignment::Column::Version,
+                    share.id,
+                    share.version,
+                )
+                .await?,
+            );
+        }
     }
     let mut timeline = Timeline::new();
     let mut event = Event::new(kind).status(current.status, next).note(note);
     event.level = level;
     timeline.push(&txn, cx, &updated, event).await?;
+    // Each unit sees its own share reopened on the timeline.
+    for share in &reopened_shares {
+        let note = Some(format!("{} → {}", share_name(AssignmentStatus::Done), share_name(share.status)));
+        timeline.push(&txn, cx, &updated, Event::new(EventKind::Reopened).share(share).note(note)).await?;
+    }
     audit::record(
         &txn,
         cx,

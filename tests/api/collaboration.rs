@@ -319,3 +319,41 @@ async fn verifying_a_task_and_declining_a_share_are_audited_once() {
         assert_eq!(refused(&app, Some(&unit), &decline, json!({ "i": { "id": share, "reason": "再次拒绝" } })).await, "BAD_USER_INPUT");
     }
 }
+
+#[tokio::test]
+async fn reopening_puts_every_finished_share_back_to_work_on_the_timeline() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let t = task(&app, "meiling", &w.meiling, "市场排水沟堵塞", None).await;
+        let lead = assign(&app, "meiling", &t, w.unit("municipal"), "LEAD").await;
+        let support = assign(&app, "meiling", &t, w.unit("health"), "SUPPORT").await;
+        let act = |name: &str| format!("mutation($i: AssignmentActionInput!) {{ {name}(input: $i) {{ task {{ status }} }} }}");
+        for step in ["acceptAssignment", "startAssignment", "resolveAssignment"] {
+            for (unit, share) in [("health", &support), ("municipal", &lead)] {
+                app.ok(Some(&app.token(Role::Unit, unit)), &act(step), json!({ "i": { "id": share } })).await;
+            }
+        }
+        assert_eq!(stored(&app, &t).await.status, entity::task::TaskStatus::Resolved);
+        let reopen = "mutation($i: TaskTransitionInput!) { reopenTask(input: $i) { task { status } } }";
+        audited(&app, &staff, "reopenTask", reopen, json!({ "i": { "id": t, "note": "雨后又堵" } })).await;
+        for share in [&lead, &support] {
+            assert_eq!(stored_share(&app, share).await.status, entity::assignment::AssignmentStatus::Accepted);
+        }
+        let seen = app
+            .ok(
+                Some(&app.token(Role::Unit, "health")),
+                "query($t: ID!) { node(id: $t) { ... on Task { timeline { kind unit { code } note } } } }",
+                json!({ "t": t }),
+            )
+            .await;
+        let reopened: Vec<&serde_json::Value> =
+            seen["node"]["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "REOPENED").collect();
+        // The task's own entry, and the unit's share; not the other unit's.
+        assert_eq!(reopened.len(), 2, "[{}] {reopened:?}", backend.name());
+        assert!(reopened.iter().any(|e| e["unit"]["code"] == "health" && e["note"] == "DONE → ACCEPTED"), "{reopened:?}");
+        let all = app.ok(Some(&staff), "query($t: ID!) { node(id: $t) { ... on Task { timeline { kind } } } }", json!({ "t": t })).await;
+        assert_eq!(all["node"]["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "REOPENED").count(), 3);
+    }
+}
