@@ -394,11 +394,13 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
         return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };
     let txn = begin_write(&cx.db).await?;
-    let current = campaign::Entity::find_by_id(id)
-        .filter(campaign::Column::StreetId.eq(street_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("campaign"))?;
+    let mut select = campaign::Entity::find_by_id(id).filter(campaign::Column::StreetId.eq(street_id));
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Waits for tasks being filed into the campaign (they hold it shared), so that a
+        // community leaving sees them.
+        select = select.lock_exclusive();
+    }
+    let current = select.one(&txn).await?.ok_or_else(|| AppError::not_found("campaign"))?;
     check_version(changes.expected_version, current.version, "the campaign")?;
     let mut m: campaign::ActiveModel = current.clone().into();
     let mut changed = Vec::new();
@@ -585,6 +587,10 @@ pub struct NewTask {
 
 async fn check_links(txn: &DatabaseTransaction, community_id: Uuid, campaign_id: Option<Uuid>, site_id: Option<Uuid>) -> AppResult<()> {
     if let Some(c) = campaign_id {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            // Holds the campaign while the task is filed into it (see `update_campaign`).
+            campaign::Entity::find_by_id(c).lock_shared().one(txn).await?;
+        }
         let linked = campaign_community::Entity::find()
             .filter(campaign_community::Column::CommunityId.eq(community_id))
             .filter(campaign_community::Column::CampaignId.eq(c))
