@@ -3,6 +3,8 @@
 //! payload as `{"Authorization": "Bearer <JWT>"}` or `{"Authorization": "ApiKey <key>"}`; a
 //! missing or invalid one is refused there and the connection closes.
 
+use std::sync::{Arc, Mutex};
+
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message};
@@ -22,29 +24,71 @@ pub async fn subscribe(State(state): State<AppState>, protocol: GraphQLProtocol,
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let schema = state.ws_schema.clone();
         let mut stopping = state.stopping.subscribe();
-        let stopped = state.stopping.subscribe();
         let (mut sink, stream) = socket.split();
-        let stream = stream.take_until(Box::pin(async move {
-            let _ = stopping.wait_for(|stop| *stop).await;
-        }));
-        let init_state = state.clone();
+        // The credential and scope accepted at `connection_init`, checked again while the
+        // connection lives.
+        let accepted: Arc<Mutex<Option<(String, String)>>> = Arc::default();
+        let ended = Arc::new(Mutex::new(None::<CloseFrame>));
+        let until = {
+            let (state, accepted, ended) = (state.clone(), accepted.clone(), ended.clone());
+            async move {
+                let frame = tokio::select! {
+                    _ = stopping.wait_for(|stop| *stop) => CloseFrame { code: 1001, reason: "the server is shutting down".into() },
+                    frame = still_valid(&state, &accepted) => frame,
+                };
+                if let Ok(mut ended) = ended.lock() {
+                    *ended = Some(frame);
+                }
+            }
+        };
+        let stream = stream.take_until(Box::pin(until));
+        let (init_state, init_accepted) = (state.clone(), accepted.clone());
         GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
             .on_connection_init(move |payload| async move {
                 let state = init_state;
                 let credential = credential(&payload)
                     .ok_or_else(|| AppError::Unauthenticated("connection_init needs an Authorization credential".into()).to_graphql())?;
                 let scope = super::principal::scope_for_credential(&state, &credential).await.map_err(|e| e.to_graphql())?;
+                if let Ok(mut accepted) = init_accepted.lock() {
+                    *accepted = Some((credential, fingerprint(&scope)));
+                }
                 let mut data = Data::default();
                 data.insert(RequestContext::for_subscription(state.db.clone(), scope, state.principals.clone(), state.events.clone()));
                 Ok(data)
             })
             .serve()
             .await;
-        if *stopped.borrow() {
-            let frame = CloseFrame { code: 1001, reason: "the server is shutting down".into() };
+        let frame = ended.lock().ok().and_then(|mut e| e.take());
+        if let Some(frame) = frame {
             let _ = sink.send(Message::Close(Some(frame))).await;
         }
     })
+}
+
+/// How often an open connection's credential is checked again.
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Who a scope is and what it reaches: when this changes, the subscriptions filter by a scope
+/// that no longer holds.
+fn fingerprint(scope: &crate::auth::Scope) -> String {
+    format!("{}|{:?}", scope.identity(), scope.communities().collect::<Vec<_>>())
+}
+
+/// Returns once the connection's credential no longer holds (revoked, expired, or its scope
+/// changed), with the frame to close the connection with; pends while it holds.
+async fn still_valid(state: &AppState, accepted: &Mutex<Option<(String, String)>>) -> CloseFrame {
+    loop {
+        tokio::time::sleep(RECHECK).await;
+        let Some((credential, was)) = accepted.lock().ok().and_then(|a| a.clone()) else { continue };
+        match super::principal::scope_for_credential(state, &credential).await {
+            Ok(scope) if fingerprint(&scope) == was => continue,
+            Ok(_) => return CloseFrame { code: 4000, reason: "the credential's scope changed; connect again".into() },
+            Err(AppError::Unauthenticated(_)) => {
+                return CloseFrame { code: 4401, reason: "the credential is no longer valid".into() };
+            }
+            Err(err) => tracing::warn!(error = %err, "could not check a subscriber's credential; keeping the connection"),
+        }
+    }
 }
 
 /// The credential in a `connection_init` payload: `Authorization` (any case) or `token`.

@@ -264,3 +264,38 @@ async fn city_staff_follow_the_tasks_at_city_level() {
         ws.close(None).await.ok();
     }
 }
+
+#[tokio::test]
+async fn a_subscription_ends_when_its_key_is_revoked() {
+    let app = TestApp::demo(&backends()[0]).await;
+    let w = World::read(&app).await;
+    let created = app
+        .ok(
+            Some(&app.street_admin()),
+            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }",
+            json!({ "i": { "unitId": w.unit("police"), "label": "派出所" } }),
+        )
+        .await;
+    let secret = created["createApiKey"]["secret"].as_str().unwrap().to_owned();
+    let addr = serve(&app).await;
+    let (mut ws, ack) = connect(addr, &format!("ApiKey {secret}")).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind } }" } });
+    ws.send(Message::text(sub.to_string())).await.unwrap();
+    live(&app, 1).await;
+    app.ok(
+        Some(&app.street_admin()),
+        "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }",
+        json!({ "i": { "id": created["createApiKey"]["apiKey"]["id"] } }),
+    )
+    .await;
+    // Checked again every few seconds: the connection closes with 4401.
+    let mut reply = next(&mut ws).await;
+    for _ in 0..3 {
+        if reply["type"] != "timeout" {
+            break;
+        }
+        reply = next(&mut ws).await;
+    }
+    assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(4401)), "{reply}");
+}
