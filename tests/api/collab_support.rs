@@ -107,3 +107,15 @@ pub fn code(body: &Value) -> &str {
 pub fn uuid(id: &str) -> Uuid {
     decode(id).unwrap().1
 }
+
+/// Issues an API key for `unit` as the street admin; returns (secret, key id).
+pub async fn api_key(app: &TestApp, unit_id: &str) -> (String, String) {
+    let created = app
+        .ok(
+            Some(&app.street_admin()),
+            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }",
+            json!({ "i": { "unitId": unit_id, "label": "工单系统" } }),
+        )
+        .await;
+    (created["createApiKey"]["secret"].as_str().unwrap().to_owned(), created["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned())
+}

@@ -250,14 +250,7 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     // A key revoked on the first instance stops working on the second at once, although the
     // second resolved it a moment ago (resolved scopes are reused for up to 2 s otherwise).
     let w = crate::collab_support::World::read(&app).await;
-    let created = app
-        .ok(
-            Some(&app.street_admin()),
-            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }",
-            json!({ "i": { "unitId": w.unit("police"), "label": "派出所" } }),
-        )
-        .await;
-    let secret = created["createApiKey"]["secret"].as_str().unwrap().to_owned();
+    let (secret, key_id) = crate::collab_support::api_key(&app, w.unit("police")).await;
     let with_key = |router: axum::Router| {
         let req = Request::post("/graphql")
             .header("content-type", "application/json")
@@ -270,7 +263,7 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     app.ok(
         Some(&app.street_admin()),
         "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }",
-        json!({ "i": { "id": created["createApiKey"]["apiKey"]["id"] } }),
+        json!({ "i": { "id": key_id } }),
     )
     .await;
     let revoked_at = std::time::Instant::now();

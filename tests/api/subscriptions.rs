@@ -269,14 +269,7 @@ async fn city_staff_follow_the_tasks_at_city_level() {
 async fn a_subscription_ends_when_its_key_is_revoked() {
     let app = TestApp::demo(&backends()[0]).await;
     let w = World::read(&app).await;
-    let created = app
-        .ok(
-            Some(&app.street_admin()),
-            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }",
-            json!({ "i": { "unitId": w.unit("police"), "label": "派出所" } }),
-        )
-        .await;
-    let secret = created["createApiKey"]["secret"].as_str().unwrap().to_owned();
+    let (secret, key_id) = api_key(&app, w.unit("police")).await;
     let addr = serve(&app).await;
     let (mut ws, ack) = connect(addr, &format!("ApiKey {secret}")).await;
     assert_eq!(ack["type"], "connection_ack", "{ack}");
@@ -286,7 +279,7 @@ async fn a_subscription_ends_when_its_key_is_revoked() {
     app.ok(
         Some(&app.street_admin()),
         "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }",
-        json!({ "i": { "id": created["createApiKey"]["apiKey"]["id"] } }),
+        json!({ "i": { "id": key_id } }),
     )
     .await;
     // Checked again every few seconds: the connection closes with 4401.

@@ -177,18 +177,6 @@ async fn send(app: &TestApp, credential: &Credential, query: &str, vars: Value) 
     body
 }
 
-/// Issues an API key for a unit as the street admin; returns the secret.
-async fn api_key(app: &TestApp, unit_id: &str) -> String {
-    let data = app
-        .ok(
-            Some(&app.street_admin()),
-            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }",
-            json!({ "i": { "unitId": unit_id, "label": "表驱动测试" } }),
-        )
-        .await;
-    data["createApiKey"]["secret"].as_str().unwrap().to_owned()
-}
-
 async fn raise_to_city(app: &TestApp, task_id: &str) {
     entity::task::Entity::update_many()
         .col_expr(entity::task::Column::Level, Expr::value(TaskLevel::City.to_value()))
@@ -206,8 +194,8 @@ async fn every_state_action_and_principal_is_allowed_or_refused_as_specified() {
         let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", Some("2030-01-01T00:00:00Z")).await;
         let lead = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
         let member = entity::party_member::Entity::find().one(&app.db).await.unwrap().unwrap();
-        let assigned_key = api_key(&app, w.unit("market-regulation")).await;
-        let other_key = api_key(&app, w.unit("police")).await;
+        let assigned_key = api_key(&app, w.unit("market-regulation")).await.0;
+        let other_key = api_key(&app, w.unit("police")).await.0;
         let tokens = |who: Who| match who {
             Who::StreetAdmin => Credential::Bearer(app.street_admin()),
             Who::CommunityAdmin => Credential::Bearer(app.token(Role::CommunityAdmin, "meiling")),
