@@ -1,17 +1,17 @@
-//! GraphiQL, served from assets vendored into the repository (assets/graphiql, refreshed by
+//! GraphiQL, served from assets vendored into the repository (src/http/graphiql, refreshed by
 //! its update.sh) and embedded in the binary: street offices' intranets have no internet.
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-const INDEX: &str = include_str!("../../assets/graphiql/index.html");
+const INDEX: &str = include_str!("graphiql/index.html");
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("graphiql.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.js")),
-    ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.css")),
-    ("react.production.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/react.production.min.js")),
-    ("react-dom.production.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/react-dom.production.min.js")),
+    ("graphiql.min.js", "text/javascript; charset=utf-8", include_bytes!("graphiql/graphiql.min.js")),
+    ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("graphiql/graphiql.min.css")),
+    ("react.production.min.js", "text/javascript; charset=utf-8", include_bytes!("graphiql/react.production.min.js")),
+    ("react-dom.production.min.js", "text/javascript; charset=utf-8", include_bytes!("graphiql/react-dom.production.min.js")),
 ];
 
 /// The GraphiQL page.

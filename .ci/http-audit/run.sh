@@ -3,7 +3,7 @@
 # against a freshly started gongzhi server on a free loopback port with a
 # throwaway SQLite database. Exits non-zero if any MUST requirement fails.
 #
-#   scripts/http-audit/run.sh
+#   .ci/http-audit/run.sh
 #
 # Env:
 #   GONGZHI_BIN   path to an already built gongzhi binary; if it does not
@@ -21,9 +21,9 @@ log() { echo "http-audit: $*" >&2; }
 command -v node >/dev/null || { log "node is required (Node.js >= 18 for global fetch)"; exit 1; }
 
 # --- audit dependencies ------------------------------------------------------
-if [[ ! -d scripts/http-audit/node_modules ]]; then
+if [[ ! -d .ci/http-audit/node_modules ]]; then
   log "installing audit dependencies (npm ci)"
-  (cd scripts/http-audit && npm ci --no-audit --no-fund)
+  (cd .ci/http-audit && npm ci --no-audit --no-fund)
 fi
 
 # --- server binary -------------------------------------------------------------
@@ -90,7 +90,7 @@ fi
 
 # --- audit -------------------------------------------------------------------------
 code=0
-node scripts/http-audit/audit.mjs "http://127.0.0.1:$PORT/graphql" || code=$?
+node .ci/http-audit/audit.mjs "http://127.0.0.1:$PORT/graphql" || code=$?
 if ((code != 0)); then
   log "audit failed (exit $code); last lines of the server log:"
   tail -n 50 "$TMP/server.log" >&2 || true

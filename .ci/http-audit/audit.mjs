@@ -2,7 +2,7 @@
 // GraphQL-over-HTTP conformance audit (graphql-http's auditServer) against a
 // running server.
 //
-//   node scripts/http-audit/audit.mjs [URL]
+//   node .ci/http-audit/audit.mjs [URL]
 //
 // URL defaults to $GRAPHQL_URL, then http://127.0.0.1:8000/graphql.
 // Env AUDIT_TIMEOUT_MS bounds each HTTP request (default 30000).
