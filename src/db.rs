@@ -32,8 +32,29 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
                 .busy_timeout(Duration::from_secs(10))
         });
     }
+    if loopback_without_sslmode(url) {
+        // TLS to the same machine protects nothing, and costs: the driver writes each TLS record
+        // separately with Nagle's algorithm on, so any statement over one record (a bulk insert)
+        // waits out the server's delayed acknowledgement. `?sslmode=` in the URL still wins.
+        opts.map_sqlx_postgres_opts(|o| o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable));
+    }
     let db = Database::connect(opts).await.with_context(|| format!("could not connect to the database at {}", redact(url)))?;
     Ok(db)
+}
+
+/// A PostgreSQL URL to this machine that does not choose an `sslmode`.
+fn loopback_without_sslmode(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://")) else { return false };
+    if url.contains("sslmode=") {
+        return false;
+    }
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "::1")
 }
 
 /// Runs every pending migration.
@@ -120,6 +141,17 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn loopback_connections_skip_tls_unless_the_url_asks() {
+        use super::loopback_without_sslmode as local;
+        assert!(local("postgres://postgres@127.0.0.1:5432/test"));
+        assert!(local("postgresql://u:p@localhost/db"));
+        assert!(local("postgres://[::1]:5432/db"));
+        assert!(!local("postgres://postgres@127.0.0.1:5432/test?sslmode=require"));
+        assert!(!local("postgres://db.example.org/gongzhi"));
+        assert!(!local("sqlite://gongzhi.sqlite"));
+    }
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");

@@ -48,6 +48,13 @@ async fn every_kind_of_bad_input_gets_its_code() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "50 levels deep: {body}");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("deep"), "{body}");
 
+        // Pages multiply: 100 communities × 100 compounds × 100 members is far over the budget.
+        let wide = "{ communities(first: 100) { edges { node { compounds(first: 100) { edges { node {
+            members(first: 100) { edges { node { name person { phone } } } } } } } } } } }";
+        let (_, body) = app.post(Some(&app.street_admin()), wide, json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "too complex: {body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("complex"), "{body}");
+
         let (_, body) = app.post(Some(&app.street_admin()), "{ communities(first: 100000) { totalCount } }", json!({})).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "first: 100000: {body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], "first");
