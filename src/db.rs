@@ -42,19 +42,19 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     Ok(db)
 }
 
-/// A PostgreSQL URL to this machine that does not choose an `sslmode`.
+/// A PostgreSQL URL whose server is this machine and that leaves the TLS mode to us: no
+/// `sslmode` in the URL or in `PGSSLMODE`. The host is read as the driver reads it (a `host`
+/// query parameter overrides the authority).
 fn loopback_without_sslmode(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://")) else { return false };
-    if url.contains("sslmode=") {
+    use std::str::FromStr;
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return false;
     }
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.split(':').next().unwrap_or_default(),
-    };
-    matches!(host, "127.0.0.1" | "localhost" | "::1")
+    if url.contains("sslmode=") || url.contains("ssl-mode=") || std::env::var_os("PGSSLMODE").is_some() {
+        return false;
+    }
+    let Ok(opts) = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url) else { return false };
+    matches!(opts.get_host(), "127.0.0.1" | "localhost" | "::1" | "[::1]")
 }
 
 /// Runs every pending migration.
@@ -150,6 +150,8 @@ mod tests {
         assert!(!local("postgres://postgres@127.0.0.1:5432/test?sslmode=require"));
         assert!(!local("postgres://db.example.org/gongzhi"));
         assert!(!local("sqlite://gongzhi.sqlite"));
+        assert!(!local("postgres://u@localhost/db?host=db.example.org"), "the driver connects to the `host` parameter");
+        assert!(!local("postgres://u@127.0.0.1/db?ssl-mode=require"));
     }
 
     #[test]

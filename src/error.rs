@@ -125,8 +125,14 @@ pub struct ErrorCodes;
 
 impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
     fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
-        std::sync::Arc::new(ErrorCodes)
+        std::sync::Arc::new(ErrorCodesOfRequest::default())
     }
+}
+
+/// The extension of one request: it also notes whether the request carries a mutation.
+#[derive(Default)]
+struct ErrorCodesOfRequest {
+    mutation: std::sync::atomic::AtomicBool,
 }
 
 /// Sets `code` on an error that has none yet.
@@ -138,7 +144,7 @@ pub fn tag(err: &mut async_graphql::ServerError, code: &str) {
 }
 
 #[async_trait::async_trait]
-impl async_graphql::extensions::Extension for ErrorCodes {
+impl async_graphql::extensions::Extension for ErrorCodesOfRequest {
     async fn request(
         &self,
         ctx: &async_graphql::extensions::ExtensionContext<'_>,
@@ -151,6 +157,27 @@ impl async_graphql::extensions::Extension for ErrorCodes {
         response
     }
 
+    /// Over the WebSocket, queries and mutations run here (not through `request`).
+    async fn execute(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx, operation_name).await;
+        for err in &mut response.errors {
+            apply_code(err);
+        }
+        // A mutation over the WebSocket changed data like one over HTTP: cached answers and
+        // scopes are no longer current (the HTTP handler does the same for its requests).
+        if self.mutation.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Some(rc) = ctx.data_opt::<crate::graphql::context::RequestContext>() {
+                rc.cx.events.changed();
+            }
+        }
+        response
+    }
+
     /// Syntax errors answer `GRAPHQL_PARSE_FAILED`.
     async fn parse_query(
         &self,
@@ -159,10 +186,13 @@ impl async_graphql::extensions::Extension for ErrorCodes {
         variables: &async_graphql::Variables,
         next: async_graphql::extensions::NextParseQuery<'_>,
     ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut err| {
+        let doc = next.run(ctx, query, variables).await.map_err(|mut err| {
             tag(&mut err, "GRAPHQL_PARSE_FAILED");
             err
-        })
+        })?;
+        let mutation = doc.operations.iter().any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
+        self.mutation.store(mutation, std::sync::atomic::Ordering::Relaxed);
+        Ok(doc)
     }
 
     /// Validation failures (unknown fields, depth and complexity limits, bad variables)

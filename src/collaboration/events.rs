@@ -139,9 +139,9 @@ impl EventBus {
         loop {
             let note = listener.recv().await?;
             if note.channel() == CHANGES {
-                if note.payload() != self.instance.to_string() {
-                    self.changed();
-                }
+                // Own notices too: a commit whose request was cut short (time limit) never
+                // reached the handler's own bump.
+                self.changed();
                 continue;
             }
             let Some((instance, ids)) = note.payload().split_once(':') else { continue };

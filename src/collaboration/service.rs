@@ -1041,12 +1041,13 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
     if cx.scope.unit_id() != Some(share.unit_id) {
         return Err(AppError::Forbidden("only the assigned unit acts on its share".into()));
     }
+    // The task's lock first, then the key, in the same order as every task change takes them.
+    let current = visible_task(&txn, cx, share.task_id).await?;
     // The key names one action on one share: reused for another, it is a CONFLICT.
     let txn = match claim(cx, txn, &key, &format!("{}:{}", action.name(), share.id), share.id).await? {
         Ok(txn) => txn,
         Err(first) => return replay_share(cx, first).await,
     };
-    let current = visible_task(&txn, cx, share.task_id).await?;
     // Read the share again under the task's lock: a concurrent change may have moved it.
     let share = assignment::Entity::find_by_id(share.id).one(&txn).await?.ok_or_else(|| AppError::not_found("assignment"))?;
     check_version(input.expected_version, share.version, "the assignment")?;

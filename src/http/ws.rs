@@ -22,6 +22,8 @@ use crate::graphql::context::RequestContext;
 /// to another instance.
 pub async fn subscribe(State(state): State<AppState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
+        // Held until the close frame is sent: shutdown waits for it (see `serve`).
+        let _alive = state.stopping.subscribe();
         let schema = state.ws_schema.clone();
         let mut stopping = state.stopping.subscribe();
         let (mut sink, stream) = socket.split();
@@ -62,6 +64,7 @@ pub async fn subscribe(State(state): State<AppState>, protocol: GraphQLProtocol,
         if let Some(frame) = frame {
             let _ = sink.send(Message::Close(Some(frame))).await;
         }
+        drop(_alive);
     })
 }
 

@@ -292,3 +292,27 @@ async fn a_subscription_ends_when_its_key_is_revoked() {
     }
     assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(4401)), "{reply}");
 }
+
+#[tokio::test]
+async fn a_mutation_over_the_websocket_refreshes_cached_answers() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
+        let q = r#"{ community(code: "zhuyuan") { id compounds { totalCount } } }"#;
+        let before = app.ok(Some(&admin), q, json!({})).await;
+        let n = before["community"]["compounds"]["totalCount"].as_i64().unwrap();
+        let addr = serve(&app).await;
+        let (mut ws, ack) = connect(addr, &format!("Bearer {admin}")).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        let create = json!({ "id": "m", "type": "subscribe", "payload": {
+            "query": "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
+            "variables": { "i": { "communityId": before["community"]["id"], "name": "长连接小区" } } } });
+        ws.send(Message::text(create.to_string())).await.unwrap();
+        let done = next(&mut ws).await;
+        assert_eq!(done["type"], "next", "[{}] {done}", backend.name());
+        assert!(done["payload"]["errors"].is_null(), "{done}");
+        let after = app.ok(Some(&admin), q, json!({})).await;
+        assert_eq!(after["community"]["compounds"]["totalCount"].as_i64(), Some(n + 1), "[{}] a cached answer survived", backend.name());
+        ws.close(None).await.ok();
+    }
+}
