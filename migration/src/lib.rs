@@ -30,6 +30,7 @@ mod m20261126_000026_create_activities;
 mod m20261126_000027_create_sign_ups;
 mod m20261126_000028_add_branch_secretaries;
 mod m20261126_000029_bind_api_keys_to_streets;
+mod m20261126_000030_count_wrong_attendance_codes;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000027_create_sign_ups::Migration),
             Box::new(m20261126_000028_add_branch_secretaries::Migration),
             Box::new(m20261126_000029_bind_api_keys_to_streets::Migration),
+            Box::new(m20261126_000030_count_wrong_attendance_codes::Migration),
         ]
     }
 }

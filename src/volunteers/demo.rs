@@ -156,6 +156,7 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
             residents_served: Set(i32::try_from(share(RESIDENTS_SERVED, ACTIVITIES, global)).unwrap_or(0)),
             code_hash: Set(None),
             code_expires_at: Set(None),
+            code_failures: Set(0),
             created_at: Set(starts - Duration::days(7)),
             version: Set(1),
         });

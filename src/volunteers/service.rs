@@ -887,6 +887,7 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
         residents_served: Set(0),
         code_hash: Set(None),
         code_expires_at: Set(None),
+        code_failures: Set(0),
         created_at: Set(Utc::now()),
         version: Set(1),
     }
@@ -1144,6 +1145,7 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     let mut m: activity::ActiveModel = a.clone().into();
     m.code_hash = Set(Some(hash_code(a.id, &code)));
     m.code_expires_at = Set(Some(Utc::now() + Duration::hours(2)));
+    m.code_failures = Set(0);
     m.version = Set(a.version + 1);
     let model = m.update(&txn).await?;
     audit::record(
@@ -1160,6 +1162,33 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     .await?;
     txn.commit().await?;
     Ok((model, code))
+}
+
+/// Wrong codes an activity's attendance code survives; the next one voids it, and the organiser
+/// issues a new one. Six digits cannot be guessed in so few tries.
+const MAX_CODE_FAILURES: i32 = 20;
+
+/// Counts a wrong code (its own small write: the attendance itself did not happen) and voids the
+/// code after too many; answers the refusal.
+async fn wrong_code(cx: &Cx, a: &activity::Model) -> AppError {
+    if a.code_hash.is_none() {
+        return AppError::bad_input("code", "no attendance code is in force: ask the organiser for one");
+    }
+    let voided = a.code_failures + 1 >= MAX_CODE_FAILURES;
+    let mut update = activity::Entity::update_many()
+        .col_expr(activity::Column::CodeFailures, sea_orm::sea_query::ExprTrait::add(Expr::col(activity::Column::CodeFailures), 1))
+        .filter(activity::Column::Id.eq(a.id));
+    if voided {
+        update = update.col_expr(activity::Column::CodeHash, Expr::value(Option::<String>::None));
+    }
+    if let Err(err) = update.exec(&cx.db).await {
+        tracing::warn!(error = %err, "could not count a wrong attendance code");
+    }
+    if voided {
+        AppError::bad_input("code", "too many wrong codes: the code is void; ask the organiser for a new one")
+    } else {
+        AppError::bad_input("code", "the code is wrong or has expired")
+    }
 }
 
 /// How attendance is recorded: by the organiser for a sign-up, or by the volunteer with the code.
@@ -1201,7 +1230,8 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
             let a = lock_activity(&txn, cx, *activity_id).await?;
             let valid = a.code_hash.as_deref() == Some(hash_code(a.id, code).as_str()) && a.code_expires_at.is_some_and(|t| t > Utc::now());
             if !valid {
-                return Err(AppError::bad_input("code", "the code is wrong or has expired"));
+                txn.rollback().await?;
+                return Err(wrong_code(cx, &a).await);
             }
             let s = sign_up::Entity::find()
                 .filter(sign_up::Column::CommunityId.eq(a.community_id))

@@ -1563,3 +1563,42 @@ async fn statistics_by_category_and_month_match_the_raw_records() {
         assert_eq!(all["volunteerStatistics"]["totals"], t(5, 7, 6.75, 145));
     }
 }
+
+#[tokio::test]
+async fn guessing_the_attendance_code_voids_it() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let starts = (Utc::now() - Duration::minutes(30)).to_rfc3339();
+        let ends = (Utc::now() + Duration::hours(2)).to_rfc3339();
+        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": "河道清理", "place": "竹园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
+        let activity = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
+        let (_, person) = volunteer(&app, &zhuyuan, "猜码者", json!({})).await;
+        let me = app.token(Role::Member, &person);
+        app.ok(Some(&me), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
+        let issue = "mutation($i: IssueAttendanceCodeInput!) { issueAttendanceCode(input: $i) { code } }";
+        let code = app.ok(Some(&staff), issue, json!({ "i": { "activityId": activity } })).await["issueAttendanceCode"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let check_in = "mutation($i: AttendanceInput!) { checkInAttendance(input: $i) { signUp { checkedInAt } } }";
+        let wrong = if code == "000000" { "000001" } else { "000000" };
+        for _ in 0..20 {
+            assert_eq!(
+                refused(&app, Some(&me), check_in, json!({ "i": { "activityId": activity, "code": wrong } })).await,
+                "BAD_USER_INPUT"
+            );
+        }
+        // The twentieth wrong try voided it: the right code no longer works either.
+        let (_, body) = app.post(Some(&me), check_in, json!({ "i": { "activityId": activity, "code": code } })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "[{}] {body}", backend.name());
+        // A new code from the organiser works, and starts a fresh count.
+        let code = app.ok(Some(&staff), issue, json!({ "i": { "activityId": activity } })).await["issueAttendanceCode"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let done = app.ok(Some(&me), check_in, json!({ "i": { "activityId": activity, "code": code } })).await;
+        assert!(done["checkInAttendance"]["signUp"]["checkedInAt"].is_string());
+    }
+}
