@@ -316,3 +316,31 @@ async fn a_mutation_over_the_websocket_refreshes_cached_answers() {
         ws.close(None).await.ok();
     }
 }
+
+#[tokio::test]
+async fn a_subscription_ends_when_its_scope_changes() {
+    let app = TestApp::demo(&backends()[0]).await;
+    let seats = app.ok(Some(&app.street_admin()), r#"{ unit(code: "police") { committees { id community { code } } } }"#, json!({})).await;
+    let seat = seats["unit"]["committees"].as_array().unwrap().iter().find(|c| c["community"]["code"] == "meiling").unwrap()["id"].clone();
+    let addr = serve(&app).await;
+    let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::Unit, "police"))).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind } }" } });
+    ws.send(Message::text(sub.to_string())).await.unwrap();
+    live(&app, 1).await;
+    // The police leave 梅岭's committee: the open subscription's scope no longer holds.
+    app.ok(
+        Some(&app.token(Role::CommunityAdmin, "meiling")),
+        "mutation($i: EndCommitteeMembershipInput!) { endCommitteeMembership(input: $i) { membership { id } } }",
+        json!({ "i": { "id": seat } }),
+    )
+    .await;
+    let mut reply = next(&mut ws).await;
+    for _ in 0..3 {
+        if reply["type"] != "timeout" {
+            break;
+        }
+        reply = next(&mut ws).await;
+    }
+    assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(4000)), "{reply}");
+}
