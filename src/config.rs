@@ -160,6 +160,75 @@ pub struct ServeArgs {
     /// How long past its due time a street-level task rises to the city.
     #[arg(long, env = "GONGZHI_ESCALATE_TO_CITY_AFTER", default_value = "72h", value_parser = parse_ttl)]
     pub escalate_to_city_after: Duration,
+    /// Serve GraphiQL at `/` (turn off in production if no one explores the API there).
+    #[arg(long, env = "GONGZHI_GRAPHIQL", value_parser = clap::builder::BoolishValueParser::new(), default_value = "true")]
+    pub graphiql: bool,
+    /// Who may send introspection queries (`__schema`, `__type`): everyone (`on`), callers with
+    /// a credential (`authenticated`) or no one (`off`).
+    #[arg(long, env = "GONGZHI_INTROSPECTION", default_value = "on")]
+    pub introspection: Introspection,
+    /// A token `/metrics` asks for (`Authorization: Bearer <token>`); open when unset.
+    #[arg(long, env = "GONGZHI_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` on this address only (not on the API's address).
+    #[arg(long, env = "GONGZHI_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Seconds of clock skew tolerated on a token's expiry and not-before times.
+    #[arg(long, env = "GONGZHI_JWT_LEEWAY", default_value_t = 5)]
+    pub jwt_leeway_secs: u64,
+    /// Aliased fields one document may hold.
+    #[arg(long, env = "GONGZHI_MAX_ALIASES", default_value_t = 100)]
+    pub max_aliases: usize,
+    /// Fields one selection set may hold (after fragments are spread).
+    #[arg(long, env = "GONGZHI_MAX_FIELDS_PER_SELECTION", default_value_t = 100)]
+    pub max_fields_per_selection: usize,
+    /// Fields one operation may hold in all (after fragments are spread).
+    #[arg(long, env = "GONGZHI_MAX_FIELDS", default_value_t = 2_000)]
+    pub max_fields: usize,
+    /// Budget of introspection in one document: 1,000 per `__schema`, 50 per `__type`, 1 per
+    /// field below them (one full introspection query of GraphiQL or a code generator fits).
+    #[arg(long, env = "GONGZHI_INTROSPECTION_BUDGET", default_value_t = 1_500)]
+    pub introspection_budget: usize,
+    /// Largest answer in bytes; a request whose answer grows past it gets `LIMIT_EXCEEDED`.
+    #[arg(long, env = "GONGZHI_MAX_RESPONSE_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Database statements of one request running at once.
+    #[arg(long, env = "GONGZHI_DB_REQUEST_CONCURRENCY", default_value_t = 4)]
+    pub db_request_concurrency: usize,
+    /// Database statements one request may run in all.
+    #[arg(long, env = "GONGZHI_DB_REQUEST_STATEMENTS", default_value_t = 1_000)]
+    pub db_request_statements: u32,
+    /// Milliseconds a statement waits for a pooled connection before the request is answered
+    /// `SERVICE_UNAVAILABLE` with `Retry-After`.
+    #[arg(long, env = "GONGZHI_DB_POOL_WAIT_MS", default_value_t = 3_000)]
+    pub db_pool_wait_ms: u64,
+    /// Seconds a client may take to send a request's headers, and to send the next request on
+    /// an idle kept-alive connection.
+    #[arg(long, env = "GONGZHI_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a WebSocket may stay open without a `connection_init` (then closed with 4408).
+    #[arg(long, env = "GONGZHI_WS_INIT_TIMEOUT", default_value_t = 5)]
+    pub ws_init_timeout_secs: u64,
+    /// Subscriptions one WebSocket may hold at once.
+    #[arg(long, env = "GONGZHI_WS_SUBSCRIPTIONS_PER_SOCKET", default_value_t = 50)]
+    pub ws_subscriptions_per_socket: usize,
+    /// Subscriptions one principal may hold at once over all its sockets.
+    #[arg(long, env = "GONGZHI_WS_SUBSCRIPTIONS_PER_PRINCIPAL", default_value_t = 200)]
+    pub ws_subscriptions_per_principal: usize,
+    /// WebSockets one principal may hold open at once.
+    #[arg(long, env = "GONGZHI_WS_SOCKETS_PER_PRINCIPAL", default_value_t = 20)]
+    pub ws_sockets_per_principal: usize,
+}
+
+/// Who may introspect the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Introspection {
+    /// Every caller, anonymous ones included.
+    On,
+    /// Callers with a valid credential.
+    Authenticated,
+    /// No one.
+    Off,
 }
 
 impl ServeArgs {
@@ -211,6 +280,30 @@ pub fn jwt_secret() -> (String, bool) {
         Ok(s) if !s.is_empty() => (s, false),
         _ => (DEV_JWT_SECRET.to_owned(), true),
     }
+}
+
+/// The keys a server outside development must be given: with a database other than the default
+/// SQLite file and without `--demo`, the token secret and the key of ID-number hashes must be
+/// set, at least 32 bytes long, and not the public development secret. The error says which
+/// and why.
+pub fn check_production_keys(development: bool) -> Result<(), String> {
+    if development {
+        return Ok(());
+    }
+    for (name, what) in [("GONGZHI_JWT_SECRET", "signs tokens"), ("GONGZHI_ID_NUMBER_KEY", "keys the stored hashes of national ID numbers")]
+    {
+        let value = std::env::var(name).unwrap_or_default();
+        if value.is_empty() || value == DEV_JWT_SECRET {
+            return Err(format!(
+                "{name} is not set: it {what}, and without it anyone could use the public development default against this database. \
+                 Set it to a random value of at least 32 bytes (e.g. `openssl rand -base64 48`), or serve the default SQLite file or `--demo` for development"
+            ));
+        }
+        if value.len() < 32 {
+            return Err(format!("{name} is shorter than 32 bytes: it {what}; set it to a random value of at least 32 bytes"));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a lifetime such as `90s`, `30m`, `8h` or `7d`.

@@ -1,12 +1,14 @@
 //! Database connections: SQLite (embedded default) or PostgreSQL (production), one entity set.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -15,6 +17,15 @@ use crate::error::{AppError, AppResult};
 /// Opens a pool for `url`. SQLite files get WAL, foreign keys and a busy timeout so that
 /// concurrent requests wait for the writer instead of failing.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    connect_waiting(url, max_connections, DEFAULT_POOL_WAIT).await
+}
+
+/// How long a statement waits for a free pooled connection by default before its request is
+/// answered `SERVICE_UNAVAILABLE` (with `Retry-After`) instead of queueing without end.
+pub const DEFAULT_POOL_WAIT: Duration = Duration::from_secs(3);
+
+/// Opens a pool like [`connect`], whose statements wait at most `pool_wait` for a connection.
+pub async fn connect_waiting(url: &str, max_connections: u32, pool_wait: Duration) -> anyhow::Result<DatabaseConnection> {
     let sqlite = url.starts_with("sqlite:");
     // SQLite has one writer; a few connections serve its readers, each with its own page cache.
     let max_connections = if sqlite { max_connections.clamp(1, 8) } else { max_connections.max(1) };
@@ -22,7 +33,7 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     opts.max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(pool_wait)
         .sqlx_logging(false);
     if sqlite {
         opts.map_sqlx_sqlite_opts(|o| {
@@ -164,9 +175,120 @@ mod tests {
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`), so that concurrent writers queue on the busy timeout instead of
-/// failing when they upgrade a read lock; PostgreSQL ignores the option.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() })
+/// failing when they upgrade a read lock; PostgreSQL ignores the option. It counts as one
+/// statement of the request's budget.
+pub async fn begin_write(db: &Db) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions};
+    db.count()?;
+    db.pool
+        .begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() })
         .await
+}
+
+/// How much database work one request may do: its statements run at most `concurrent` at a
+/// time (so that one request with many fields cannot hold the whole pool while others wait),
+/// and at most `statements` in all.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkLimits {
+    /// Statements of one request running at once.
+    pub concurrent: usize,
+    /// Statements one request may run in all.
+    pub statements: u32,
+}
+
+impl Default for WorkLimits {
+    fn default() -> Self {
+        WorkLimits { concurrent: 4, statements: 1_000 }
+    }
+}
+
+/// The message of the error a statement over the request's budget fails with; mapped to
+/// `LIMIT_EXCEEDED` by [`AppError`]'s conversion.
+pub const OVER_BUDGET: &str = "gongzhi: statement budget of the request exceeded";
+
+/// The database as one caller sees it: the shared pool and, for a request, its share of the
+/// pool's work (see [`WorkLimits`]). System work (the escalation job, seeding) has no bound.
+#[derive(Clone)]
+pub struct Db {
+    pool: DatabaseConnection,
+    work: Option<Arc<Work>>,
+}
+
+struct Work {
+    gate: tokio::sync::Semaphore,
+    used: AtomicU32,
+    limits: WorkLimits,
+}
+
+impl Db {
+    /// The pool without bounds, for system work.
+    pub fn system(pool: DatabaseConnection) -> Self {
+        Db { pool, work: None }
+    }
+
+    /// The pool as one request may use it.
+    pub fn for_request(pool: DatabaseConnection, limits: WorkLimits) -> Self {
+        let work = Work { gate: tokio::sync::Semaphore::new(limits.concurrent.max(1)), used: AtomicU32::new(0), limits };
+        Db { pool, work: Some(Arc::new(work)) }
+    }
+
+    /// The shared pool, for work that is not the request's own (publishing committed events).
+    pub fn pool(&self) -> &DatabaseConnection {
+        &self.pool
+    }
+
+    /// Statements this request has run so far.
+    pub fn statements(&self) -> u32 {
+        self.work.as_ref().map_or(0, |w| w.used.load(Ordering::Relaxed))
+    }
+
+    /// Counts one statement against the budget.
+    fn count(&self) -> Result<(), DbErr> {
+        if let Some(work) = &self.work {
+            if work.used.fetch_add(1, Ordering::Relaxed) >= work.limits.statements {
+                return Err(DbErr::Custom(OVER_BUDGET.into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the request's turn at the pool.
+    async fn admit(&self) -> Result<Option<tokio::sync::SemaphorePermit<'_>>, DbErr> {
+        self.count()?;
+        match &self.work {
+            Some(work) => work.gate.acquire().await.map(Some).map_err(|_| DbErr::Custom("request ended".into())),
+            None => Ok(None),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.pool.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        let _turn = self.admit().await?;
+        self.pool.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        let _turn = self.admit().await?;
+        self.pool.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        let _turn = self.admit().await?;
+        self.pool.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        let _turn = self.admit().await?;
+        self.pool.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.pool.support_returning()
+    }
 }

@@ -27,6 +27,13 @@ pub enum AppError {
     /// Too many requests.
     #[error("too many requests")]
     RateLimited,
+    /// The request asks for more work than one request may do (statements, answer size);
+    /// the message says which limit and how to stay under it.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The server is too busy to take the request now; retry after a moment.
+    #[error("{0}")]
+    Unavailable(String),
     /// Our fault; the cause is logged, never shown.
     #[error("internal error")]
     Internal(String),
@@ -61,6 +68,8 @@ impl AppError {
             AppError::BadInput { .. } => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited => "RATE_LIMITED",
+            AppError::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            AppError::Unavailable(_) => "SERVICE_UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -69,6 +78,15 @@ impl AppError {
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
         let text = err.to_string();
+        if text.contains(crate::db::OVER_BUDGET) {
+            return AppError::LimitExceeded(
+                "the request needs more database statements than one request may run; ask for fewer fields or aliases, or split it".into(),
+            );
+        }
+        if matches!(err, sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)) || text.contains("pool timed out") {
+            tracing::warn!("no database connection came free in time; answering SERVICE_UNAVAILABLE");
+            return AppError::Unavailable("the server is busy; retry in a moment".into());
+        }
         // Lost races between writers are the caller's to retry, not our failure.
         let contended = text.contains("database is locked") // SQLite busy
             || text.contains("could not serialize access") // PostgreSQL 40001
@@ -135,6 +153,18 @@ struct ErrorCodesOfRequest {
     mutation: std::sync::atomic::AtomicBool,
 }
 
+/// Marks an argument or variable value that could not be read as its type (an out-of-range
+/// `DateTime`, a malformed input object) as `BAD_USER_INPUT`; returns whether it did.
+/// async-graphql reports such values while executing the field, with no code of its own.
+pub fn tag_input_error(err: &mut async_graphql::ServerError) -> bool {
+    let has_code = err.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+    if has_code || !(err.message.starts_with("Failed to parse") || err.message.starts_with("Invalid value")) {
+        return false;
+    }
+    tag(err, "BAD_USER_INPUT");
+    true
+}
+
 /// Sets `code` on an error that has none yet.
 pub fn tag(err: &mut async_graphql::ServerError, code: &str) {
     let ext = err.extensions.get_or_insert_with(Default::default);
@@ -153,6 +183,7 @@ impl async_graphql::extensions::Extension for ErrorCodesOfRequest {
         let mut response = next.run(ctx).await;
         for err in &mut response.errors {
             apply_code(err);
+            tag_input_error(err);
         }
         response
     }
@@ -167,6 +198,7 @@ impl async_graphql::extensions::Extension for ErrorCodesOfRequest {
         let mut response = next.run(ctx, operation_name).await;
         for err in &mut response.errors {
             apply_code(err);
+            tag_input_error(err);
         }
         // A mutation over the WebSocket changed data like one over HTTP: cached answers and
         // scopes are no longer current (the HTTP handler does the same for its requests).
@@ -232,6 +264,8 @@ mod tests {
         assert_eq!(code_of(AppError::bad_input("name", "empty")), "BAD_USER_INPUT");
         assert_eq!(code_of(AppError::Conflict("x".into())), "CONFLICT");
         assert_eq!(code_of(AppError::RateLimited), "RATE_LIMITED");
+        assert_eq!(code_of(AppError::LimitExceeded("x".into())), "LIMIT_EXCEEDED");
+        assert_eq!(code_of(AppError::Unavailable("x".into())), "SERVICE_UNAVAILABLE");
         assert_eq!(code_of(AppError::Internal("secret cause".into())), "INTERNAL");
     }
 

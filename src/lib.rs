@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod logging;
 pub mod organisation;
 pub mod validate;
 pub mod volunteers;

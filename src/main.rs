@@ -11,13 +11,7 @@ use clap::Parser;
 use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, SeedCommand};
 
 fn init_tracing(log: &gongzhi::config::LogArgs) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_new(&log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match log.format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
+    gongzhi::logging::init(&log.filter, matches!(log.format, LogFormat::Json));
 }
 
 #[tokio::main]
@@ -88,7 +82,7 @@ async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: 
         None => gongzhi::collaboration::partner::street_of_unit(&db, unit.id).await.map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     let scope = gongzhi::auth::Scope::system([street], "cli:api-key");
-    let cx = gongzhi::cx::Cx::new(scope, db, "cli", gongzhi::collaboration::events::EventBus::default());
+    let cx = gongzhi::cx::Cx::new(scope, gongzhi::db::Db::system(db), "cli", gongzhi::collaboration::events::EventBus::default());
     let (key, secret) = gongzhi::collaboration::partner::create_api_key(&cx, unit.id, label).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!("API key {} for {} ({}); it is shown only this once:", key.prefix, unit.name, unit.code);
     println!("{secret}");

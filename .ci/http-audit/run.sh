@@ -59,6 +59,8 @@ cleanup() {
 trap cleanup EXIT
 
 log "starting server on 127.0.0.1:$PORT (log: $TMP/server.log)"
+GONGZHI_JWT_SECRET="audit-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" \
+GONGZHI_ID_NUMBER_KEY="audit-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" \
 GONGZHI_LOG=warn "$BIN" serve \
   --addr "127.0.0.1:$PORT" \
   --database-url "sqlite://$TMP/audit.sqlite?mode=rwc" \

@@ -15,7 +15,10 @@ pub struct Model {
     pub object_id: Option<Uuid>,
     /// JSON object summarising the change (no personal data).
     pub summary: String,
+    /// The server's id of the request that made the change.
     pub request_id: String,
+    /// The `x-request-id` the client sent, if any.
+    pub client_request_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

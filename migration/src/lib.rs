@@ -31,6 +31,7 @@ mod m20261126_000027_create_sign_ups;
 mod m20261126_000028_add_branch_secretaries;
 mod m20261126_000029_bind_api_keys_to_streets;
 mod m20261126_000030_count_wrong_attendance_codes;
+mod m20261201_000001_add_client_request_ids;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000028_add_branch_secretaries::Migration),
             Box::new(m20261126_000029_bind_api_keys_to_streets::Migration),
             Box::new(m20261126_000030_count_wrong_attendance_codes::Migration),
+            Box::new(m20261201_000001_add_client_request_ids::Migration),
         ]
     }
 }

@@ -57,9 +57,15 @@ impl AuditRecord {
     async fn summary(&self) -> &str {
         &self.0.summary
     }
-    /// The request that made the change (the `x-request-id` header).
+    /// The request that made the change: the server's id, sent back in the `x-request-id`
+    /// response header and found in the server's log.
     async fn request_id(&self) -> &str {
         &self.0.request_id
+    }
+    /// The `x-request-id` the client sent with the request, if it sent one (the client's own
+    /// correlation id, not checked by the server).
+    async fn client_request_id(&self) -> Option<&str> {
+        self.0.client_request_id.as_deref()
     }
 }
 

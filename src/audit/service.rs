@@ -48,6 +48,7 @@ pub async fn record(txn: &impl ConnectionTrait, cx: &Cx, entry: Entry<'_>) -> Ap
         object_id: Set(entry.object_id),
         summary: Set(entry.summary.to_string()),
         request_id: Set(cx.request_id.chars().take(64).collect()),
+        client_request_id: Set(cx.client_request_id.as_ref().map(|id| id.chars().take(64).collect())),
         created_at: Set(Utc::now()),
     }
     .insert(txn)

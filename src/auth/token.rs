@@ -102,8 +102,14 @@ impl Keys {
     pub fn new(secret: &str) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp"]);
-        validation.leeway = 30;
+        validation.leeway = 5;
         Keys { encoding: EncodingKey::from_secret(secret.as_bytes()), decoding: DecodingKey::from_secret(secret.as_bytes()), validation }
+    }
+
+    /// The same keys, tolerating `leeway` of clock skew on expiry and not-before times.
+    pub fn with_leeway(mut self, leeway: std::time::Duration) -> Self {
+        self.validation.leeway = leeway.as_secs();
+        self
     }
 
     /// Signs the claims.

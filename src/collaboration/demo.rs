@@ -153,7 +153,7 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
         return Ok("collaboration demo already present".into());
     }
     let events = EventBus::default();
-    let cx = |scope: Scope| Cx::new(scope, db.clone(), "demo-seed", events.clone());
+    let cx = |scope: Scope| Cx::new(scope, crate::db::Db::system(db.clone()), "demo-seed", events.clone());
     let admin = cx(scope_for(db, Role::StreetAdmin, street_code).await?);
     let community = |code: &'static str| async move {
         community::Entity::find().filter(community::Column::StreetId.eq(street.id)).filter(community::Column::Code.eq(code)).one(db).await

@@ -11,7 +11,7 @@ use crate::cx::Cx;
 
 /// The scope the job acts under; its records read `system:escalation`.
 pub fn job_context(db: DatabaseConnection, events: EventBus) -> Cx {
-    Cx::new(Scope::system([], "system:escalation"), db, "escalation-job", events)
+    Cx::new(Scope::system([], "system:escalation"), crate::db::Db::system(db), "escalation-job", events)
 }
 
 /// Runs the job every `every` until the process ends.

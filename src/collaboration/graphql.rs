@@ -640,6 +640,7 @@ pub struct CollabQuery;
 #[Object]
 impl CollabQuery {
     /// The campaigns the caller's communities take part in.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn campaigns(&self, ctx: &Context<'_>) -> Result<Vec<Campaign>> {
         Ok(service::campaigns(&rc(ctx)?.cx).await?.into_iter().map(Campaign).collect())
     }
@@ -682,6 +683,7 @@ impl CollabQuery {
     }
 
     /// The sites of a community.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn sites(&self, ctx: &Context<'_>, #[graphql(desc = "The community.")] community_id: ID) -> Result<Vec<Site>> {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
@@ -690,6 +692,7 @@ impl CollabQuery {
     }
 
     /// API keys of partner departments (street admins).
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn api_keys(&self, ctx: &Context<'_>, #[graphql(desc = "Only this unit's keys.")] unit_id: Option<ID>) -> Result<Vec<ApiKey>> {
         let r = rc(ctx)?;
         let unit = unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId")).transpose()?;

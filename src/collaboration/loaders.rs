@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::{assignment, campaign, campaign_community, finding, inspection, site, task, task_event};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::service::{assignment_filter, campaign_filter, event_filter, inspection_filter, task_filter};
@@ -15,12 +15,12 @@ use crate::graphql::batch::{by, group, loader_key};
 
 /// Batches and caches collaboration relations for one request.
 pub struct CollabLoader {
-    db: DatabaseConnection,
+    db: crate::db::Db,
     scope: Scope,
 }
 
 impl CollabLoader {
-    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+    pub fn new(db: crate::db::Db, scope: Scope) -> Self {
         CollabLoader { db, scope }
     }
 }

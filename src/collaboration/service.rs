@@ -283,7 +283,7 @@ impl Timeline {
     async fn commit(self, txn: DatabaseTransaction, cx: &Cx) -> AppResult<()> {
         cx.events.announce(&txn, &self.ids).await?;
         txn.commit().await?;
-        cx.events.publish(&cx.db, &self.ids).await;
+        cx.events.publish(cx.db.pool(), &self.ids).await;
         Ok(())
     }
 }

@@ -108,7 +108,7 @@ impl PageArgs {
     /// Complexity of a connection field: the page size times the cost of one node.
     pub fn complexity(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
         let n = first.or(last).unwrap_or(DEFAULT_PAGE as i32).clamp(1, MAX_PAGE as i32) as usize;
-        n.saturating_mul(child.max(1))
+        n.saturating_mul(child.max(1)).saturating_add(crate::graphql::limits::DB_FIELD)
     }
 
     /// Restricts a query to this page (keyset on `id`), fetching one extra row to learn

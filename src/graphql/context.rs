@@ -2,7 +2,6 @@
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use sea_orm::DatabaseConnection;
 
 use std::sync::Arc;
 
@@ -10,6 +9,7 @@ use crate::auth::{Scope, ScopeCache};
 use crate::collaboration::events::EventBus;
 use crate::collaboration::loaders::CollabLoader;
 use crate::cx::Cx;
+use crate::db::Db;
 use crate::error::AppError;
 use crate::organisation::loaders::OrgLoader;
 use crate::volunteers::loaders::VolunteerLoader;
@@ -27,7 +27,7 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    pub fn new(db: DatabaseConnection, scope: Scope, request_id: String, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
+    pub fn new(db: Db, scope: Scope, request_id: String, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
         let org = DataLoader::with_cache(OrgLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
         let collab = DataLoader::with_cache(CollabLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
         let volunteers = DataLoader::with_cache(VolunteerLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
@@ -36,7 +36,7 @@ impl RequestContext {
 
     /// A context for a long-lived subscription: its loaders keep no cache, so every event is
     /// resolved against the current data.
-    pub fn for_subscription(db: DatabaseConnection, scope: Scope, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
+    pub fn for_subscription(db: Db, scope: Scope, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
         let rc = Self::new(db, scope, "subscription".into(), scopes, events);
         rc.org.enable_all_cache(false);
         rc.collab.enable_all_cache(false);

@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod connection;
 pub mod context;
+pub mod limits;
 pub mod node;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};

@@ -14,6 +14,7 @@ use tracing::Instrument;
 
 use super::metrics::Outcome;
 use super::{AppState, REQUEST_ID};
+use crate::config::Introspection;
 use crate::error::AppError;
 use crate::graphql::context::RequestContext;
 
@@ -63,6 +64,55 @@ fn refuse(status: StatusCode, media: MediaType, code: &str, message: &str) -> Re
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     resp
+}
+
+/// Our failure before execution: `INTERNAL` with the request id an operator finds in the log.
+fn refuse_internal(media: MediaType, request_id: &str) -> Response {
+    let body = json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL", "requestId": request_id } }] });
+    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+}
+
+/// A 503 that tells the client when to try again.
+fn unavailable_response(mut resp: Response) -> Response {
+    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    resp
+}
+
+/// A document refused before validation (a limit of [`crate::graphql::limits`], introspection
+/// turned off): like a validation failure, 400 with the GraphQL response media type.
+fn refuse_document(media: MediaType, message: &str) -> Response {
+    let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    refuse(status, media, "GRAPHQL_VALIDATION_FAILED", message)
+}
+
+/// A buffer that refuses to grow past a size: the answer is written into it and a request
+/// whose answer would pass the limit gets `LIMIT_EXCEEDED` instead of the bytes.
+struct Capped {
+    buf: Vec<u8>,
+    cap: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + bytes.len() > self.cap {
+            return Err(std::io::Error::other(TOO_LARGE));
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const TOO_LARGE: &str = "answer over the size limit";
+
+/// Serialises `value` within `cap` bytes.
+fn to_json_capped<T: serde::Serialize>(value: &T, cap: usize) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Capped { buf: Vec::with_capacity(4096), cap };
+    serde_json::to_writer(&mut out, value)?;
+    Ok(out.buf)
 }
 
 /// `POST /graphql`.
@@ -195,16 +245,41 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             return (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
         }
     };
+    // The document's own limits, before it costs anything more than its parse.
+    let shape = match request.parsed_query().map(|doc| crate::graphql::limits::check(doc, given.as_deref(), &state.limits.document)) {
+        Ok(Ok(shape)) => shape,
+        Ok(Err(message)) => {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refuse_document(media, &message);
+        }
+        Err(_) => crate::graphql::limits::Shape::default(),
+    };
     let scope = match super::principal::scope_for(&state, &headers).await {
         Ok(scope) => scope,
         Err(err) => {
             state.metrics.observe(None, Outcome::Rejected, started.elapsed());
-            let status =
-                if matches!(err, AppError::Unauthenticated(_)) { StatusCode::UNAUTHORIZED } else { StatusCode::INTERNAL_SERVER_ERROR };
-            let message = if matches!(err, AppError::Internal(_)) { "internal error".to_owned() } else { err.to_string() };
-            return refuse(status, media, err.code(), &message);
+            return match err {
+                AppError::Unauthenticated(why) => refuse(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", &why),
+                AppError::Unavailable(why) => {
+                    unavailable_response(refuse(StatusCode::SERVICE_UNAVAILABLE, media, "SERVICE_UNAVAILABLE", &why))
+                }
+                _ => refuse_internal(media, &request_id),
+            };
         }
     };
+    if shape.introspects {
+        let anonymous = matches!(scope.principal(), crate::auth::Principal::Anonymous);
+        let refused = match state.limits.introspection {
+            Introspection::On => None,
+            Introspection::Authenticated if !anonymous => None,
+            Introspection::Authenticated => Some("introspection needs a credential on this server"),
+            Introspection::Off => Some("introspection is turned off on this server"),
+        };
+        if let Some(message) = refused {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refuse_document(media, message);
+        }
+    }
     // Queries may be answered from the response cache (see `responses`).
     let generation = state.events.generation();
     let cache_key = (kind == OperationType::Query && state.responses.enabled()).then(|| {
@@ -233,7 +308,14 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         principal = ?scope.principal().kind(),
         community = ?community,
     );
-    let ctx = RequestContext::new(state.db.clone(), scope, request_id.clone(), state.principals.clone(), state.events.clone());
+    let mut ctx = RequestContext::new(
+        crate::db::Db::for_request(state.db.clone(), state.limits.work),
+        scope,
+        request_id.clone(),
+        state.principals.clone(),
+        state.events.clone(),
+    );
+    ctx.cx.client_request_id = headers.get(&super::CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let document = match &fresh {
         Some(_) => request.parsed_query().ok().cloned(),
         None => None,
@@ -243,6 +325,9 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     // full again, and only one without them skips straight to execution.
     let revalidate = !hit || !request.variables.is_empty();
     let schema = if revalidate { &state.schema } else { &state.validated_schema };
+    // The document is parsed by now and executes from its parsed form; its text is kept to name
+    // the variable of an input error, on the rare path where one occurs.
+    let query_text = std::mem::take(&mut request.query);
     let mut response = schema.execute(request.data(ctx)).instrument(span).await;
 
     // Before execution nothing has a path: such errors are validation failures (unknown
@@ -255,6 +340,15 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         if refused {
             crate::error::tag(err, "GRAPHQL_VALIDATION_FAILED");
         }
+        if crate::error::tag_input_error(err) {
+            if let (Ok(doc), Some(pos)) = (async_graphql::parser::parse_query(&query_text), err.locations.first()) {
+                if let [name] = crate::graphql::limits::variables_at(&doc, *pos).as_slice() {
+                    err.extensions.get_or_insert_with(Default::default).set("variable", name.as_str());
+                }
+            }
+        }
+        // Every error carries a code: one we did not foresee is ours.
+        crate::error::tag(err, "INTERNAL");
         internal |= err.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from("INTERNAL"));
     }
     if let (Some(query), Some(doc), false) = (&fresh, &document, refused) {
@@ -275,7 +369,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(error = %e, "could not serialise a response");
-                return refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+                return refuse_internal(media, &request_id);
             }
         };
         stamp_internal_errors(&mut value, &request_id);
@@ -284,10 +378,15 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
                 obj.remove("data");
             }
         }
-        serde_json::to_vec(&value)
+        to_json_capped(&value, state.limits.document.response_bytes)
     } else {
-        serde_json::to_vec(&response)
+        to_json_capped(&response, state.limits.document.response_bytes)
     };
+    // A busy pool is a moment's wait, not our failure: 503 with `Retry-After`.
+    let unavailable = response
+        .errors
+        .iter()
+        .any(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE")));
     if kind == OperationType::Mutation {
         // Whatever it changed, cached responses are no longer current.
         state.events.changed();
@@ -298,11 +397,21 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             if let (Some(key), true) = (cache_key, response_ok) {
                 state.responses.put(key, bytes.clone(), generation);
             }
+            if unavailable {
+                return unavailable_response(
+                    (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, media.content_type())], bytes).into_response(),
+                );
+            }
             (status, [(header::CONTENT_TYPE, media.content_type())], bytes).into_response()
+        }
+        Err(e) if e.is_io() => {
+            let message =
+                format!("the answer is larger than {} bytes; ask for fewer fields or smaller pages", state.limits.document.response_bytes);
+            refuse(StatusCode::OK, media, "LIMIT_EXCEEDED", &message)
         }
         Err(e) => {
             tracing::error!(error = %e, "could not serialise a response");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
+            refuse_internal(media, &request_id)
         }
     }
 }

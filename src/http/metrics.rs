@@ -85,20 +85,24 @@ impl Metrics {
         Metrics { registry, requests, latency, pool_size, pool_idle, subscribers, operations: Mutex::new(HashSet::new()), db }
     }
 
-    /// Records one GraphQL request.
+    /// Records one GraphQL request. An operation name becomes a label only once a request
+    /// under it has succeeded, so that refused or failing documents cannot fill the label slots
+    /// with names of their choosing.
     pub fn observe(&self, operation: Option<&str>, outcome: Outcome, elapsed: Duration) {
-        let operation = self.operation_label(operation);
+        let operation = self.operation_label(operation, outcome == Outcome::Ok);
         self.requests.get_or_create(&OpLabels { operation: operation.clone(), outcome: outcome.label().to_owned() }).inc();
         self.latency.get_or_create(&OpOnly { operation }).observe(elapsed.as_secs_f64());
     }
 
-    fn operation_label(&self, operation: Option<&str>) -> String {
+    fn operation_label(&self, operation: Option<&str>, succeeded: bool) -> String {
         let Some(name) = operation.filter(|n| !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         else {
             return "anonymous".to_owned();
         };
         let Ok(mut known) = self.operations.lock() else { return "other".to_owned() };
-        if known.contains(name) || known.len() < MAX_OPERATIONS {
+        if known.contains(name) {
+            name.to_owned()
+        } else if succeeded && known.len() < MAX_OPERATIONS {
             known.insert(name.to_owned());
             name.to_owned()
         } else {
@@ -134,10 +138,22 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics`.
-pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
+/// `GET /metrics`; with a metrics token set, only for `Authorization: Bearer <token>`.
+pub async fn render(State(state): State<AppState>, headers: axum::http::HeaderMap) -> axum::response::Response {
+    if let Some(token) = &state.limits.metrics.token {
+        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+            return (axum::http::StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need a token").into_response();
+        }
+    }
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         state.metrics.encode(state.events.subscribers()),
     )
+        .into_response()
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -4,6 +4,7 @@
 pub mod documents;
 pub mod graphiql;
 pub mod graphql;
+pub mod listen;
 pub mod metrics;
 pub mod principal;
 pub mod responses;
@@ -26,8 +27,10 @@ use tower_http::trace::TraceLayer;
 use crate::auth::Keys;
 use crate::graphql::AppSchema;
 
-/// The request-id header, set when the client sends none and echoed on every response.
+/// The request-id header: the server's id of every request, echoed on every response.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// Where the `x-request-id` a client sent is kept: audit records store it beside the server's.
+pub static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
 
 /// Shared state of the server: cheap to clone, nothing per-request in it.
 #[derive(Clone)]
@@ -51,6 +54,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Set when the server shuts down: open subscriptions close with 1001 (going away).
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Open WebSockets and subscriptions per principal (see `ws`).
+    pub sockets: Arc<ws::Sockets>,
 }
 
 /// Limits on requests.
@@ -64,6 +69,56 @@ pub struct Limits {
     pub cors_origins: Vec<String>,
     /// How long a query response may be served again (zero: never).
     pub response_cache: Duration,
+    /// Database work one request may do.
+    pub work: crate::db::WorkLimits,
+    /// What one GraphQL document may ask for, and the size of its answer.
+    pub document: crate::graphql::limits::DocumentLimits,
+    /// Who may introspect the schema.
+    pub introspection: crate::config::Introspection,
+    /// Whether `/` serves GraphiQL.
+    pub graphiql: bool,
+    /// Where `/metrics` is served, and the token it asks for.
+    pub metrics: MetricsAccess,
+    /// Clock skew tolerated on a token's expiry.
+    pub jwt_leeway: Duration,
+    /// Limits on connections and WebSockets.
+    pub sockets: SocketLimits,
+}
+
+/// How `/metrics` is reached.
+#[derive(Clone, Debug, Default)]
+pub struct MetricsAccess {
+    /// `Authorization: Bearer <token>` that `/metrics` asks for; open when `None`.
+    pub token: Option<String>,
+    /// Served on a separate address (see `serve`) instead of the API's.
+    pub separate: bool,
+}
+
+/// Limits on connections: slow clients, silent WebSockets, subscriptions.
+#[derive(Clone, Copy, Debug)]
+pub struct SocketLimits {
+    /// Time to send a request's headers (and the next request on an idle connection).
+    pub header_read: Duration,
+    /// Time between a WebSocket's opening and its `connection_init`; then it closes with 4408.
+    pub ws_init: Duration,
+    /// Subscriptions one WebSocket may hold.
+    pub subscriptions_per_socket: usize,
+    /// Subscriptions one principal may hold over all its WebSockets.
+    pub subscriptions_per_principal: usize,
+    /// WebSockets one principal may hold open.
+    pub sockets_per_principal: usize,
+}
+
+impl Default for SocketLimits {
+    fn default() -> Self {
+        SocketLimits {
+            header_read: Duration::from_secs(10),
+            ws_init: Duration::from_secs(5),
+            subscriptions_per_socket: 50,
+            subscriptions_per_principal: 200,
+            sockets_per_principal: 20,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -73,6 +128,13 @@ impl Default for Limits {
             timeout: Duration::from_secs(30),
             cors_origins: Vec::new(),
             response_cache: Duration::from_secs(1),
+            work: crate::db::WorkLimits::default(),
+            document: crate::graphql::limits::DocumentLimits::default(),
+            introspection: crate::config::Introspection::On,
+            graphiql: true,
+            metrics: MetricsAccess::default(),
+            jwt_leeway: Duration::from_secs(5),
+            sockets: SocketLimits::default(),
         }
     }
 }
@@ -81,21 +143,30 @@ impl AppState {
     /// State over a database, signing tokens with `jwt_secret`.
     pub fn new(db: DatabaseConnection, jwt_secret: &str, limits: Limits) -> Self {
         let metrics = Arc::new(metrics::Metrics::new(db.clone()));
+        // With introspection off, the schemas refuse it too, whatever a document's path.
+        let off = limits.introspection == crate::config::Introspection::Off;
+        let build = |b: async_graphql::SchemaBuilder<_, _, _>| if off { b.disable_introspection().finish() } else { b.finish() };
         AppState {
-            schema: crate::graphql::schema().finish(),
-            validated_schema: crate::graphql::schema().validation_mode(async_graphql::ValidationMode::Fast).finish(),
+            schema: build(crate::graphql::schema()),
+            validated_schema: build(crate::graphql::schema().validation_mode(async_graphql::ValidationMode::Fast)),
             db,
-            keys: Keys::new(jwt_secret),
+            keys: Keys::new(jwt_secret).with_leeway(limits.jwt_leeway),
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
             events: crate::collaboration::events::EventBus::default(),
-            ws_schema: crate::graphql::schema_with_error_codes().finish(),
+            ws_schema: build(crate::graphql::schema_with_error_codes()),
             responses: Arc::new(responses::ResponseCache::new(limits.response_cache)),
             limits,
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
+            sockets: Arc::default(),
         }
     }
+}
+
+/// The router of the metrics address, when `/metrics` is served apart from the API.
+pub fn metrics_app(state: AppState) -> Router {
+    Router::new().route("/metrics", get(metrics::render)).with_state(state)
 }
 
 /// The router of the whole server.
@@ -104,11 +175,15 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
         .route("/graphql/ws", get(ws::subscribe))
-        .route("/", get(graphiql::page))
-        .route("/assets/graphiql/{file}", get(graphiql::asset))
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics::render))
+        .route("/readyz", get(readyz));
+    if limits.graphiql {
+        router = router.route("/", get(graphiql::page)).route("/assets/graphiql/{file}", get(graphiql::asset));
+    }
+    if !limits.metrics.separate {
+        router = router.route("/metrics", get(metrics::render));
+    }
+    let mut router = router
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
@@ -123,6 +198,16 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .layer(axum::middleware::map_request(set_aside_client_request_id))
+}
+
+/// Moves a client's `x-request-id` to `x-client-request-id`, so that the server gives every
+/// request an id of its own: a client cannot choose the id its changes are audited under.
+async fn set_aside_client_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    if let Some(id) = req.headers_mut().remove(&REQUEST_ID) {
+        req.headers_mut().insert(CLIENT_REQUEST_ID.clone(), id);
+    }
+    req
 }
 
 fn cors(origins: &[String]) -> Option<CorsLayer> {

@@ -11,24 +11,21 @@ use crate::config::ServeArgs;
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let (url, default_db) = args.db.resolve();
     let demo = args.demo || default_db;
+    crate::config::check_production_keys(demo).map_err(|why| anyhow::anyhow!("refusing to start: {why}"))?;
     let (secret, dev_secret) = crate::config::jwt_secret();
     if dev_secret {
         tracing::warn!(
             "GONGZHI_JWT_SECRET is not set: tokens are signed with the PUBLIC development secret; never run like this in production"
         );
     }
-    let db = crate::db::connect(&url, args.db.db_pool).await?;
+    let pool_wait = std::time::Duration::from_millis(args.db_pool_wait_ms.max(1));
+    let db = crate::db::connect_waiting(&url, args.db.db_pool, pool_wait).await?;
     crate::db::migrate(&db).await?;
     if demo {
         let report = crate::demo::seed_if_empty(&db).await?;
         tracing::info!("{report}");
     }
-    let limits = Limits {
-        body_bytes: args.body_limit,
-        timeout: args.request_timeout(),
-        cors_origins: args.cors_origins.clone(),
-        response_cache: std::time::Duration::from_millis(args.response_cache_ms),
-    };
+    let limits = limits(&args);
     let state = AppState::new(db.clone(), &secret, limits);
     state.events.listen(db.clone());
     if args.escalation_interval_secs > 0 {
@@ -57,7 +54,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             stopping.send_replace(true);
         }
     };
-    axum::serve(listener, app(state)).with_graceful_shutdown(stop).await.context("server failed")?;
+    if let Some(metrics_addr) = args.metrics_addr {
+        let metrics = TcpListener::bind(metrics_addr).await.with_context(|| format!("could not listen on {metrics_addr} for metrics"))?;
+        tracing::info!("metrics on http://{metrics_addr}/metrics");
+        let (router, mut stopped) = (super::metrics_app(state.clone()), stopping.subscribe());
+        let header_read = state.limits.sockets.header_read;
+        tokio::spawn(async move {
+            super::listen::serve(metrics, router, header_read, async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await;
+        });
+    }
+    let header_read = state.limits.sockets.header_read;
+    super::listen::serve(listener, app(state), header_read, stop).await;
     // Upgraded WebSocket connections outlive the HTTP server: give them a moment to send their
     // close frames (each holds a receiver of `stopping` until it is done).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -67,6 +77,39 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     db.close().await.context("closing the database")?;
     tracing::info!("gongzhi stopped");
     Ok(())
+}
+
+/// The limits the command line and environment set.
+fn limits(args: &ServeArgs) -> Limits {
+    use std::time::Duration;
+    Limits {
+        body_bytes: args.body_limit,
+        timeout: args.request_timeout(),
+        cors_origins: args.cors_origins.clone(),
+        response_cache: Duration::from_millis(args.response_cache_ms),
+        work: crate::db::WorkLimits { concurrent: args.db_request_concurrency.max(1), statements: args.db_request_statements },
+        document: crate::graphql::limits::DocumentLimits {
+            aliases: args.max_aliases,
+            fields_per_selection: args.max_fields_per_selection,
+            fields: args.max_fields,
+            introspection: args.introspection_budget,
+            response_bytes: args.max_response_bytes,
+        },
+        introspection: args.introspection,
+        graphiql: args.graphiql,
+        metrics: super::MetricsAccess {
+            token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+            separate: args.metrics_addr.is_some(),
+        },
+        jwt_leeway: Duration::from_secs(args.jwt_leeway_secs),
+        sockets: super::SocketLimits {
+            header_read: Duration::from_secs(args.header_timeout_secs.max(1)),
+            ws_init: Duration::from_secs(args.ws_init_timeout_secs.max(1)),
+            subscriptions_per_socket: args.ws_subscriptions_per_socket,
+            subscriptions_per_principal: args.ws_subscriptions_per_principal,
+            sockets_per_principal: args.ws_sockets_per_principal,
+        },
+    }
 }
 
 async fn print_demo_tokens(state: &AppState) {

@@ -760,6 +760,7 @@ impl OrgQuery {
     }
 
     /// Refetches any object by its global id; null when it does not exist or is outside the caller's scope.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
@@ -767,6 +768,7 @@ impl OrgQuery {
     }
 
     /// Refetches many objects by global id, in order; null for each that is missing or out of scope.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "At most 100 global ids.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
@@ -778,6 +780,7 @@ impl OrgQuery {
     }
 
     /// The streets the caller's scope reaches into.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn streets(&self, ctx: &Context<'_>) -> Result<Vec<Street>> {
         let r = rc(ctx)?;
         Ok(service::streets(&r.cx).await?.into_iter().map(Street).collect())
@@ -801,6 +804,7 @@ impl OrgQuery {
     }
 
     /// A community in the caller's scope by code; null when absent or out of scope.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn community(
         &self,
         ctx: &Context<'_>,
@@ -827,6 +831,7 @@ impl OrgQuery {
     }
 
     /// A co-building unit by code; null when absent or not visible.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn unit(&self, ctx: &Context<'_>, #[graphql(desc = "Unit code, e.g. `police`.")] code: String) -> Result<Option<CoBuildingUnit>> {
         let r = rc(ctx)?;
         Ok(service::unit_by_code(&r.cx, &code).await?.map(CoBuildingUnit))

@@ -9,7 +9,7 @@ use chrono::Utc;
 use entity::party_organization::OrganizationKind;
 use entity::{co_building_unit, committee_membership, community, compound, party_member, party_organization, person, region};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::auth::Scope;
@@ -19,12 +19,12 @@ use crate::graphql::connection::{Page, PageArgs, child_pages};
 
 /// Batches and caches the organisation graph's relations for one request.
 pub struct OrgLoader {
-    db: DatabaseConnection,
+    db: crate::db::Db,
     scope: Scope,
 }
 
 impl OrgLoader {
-    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+    pub fn new(db: crate::db::Db, scope: Scope) -> Self {
         OrgLoader { db, scope }
     }
 }

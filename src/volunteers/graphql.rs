@@ -630,6 +630,7 @@ pub struct VolunteerQuery;
 #[Object]
 impl VolunteerQuery {
     /// The categories of the demand list.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn service_categories(
         &self,
         ctx: &Context<'_>,
@@ -715,6 +716,7 @@ impl VolunteerQuery {
     }
 
     /// A service record: the caller's own, or (staff) a person's in their communities.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn service_record(
         &self,
         ctx: &Context<'_>,
@@ -726,6 +728,7 @@ impl VolunteerQuery {
     }
 
     /// Statistics of the volunteer service for the caller's communities, or one of them.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn volunteer_statistics(
         &self,
         ctx: &Context<'_>,

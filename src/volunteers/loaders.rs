@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::{activity, check_in, demand, invitation, service_category, sign_up, volunteer};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::matching::{self, ScoreParts};
 use super::service::{check_in_filter, published_filter, sign_up_filter, volunteer_filter};
@@ -16,12 +16,12 @@ use crate::graphql::batch::{by, group, loader_key};
 
 /// Batches and caches volunteer-service relations for one request.
 pub struct VolunteerLoader {
-    db: DatabaseConnection,
+    db: crate::db::Db,
     scope: Scope,
 }
 
 impl VolunteerLoader {
-    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+    pub fn new(db: crate::db::Db, scope: Scope) -> Self {
         VolunteerLoader { db, scope }
     }
 }

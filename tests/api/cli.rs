@@ -384,3 +384,25 @@ async fn token_prints_a_jwt_naming_role_and_community() {
     assert!(stdout.is_empty(), "no token: {stdout}");
     assert!(stderr.contains("--community"), "{stderr}");
 }
+
+/// Outside development (a database other than the default file, no `--demo`) the server will
+/// not start with the public development secret, and says why.
+#[tokio::test]
+async fn serve_refuses_the_public_secret_outside_development() {
+    let dir = WorkDir::new();
+    for url in ["postgres://postgres@127.0.0.1:5432/test", "sqlite://production.sqlite?mode=rwc"] {
+        let mut cmd = gongzhi(dir.path());
+        cmd.args(["serve", "--addr", "127.0.0.1:0", "--database-url", url]);
+        let (ok, _, stderr) = run(cmd).await;
+        assert!(!ok, "{url}: the server must not start");
+        assert!(stderr.contains("GONGZHI_JWT_SECRET is not set"), "{url}: {stderr}");
+        assert!(stderr.contains("public development default"), "{url}: {stderr}");
+    }
+    // A secret alone is not enough: the key of ID-number hashes must be set too.
+    let mut cmd = gongzhi(dir.path());
+    cmd.args(["serve", "--addr", "127.0.0.1:0", "--database-url", "sqlite://production.sqlite?mode=rwc"]);
+    cmd.env("GONGZHI_JWT_SECRET", "a-long-random-secret-of-the-operators-own-choosing");
+    let (ok, _, stderr) = run(cmd).await;
+    assert!(!ok && stderr.contains("GONGZHI_ID_NUMBER_KEY"), "{stderr}");
+    assert!(!dir.files().iter().any(|f| f.starts_with("production.sqlite")), "nothing was created: {:?}", dir.files());
+}

@@ -13,17 +13,18 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use crate::collab_support::*;
 use crate::support::{TestApp, backends};
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn serve(app: &TestApp) -> std::net::SocketAddr {
+pub async fn serve(app: &TestApp) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app.router.clone();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let header_read = std::time::Duration::from_secs(10);
+    tokio::spawn(gongzhi::http::listen::serve(listener, router, header_read, std::future::pending()));
     addr
 }
 
-async fn connect(addr: std::net::SocketAddr, authorization: &str) -> (Socket, Value) {
+pub async fn connect(addr: std::net::SocketAddr, authorization: &str) -> (Socket, Value) {
     let mut req = format!("ws://{addr}/graphql/ws").into_client_request().unwrap();
     req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
@@ -33,7 +34,7 @@ async fn connect(addr: std::net::SocketAddr, authorization: &str) -> (Socket, Va
 }
 
 /// The next message, or a description of how the connection ended.
-async fn next(ws: &mut Socket) -> Value {
+pub async fn next(ws: &mut Socket) -> Value {
     loop {
         match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
             Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).unwrap(),
@@ -181,9 +182,9 @@ async fn an_invalid_credential_is_refused_at_connection_init() {
     let addr = serve(&app).await;
     for credential in ["Bearer garbage", "ApiKey gzk_nope", ""] {
         let (_, reply) = connect(addr, credential).await;
-        // async-graphql 7 closes a refused `connection_init` with 1002 and the reason.
+        // graphql-transport-ws: a refused `connection_init` closes with 4403 (Forbidden) and the reason.
         assert_eq!(reply["type"], "closed", "{credential}: {reply}");
-        assert_eq!(reply["code"], 1002, "{credential}: {reply}");
+        assert_eq!(reply["code"], 4403, "{credential}: {reply}");
         assert!(!reply["reason"].as_str().unwrap_or_default().is_empty(), "{credential}: {reply}");
     }
 }

@@ -210,8 +210,13 @@ impl TestApp {
     }
 
     pub async fn with_limits(backend: &Backend, content: Content, limits: Limits) -> TestApp {
+        Self::with_pool(backend, content, limits, 4, gongzhi::db::DEFAULT_POOL_WAIT).await
+    }
+
+    /// The server over a pool of `size` connections whose statements wait at most `wait` for one.
+    pub async fn with_pool(backend: &Backend, content: Content, limits: Limits, size: u32, wait: Duration) -> TestApp {
         let test_db = fresh_db(backend, content).await;
-        let mut db = gongzhi::db::connect(&test_db.url, 4).await.expect("connect test db");
+        let mut db = gongzhi::db::connect_waiting(&test_db.url, size, wait).await.expect("connect test db");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         db.set_metric_callback(move |_| {
