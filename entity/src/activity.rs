@@ -30,8 +30,6 @@ pub struct Model {
     pub residents_served: i32,
     pub code_hash: Option<String>,
     pub code_expires_at: Option<DateTimeUtc>,
-    /// Wrong codes tried since the code was issued.
-    pub code_failures: i32,
     pub created_at: DateTimeUtc,
     pub version: i32,
 }

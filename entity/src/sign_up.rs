@@ -25,6 +25,8 @@ pub struct Model {
     pub checked_in_at: Option<DateTimeUtc>,
     pub checked_out_at: Option<DateTimeUtc>,
     pub service_minutes: Option<i32>,
+    /// Wrong attendance codes this volunteer tried since the activity's code was issued.
+    pub code_failures: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -32,6 +32,8 @@ mod m20261126_000028_add_branch_secretaries;
 mod m20261126_000029_bind_api_keys_to_streets;
 mod m20261126_000030_count_wrong_attendance_codes;
 mod m20261201_000001_add_client_request_ids;
+mod m20261201_100001_count_wrong_codes_per_sign_up;
+mod m20261201_100002_drop_activity_code_failures;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -71,6 +73,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000029_bind_api_keys_to_streets::Migration),
             Box::new(m20261126_000030_count_wrong_attendance_codes::Migration),
             Box::new(m20261201_000001_add_client_request_ids::Migration),
+            Box::new(m20261201_100001_count_wrong_codes_per_sign_up::Migration),
+            Box::new(m20261201_100002_drop_activity_code_failures::Migration),
         ]
     }
 }

@@ -156,7 +156,6 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
             residents_served: Set(i32::try_from(share(RESIDENTS_SERVED, ACTIVITIES, global)).unwrap_or(0)),
             code_hash: Set(None),
             code_expires_at: Set(None),
-            code_failures: Set(0),
             created_at: Set(starts - Duration::days(7)),
             version: Set(1),
         });
@@ -172,6 +171,7 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
                 checked_in_at: Set(Some(starts)),
                 checked_out_at: Set(Some(starts + Duration::minutes(150))),
                 service_minutes: Set(Some(150)),
+                code_failures: Set(0),
                 created_at: Set(starts - Duration::days(3)),
                 updated_at: Set(starts + Duration::minutes(150)),
             });

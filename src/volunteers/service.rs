@@ -887,7 +887,6 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
         residents_served: Set(0),
         code_hash: Set(None),
         code_expires_at: Set(None),
-        code_failures: Set(0),
         created_at: Set(Utc::now()),
         version: Set(1),
     }
@@ -1013,6 +1012,7 @@ async fn insert_sign_up(
         checked_in_at: Set(None),
         checked_out_at: Set(None),
         service_minutes: Set(None),
+        code_failures: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -1145,9 +1145,16 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     let mut m: activity::ActiveModel = a.clone().into();
     m.code_hash = Set(Some(hash_code(a.id, &code)));
     m.code_expires_at = Set(Some(Utc::now() + Duration::hours(2)));
-    m.code_failures = Set(0);
     m.version = Set(a.version + 1);
     let model = m.update(&txn).await?;
+    // A new code: every volunteer locked out of the old one may try again.
+    sign_up::Entity::update_many()
+        .col_expr(sign_up::Column::CodeFailures, Expr::value(0))
+        .filter(sign_up::Column::CommunityId.eq(model.community_id))
+        .filter(sign_up::Column::ActivityId.eq(model.id))
+        .filter(sign_up::Column::CodeFailures.gt(0))
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         cx,
@@ -1164,31 +1171,34 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     Ok((model, code))
 }
 
-/// Wrong codes an activity's attendance code survives; the next one voids it, and the organiser
-/// issues a new one. Six digits cannot be guessed in so few tries.
+/// Wrong codes one volunteer may try against an activity's current code; after them that
+/// volunteer is locked out until the organiser issues a new code. Six digits cannot be guessed
+/// in so few tries, and one volunteer's guesses lock nobody else out.
 const MAX_CODE_FAILURES: i32 = 20;
 
-/// Counts a wrong code (its own small write: the attendance itself did not happen) and voids the
-/// code after too many; answers the refusal.
-async fn wrong_code(cx: &Cx, a: &activity::Model) -> AppError {
+fn locked_out() -> AppError {
+    AppError::bad_input("code", "too many wrong codes: you are locked out of this code; ask the organiser for a new one")
+}
+
+/// Counts a wrong code against the volunteer's sign-up and answers the refusal. The count is
+/// one conditional update, so that however many tries arrive at once, exactly
+/// [`MAX_CODE_FAILURES`] are counted (and answered "wrong") and the rest find the volunteer
+/// locked out. The count is committed on its own: the attendance itself did not happen.
+async fn wrong_code(txn: DatabaseTransaction, a: &activity::Model, s: &sign_up::Model) -> AppResult<AppError> {
     if a.code_hash.is_none() {
-        return AppError::bad_input("code", "no attendance code is in force: ask the organiser for one");
+        txn.rollback().await?;
+        return Ok(AppError::bad_input("code", "no attendance code is in force: ask the organiser for one"));
     }
-    let voided = a.code_failures + 1 >= MAX_CODE_FAILURES;
-    let mut update = activity::Entity::update_many()
-        .col_expr(activity::Column::CodeFailures, sea_orm::sea_query::ExprTrait::add(Expr::col(activity::Column::CodeFailures), 1))
-        .filter(activity::Column::Id.eq(a.id));
-    if voided {
-        update = update.col_expr(activity::Column::CodeHash, Expr::value(Option::<String>::None));
-    }
-    if let Err(err) = update.exec(&cx.db).await {
-        tracing::warn!(error = %err, "could not count a wrong attendance code");
-    }
-    if voided {
-        AppError::bad_input("code", "too many wrong codes: the code is void; ask the organiser for a new one")
-    } else {
-        AppError::bad_input("code", "the code is wrong or has expired")
-    }
+    let counted = sign_up::Entity::update_many()
+        .col_expr(sign_up::Column::CodeFailures, sea_orm::sea_query::ExprTrait::add(Expr::col(sign_up::Column::CodeFailures), 1))
+        .filter(sign_up::Column::CommunityId.eq(s.community_id))
+        .filter(sign_up::Column::Id.eq(s.id))
+        .filter(sign_up::Column::CodeFailures.lt(MAX_CODE_FAILURES))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(if counted == 1 { AppError::bad_input("code", "the code is wrong or has expired") } else { locked_out() })
 }
 
 /// How attendance is recorded: by the organiser for a sign-up, or by the volunteer with the code.
@@ -1228,11 +1238,8 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
                 return Err(AppError::Forbidden("the code is for volunteers checking themselves in".into()));
             };
             let a = lock_activity(&txn, cx, *activity_id).await?;
-            let valid = a.code_hash.as_deref() == Some(hash_code(a.id, code).as_str()) && a.code_expires_at.is_some_and(|t| t > Utc::now());
-            if !valid {
-                txn.rollback().await?;
-                return Err(wrong_code(cx, &a).await);
-            }
+            // Only a volunteer signed up may try the code, and their tries are counted on their
+            // sign-up.
             let s = sign_up::Entity::find()
                 .filter(sign_up::Column::CommunityId.eq(a.community_id))
                 .filter(sign_up::Column::ActivityId.eq(a.id))
@@ -1240,6 +1247,13 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("activityId", "you are not signed up for this activity"))?;
+            if s.code_failures >= MAX_CODE_FAILURES {
+                return Err(locked_out());
+            }
+            let valid = a.code_hash.as_deref() == Some(hash_code(a.id, code).as_str()) && a.code_expires_at.is_some_and(|t| t > Utc::now());
+            if !valid {
+                return Err(wrong_code(txn, &a, &s).await?);
+            }
             (a, s)
         }
     };

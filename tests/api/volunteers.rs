@@ -1422,6 +1422,7 @@ async fn statistics_by_category_and_month_match_the_raw_records() {
                     checked_in_at: Set(Some(starts)),
                     checked_out_at: Set(minutes.map(|m| starts + Duration::minutes(i64::from(m)))),
                     service_minutes: Set(minutes),
+                    code_failures: Set(0),
                     created_at: Set(starts - Duration::days(1)),
                     updated_at: Set(starts),
                 }
@@ -1445,6 +1446,7 @@ async fn statistics_by_category_and_month_match_the_raw_records() {
             checked_in_at: Set(None),
             checked_out_at: Set(None),
             service_minutes: Set(None),
+            code_failures: Set(0),
             created_at: Set(a1_starts - Duration::days(1)),
             updated_at: Set(a1_starts - Duration::days(1)),
         }
@@ -1565,7 +1567,7 @@ async fn statistics_by_category_and_month_match_the_raw_records() {
 }
 
 #[tokio::test]
-async fn guessing_the_attendance_code_voids_it() {
+async fn guessing_the_attendance_code_locks_the_guesser_out_until_a_new_code() {
     for backend in backends() {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
@@ -1590,7 +1592,7 @@ async fn guessing_the_attendance_code_voids_it() {
                 "BAD_USER_INPUT"
             );
         }
-        // The twentieth wrong try voided it: the right code no longer works either.
+        // The twentieth wrong try locked the guesser out: the right code no longer works for them.
         let (_, body) = app.post(Some(&me), check_in, json!({ "i": { "activityId": activity, "code": code } })).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "[{}] {body}", backend.name());
         // A new code from the organiser works, and starts a fresh count.
@@ -1599,6 +1601,60 @@ async fn guessing_the_attendance_code_voids_it() {
             .unwrap()
             .to_owned();
         let done = app.ok(Some(&me), check_in, json!({ "i": { "activityId": activity, "code": code } })).await;
+        assert!(done["checkInAttendance"]["signUp"]["checkedInAt"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn sixty_four_wrong_codes_at_once_lock_out_that_volunteer_after_exactly_twenty_and_nobody_else() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let (zhuyuan, _, d) = ids(&app).await;
+        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let starts = (Utc::now() - Duration::minutes(30)).to_rfc3339();
+        let ends = (Utc::now() + Duration::hours(2)).to_rfc3339();
+        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": "河道清理", "place": "竹园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
+        let activity = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
+        let (_, guesser) = volunteer(&app, &zhuyuan, "猜码者", json!({})).await;
+        let (_, honest) = volunteer(&app, &zhuyuan, "守信者", json!({})).await;
+        let guesser = app.token(Role::Member, &guesser);
+        let honest = app.token(Role::Member, &honest);
+        app.ok(Some(&guesser), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
+        app.ok(Some(&honest), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
+        let issue = "mutation($i: IssueAttendanceCodeInput!) { issueAttendanceCode(input: $i) { code } }";
+        let code = app.ok(Some(&staff), issue, json!({ "i": { "activityId": activity } })).await["issueAttendanceCode"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let wrong = if code == "000000" { "000001" } else { "000000" };
+        let tries = (0..64).map(|_| app.post(Some(&guesser), CHECK_IN, json!({ "i": { "activityId": activity, "code": wrong } })));
+        let answers = futures_util::future::join_all(tries).await;
+        let mut wrongs = 0;
+        let mut locked = 0;
+        for (_, body) in &answers {
+            assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "[{}] {body}", backend.name());
+            let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+            if message.contains("wrong or has expired") {
+                wrongs += 1;
+            } else if message.contains("locked out") {
+                locked += 1;
+            } else {
+                panic!("[{}] unexpected refusal: {body}", backend.name());
+            }
+        }
+        assert_eq!((wrongs, locked), (20, 44), "[{}] exactly twenty wrong tries are counted", backend.name());
+        // Locked out: the right code no longer works for the guesser ...
+        let (_, body) = app.post(Some(&guesser), CHECK_IN, json!({ "i": { "activityId": activity, "code": code } })).await;
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("locked out"), "[{}] {body}", backend.name());
+        // ... but another volunteer checks in with it.
+        let done = app.ok(Some(&honest), CHECK_IN, json!({ "i": { "activityId": activity, "code": code } })).await;
+        assert!(done["checkInAttendance"]["signUp"]["checkedInAt"].is_string());
+        // A new code lifts the lock.
+        let code = app.ok(Some(&staff), issue, json!({ "i": { "activityId": activity } })).await["issueAttendanceCode"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let done = app.ok(Some(&guesser), CHECK_IN, json!({ "i": { "activityId": activity, "code": code } })).await;
         assert!(done["checkInAttendance"]["signUp"]["checkedInAt"].is_string());
     }
 }
