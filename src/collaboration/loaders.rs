@@ -8,7 +8,7 @@ use entity::{assignment, campaign, campaign_community, finding, inspection, site
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::service::{assignment_filter, campaign_filter, event_filter, inspection_filter, task_filter};
+use super::service::{assignment_filter, campaign_filter, event_filter, finding_filter, inspection_filter, task_filter};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
@@ -201,7 +201,7 @@ impl Loader<FindingsOf> for CollabLoader {
         }
         let rows = finding::Entity::find()
             .filter(finding::Column::InspectionId.is_in(inspections.iter().map(|i| i.id)))
-            .filter(self.scope.tenant_filter(finding::Column::CommunityId))
+            .filter(finding_filter(&self.scope))
             .order_by_asc(finding::Column::Id)
             .all(&self.db)
             .await?;

@@ -107,6 +107,15 @@ pub fn inspection_filter(scope: &Scope) -> Condition {
     }
 }
 
+/// Findings the scope may see: those of the inspections it may see.
+pub fn finding_filter(scope: &Scope) -> Condition {
+    if reads_inspections(scope) {
+        Condition::all().add(scope.tenant_filter(finding::Column::CommunityId))
+    } else {
+        Condition::all().add(Expr::cust("1 = 0"))
+    }
+}
+
 /// Campaigns the scope may see: those of its streets that one of its communities takes part in.
 pub fn campaign_filter(scope: &Scope) -> Condition {
     match scope.principal() {
@@ -1289,8 +1298,9 @@ pub struct FindingTask {
 pub async fn task_from_finding(cx: &Cx, finding_id: Uuid, extra: FindingTask) -> AppResult<task::Model> {
     cx.scope.require_authenticated()?;
     let txn = begin_write(&cx.db).await?;
+    // A finding the caller cannot read answers as one that does not exist.
     let found = finding::Entity::find_by_id(finding_id)
-        .filter(cx.scope.tenant_filter(finding::Column::CommunityId))
+        .filter(finding_filter(&cx.scope))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("finding"))?;

@@ -121,14 +121,19 @@ pub fn active_membership() -> Condition {
         .add(Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)))
 }
 
+/// Memberships visible to the scope: its communities, and for a unit only its own seats. Reads
+/// and changes use it alike, so that a seat one cannot see answers as one that does not exist.
+pub fn membership_filter(scope: &Scope) -> Condition {
+    let mut cond = Condition::all().add(scope.tenant_filter(committee_membership::Column::CommunityId));
+    if let Some(unit) = scope.unit_id() {
+        cond = cond.add(committee_membership::Column::UnitId.eq(unit));
+    }
+    cond
+}
+
 impl OrgLoader {
-    /// Memberships visible to the scope: its communities, and for a unit only its own seats.
     fn membership_filter(&self) -> Condition {
-        let mut cond = Condition::all().add(self.scope.tenant_filter(committee_membership::Column::CommunityId));
-        if let Some(unit) = self.scope.unit_id() {
-            cond = cond.add(committee_membership::Column::UnitId.eq(unit));
-        }
-        cond
+        membership_filter(&self.scope)
     }
 
     /// Units visible to the scope: a unit sees only itself.

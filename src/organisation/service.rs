@@ -491,7 +491,7 @@ pub async fn end_membership(
     cx.scope.require_authenticated()?;
     let txn = crate::db::begin_write(&cx.db).await?;
     let current = committee_membership::Entity::find_by_id(id)
-        .filter(cx.scope.tenant_filter(committee_membership::Column::CommunityId))
+        .filter(crate::organisation::loaders::membership_filter(&cx.scope))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("membership"))?;

@@ -9,6 +9,7 @@ mod bad_input;
 mod cli;
 mod collaboration;
 mod connections;
+mod corners;
 mod escalation;
 mod http;
 mod limits;
