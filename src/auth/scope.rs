@@ -258,14 +258,16 @@ impl Scope {
         }
     }
 
-    /// Checks the right to maintain a community's people (register and update members).
-    pub fn require_staff(&self, community_id: Uuid) -> AppResult<()> {
+    /// Checks the right to do a community's daily work; `action` names what is refused
+    /// ("cancel tasks": "only community staff may cancel tasks"). Communities outside the scope
+    /// answer `NOT_FOUND`.
+    pub fn require_staff(&self, community_id: Uuid, action: &str) -> AppResult<()> {
         self.require_authenticated()?;
         if !self.sees_community(community_id) {
             return Err(AppError::not_found("community"));
         }
         if !self.is_staff_of(community_id) {
-            return Err(AppError::Forbidden("only community staff may maintain members".into()));
+            return Err(AppError::Forbidden(format!("only community staff may {action}")));
         }
         Ok(())
     }

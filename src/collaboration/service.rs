@@ -538,7 +538,7 @@ pub struct NewSite {
 
 /// Creates a site in a community the caller is staff of.
 pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
-    cx.scope.require_staff(input.community_id)?;
+    cx.scope.require_staff(input.community_id, "create sites")?;
     let name = clean_name("name", &input.name, 100)?;
     let address = clean_optional("address", input.address, 200)?;
     let txn = begin_write(&cx.db).await?;
@@ -620,7 +620,7 @@ async fn check_links(txn: &DatabaseTransaction, community_id: Uuid, campaign_id:
 
 /// Creates a task in a community the caller is staff of (status REPORTED).
 pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
-    cx.scope.require_staff(input.community_id)?;
+    cx.scope.require_staff(input.community_id, "create tasks")?;
     let txn = begin_write(&cx.db).await?;
     let (task, ids) = insert_task(&txn, cx, input, "createTask").await?;
     ids.commit(txn, cx).await?;
@@ -712,7 +712,7 @@ pub struct TaskChanges {
 pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<task::Model> {
     let txn = begin_write(&cx.db).await?;
     let current = visible_task(&txn, cx, id).await?;
-    cx.scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id, "update tasks")?;
     check_version(changes.expected_version, current.version, "the task")?;
     if workflow::task_transition(current.status, TaskAction::Update).is_none() {
         return Err(illegal(TaskAction::Update.name(), current.status));
@@ -770,7 +770,7 @@ pub async fn assign_task(
     let note = clean_optional("note", note, 2000)?;
     let txn = begin_write(&cx.db).await?;
     let current = visible_task(&txn, cx, task_id).await?;
-    cx.scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id, "assign tasks")?;
     check_version(expected_version, current.version, "the task")?;
     let Some(next) = workflow::task_transition(current.status, TaskAction::Assign) else {
         return Err(illegal(TaskAction::Assign.name(), current.status));
@@ -863,7 +863,7 @@ pub async fn staff_action(
     let note = clean_optional("note", note, 2000)?;
     let txn = begin_write(&cx.db).await?;
     let current = visible_task(&txn, cx, id).await?;
-    cx.scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id, action.refusal_name())?;
     check_version(expected_version, current.version, "the task")?;
     let Some(next) = workflow::task_transition(current.status, action) else {
         return Err(illegal(action.name(), current.status));
@@ -1232,7 +1232,7 @@ pub struct NewInspection {
 
 /// Records a patrol's inspection with its findings (staff).
 pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspection::Model> {
-    cx.scope.require_staff(input.community_id)?;
+    cx.scope.require_staff(input.community_id, "record inspections")?;
     let patrol = clean_name("patrol", &input.patrol, 100)?;
     let note = clean_optional("note", input.note, 2000)?;
     if input.findings.len() > 50 {
@@ -1304,7 +1304,7 @@ pub async fn task_from_finding(cx: &Cx, finding_id: Uuid, extra: FindingTask) ->
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("finding"))?;
-    cx.scope.require_staff(found.community_id)?;
+    cx.scope.require_staff(found.community_id, "turn findings into tasks")?;
     if found.task_id.is_some() {
         return Err(AppError::Conflict("this finding is already a task".into()));
     }

@@ -39,6 +39,18 @@ impl TaskAction {
             TaskAction::Escalate => "escalateTask",
         }
     }
+
+    /// What the action does, for refusals ("only community staff may cancel tasks").
+    pub fn refusal_name(self) -> &'static str {
+        match self {
+            TaskAction::Assign => "assign tasks",
+            TaskAction::Update => "update tasks",
+            TaskAction::Verify => "verify tasks",
+            TaskAction::Reopen => "reopen tasks",
+            TaskAction::Cancel => "cancel tasks",
+            TaskAction::Escalate => "escalate tasks",
+        }
+    }
 }
 
 /// What a unit does to its share of a task.

@@ -217,7 +217,7 @@ pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> App
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("compound"))?;
-    cx.scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id, "update compounds")?;
     check_version(changes.expected_version, current.version, "the compound")?;
     let mut model: compound::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
@@ -604,7 +604,7 @@ pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: Uuid)
 
 /// Registers a party member in a community the caller is staff of.
 pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_member::Model> {
-    cx.scope.require_staff(input.community_id)?;
+    cx.scope.require_staff(input.community_id, "register members")?;
     let phone = clean_phone(input.phone)?;
     let address = clean_optional("address", input.address, 200)?;
     let id_hash = input.id_number.as_deref().map(hash_id_number).transpose()?;
@@ -699,7 +699,7 @@ pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResu
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("party member"))?;
-    cx.scope.require_staff(current.community_id)?;
+    cx.scope.require_staff(current.community_id, "update members")?;
     check_version(changes.expected_version, current.version, "the member")?;
     let changed: Vec<&str> = [
         ("name", changes.name.is_some()),

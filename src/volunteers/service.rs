@@ -465,7 +465,7 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
         .ok_or_else(|| AppError::not_found("check-in"))?;
     let own = cx.scope.person_id() == Some(current.person_id);
     if action != CheckInAction::End || !own {
-        cx.scope.require_staff(current.community_id)?;
+        cx.scope.require_staff(current.community_id, "decide on check-ins")?;
     }
     let (allowed, next, name) = match action {
         CheckInAction::Approve => (current.status == CheckInStatus::Pending, CheckInStatus::Approved, "approveCheckIn"),
@@ -721,7 +721,7 @@ pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<i
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("demand"))?;
-    cx.scope.require_staff(d.community_id)?;
+    cx.scope.require_staff(d.community_id, "invite volunteers")?;
     if d.status != DemandStatus::Open {
         return Err(AppError::BadInput {
             message: format!("cannot invite to a demand that is {}", d.status.to_value()),
@@ -845,7 +845,7 @@ pub struct NewActivity {
 
 /// Creates an activity (staff; the caller is its organiser).
 pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity::Model> {
-    cx.scope.require_staff(input.community_id)?;
+    cx.scope.require_staff(input.community_id, "create activities")?;
     if !(1..=10_000).contains(&input.capacity) {
         return Err(AppError::bad_input("capacity", "`capacity` must be between 1 and 10000"));
     }
@@ -1086,7 +1086,7 @@ pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -
     cx.scope.require_authenticated()?;
     let txn = begin_write(&cx.db).await?;
     let a = lock_activity(&txn, cx, id).await?;
-    cx.scope.require_staff(a.community_id)?;
+    cx.scope.require_staff(a.community_id, "cancel activities")?;
     check_version(expected_version, a.version, "the activity")?;
     not_cancelled(&a)?;
     let of_activity = Condition::all().add(sign_up::Column::CommunityId.eq(a.community_id)).add(sign_up::Column::ActivityId.eq(a.id));
@@ -1139,7 +1139,7 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     cx.scope.require_authenticated()?;
     let txn = begin_write(&cx.db).await?;
     let a = lock_activity(&txn, cx, activity_id).await?;
-    cx.scope.require_staff(a.community_id)?;
+    cx.scope.require_staff(a.community_id, "issue attendance codes")?;
     not_cancelled(&a)?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     let mut m: activity::ActiveModel = a.clone().into();
@@ -1228,7 +1228,7 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::not_found("sign-up"))?;
-            cx.scope.require_staff(seen.community_id)?;
+            cx.scope.require_staff(seen.community_id, "record attendance")?;
             let a = lock_activity(&txn, cx, seen.activity_id).await?;
             let s = sign_up::Entity::find_by_id(seen.id).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
             (a, s)
@@ -1314,7 +1314,7 @@ pub async fn record_residents(cx: &Cx, activity_id: Uuid, count: i32) -> AppResu
     }
     let txn = begin_write(&cx.db).await?;
     let a = lock_activity(&txn, cx, activity_id).await?;
-    cx.scope.require_staff(a.community_id)?;
+    cx.scope.require_staff(a.community_id, "record residents served")?;
     not_cancelled(&a)?;
     let mut m: activity::ActiveModel = a.clone().into();
     m.residents_served = Set(count);

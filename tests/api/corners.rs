@@ -81,3 +81,64 @@ async fn an_object_outside_the_scope_answers_exactly_as_one_that_does_not_exist(
         }
     }
 }
+
+#[tokio::test]
+async fn refusals_of_community_work_name_the_action_refused() {
+    use entity::party_member;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let task = crate::collab_support::task(&app, "meiling", &w.meiling, "市场占道", None).await;
+        crate::collab_support::assign(&app, "meiling", &task, w.unit("market-regulation"), "LEAD").await;
+        let unit = app.token(Role::Unit, "market-regulation");
+        let transition = |name: &str| format!("mutation($i: TaskTransitionInput!) {{ {name}(input: $i) {{ task {{ id }} }} }}");
+        let refusals = [
+            (transition("cancelTask"), json!({ "i": { "id": task } }), "only community staff may cancel tasks"),
+            (transition("verifyTask"), json!({ "i": { "id": task } }), "only community staff may verify tasks"),
+            (transition("reopenTask"), json!({ "i": { "id": task } }), "only community staff may reopen tasks"),
+            (
+                crate::collab_support::CREATE_TASK.to_owned(),
+                json!({ "i": { "communityId": w.meiling, "title": "占道", "category": "STALL_SPRAWL", "description": "占道摆摊" } }),
+                "only community staff may create tasks",
+            ),
+            (
+                "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id } } }".to_owned(),
+                json!({ "i": { "id": task, "title": "改名" } }),
+                "only community staff may update tasks",
+            ),
+        ];
+        for (query, input, message) in &refusals {
+            let (_, body) = app.post(Some(&unit), query, input.clone()).await;
+            assert_eq!(answer(&body), ("FORBIDDEN".to_owned(), (*message).to_owned()), "[{}] {body}", backend.name());
+        }
+
+        // A party member of 竹园 sees the community but does not run its activities.
+        let d =
+            app.ok(Some(&app.street_admin()), r#"{ z: community(code: "zhuyuan") { id } serviceCategories { id code } }"#, json!({})).await;
+        let zhuyuan = d["z"]["id"].as_str().unwrap();
+        let sanitation = d["serviceCategories"].as_array().unwrap().iter().find(|c| c["code"] == "sanitation").unwrap()["id"].clone();
+        let member = party_member::Entity::find()
+            .filter(party_member::Column::CommunityId.eq(crate::collab_support::uuid(zhuyuan)))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let me = app.token(Role::Member, &member.person_id.to_string());
+        let starts = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+        let ends = (chrono::Utc::now() + chrono::Duration::days(1) + chrono::Duration::hours(2)).to_rfc3339();
+        let (_, body) = app
+            .post(
+                Some(&me),
+                "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }",
+                json!({ "i": { "communityId": zhuyuan, "categoryId": sanitation, "title": "河道清理", "place": "竹园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } }),
+            )
+            .await;
+        assert_eq!(
+            answer(&body),
+            ("FORBIDDEN".to_owned(), "only community staff may create activities".to_owned()),
+            "[{}] {body}",
+            backend.name()
+        );
+    }
+}
