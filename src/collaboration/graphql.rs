@@ -1145,7 +1145,8 @@ impl CollabMutation {
         self.staff(ctx, input, TaskAction::Cancel).await
     }
 
-    /// Raises an open task one level: community → street → city (staff).
+    /// Raises an open task one level: community → street (community or street staff), street →
+    /// city (street staff only: taking a task to the city is the street's decision).
     async fn escalate_task(&self, ctx: &Context<'_>, input: TaskTransitionInput) -> Result<TaskPayload> {
         self.staff(ctx, input, TaskAction::Escalate).await
     }

@@ -888,6 +888,11 @@ pub async fn staff_action(
             let Some(level) = workflow::next_level(current.level) else {
                 return Err(AppError::BadInput { message: "the task is already at city level".into(), field: Some("level".into()) });
             };
+            // The street decides what it cannot solve: community staff raise a task to the
+            // street, never past it.
+            if level == TaskLevel::City && !matches!(cx.scope.principal(), Principal::StreetAdmin { .. }) {
+                return Err(AppError::Forbidden("only street staff may escalate tasks to the city".into()));
+            }
             model.level = Set(level);
             model.escalated_at = Set(Some(now));
             (EventKind::Escalated, Some(level))

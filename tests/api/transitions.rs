@@ -127,6 +127,10 @@ fn expected(who: Who, a: Action, t: T) -> &'static str {
     }
 }
 
+/// The table above acts on tasks at community level, where every staff kind may escalate (to
+/// the street). Past the street, only street staff take a task to the city: see
+/// `only_street_staff_take_a_task_from_the_street_to_the_city`.
+///
 /// The specification: the task's status, the lead share's status and the task's level after an
 /// allowed action (with only the lead share on the task, as `force` leaves it).
 fn outcome(a: Action, t: T) -> (T, S, TaskLevel) {
@@ -385,6 +389,51 @@ async fn two_units_finishing_their_shares_at_once_resolve_the_task_once() {
             assert_eq!(count(entity::task_event::EventKind::Resolved), 1, "{cell}: one RESOLVED event");
             assert_eq!(count(entity::task_event::EventKind::PartDone), 2, "{cell}: one PART_DONE per share");
             assert_eq!(events.iter().filter(|e| e.to_status.as_deref() == Some("RESOLVED")).count(), 1, "{cell}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_street_staff_take_a_task_from_the_street_to_the_city() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", None).await;
+        let escalate = "mutation($i: TaskTransitionInput!) { escalateTask(input: $i) { task { level } } }";
+        let at = |level: TaskLevel| {
+            let (db, id) = (app.db.clone(), uuid(&t));
+            async move {
+                entity::task::Entity::update_many()
+                    .col_expr(entity::task::Column::Level, Expr::value(level.to_value()))
+                    .filter(entity::task::Column::Id.eq(id))
+                    .exec(&db)
+                    .await
+                    .unwrap();
+            }
+        };
+        let whos = [
+            ("street admin", app.street_admin()),
+            ("community admin", app.token(Role::CommunityAdmin, "meiling")),
+            ("community staff", app.token(Role::CommunityStaff, "meiling")),
+        ];
+        for (who, token) in &whos {
+            // Community → street: any staff of the community, or the street.
+            at(TaskLevel::Community).await;
+            let d = app.ok(Some(token), escalate, json!({ "i": { "id": t } })).await;
+            assert_eq!(d["escalateTask"]["task"]["level"], "STREET", "[{}] {who}", backend.name());
+            // Street → city: the street's decision.
+            let (_, body) = app.post(Some(token), escalate, json!({ "i": { "id": t } })).await;
+            if *who == "street admin" {
+                assert_eq!(body["data"]["escalateTask"]["task"]["level"], "CITY", "[{}] {who}: {body}", backend.name());
+            } else {
+                assert_eq!(code(&body), "FORBIDDEN", "[{}] {who}: {body}", backend.name());
+                assert_eq!(body["errors"][0]["message"], "only street staff may escalate tasks to the city", "[{}] {who}", backend.name());
+                assert_eq!(stored(&app, &t).await.level, TaskLevel::Street, "[{}] {who}: a refusal changes nothing", backend.name());
+            }
+            // At the city there is nowhere further.
+            at(TaskLevel::City).await;
+            let (_, body) = app.post(Some(token), escalate, json!({ "i": { "id": t } })).await;
+            assert_eq!(code(&body), "BAD_USER_INPUT", "[{}] {who}: {body}", backend.name());
         }
     }
 }
