@@ -23,7 +23,9 @@ use crate::cx::Cx;
 use crate::db::{begin_write, conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{Page, PageArgs};
-use crate::validate::{check_version, clean_evidence, clean_name, clean_optional, clean_text};
+use crate::validate::{
+    check_date, check_optional_date, check_optional_time, check_time, check_version, clean_evidence, clean_name, clean_optional, clean_text,
+};
 
 // ---------------------------------------------------------------- visibility
 
@@ -319,6 +321,8 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
     };
     let name = clean_name("name", &input.name, 100)?;
     let goal = clean_text("goal", &input.goal, 2000)?;
+    check_date("startsOn", input.starts_on)?;
+    check_optional_date("endsOn", input.ends_on)?;
     if input.ends_on.is_some_and(|e| e < input.starts_on) {
         return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
     }
@@ -422,6 +426,7 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
         changed.push("goal");
     }
     if let Some(e) = changes.ends_on {
+        check_date("endsOn", e)?;
         if e < current.starts_on {
             return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
         }
@@ -631,6 +636,7 @@ async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action:
     let title = clean_name("title", &input.title, 200)?;
     let description = clean_text("description", &input.description, 5000)?;
     let evidence = clean_evidence(input.evidence)?;
+    check_optional_time("dueAt", input.due_at)?;
     check_links(txn, input.community_id, input.campaign_id, input.site_id).await?;
     let now = Utc::now();
     let task = task::ActiveModel {
@@ -732,7 +738,7 @@ pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<t
         changed.push("priority");
     }
     if let Some(d) = changes.due_at {
-        model.due_at = Set(Some(d));
+        model.due_at = Set(Some(check_time("dueAt", d)?));
         changed.push("dueAt");
     }
     if let Some(e) = changes.evidence {
@@ -1239,6 +1245,7 @@ pub struct NewInspection {
 pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspection::Model> {
     cx.scope.require_staff(input.community_id, "record inspections")?;
     let patrol = clean_name("patrol", &input.patrol, 100)?;
+    check_optional_time("inspectedAt", input.inspected_at)?;
     let note = clean_optional("note", input.note, 2000)?;
     if input.findings.len() > 50 {
         return Err(AppError::bad_input("findings", "at most 50 findings per inspection"));

@@ -269,6 +269,7 @@ pub struct NewBranch {
 pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_organization::Model> {
     cx.scope.require_authenticated()?;
     let name = clean_name("name", &input.name, 100)?;
+    crate::validate::check_optional_date("foundedOn", input.founded_on)?;
     let txn = crate::db::begin_write(&cx.db).await?;
     let (community_id, compound_id, kind) = match (input.compound_id, input.community_id) {
         (Some(compound_id), _) => {
@@ -430,7 +431,7 @@ pub struct NewMembership {
 /// Seats a co-building unit on a community's joint committee.
 pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committee_membership::Model> {
     cx.scope.require_admin(input.community_id)?;
-    let since = input.since.unwrap_or_else(|| Utc::now().date_naive());
+    let since = crate::validate::check_date("since", input.since.unwrap_or_else(|| Utc::now().date_naive()))?;
     let txn = crate::db::begin_write(&cx.db).await?;
     let unit = co_building_unit::Entity::find_by_id(input.unit_id)
         .one(&txn)
@@ -489,6 +490,7 @@ pub async fn end_membership(
     expected_version: Option<i32>,
 ) -> AppResult<committee_membership::Model> {
     cx.scope.require_authenticated()?;
+    crate::validate::check_optional_date("until", until)?;
     let txn = crate::db::begin_write(&cx.db).await?;
     let current = committee_membership::Entity::find_by_id(id)
         .filter(crate::organisation::loaders::membership_filter(&cx.scope))
@@ -610,6 +612,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
     let id_hash = input.id_number.as_deref().map(hash_id_number).transpose()?;
     let work_unit = clean_optional("workUnit", input.work_unit, 100)?;
     let relation = clean_optional("organizationRelation", input.organization_relation, 200)?;
+    crate::validate::check_optional_date("joinedOn", input.joined_on)?;
     let now = Utc::now();
     let txn = crate::db::begin_write(&cx.db).await?;
     if let Some(branch) = input.branch_id {

@@ -587,6 +587,8 @@ pub struct NewDemand {
 }
 
 fn check_window(starts: DateTime<Utc>, ends: DateTime<Utc>) -> AppResult<()> {
+    crate::validate::check_time("startsAt", starts)?;
+    crate::validate::check_time("endsAt", ends)?;
     if ends <= starts {
         return Err(AppError::bad_input("endsAt", "`endsAt` must be after `startsAt`"));
     }

@@ -142,3 +142,62 @@ async fn refusals_of_community_work_name_the_action_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn dates_outside_a_sane_window_are_refused_naming_the_field() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let admin = app.token(Role::CommunityAdmin, "meiling");
+        let street = app.street_admin();
+        let task = crate::collab_support::task(&app, "meiling", &w.meiling, "市场占道", None).await;
+        let categories = app.ok(Some(&street), "{ serviceCategories { id } }", json!({})).await;
+        let category = categories["serviceCategories"][0]["id"].clone();
+        let create_task = crate::collab_support::CREATE_TASK;
+        let new_task = |due: &str| json!({ "i": { "communityId": w.meiling, "title": "占道", "category": "STALL_SPRAWL", "description": "占道摆摊", "dueAt": due } });
+        let cases = [
+            (&staff, create_task, new_task("0001-06-01T00:00:00Z"), "dueAt"),
+            (&staff, create_task, new_task("9999-06-01T00:00:00Z"), "dueAt"),
+            (
+                &staff,
+                "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id } } }",
+                json!({ "i": { "id": task, "dueAt": "9999-12-31T00:00:00Z" } }),
+                "dueAt",
+            ),
+            (
+                &street,
+                "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+                json!({ "i": { "name": "农贸市场系列整治", "startsOn": "0000-01-01", "communityIds": [w.meiling] } }),
+                "startsOn",
+            ),
+            (
+                &staff,
+                "mutation($i: CreateInspectionInput!) { createInspection(input: $i) { inspection { id } } }",
+                json!({ "i": { "communityId": w.meiling, "patrol": "文明劝导队", "inspectedAt": "0001-01-01T00:00:00Z", "findings": [] } }),
+                "inspectedAt",
+            ),
+            (
+                &staff,
+                "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }",
+                json!({ "i": { "communityId": w.meiling, "categoryId": category, "title": "清扫", "place": "市场", "startsAt": "9999-01-01T00:00:00Z", "endsAt": "9999-01-01T02:00:00Z", "capacity": 5 } }),
+                "startsAt",
+            ),
+            (
+                &admin,
+                "mutation($i: AddCommitteeMembershipInput!) { addCommitteeMembership(input: $i) { membership { id } } }",
+                json!({ "i": { "communityId": w.meiling, "unitId": w.unit("police"), "role": "MEMBER_UNIT", "since": "0001-01-01" } }),
+                "since",
+            ),
+        ];
+        for (token, query, input, field) in &cases {
+            let (_, body) = app.post(Some(token), query, input.clone()).await;
+            let e = &body["errors"][0];
+            assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT", "[{}] {field}: {body}", backend.name());
+            assert_eq!(e["extensions"]["field"], *field, "[{}] {body}", backend.name());
+            assert_eq!(e["message"], format!("`{field}` must be between 1900-01-01 and 2100-12-31"), "[{}] {body}", backend.name());
+        }
+        // The window's edges are accepted.
+        app.ok(Some(&staff), create_task, new_task("2100-12-31T23:59:59Z")).await;
+    }
+}
