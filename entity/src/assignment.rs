@@ -39,6 +39,8 @@ pub struct Model {
     pub status: AssignmentStatus,
     pub decline_reason: Option<String>,
     pub note: Option<String>,
+    /// The unit's seat on the community's joint committee ended while the share was open.
+    pub seat_ended: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -31,6 +31,8 @@ pub enum EventKind {
     Escalated,
     #[sea_orm(string_value = "COMMENTED")]
     Commented,
+    #[sea_orm(string_value = "SEAT_ENDED")]
+    SeatEnded,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

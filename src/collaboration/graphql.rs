@@ -14,7 +14,9 @@ use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{expect_id, global_id, kind};
-use crate::organisation::graphql::{CoBuildingUnit, Community, Compound, PartyOrganization};
+use crate::organisation::graphql::{
+    CoBuildingUnit, CommitteeMembership, Community, Compound, EndCommitteeMembershipInput, EndCommitteeMembershipPayload, PartyOrganization,
+};
 use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId, UnitOfEvent};
 use crate::validate::from_json_list;
 
@@ -146,6 +148,9 @@ pub enum EventKind {
     Escalated,
     /// A comment.
     Commented,
+    /// The unit's seat on the community's joint committee ended while its share was open: the
+    /// share is flagged (`Assignment.seatEnded`) for staff to reassign (`reassignShare`).
+    SeatEnded,
 }
 
 /// What a site is.
@@ -394,6 +399,12 @@ impl Assignment {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// Whether the unit's seat on the community's joint committee ended (`endCommitteeMembership`)
+    /// while this share was open. The unit no longer sees the task; staff hand the share to a
+    /// seated unit with `reassignShare`, or cancel the task.
+    async fn seat_ended(&self) -> bool {
+        self.0.seat_ended
+    }
     /// The unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<CoBuildingUnit> {
         Ok(CoBuildingUnit(loaded(rc(ctx)?.org.load_one(UnitId(self.0.unit_id)).await?, "unit")?))
@@ -608,6 +619,10 @@ pub struct TaskFilter {
     /// Only open tasks past their due time.
     #[graphql(default)]
     pub overdue: bool,
+    /// Only tasks with an open share whose unit's committee seat ended (`Assignment.seatEnded`):
+    /// the shares staff have to reassign.
+    #[graphql(default)]
+    pub has_shares_of_ended_seats: bool,
 }
 
 impl TaskFilter {
@@ -619,6 +634,7 @@ impl TaskFilter {
             level: self.level.map(Into::into),
             unit_id: self.unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId")).transpose()?,
             overdue: self.overdue,
+            has_shares_of_ended_seats: self.has_shares_of_ended_seats,
         })
     }
 }
@@ -862,6 +878,30 @@ pub struct AssignTaskPayload {
     pub task: Task,
     /// The new share.
     pub assignment: Assignment,
+}
+
+/// Input of `reassignShare`.
+#[derive(InputObject)]
+pub struct ReassignShareInput {
+    /// The share whose unit's committee seat ended (`seatEnded: true`).
+    pub id: ID,
+    /// The unit taking the share over; it must sit on the community's joint committee.
+    pub unit_id: ID,
+    /// The share's version the change is based on; a mismatch answers `CONFLICT`.
+    pub expected_version: Option<i32>,
+    /// A note for the unit taking over.
+    pub note: Option<String>,
+}
+
+/// Result of `reassignShare`.
+#[derive(SimpleObject)]
+pub struct ReassignSharePayload {
+    /// The task.
+    pub task: Task,
+    /// The new share: the same role, pending with the unit taking over.
+    pub assignment: Assignment,
+    /// The share given up: declined, still flagged `seatEnded`.
+    pub previous: Assignment,
 }
 
 /// Input of the staff transitions `verifyTask`, `reopenTask`, `cancelTask` and `escalateTask`.
@@ -1128,6 +1168,32 @@ impl CollabMutation {
         let unit = expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?;
         let (task, share) = service::assign_task(&r.cx, task, unit, input.role.into(), input.expected_version, input.note).await?;
         Ok(AssignTaskPayload { task: Task(task), assignment: Assignment(share) })
+    }
+
+    /// Hands an open share whose unit's committee seat ended to another unit seated on the
+    /// community's joint committee (staff).
+    async fn reassign_share(&self, ctx: &Context<'_>, input: ReassignShareInput) -> Result<ReassignSharePayload> {
+        let r = rc(ctx)?;
+        let id = expect_id(&input.id, kind::ASSIGNMENT, "id")?;
+        let unit = expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?;
+        let (task, share, previous) = service::reassign_share(&r.cx, id, unit, input.expected_version, input.note).await?;
+        Ok(ReassignSharePayload { task: Task(task), assignment: Assignment(share), previous: Assignment(previous) })
+    }
+
+    /// Ends a unit's seat on a joint committee (street or community administrators). The unit's
+    /// open shares of the community's open tasks are flagged `seatEnded`, with a `SEAT_ENDED`
+    /// entry on each task's timeline, for staff to reassign.
+    async fn end_committee_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: EndCommitteeMembershipInput,
+    ) -> Result<EndCommitteeMembershipPayload> {
+        let r = rc(ctx)?;
+        let id = expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?;
+        let (m, _) = service::end_committee_seat(&r.cx, id, input.until, input.expected_version).await?;
+        // The unit's scope shrinks: forget cached scopes so that it applies at once.
+        r.scopes.clear();
+        Ok(EndCommitteeMembershipPayload { membership: CommitteeMembership(m) })
     }
 
     /// Closes a resolved task as verified (staff).

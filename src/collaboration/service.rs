@@ -136,6 +136,11 @@ pub fn campaign_filter(scope: &Scope) -> Condition {
 
 // ---------------------------------------------------------------- reads
 
+/// Shares a unit is still to work on.
+const OPEN_SHARES: [AssignmentStatus; 3] = [AssignmentStatus::Pending, AssignmentStatus::Accepted, AssignmentStatus::InProgress];
+/// Tasks that still need work.
+const OPEN_TASKS: [TaskStatus; 4] = [TaskStatus::Reported, TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::Reopened];
+
 /// Filters on task lists.
 #[derive(Default, Clone)]
 pub struct TaskFilter {
@@ -146,6 +151,8 @@ pub struct TaskFilter {
     pub unit_id: Option<Uuid>,
     /// Only open tasks past their due time.
     pub overdue: bool,
+    /// Only tasks with an open share whose unit's committee seat ended.
+    pub has_shares_of_ended_seats: bool,
 }
 
 fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>> {
@@ -170,6 +177,20 @@ fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>>
                     .column(assignment::Column::TaskId)
                     .from(assignment::Entity)
                     .and_where(assignment::Column::UnitId.eq(unit))
+                    .to_owned(),
+            ),
+        );
+    }
+    if filter.has_shares_of_ended_seats {
+        // Through the shares the scope may see: a unit learns nothing of other units' shares.
+        select = select.filter(
+            task::Column::Id.in_subquery(
+                Query::select()
+                    .column(assignment::Column::TaskId)
+                    .from(assignment::Entity)
+                    .cond_where(assignment_filter(&cx.scope))
+                    .and_where(assignment::Column::SeatEnded.eq(true))
+                    .and_where(assignment::Column::Status.is_in(OPEN_SHARES))
                     .to_owned(),
             ),
         );
@@ -829,6 +850,7 @@ pub async fn assign_task(
             status: Set(AssignmentStatus::Pending),
             decline_reason: Set(None),
             note: Set(note.clone()),
+            seat_ended: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
@@ -957,6 +979,193 @@ pub async fn staff_action(
     .await?;
     timeline.commit(txn, cx).await?;
     Ok(updated)
+}
+
+// ---------------------------------------------------------------- ended committee seats
+
+/// Ends a unit's seat on a community's joint committee (administrators). The unit's open shares
+/// of the community's open tasks are flagged `seat_ended`, each with a `SEAT_ENDED` entry on
+/// its task's timeline, so that staff find them (the `has_shares_of_ended_seats` task filter)
+/// and reassign them ([`reassign_share`]): the unit no longer sees them. Returns the seat and
+/// the number of shares flagged.
+pub async fn end_committee_seat(
+    cx: &Cx,
+    id: Uuid,
+    until: Option<NaiveDate>,
+    expected_version: Option<i32>,
+) -> AppResult<(entity::committee_membership::Model, usize)> {
+    let txn = begin_write(&cx.db).await?;
+    let seat = crate::organisation::service::end_membership(&txn, cx, id, until, expected_version).await?;
+    let unit = co_building_unit::Entity::find_by_id(seat.unit_id).one(&txn).await?.ok_or_else(|| AppError::internal("seat of no unit"))?;
+    let mut tasks = task::Entity::find()
+        .filter(task::Column::CommunityId.eq(seat.community_id))
+        .filter(task::Column::Status.is_in(OPEN_TASKS))
+        .filter(tasks_shared_with(task::Column::Id, unit.id))
+        .order_by_asc(task::Column::Id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Share changes take their task's lock first; so does this, in a fixed order.
+        tasks = tasks.lock_exclusive();
+    }
+    let tasks = tasks.all(&txn).await?;
+    let now = Utc::now();
+    let ends = seat.until.map(|d| d.to_string()).unwrap_or_default();
+    let mut timeline = Timeline::new();
+    let mut flagged = 0;
+    for t in &tasks {
+        let shares = assignment::Entity::find()
+            .filter(assignment::Column::CommunityId.eq(t.community_id))
+            .filter(assignment::Column::TaskId.eq(t.id))
+            .filter(assignment::Column::UnitId.eq(unit.id))
+            .filter(assignment::Column::Status.is_in(OPEN_SHARES))
+            .filter(assignment::Column::SeatEnded.eq(false))
+            .all(&txn)
+            .await?;
+        for share in shares {
+            let mut m: assignment::ActiveModel = share.clone().into();
+            m.seat_ended = Set(true);
+            m.updated_at = Set(now);
+            m.version = Set(share.version + 1);
+            let share = guarded_update::<assignment::Entity, _>(
+                &txn,
+                m,
+                assignment::Column::Id,
+                assignment::Column::Version,
+                share.id,
+                share.version,
+            )
+            .await?;
+            let note = format!("{}'s seat on the joint committee ends {ends}: reassign its share", unit.name);
+            timeline.push(&txn, cx, t, Event::new(EventKind::SeatEnded).share(&share).note(Some(note))).await?;
+            flagged += 1;
+        }
+    }
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "endCommitteeMembership",
+            community_id: Some(seat.community_id),
+            object_type: "CommitteeMembership",
+            object_id: Some(seat.id),
+            summary: json!({ "until": seat.until, "unit": unit.code, "sharesFlagged": flagged }),
+        },
+    )
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok((seat, flagged))
+}
+
+/// Hands an open share whose unit's seat ended to another unit that sits on the community's
+/// joint committee (staff): the old share is declined, the new unit gets a pending share of the
+/// same role. Returns the task, the new share and the old one.
+pub async fn reassign_share(
+    cx: &Cx,
+    id: Uuid,
+    unit_id: Uuid,
+    expected_version: Option<i32>,
+    note: Option<String>,
+) -> AppResult<(task::Model, assignment::Model, assignment::Model)> {
+    cx.scope.require_authenticated()?;
+    let note = clean_optional("note", note, 2000)?;
+    let txn = begin_write(&cx.db).await?;
+    let seen = assignment::Entity::find_by_id(id)
+        .filter(assignment_filter(&cx.scope))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("assignment"))?;
+    let current = visible_task(&txn, cx, seen.task_id).await?;
+    cx.scope.require_staff(current.community_id, "reassign shares")?;
+    // Read again under the task's lock.
+    let share = assignment::Entity::find_by_id(seen.id).one(&txn).await?.ok_or_else(|| AppError::not_found("assignment"))?;
+    check_version(expected_version, share.version, "the assignment")?;
+    if !share.seat_ended || !OPEN_SHARES.contains(&share.status) {
+        return Err(AppError::bad_input("id", "only an open share whose unit's committee seat ended is reassigned"));
+    }
+    let Some(next) = workflow::task_transition(current.status, TaskAction::Assign) else {
+        return Err(illegal("reassignShare", current.status));
+    };
+    let unit =
+        co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    if unit.id == share.unit_id || !crate::organisation::service::unit_sits_on(&txn, current.community_id, unit.id).await? {
+        return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
+    }
+    let now = Utc::now();
+    let mut old: assignment::ActiveModel = share.clone().into();
+    old.status = Set(AssignmentStatus::Declined);
+    old.decline_reason = Set(Some("the unit's seat on the joint committee ended; the share was reassigned".into()));
+    old.updated_at = Set(now);
+    old.version = Set(share.version + 1);
+    let previous =
+        guarded_update::<assignment::Entity, _>(&txn, old, assignment::Column::Id, assignment::Column::Version, share.id, share.version)
+            .await?;
+    let existing = assignment::Entity::find()
+        .filter(assignment::Column::CommunityId.eq(current.community_id))
+        .filter(assignment::Column::TaskId.eq(current.id))
+        .filter(assignment::Column::UnitId.eq(unit.id))
+        .one(&txn)
+        .await?;
+    let taken = match existing {
+        Some(a) if a.status != AssignmentStatus::Declined => {
+            return Err(AppError::Conflict(format!("{} already has a share of this task", unit.name)));
+        }
+        Some(declined) => {
+            let mut m: assignment::ActiveModel = declined.clone().into();
+            m.role = Set(share.role);
+            m.status = Set(AssignmentStatus::Pending);
+            m.decline_reason = Set(None);
+            m.note = Set(note.clone());
+            m.seat_ended = Set(false);
+            m.updated_at = Set(now);
+            m.version = Set(declined.version + 1);
+            guarded_update::<assignment::Entity, _>(
+                &txn,
+                m,
+                assignment::Column::Id,
+                assignment::Column::Version,
+                declined.id,
+                declined.version,
+            )
+            .await?
+        }
+        None => assignment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(current.community_id),
+            task_id: Set(current.id),
+            unit_id: Set(unit.id),
+            role: Set(share.role),
+            status: Set(AssignmentStatus::Pending),
+            decline_reason: Set(None),
+            note: Set(note.clone()),
+            seat_ended: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?,
+    };
+    let mut model: task::ActiveModel = current.clone().into();
+    model.status = Set(next);
+    let updated = save_task(&txn, &current, model).await?;
+    let from_unit = co_building_unit::Entity::find_by_id(share.unit_id).one(&txn).await?.map(|u| u.code).unwrap_or_default();
+    let mut timeline = Timeline::new();
+    let event_note = Some(note.unwrap_or_else(|| format!("takes over the share of {from_unit}, whose committee seat ended")));
+    timeline.push(&txn, cx, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&taken).note(event_note)).await?;
+    audit::record(
+        &txn,
+        cx,
+        Entry {
+            action: "reassignShare",
+            community_id: Some(updated.community_id),
+            object_type: "Assignment",
+            object_id: Some(taken.id),
+            summary: json!({ "from": from_unit, "to": unit.code, "role": taken.role.to_value(), "previous": previous.id }),
+        },
+    )
+    .await?;
+    timeline.commit(txn, cx).await?;
+    Ok((updated, taken, previous))
 }
 
 // ---------------------------------------------------------------- partner actions

@@ -1134,19 +1134,8 @@ impl OrgMutation {
         Ok(AddCommitteeMembershipPayload { membership: CommitteeMembership(membership) })
     }
 
-    /// Ends a unit's seat on a joint committee (street or community administrators).
-    async fn end_committee_membership(
-        &self,
-        ctx: &Context<'_>,
-        input: EndCommitteeMembershipInput,
-    ) -> Result<EndCommitteeMembershipPayload> {
-        let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?;
-        let m = service::end_membership(&r.cx, id, input.until, input.expected_version).await?;
-        // The unit's scope shrinks: forget cached scopes so that it applies at once.
-        r.scopes.clear();
-        Ok(EndCommitteeMembershipPayload { membership: CommitteeMembership(m) })
-    }
+    // `endCommitteeMembership` is a mutation of collaboration: ending a seat flags the unit's
+    // open shares of the community's tasks in the same transaction.
 
     /// Registers a party member in a community (community staff and administrators).
     async fn register_party_member(&self, ctx: &Context<'_>, input: RegisterPartyMemberInput) -> Result<RegisterPartyMemberPayload> {

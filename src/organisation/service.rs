@@ -11,7 +11,8 @@ use entity::party_organization::{self, OrganizationKind};
 use entity::{person, region};
 use hmac::{Hmac, Mac};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::Sha256;
@@ -482,8 +483,10 @@ pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committe
     Ok(model)
 }
 
-/// Ends a unit's seat on a joint committee.
+/// Ends a unit's seat on a joint committee, inside the caller's transaction: the collaboration
+/// service flags the unit's open shares in the same one, and writes the audit record.
 pub async fn end_membership(
+    txn: &DatabaseTransaction,
     cx: &Cx,
     id: Uuid,
     until: Option<NaiveDate>,
@@ -491,10 +494,9 @@ pub async fn end_membership(
 ) -> AppResult<committee_membership::Model> {
     cx.scope.require_authenticated()?;
     crate::validate::check_optional_date("until", until)?;
-    let txn = crate::db::begin_write(&cx.db).await?;
     let current = committee_membership::Entity::find_by_id(id)
         .filter(crate::organisation::loaders::membership_filter(&cx.scope))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("membership"))?;
     cx.scope.require_admin(current.community_id)?;
@@ -509,29 +511,15 @@ pub async fn end_membership(
     let mut model: committee_membership::ActiveModel = current.clone().into();
     model.until = Set(Some(until));
     model.version = Set(current.version + 1);
-    let updated = guarded_update::<committee_membership::Entity, _>(
-        &txn,
+    guarded_update::<committee_membership::Entity, _>(
+        txn,
         model,
         committee_membership::Column::Id,
         committee_membership::Column::Version,
         id,
         current.version,
     )
-    .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "endCommitteeMembership",
-            community_id: Some(updated.community_id),
-            object_type: "CommitteeMembership",
-            object_id: Some(updated.id),
-            summary: json!({ "until": updated.until }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Whether a unit sits on a community's joint committee today.

@@ -201,3 +201,84 @@ async fn dates_outside_a_sane_window_are_refused_naming_the_field() {
         app.ok(Some(&staff), create_task, new_task("2100-12-31T23:59:59Z")).await;
     }
 }
+
+#[tokio::test]
+async fn an_ended_seats_open_shares_are_flagged_on_the_timeline_listed_for_staff_and_reassigned() {
+    use crate::audit::{audited, refused};
+    use crate::collab_support::{assign, task};
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let w = World::read(&app).await;
+        let staff = app.token(Role::CommunityStaff, "meiling");
+        let admin = app.token(Role::CommunityAdmin, "meiling");
+        // 公安 leads one open task and supports another; a third task, without 公安, is left alone.
+        let led = task(&app, "meiling", &w.meiling, "夜市占道", None).await;
+        let police_lead = assign(&app, "meiling", &led, w.unit("police"), "LEAD").await;
+        let supported = task(&app, "meiling", &w.meiling, "市场停车", None).await;
+        let other_lead = assign(&app, "meiling", &supported, w.unit("traffic-police"), "LEAD").await;
+        let police_support = assign(&app, "meiling", &supported, w.unit("police"), "SUPPORT").await;
+        let untouched = task(&app, "meiling", &w.meiling, "垃圾分类", None).await;
+        assign(&app, "meiling", &untouched, w.unit("water"), "LEAD").await;
+        let police = app.token(Role::Unit, "police");
+        let accept = "mutation($i: AssignmentActionInput!) { acceptAssignment(input: $i) { assignment { status } } }";
+        app.ok(Some(&police), accept, json!({ "i": { "id": police_support } })).await;
+
+        let seats = app
+            .ok(Some(&admin), r#"{ community(code: "meiling") { jointCommittee { memberships { id unit { code } } } } }"#, json!({}))
+            .await;
+        let seat =
+            seats["community"]["jointCommittee"]["memberships"].as_array().unwrap().iter().find(|m| m["unit"]["code"] == "police").unwrap()
+                ["id"]
+                .clone();
+        let end = "mutation($i: EndCommitteeMembershipInput!) { endCommitteeMembership(input: $i) { membership { active } } }";
+        audited(&app, &admin, "endCommitteeMembership", end, json!({ "i": { "id": seat } })).await;
+
+        // Staff find the tasks holding such shares, and see why on the timeline.
+        let flagged = r#"{ tasks(filter: { hasSharesOfEndedSeats: true }) { totalCount edges { node { id
+            assignments { id seatEnded status unit { code } }
+            timeline { kind unit { code } note } } } } }"#;
+        let d = app.ok(Some(&staff), flagged, json!({})).await;
+        assert_eq!(d["tasks"]["totalCount"], 2, "[{}] {d}", backend.name());
+        let mut ids: Vec<&str> = d["tasks"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap()).collect();
+        ids.sort();
+        let mut want = vec![led.as_str(), supported.as_str()];
+        want.sort();
+        assert_eq!(ids, want);
+        for edge in d["tasks"]["edges"].as_array().unwrap() {
+            for a in edge["node"]["assignments"].as_array().unwrap() {
+                assert_eq!(a["seatEnded"], a["unit"]["code"] == "police", "[{}] only 公安's shares are flagged: {a}", backend.name());
+            }
+            let ended: Vec<&Value> = edge["node"]["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "SEAT_ENDED").collect();
+            assert_eq!(ended.len(), 1, "[{}] {edge}", backend.name());
+            assert_eq!(ended[0]["unit"]["code"], "police");
+            assert!(ended[0]["note"].as_str().unwrap().contains("reassign"));
+        }
+        // The unit no longer sees them.
+        let mine = app.ok(Some(&police), "{ tasks { totalCount } }", json!({})).await;
+        assert_eq!(mine["tasks"]["totalCount"], 0, "[{}] {mine}", backend.name());
+
+        let reassign = "mutation($i: ReassignShareInput!) { reassignShare(input: $i) {
+            task { status } assignment { role status seatEnded unit { code } } previous { status seatEnded } } }";
+        // Only a flagged share, only to a seated unit other than the one that left, only by staff.
+        let to = |share: &str, unit: &str| json!({ "i": { "id": share, "unitId": w.unit(unit) } });
+        assert_eq!(refused(&app, Some(&staff), reassign, to(&other_lead, "fire")).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&staff), reassign, to(&police_lead, "police")).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&staff), reassign, to(&police_support, "traffic-police")).await, "CONFLICT");
+        let fire = app.token(Role::Unit, "fire");
+        assert_eq!(refused(&app, Some(&fire), reassign, to(&police_lead, "fire")).await, "NOT_FOUND");
+        let stale = json!({ "i": { "id": police_lead, "unitId": w.unit("fire"), "expectedVersion": 1 } });
+        assert_eq!(refused(&app, Some(&staff), reassign, stale).await, "CONFLICT");
+
+        let d = audited(&app, &staff, "reassignShare", reassign, to(&police_lead, "fire")).await;
+        let r = &d["reassignShare"];
+        assert_eq!(r["assignment"], json!({ "role": "LEAD", "status": "PENDING", "seatEnded": false, "unit": { "code": "fire" } }));
+        assert_eq!(r["previous"], json!({ "status": "DECLINED", "seatEnded": true }));
+        assert_eq!(r["task"]["status"], "ASSIGNED");
+        audited(&app, &staff, "reassignShare", reassign, to(&police_support, "municipal")).await;
+        // Nothing left to reassign; the new unit sees its share.
+        let d = app.ok(Some(&staff), flagged, json!({})).await;
+        assert_eq!(d["tasks"]["totalCount"], 0, "[{}] {d}", backend.name());
+        let theirs = app.ok(Some(&fire), "{ tasks { totalCount } }", json!({})).await;
+        assert_eq!(theirs["tasks"]["totalCount"], 1);
+    }
+}
