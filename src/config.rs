@@ -7,8 +7,8 @@
 //! | `GONGZHI_ADDR` | address `serve` listens on (default `127.0.0.1:8000`) |
 //! | `GONGZHI_DATABASE_URL` or `DATABASE_URL` | `sqlite://…` or `postgres://…`; default: `gongzhi.sqlite` in the working directory, with the demo street |
 //! | `GONGZHI_DEMO` | seed the demo street into an empty database on start |
-//! | `GONGZHI_JWT_SECRET` | HS256 secret for tokens; a development default is used, with a warning, when unset |
-//! | `GONGZHI_ID_NUMBER_KEY` | key of the stored hashes of national ID numbers (default: the token secret); keep it stable |
+//! | `GONGZHI_JWT_SECRET` | HS256 secret for tokens; required (32 bytes or more) outside development, where a public default stands in |
+//! | `GONGZHI_ID_NUMBER_KEY` | key of the stored hashes of national ID numbers; required outside development (in development: the token secret); keep it stable |
 //! | `GONGZHI_CORS_ORIGINS` | comma-separated front-end origins allowed by CORS |
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
@@ -18,6 +18,19 @@
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
 //! | `GONGZHI_BODY_LIMIT` | largest request body in bytes (default 1 MiB) |
 //! | `GONGZHI_REQUEST_TIMEOUT` | seconds one request may run (default 30) |
+//! | `GONGZHI_GRAPHIQL` | serve GraphiQL at `/` (default true) |
+//! | `GONGZHI_INTROSPECTION` | `on` (default), `authenticated` or `off` |
+//! | `GONGZHI_METRICS_TOKEN` | bearer token `/metrics` asks for (open when unset) |
+//! | `GONGZHI_METRICS_ADDR` | serve `/metrics` on this address only |
+//! | `GONGZHI_JWT_LEEWAY` | seconds of clock skew tolerated on token expiry (default 5) |
+//! | `GONGZHI_MAX_ALIASES`, `GONGZHI_MAX_FIELDS_PER_SELECTION`, `GONGZHI_MAX_FIELDS` | document limits (100, 100, 2,000) |
+//! | `GONGZHI_INTROSPECTION_BUDGET` | introspection units per document (1,500) |
+//! | `GONGZHI_MAX_RESPONSE_BYTES` | largest answer (8 MiB) |
+//! | `GONGZHI_DB_REQUEST_CONCURRENCY`, `GONGZHI_DB_REQUEST_STATEMENTS` | statements of one request at once (4) and in all (1,000) |
+//! | `GONGZHI_DB_POOL_WAIT_MS` | wait for a pooled connection before answering 503 (3,000) |
+//! | `GONGZHI_HEADER_TIMEOUT` | seconds to send a request's headers, and idle keep-alive (10) |
+//! | `GONGZHI_WS_INIT_TIMEOUT` | seconds a WebSocket may wait before `connection_init` (5) |
+//! | `GONGZHI_WS_SUBSCRIPTIONS_PER_SOCKET`, `_PER_PRINCIPAL`, `GONGZHI_WS_SOCKETS_PER_PRINCIPAL` | 50, 200, 20 |
 //! | `GONGZHI_SCALE` | `seed demo`: how many times the demo street is grown (default 1) |
 //! | `GONGZHI_TOKEN_ROLE`, `_CITY`, `_STREET`, `_COMMUNITY`, `_UNIT`, `_PERSON`, `_TTL` | `token`: the flags of the same names |
 //! | `GONGZHI_API_KEY_UNIT`, `_LABEL`, `_STREET` | `api-key create`: the flags of the same names |

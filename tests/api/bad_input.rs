@@ -154,3 +154,37 @@ async fn nul_characters_and_oversized_lists_are_refused_not_failed() {
         still_serving(&app).await;
     }
 }
+
+/// Every error of every bad request carries `extensions.code`, whatever stage refused it.
+#[tokio::test]
+async fn every_error_of_a_bad_request_carries_a_code() {
+    for backend in backends() {
+        let app = TestApp::demo(&backend).await;
+        let admin = app.street_admin();
+        let cases: Vec<(&str, Value)> = vec![
+            ("{ communities { ", json!({})),
+            ("{ communities { nope } }", json!({})),
+            ("query($n: Int) { communities(first: $n) { totalCount } }", json!({ "n": "many" })),
+            ("query($n: Int!) { communities(first: $n) { totalCount } }", json!({ "n": 5_000_000_000u64 })),
+            ("query($n: Int!) { communities(first: $n) { totalCount } }", json!({})),
+            ("{ tasks(filter: { statuses: [NOPE] }) { totalCount } }", json!({})),
+            (
+                "mutation($d: DateTime) { createTask(input: { communityId: \"x\", title: \"t\", category: SANITATION, dueAt: $d }) { task { id } } }",
+                json!({ "d": "+262143-01-01T00:00:00Z" }),
+            ),
+            (
+                "mutation { createTask(input: { communityId: \"x\", title: \"t\", category: SANITATION, dueAt: \"0001-01-01T00:00:00Z\" }) { task { id } } }",
+                json!({}),
+            ),
+            ("mutation { createTask(input: { title: \"t\" }) { task { id } } }", json!({})),
+            ("subscription { nope }", json!({})),
+        ];
+        for (query, variables) in cases {
+            let (_, body) = app.post(Some(&admin), query, variables.clone()).await;
+            let errors = body["errors"].as_array().unwrap_or_else(|| panic!("[{}] {query}: expected errors: {body}", backend.name()));
+            for err in errors {
+                assert!(err["extensions"]["code"].is_string(), "[{}] {query} {variables}: an error without a code: {body}", backend.name());
+            }
+        }
+    }
+}
