@@ -2,7 +2,7 @@
 //! that audit records carry. It is the first argument of every service function.
 
 use crate::auth::Scope;
-use crate::collaboration::events::EventBus;
+use crate::changes::Changes;
 use crate::db::Db;
 
 /// A service call's context.
@@ -14,12 +14,12 @@ pub struct Cx {
     pub request_id: String,
     /// The request id the client sent, if any: kept beside the server's, never instead of it.
     pub client_request_id: Option<String>,
-    /// Where committed task events are published.
-    pub events: EventBus,
+    /// Where committed changes are announced.
+    pub changes: Changes,
 }
 
 impl Cx {
-    pub fn new(scope: Scope, db: Db, request_id: impl Into<String>, events: EventBus) -> Self {
-        Cx { scope, db, request_id: request_id.into(), client_request_id: None, events }
+    pub fn new(scope: Scope, db: Db, request_id: impl Into<String>, changes: Changes) -> Self {
+        Cx { scope, db, request_id: request_id.into(), client_request_id: None, changes }
     }
 }

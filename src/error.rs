@@ -204,7 +204,7 @@ impl async_graphql::extensions::Extension for ErrorCodesOfRequest {
         // scopes are no longer current (the HTTP handler does the same for its requests).
         if self.mutation.load(std::sync::atomic::Ordering::Relaxed) {
             if let Some(rc) = ctx.data_opt::<crate::graphql::context::RequestContext>() {
-                rc.cx.events.changed();
+                rc.cx.changes.changed();
             }
         }
         response

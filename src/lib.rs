@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod collaboration;
 pub mod config;
 pub mod cx;
@@ -13,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod logging;
 pub mod organisation;
+pub mod paging;
 pub mod validate;
 pub mod volunteers;
 

@@ -82,7 +82,7 @@ async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: 
         None => gongzhi::collaboration::partner::street_of_unit(&db, unit.id).await.map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     let scope = gongzhi::auth::Scope::system([street], "cli:api-key");
-    let cx = gongzhi::cx::Cx::new(scope, gongzhi::db::Db::system(db), "cli", gongzhi::collaboration::events::EventBus::default());
+    let cx = gongzhi::cx::Cx::new(scope, gongzhi::db::Db::system(db), "cli", gongzhi::changes::Changes::default());
     let (key, secret) = gongzhi::collaboration::partner::create_api_key(&cx, unit.id, label).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!("API key {} for {} ({}); it is shown only this once:", key.prefix, unit.name, unit.code);
     println!("{secret}");

@@ -6,14 +6,16 @@ use entity::audit_log;
 
 use super::service::{self, AuditFilter};
 use crate::error::AppError;
-use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
+use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::rc;
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::Community;
 use crate::organisation::loaders::CommunityId;
+use crate::paging::PageArgs;
 
 /// One audit record: who changed what, where and when.
 pub struct AuditRecord(pub audit_log::Model);
+crate::graphql::connection::connection_node!(AuditRecord);
 
 /// One audit record: who changed what, where and when.
 #[Object]

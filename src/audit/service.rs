@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
-use crate::graphql::connection::{Page, PageArgs};
+use crate::paging::{Page, PageArgs};
 
 /// What a mutation did, for the audit log.
 pub struct Entry<'a> {
@@ -54,7 +54,7 @@ pub async fn record(txn: &impl ConnectionTrait, cx: &Cx, entry: Entry<'_>) -> Ap
     .insert(txn)
     .await?;
     // Every mutation writes one audit record: the place to tell other instances that data changed.
-    cx.events.announce_change(txn).await
+    cx.changes.announce_change(txn).await
 }
 
 /// The principal kind as recorded.

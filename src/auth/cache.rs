@@ -15,7 +15,7 @@ const MAX_CACHED: usize = 10_000;
 struct Entry {
     scope: Scope,
     at: Instant,
-    /// The data generation (see `EventBus::generation`) the scope was resolved in.
+    /// The data generation (see `Changes::generation`) the scope was resolved in.
     generation: u64,
     /// When the credential expires (seconds since the epoch), if it does.
     expires: Option<u64>,

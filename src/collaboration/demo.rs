@@ -11,10 +11,10 @@ use entity::{campaign, co_building_unit, committee_membership, community, party_
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::events::EventBus;
 use super::service::{self, NewCampaign, NewFinding, NewInspection, NewSite, NewTask, ShareInput};
 use super::workflow::{AssignmentAction, TaskAction};
 use crate::auth::{Claims, Role, Scope};
+use crate::changes::Changes;
 use crate::cx::Cx;
 use crate::error::AppResult;
 
@@ -152,7 +152,7 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
     if campaign::Entity::find().filter(campaign::Column::StreetId.eq(street.id)).count(db).await? > 0 {
         return Ok("collaboration demo already present".into());
     }
-    let events = EventBus::default();
+    let events = Changes::default();
     let cx = |scope: Scope| Cx::new(scope, crate::db::Db::system(db.clone()), "demo-seed", events.clone());
     let admin = cx(scope_for(db, Role::StreetAdmin, street_code).await?);
     let community = |code: &'static str| async move {

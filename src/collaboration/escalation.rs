@@ -4,18 +4,18 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::events::EventBus;
 use super::service::{EscalationPolicy, escalate_overdue};
 use crate::auth::Scope;
+use crate::changes::Changes;
 use crate::cx::Cx;
 
 /// The scope the job acts under; its records read `system:escalation`.
-pub fn job_context(db: DatabaseConnection, events: EventBus) -> Cx {
+pub fn job_context(db: DatabaseConnection, events: Changes) -> Cx {
     Cx::new(Scope::system([], "system:escalation"), crate::db::Db::system(db), "escalation-job", events)
 }
 
 /// Runs the job every `every` until the process ends.
-pub fn spawn(db: DatabaseConnection, events: EventBus, every: Duration, policy: EscalationPolicy) {
+pub fn spawn(db: DatabaseConnection, events: Changes, every: Duration, policy: EscalationPolicy) {
     tokio::spawn(async move {
         let cx = job_context(db, events);
         let mut tick = tokio::time::interval(every);

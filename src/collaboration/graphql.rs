@@ -11,13 +11,14 @@ use super::workflow::{AssignmentAction, TaskAction};
 use super::{partner, service};
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
+use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::{
     CoBuildingUnit, CommitteeMembership, Community, Compound, EndCommitteeMembershipInput, EndCommitteeMembershipPayload, PartyOrganization,
 };
 use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId, UnitOfEvent};
+use crate::paging::PageArgs;
 use crate::validate::from_json_list;
 
 // ---------------------------------------------------------------- enums
@@ -258,6 +259,7 @@ impl Site {
 /// A task (任务): work in one community, split across co-building units, with a workflow,
 /// a timeline and escalation up the three levels.
 pub struct Task(pub task::Model);
+crate::graphql::connection::connection_node!(Task);
 
 /// A task (任务): work in one community, split across co-building units, with a workflow,
 /// a timeline and escalation up the three levels.
@@ -483,6 +485,7 @@ impl TaskEvent {
 
 /// An inspection (巡查) of a site by a patrol team such as the civility patrol (文明劝导队).
 pub struct Inspection(pub inspection::Model);
+crate::graphql::connection::connection_node!(Inspection);
 
 /// An inspection (巡查) of a site by a patrol team such as the civility patrol (文明劝导队).
 #[Object]
@@ -1299,7 +1302,7 @@ impl CollabMutation {
 /// Whether a live event is inside a scope: staff and reporters see their communities' events;
 /// a unit sees events of tasks it has a share of, except other units' share events; city staff
 /// see the events of tasks at city level.
-fn visible(scope: &crate::auth::Scope, e: &super::events::LiveEvent) -> bool {
+fn visible(scope: &crate::auth::Scope, e: &super::live::LiveEvent) -> bool {
     if !scope.sees_community(e.event.community_id) {
         return false;
     }
@@ -1337,21 +1340,22 @@ impl CollabSubscription {
         let campaign = campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId")).transpose()?;
         let unit = unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId")).transpose()?;
         let scope = r.cx.scope.clone();
-        let stream = tokio_stream::wrappers::BroadcastStream::new(r.cx.events.subscribe()).filter_map(move |item| {
-            let out = match item {
-                Ok(e)
-                    if visible(&scope, &e)
-                        && community.is_none_or(|c| c == e.event.community_id)
-                        && campaign.is_none_or(|c| Some(c) == e.campaign_id)
-                        && unit.is_none_or(|u| e.unit_ids.contains(&u)) =>
-                {
-                    Some(TaskEvent(e.event.clone()))
-                }
-                // A lagging subscriber skips what it missed rather than failing.
-                _ => None,
-            };
-            std::future::ready(out)
-        });
+        let stream =
+            tokio_stream::wrappers::BroadcastStream::new(ctx.data::<super::live::LiveTasks>()?.subscribe()).filter_map(move |item| {
+                let out = match item {
+                    Ok(e)
+                        if visible(&scope, &e)
+                            && community.is_none_or(|c| c == e.event.community_id)
+                            && campaign.is_none_or(|c| Some(c) == e.campaign_id)
+                            && unit.is_none_or(|u| e.unit_ids.contains(&u)) =>
+                    {
+                        Some(TaskEvent(e.event.clone()))
+                    }
+                    // A lagging subscriber skips what it missed rather than failing.
+                    _ => None,
+                };
+                std::future::ready(out)
+            });
         Ok(stream)
     }
 }

@@ -5,8 +5,8 @@
 
 pub mod demo;
 pub mod escalation;
-pub mod events;
 pub mod graphql;
+pub mod live;
 pub mod loaders;
 pub mod partner;
 pub mod service;

@@ -22,7 +22,7 @@ use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
 use crate::db::{begin_write, conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
-use crate::graphql::connection::{Page, PageArgs};
+use crate::paging::{Page, PageArgs};
 use crate::validate::{
     check_date, check_optional_date, check_optional_time, check_time, check_version, clean_evidence, clean_name, clean_optional, clean_text,
 };
@@ -313,9 +313,9 @@ impl Timeline {
 
     /// Announces (inside the transaction), commits, then publishes to subscribers.
     async fn commit(self, txn: DatabaseTransaction, cx: &Cx) -> AppResult<()> {
-        cx.events.announce(&txn, &self.ids).await?;
+        cx.changes.announce_events(&txn, &self.ids).await?;
         txn.commit().await?;
-        cx.events.publish(cx.db.pool(), &self.ids).await;
+        cx.changes.committed(cx.db.pool(), &self.ids).await;
         Ok(())
     }
 }

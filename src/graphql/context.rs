@@ -6,7 +6,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use std::sync::Arc;
 
 use crate::auth::{Scope, ScopeCache};
-use crate::collaboration::events::EventBus;
+use crate::changes::Changes;
 use crate::collaboration::loaders::CollabLoader;
 use crate::cx::Cx;
 use crate::db::Db;
@@ -27,17 +27,17 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    pub fn new(db: Db, scope: Scope, request_id: String, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
+    pub fn new(db: Db, scope: Scope, request_id: String, scopes: Arc<ScopeCache>, changes: Changes) -> Self {
         let org = DataLoader::with_cache(OrgLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
         let collab = DataLoader::with_cache(CollabLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
         let volunteers = DataLoader::with_cache(VolunteerLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
-        RequestContext { cx: Cx::new(scope, db, request_id, events), org, collab, volunteers, scopes }
+        RequestContext { cx: Cx::new(scope, db, request_id, changes), org, collab, volunteers, scopes }
     }
 
     /// A context for a long-lived subscription: its loaders keep no cache, so every event is
     /// resolved against the current data.
-    pub fn for_subscription(db: Db, scope: Scope, scopes: Arc<ScopeCache>, events: EventBus) -> Self {
-        let rc = Self::new(db, scope, "subscription".into(), scopes, events);
+    pub fn for_subscription(db: Db, scope: Scope, scopes: Arc<ScopeCache>, changes: Changes) -> Self {
+        let rc = Self::new(db, scope, "subscription".into(), scopes, changes);
         rc.org.enable_all_cache(false);
         rc.collab.enable_all_cache(false);
         rc.volunteers.enable_all_cache(false);

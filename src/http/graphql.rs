@@ -281,7 +281,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         }
     }
     // Queries may be answered from the response cache (see `responses`).
-    let generation = state.events.generation();
+    let generation = state.changes.generation();
     let cache_key = (kind == OperationType::Query && state.responses.enabled()).then(|| {
         let variables = serde_json::to_string(&request.variables).unwrap_or_default();
         super::responses::ResponseCache::key(&scope.identity(), media.content_type(), given.as_deref(), &request.query, &variables)
@@ -313,7 +313,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         scope,
         request_id.clone(),
         state.principals.clone(),
-        state.events.clone(),
+        state.changes.clone(),
     );
     ctx.cx.client_request_id = headers.get(&super::CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let document = match &fresh {
@@ -389,7 +389,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         .any(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE")));
     if kind == OperationType::Mutation {
         // Whatever it changed, cached responses are no longer current.
-        state.events.changed();
+        state.changes.changed();
     }
     match body {
         Ok(bytes) => {

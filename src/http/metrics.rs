@@ -146,10 +146,7 @@ pub async fn render(State(state): State<AppState>, headers: axum::http::HeaderMa
             return (axum::http::StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need a token").into_response();
         }
     }
-    (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        state.metrics.encode(state.events.subscribers()),
-    )
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.metrics.encode(state.live.subscribers()))
         .into_response()
 }
 

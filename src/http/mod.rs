@@ -45,8 +45,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub principals: Arc<crate::auth::ScopeCache>,
     pub documents: Arc<documents::DocumentCache>,
+    /// The change bus: committed changes, here and on other instances.
+    pub changes: crate::changes::Changes,
     /// Committed task events, fanned out to this instance's subscribers.
-    pub events: crate::collaboration::events::EventBus,
+    pub live: crate::collaboration::live::LiveTasks,
     /// Recent query responses (see `responses`).
     pub responses: Arc<responses::ResponseCache>,
     /// The schema the WebSocket endpoint serves (error codes applied by an extension).
@@ -145,7 +147,11 @@ impl AppState {
         let metrics = Arc::new(metrics::Metrics::new(db.clone()));
         // With introspection off, the schemas refuse it too, whatever a document's path.
         let off = limits.introspection == crate::config::Introspection::Off;
-        let build = |b: async_graphql::SchemaBuilder<_, _, _>| if off { b.disable_introspection().finish() } else { b.finish() };
+        let live = crate::collaboration::live::LiveTasks::default();
+        let build = |b: async_graphql::SchemaBuilder<_, _, _>| {
+            let b = b.data(live.clone());
+            if off { b.disable_introspection().finish() } else { b.finish() }
+        };
         AppState {
             schema: build(crate::graphql::schema()),
             validated_schema: build(crate::graphql::schema().validation_mode(async_graphql::ValidationMode::Fast)),
@@ -154,7 +160,8 @@ impl AppState {
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
-            events: crate::collaboration::events::EventBus::default(),
+            changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone())]),
+            live: live.clone(),
             ws_schema: build(crate::graphql::schema_with_error_codes()),
             responses: Arc::new(responses::ResponseCache::new(limits.response_cache)),
             limits,

@@ -29,7 +29,7 @@ pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope
         return Err(AppError::Unauthenticated(format!("unsupported authorization scheme `{scheme}`; use `Bearer` or `ApiKey`")));
     }
     let cache_key = if api_key { format!("apikey:{}", crate::collaboration::partner::hash_key(token)) } else { token.to_owned() };
-    let generation = state.events.generation();
+    let generation = state.changes.generation();
     if let Some(scope) = state.principals.get(&cache_key, generation) {
         return Ok(scope);
     }

@@ -6,7 +6,7 @@
 //! one principal's data can never answer another's request). It is served only while
 //! - no change was committed since it was stored: every mutation request, every published
 //!   task event (including those arriving from other instances through PostgreSQL) and every
-//!   escalation bumps the change counter of the [`EventBus`], and
+//!   escalation bumps the change counter of the change bus (`crate::changes`), and
 //! - it is younger than the configured lifetime (default 1 s), which bounds staleness for what
 //!   the counter cannot see: time-dependent fields such as `overdue`, and organisation changes
 //!   made on another instance.

@@ -27,14 +27,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let limits = limits(&args);
     let state = AppState::new(db.clone(), &secret, limits);
-    state.events.listen(db.clone());
+    state.changes.listen(db.clone());
     if args.escalation_interval_secs > 0 {
         let policy = crate::collaboration::service::EscalationPolicy {
             to_city: chrono::Duration::from_std(args.escalate_to_city_after).unwrap_or(chrono::Duration::days(3)),
         };
         crate::collaboration::escalation::spawn(
             db.clone(),
-            state.events.clone(),
+            state.changes.clone(),
             std::time::Duration::from_secs(args.escalation_interval_secs),
             policy,
         );

@@ -305,7 +305,7 @@ async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axu
             }
             let db = crate::db::Db::for_request(state.db.clone(), state.limits.work);
             let mut data = Data::default();
-            data.insert(RequestContext::for_subscription(db, scope, state.principals.clone(), state.events.clone()));
+            data.insert(RequestContext::for_subscription(db, scope, state.principals.clone(), state.changes.clone()));
             Ok(data)
         });
     futures_util::pin_mut!(protocol_stream);

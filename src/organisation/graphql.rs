@@ -10,9 +10,10 @@ use super::loaders::*;
 use super::service;
 use crate::auth::PrincipalKind;
 use crate::error::AppError;
-use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
+use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{Node, expect_id, global_id, kind, parse_global_id};
+use crate::paging::PageArgs;
 
 // ---------------------------------------------------------------- enums
 
@@ -226,6 +227,7 @@ impl Street {
 
 /// A community (社区): the tenant. Everything below it is visible only within its scope.
 pub struct Community(pub community::Model);
+crate::graphql::connection::connection_node!(Community);
 
 /// A community (社区): the tenant. Everything below it is visible only within its scope.
 #[Object]
@@ -297,6 +299,7 @@ async fn members_connection(ctx: &Context<'_>, parent: MemberParent, args: PageA
 
 /// A residential compound (小区) or other site of a community.
 pub struct Compound(pub compound::Model);
+crate::graphql::connection::connection_node!(Compound);
 
 /// A residential compound (小区) or other site of a community.
 #[Object]
@@ -350,11 +353,7 @@ impl Compound {
         let args = page_args(first, after, last, before)?;
         match rc(ctx)?.org.load_one(BranchOfCompound(self.0.id)).await? {
             Some(branch) => members_connection(ctx, MemberParent::Branch(branch.id), args).await,
-            None => Ok(crate::graphql::connection::Page::default().into_connection(
-                |m: &party_member::Model| m.id,
-                PartyMember,
-                TotalCount::Known(0),
-            )),
+            None => Ok(crate::paging::Page::default().into_connection(|m: &party_member::Model| m.id, PartyMember, TotalCount::Known(0))),
         }
     }
 }
@@ -472,7 +471,7 @@ impl PartyOrganization {
         let args = page_args(first, after, last, before)?;
         let parent = match self {
             PartyOrganization::Street(_) => {
-                return Ok(crate::graphql::connection::Page::default().into_connection(
+                return Ok(crate::paging::Page::default().into_connection(
                     |m: &party_member::Model| m.id,
                     PartyMember,
                     TotalCount::Known(0),
@@ -557,6 +556,7 @@ impl CommitteeMembership {
 
 /// A co-building unit (共建单位): a department that sits on joint committees and takes on work.
 pub struct CoBuildingUnit(pub co_building_unit::Model);
+crate::graphql::connection::connection_node!(CoBuildingUnit);
 
 /// A co-building unit (共建单位): a department that sits on joint committees and takes on work.
 #[Object]
@@ -593,6 +593,7 @@ impl CoBuildingUnit {
 
 /// A party member registered in a community (党员).
 pub struct PartyMember(pub party_member::Model);
+crate::graphql::connection::connection_node!(PartyMember);
 
 /// A party member registered in a community (党员).
 #[Object]

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group};
-use crate::graphql::connection::{Page, PageArgs, child_pages};
+use crate::paging::{Page, PageArgs, child_pages};
 
 /// Batches and caches the organisation graph's relations for one request.
 pub struct OrgLoader {

@@ -22,8 +22,8 @@ use crate::audit::{self, Entry};
 use crate::cx::Cx;
 use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
-use crate::graphql::connection::{Page, PageArgs};
 use crate::organisation::loaders::{OrgLoader, active_membership};
+use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone};
 
 // ---------------------------------------------------------------- reads

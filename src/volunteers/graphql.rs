@@ -10,11 +10,12 @@ use super::matching::ScoreParts;
 use super::service::{self, Attendance, CheckInAction, Profile};
 use super::stats::{self, Totals};
 use crate::error::AppError;
-use crate::graphql::connection::{Conn, CountSource, PageArgs, TotalCount};
+use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::node::{expect_id, global_id, kind};
 use crate::organisation::graphql::{Community, Compound, Person};
 use crate::organisation::loaders::{CommunityId, CommunityOfVisibleRow, CompoundId, PersonOfVisibleRow};
+use crate::paging::PageArgs;
 use crate::validate::from_json_list as list;
 
 async fn person(ctx: &Context<'_>, community_id: Uuid, person_id: Uuid) -> Result<Person> {
@@ -106,6 +107,7 @@ impl ServiceCategory {
 
 /// A volunteer (义工) of a community, with what they offer (资源清单).
 pub struct Volunteer(pub volunteer::Model);
+crate::graphql::connection::connection_node!(Volunteer);
 
 /// A volunteer (义工) of a community, with what they offer (资源清单).
 #[Object]
@@ -175,6 +177,7 @@ impl Volunteer {
 
 /// An in-service member's check-in (报到) to a community.
 pub struct CheckIn(pub check_in::Model);
+crate::graphql::connection::connection_node!(CheckIn);
 
 /// An in-service member's check-in (报到) to a community.
 #[Object]
@@ -294,6 +297,7 @@ impl DemandSuggestion {
 
 /// An entry of a community's demand list (需求清单).
 pub struct Demand(pub demand::Model);
+crate::graphql::connection::connection_node!(Demand);
 
 /// An entry of a community's demand list (需求清单).
 #[Object]
@@ -401,6 +405,7 @@ impl Invitation {
 
 /// A volunteer activity (活动).
 pub struct Activity(pub activity::Model);
+crate::graphql::connection::connection_node!(Activity);
 
 /// A volunteer activity (活动).
 #[Object]

@@ -177,6 +177,6 @@ impl Loader<SuggestedDemands> for VolunteerLoader {
 impl VolunteerLoader {
     /// A service context with this loader's scope (read-only use: no events, no request id).
     fn cx(&self) -> Cx {
-        Cx::new(self.scope.clone(), self.db.clone(), "loader", crate::collaboration::events::EventBus::default())
+        Cx::new(self.scope.clone(), self.db.clone(), "loader", crate::changes::Changes::default())
     }
 }

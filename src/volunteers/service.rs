@@ -26,7 +26,7 @@ use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
 use crate::db::{begin_write, conflict_on_unique};
 use crate::error::{AppError, AppResult};
-use crate::graphql::connection::{Page, PageArgs};
+use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone, clean_text};
 
 // ---------------------------------------------------------------- visibility

@@ -5,8 +5,8 @@ use chrono::{Duration, Utc};
 use entity::task::TaskLevel;
 use entity::task_event::{self, EventKind};
 use gongzhi::auth::Role;
+use gongzhi::changes::Changes;
 use gongzhi::collaboration::escalation::job_context;
-use gongzhi::collaboration::events::EventBus;
 use gongzhi::collaboration::service::{EscalationPolicy, escalate_overdue};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -40,7 +40,7 @@ async fn an_overdue_task_escalates_once_per_level_whatever_the_number_of_runs() 
         app.ok(Some(&staff), "mutation($i: TaskTransitionInput!) { cancelTask(input: $i) { task { id } } }", json!({ "i": { "id": d } }))
             .await;
 
-        let cx = job_context(app.db.clone(), EventBus::default());
+        let cx = job_context(app.db.clone(), Changes::default());
         let policy = EscalationPolicy::default();
         let now = Utc::now();
         // Concurrent and repeated runs.

@@ -202,8 +202,8 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     let db = gongzhi::db::connect(&app.test_db.url, 2).await.unwrap();
     let limits = Limits { response_cache: std::time::Duration::from_secs(60), ..Limits::default() };
     let state = gongzhi::http::AppState::new(db.clone(), crate::support::SECRET, limits);
-    state.events.listen(db);
-    let mut crossing = state.events.subscribe();
+    state.changes.listen(db);
+    let mut crossing = state.live.subscribe();
     let other = gongzhi::app(state);
     // Its listener connects in the background: wait until a task event crosses over.
     let mut listening = false;

@@ -52,7 +52,7 @@ pub async fn next(ws: &mut Socket) -> Value {
 /// Waits until `n` subscriptions listen on the server (a slow machine may take a while).
 async fn live(app: &TestApp, n: usize) {
     for _ in 0..200 {
-        if app.events.subscribers() >= n {
+        if app.live.subscribers() >= n {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -197,8 +197,8 @@ async fn events_cross_instances_through_postgres() {
     let w = World::read(&app).await;
     let other_db = gongzhi::db::connect(&app.test_db.url, 2).await.unwrap();
     let other = gongzhi::http::AppState::new(other_db.clone(), crate::support::SECRET, gongzhi::http::Limits::default());
-    other.events.listen(other_db);
-    let mut rx = other.events.subscribe();
+    other.changes.listen(other_db);
+    let mut rx = other.live.subscribe();
     // The listener connects in the background: retry until an event crosses (at most ~10 s).
     let mut created = Vec::new();
     let mut crossed = None;
@@ -228,7 +228,7 @@ async fn subscriptions_close_with_going_away_when_the_server_stops() {
     assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(1001)), "{reply}");
     // The subscription is gone from the server.
     for _ in 0..100 {
-        if app.events.subscribers() == 0 {
+        if app.live.subscribers() == 0 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

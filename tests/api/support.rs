@@ -197,7 +197,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
     /// The server's event bus, to see when a subscription is live.
-    pub events: gongzhi::collaboration::events::EventBus,
+    pub live: gongzhi::collaboration::live::LiveTasks,
     /// Tells the server it is shutting down.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
     keys: Keys,
@@ -223,18 +223,9 @@ impl TestApp {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let state = AppState::new(db.clone(), SECRET, limits);
-        let events = state.events.clone();
+        let live = state.live.clone();
         let stopping = state.stopping.clone();
-        TestApp {
-            backend: backend.clone(),
-            router: gongzhi::app(state),
-            db,
-            statements,
-            events,
-            stopping,
-            keys: Keys::new(SECRET),
-            test_db,
-        }
+        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, live, stopping, keys: Keys::new(SECRET), test_db }
     }
 
     /// The demo street's organisation graph at scale 1: tests start with no tasks of their own.
