@@ -2,6 +2,10 @@
 //! street. People are synthetic. `--scale N` grows the street N times, deterministically.
 //! Seeding is idempotent: a community that exists is left as it is, so a second run changes
 //! nothing and a larger scale only adds the missing communities.
+//!
+//! Beside it, a second, small street of the same city, 青阳街道, with two communities whose
+//! committees seat three units of its own and one unit that also sits in 梅岭街道 (住建), so that
+//! street isolation can be tried from outside. It does not grow with `--scale`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,6 +31,30 @@ use uuid::Uuid;
 pub const CITY_CODE: &str = "jinjiang";
 /// Code of the demo street.
 pub const STREET_CODE: &str = "meiling-street";
+
+/// Code of the demo city's second street (青阳街道).
+pub const SECOND_STREET_CODE: &str = "qingyang-street";
+
+/// The one unit seated on committees in both demo streets: 晋江市住房和城乡建设局.
+pub const SHARED_UNIT: &str = "housing";
+
+/// Units of 青阳街道 that sit nowhere in 梅岭街道: code, name, kind.
+pub const SECOND_STREET_UNITS: [(&str, &str, UnitKind); 3] = [
+    ("qingyang-police", "晋江市公安局青阳派出所", UnitKind::PublicSecurity),
+    ("qingyang-law-enforcement", "晋江市城市管理综合执法局青阳中队", UnitKind::LawEnforcement),
+    ("qingyang-health", "青阳街道社区卫生服务中心", UnitKind::Health),
+];
+
+/// The communities of 青阳街道: code, name, named compounds, and the units on its committee.
+pub const SECOND_STREET_COMMUNITIES: [(&str, &str, &[NamedCompound], &[&str]); 2] = [
+    (
+        "qingyang",
+        "青阳社区",
+        &[("青阳农贸市场", CompoundKind::Market, 1999, 0)],
+        &[SHARED_UNIT, "qingyang-police", "qingyang-law-enforcement", "qingyang-health"],
+    ),
+    ("zhuangtou", "庄头社区", &[("庄头新村", CompoundKind::Residential, 2002, 460)], &[SHARED_UNIT, "qingyang-police", "qingyang-health"]),
+];
 
 /// The twelve co-building units of 梅岭社区联合党委: code, name, kind.
 pub const UNITS: [(&str, &str, UnitKind); 12] = [
@@ -87,22 +115,43 @@ const GIVEN: [&str; 30] = [
     "辉", "琳", "峰", "萍", "俊", "雪", "志", "海",
 ];
 
-/// What a seeding run did.
+/// What a seeding run did. The flat fields are 梅岭街道's.
 #[derive(Debug, Default)]
 pub struct SeedReport {
     pub communities_added: usize,
     pub communities_present: usize,
     pub compounds: usize,
     pub members: usize,
+    /// What the run did in 青阳街道.
+    pub second_street: StreetReport,
     pub collaboration: String,
+}
+
+/// What a seeding run did in one street.
+#[derive(Debug, Default)]
+pub struct StreetReport {
+    pub communities_added: usize,
+    pub communities_present: usize,
+    pub compounds: usize,
+    pub members: usize,
 }
 
 impl std::fmt::Display for SeedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let second = &self.second_street;
         write!(
             f,
-            "demo street: {} communities added ({} compounds, {} party members), {} already present; {}",
-            self.communities_added, self.compounds, self.members, self.communities_present, self.collaboration
+            "demo street: {} communities added ({} compounds, {} party members), {} already present; \
+             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}",
+            self.communities_added,
+            self.compounds,
+            self.members,
+            self.communities_present,
+            second.communities_added,
+            second.compounds,
+            second.members,
+            second.communities_present,
+            self.collaboration
         )
     }
 }
@@ -116,8 +165,9 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<String> {
     Ok(seed(db, 1).await?.to_string())
 }
 
-/// Seeds the demo street at `scale` (N × 15 communities) with every platform's demo data.
-/// Idempotent.
+/// Seeds the demo street at `scale` (N × 15 communities) and the second street (always two
+/// communities) with every platform's demo data. The volunteer history is 梅岭街道's only, so the
+/// article's figures stay its own. Idempotent.
 pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedReport> {
     let mut report = seed_graph(db, scale).await?;
     let street = region::Entity::find()
@@ -139,18 +189,22 @@ pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedRep
         }
         txn.commit().await.context("committing the volunteer history")?;
     }
-    report.collaboration =
-        crate::collaboration::demo::seed(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding collaboration: {e}"))?;
+    let meiling = crate::collaboration::demo::seed(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding collaboration: {e}"))?;
+    let qingyang = crate::collaboration::demo::seed_second_street(db, SECOND_STREET_CODE)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the second street's collaboration: {e}"))?;
+    report.collaboration = format!("{meiling}; {qingyang}");
     Ok(report)
 }
 
-/// Seeds only the organisation graph of the demo street. Idempotent.
+/// Seeds only the organisation graph of the demo street and of the second street. Idempotent.
 pub async fn seed_graph(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedReport> {
     let txn = db.begin().await.context("starting the seed transaction")?;
     let now = Utc::now();
     let city = ensure_region(&txn, None, RegionKind::City, CITY_CODE, "晋江市", None).await?;
     let street = ensure_region(&txn, Some(city), RegionKind::Street, STREET_CODE, "梅岭街道", Some("梅岭街道党工委")).await?;
-    let units = ensure_units(&txn).await?;
+    let units = ensure_units(&txn, &UNITS).await?;
+    let work_units: Vec<&str> = UNITS.iter().map(|u| u.1).collect();
     let existing: HashSet<String> =
         community::Entity::find().filter(community::Column::StreetId.eq(street)).all(&txn).await?.into_iter().map(|c| c.code).collect();
     let mut report = SeedReport::default();
@@ -165,14 +219,55 @@ pub async fn seed_graph(db: &DatabaseConnection, scale: u32) -> anyhow::Result<S
                 report.communities_present += 1;
                 continue;
             }
-            let plan = CommunityPlan { street, code, name, named, is_meiling: round == 0 && index == 1, units: &units };
+            // All twelve units sit on 梅岭's committee; some of them on each other community's.
+            let seat_all = round == 0 && index == 1;
+            let plan = CommunityPlan { street, code, name, named, seat_all, units: &units, work_units: &work_units };
             let (compounds, members) = plan.insert(&txn, now).await?;
             report.communities_added += 1;
             report.compounds += compounds;
             report.members += members;
         }
     }
+    report.second_street = seed_second_street(&txn, city, now).await?;
     txn.commit().await.context("committing the demo street")?;
+    Ok(report)
+}
+
+/// Seeds 青阳街道's organisation graph: its units, its two communities and their committees.
+async fn seed_second_street(db: &impl ConnectionTrait, city: Uuid, now: chrono::DateTime<Utc>) -> anyhow::Result<StreetReport> {
+    let street = ensure_region(db, Some(city), RegionKind::Street, SECOND_STREET_CODE, "青阳街道", Some("青阳街道党工委")).await?;
+    let mut units = ensure_units(db, &SECOND_STREET_UNITS).await?;
+    let shared = co_building_unit::Entity::find()
+        .filter(co_building_unit::Column::Code.eq(SHARED_UNIT))
+        .one(db)
+        .await?
+        .with_context(|| format!("the shared unit `{SHARED_UNIT}`"))?;
+    units.push((SHARED_UNIT, shared.id));
+    let existing: HashSet<String> =
+        community::Entity::find().filter(community::Column::StreetId.eq(street)).all(db).await?.into_iter().map(|c| c.code).collect();
+    let mut report = StreetReport::default();
+    for (code, name, named, seated) in SECOND_STREET_COMMUNITIES {
+        if existing.contains(code) {
+            report.communities_present += 1;
+            continue;
+        }
+        let units: Vec<(&'static str, Uuid)> = seated.iter().filter_map(|s| units.iter().find(|(code, _)| code == s).copied()).collect();
+        let names: Vec<&str> =
+            seated.iter().filter_map(|s| UNITS.iter().chain(SECOND_STREET_UNITS.iter()).find(|u| u.0 == *s).map(|u| u.1)).collect();
+        let plan = CommunityPlan {
+            street,
+            code: code.to_owned(),
+            name: name.to_owned(),
+            named,
+            seat_all: true,
+            units: &units,
+            work_units: &names,
+        };
+        let (compounds, members) = plan.insert(db, now).await?;
+        report.communities_added += 1;
+        report.compounds += compounds;
+        report.members += members;
+    }
     Ok(report)
 }
 
@@ -201,11 +296,11 @@ async fn ensure_region(
     Ok(model.id)
 }
 
-/// Inserts the missing units; returns (code, id) of all twelve, in order.
-async fn ensure_units(db: &impl ConnectionTrait) -> anyhow::Result<Vec<(&'static str, Uuid)>> {
+/// Inserts the missing units of `list`; returns (code, id) of all of them, in order.
+async fn ensure_units(db: &impl ConnectionTrait, list: &[(&'static str, &str, UnitKind)]) -> anyhow::Result<Vec<(&'static str, Uuid)>> {
     let existing = co_building_unit::Entity::find().all(db).await?;
     let mut out = Vec::new();
-    for (code, name, kind) in UNITS {
+    for &(code, name, kind) in list {
         let id = match existing.iter().find(|u| u.code == code) {
             Some(u) => u.id,
             None => {
@@ -231,8 +326,11 @@ struct CommunityPlan<'a> {
     code: String,
     name: String,
     named: &'a [NamedCompound],
-    is_meiling: bool,
+    /// Seat every one of `units` on the committee, or a random four to eight of them.
+    seat_all: bool,
     units: &'a [(&'static str, Uuid)],
+    /// Where in-service members work (one picked at random for each).
+    work_units: &'a [&'a str],
 }
 
 fn seed_of(code: &str) -> u64 {
@@ -380,7 +478,8 @@ impl CommunityPlan<'_> {
         }
         for _ in 0..rng.gen_range(4..=8) {
             let p = add_person(&mut rng, Some(community_id));
-            let (_, unit_name, _) = UNITS[rng.gen_range(0..UNITS.len())];
+            let pick = rng.gen_range(0..self.work_units.len().max(1));
+            let unit_name = self.work_units.get(pick).copied().unwrap_or("晋江市机关单位");
             let joined = NaiveDate::from_ymd_opt(rng.gen_range(1990..=2022), rng.gen_range(1..=12), 1);
             let id = member(
                 p,
@@ -403,9 +502,9 @@ impl CommunityPlan<'_> {
         person::Entity::insert_many(people).exec(db).await?;
         party_member::Entity::insert_many(members).exec(db).await?;
 
-        // Committee seats: all twelve units on 梅岭's committee, some of them elsewhere.
+        // Committee seats: all of the units, or some of them.
         let mut seated: Vec<(&str, Uuid)> = self.units.to_vec();
-        if !self.is_meiling {
+        if !self.seat_all {
             seated.shuffle(&mut rng);
             seated.truncate(rng.gen_range(4..=8));
             let order: Vec<&str> = UNITS.iter().map(|u| u.0).collect();

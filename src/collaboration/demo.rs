@@ -2,6 +2,10 @@
 //! with tasks in every state across the twelve units, some overdue and escalated, and the
 //! civility patrol's inspections. Built through the services, as the people involved would, so
 //! timelines and audit records are real. Seeded once per street.
+//!
+//! The second street, 青阳街道, gets a small share of the same: one campaign of old-compound
+//! renovation and a handful of tasks in its two communities, led by its own units and by 住建,
+//! the unit that sits in both streets.
 
 use chrono::{Duration, NaiveDate, Utc};
 use entity::assignment::AssignmentRole;
@@ -311,6 +315,102 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
     let mut escalated = service::escalate_overdue(&job, Utc::now(), policy).await?;
     escalated += service::escalate_overdue(&job, Utc::now(), policy).await?;
     Ok(format!("collaboration demo: 2 campaigns, {tasks} tasks, {} inspections, {escalated} escalations", farmers.len() + 1))
+}
+
+/// The second street's tasks: community, plan. 住建 (`housing`) is the unit seated in both streets.
+const SECOND_STREET_TASKS: &[(&str, Plan<'static>)] = &[
+    (
+        "qingyang",
+        Plan {
+            title: "老旧小区雨污管网改造",
+            category: TaskCategory::Sanitation,
+            lead: "housing",
+            support: &["qingyang-law-enforcement"],
+            stage: Stage::InProgress,
+            due_in_hours: 240,
+        },
+    ),
+    (
+        "qingyang",
+        Plan {
+            title: "农贸市场周边占道经营",
+            category: TaskCategory::StallSprawl,
+            lead: "qingyang-law-enforcement",
+            support: &["qingyang-police"],
+            stage: Stage::Assigned,
+            due_in_hours: 72,
+        },
+    ),
+    (
+        "zhuangtou",
+        Plan {
+            title: "庄头新村违章搭建巡查",
+            category: TaskCategory::IllegalConstruction,
+            lead: "housing",
+            support: &[],
+            stage: Stage::Accepted,
+            due_in_hours: 120,
+        },
+    ),
+    (
+        "zhuangtou",
+        Plan {
+            title: "夏季病媒生物防制消杀",
+            category: TaskCategory::Sanitation,
+            lead: "qingyang-health",
+            support: &[],
+            stage: Stage::Reported,
+            due_in_hours: 168,
+        },
+    ),
+];
+
+/// Seeds the second street's campaign and tasks into a street that has no campaign yet.
+pub async fn seed_second_street(db: &DatabaseConnection, street_code: &str) -> AppResult<String> {
+    let Some(street) = region::Entity::find()
+        .filter(region::Column::Kind.eq(region::RegionKind::Street))
+        .filter(region::Column::Code.eq(street_code))
+        .one(db)
+        .await?
+    else {
+        return Ok(format!("no street {street_code} to seed collaboration into"));
+    };
+    if campaign::Entity::find().filter(campaign::Column::StreetId.eq(street.id)).count(db).await? > 0 {
+        return Ok(format!("{street_code} collaboration demo already present"));
+    }
+    let events = EventBus::default();
+    let cx = |scope: Scope| Cx::new(scope, crate::db::Db::system(db.clone()), "demo-seed", events.clone());
+    let admin = cx(scope_for(db, Role::StreetAdmin, street_code).await?);
+    let communities =
+        community::Entity::find().filter(community::Column::StreetId.eq(street.id)).order_by_asc(community::Column::Id).all(db).await?;
+    let units: std::collections::HashMap<String, Uuid> =
+        co_building_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.code, u.id)).collect();
+    let unit = |code: &str| units.get(code).copied();
+    let today = Utc::now().date_naive();
+    let renovation = service::create_campaign(
+        &admin,
+        NewCampaign {
+            name: "老旧小区改造提升".into(),
+            goal: "雨污分流、违章搭建整治、环境卫生提升，住建部门与社区联合党委共建".into(),
+            starts_on: NaiveDate::from_ymd_opt(2021, 4, 1).unwrap_or(today),
+            ends_on: None,
+            community_ids: communities.iter().map(|c| c.id).collect(),
+            lead_organization_id: None,
+        },
+    )
+    .await?;
+    let mut tasks = 0;
+    for (code, plan) in SECOND_STREET_TASKS {
+        let Some(c) = communities.iter().find(|c| c.code == *code) else { continue };
+        // Community codes may repeat across streets: the staff token names its street.
+        let mut claims = Claims::new(Role::CommunityStaff, std::time::Duration::from_secs(60));
+        claims.street = Some(street_code.to_owned());
+        claims.community = Some(c.code.clone());
+        let staff = cx(Scope::resolve(db, &claims.with_subject()).await?);
+        run_plan(db, &cx, &staff, c.id, Some(renovation.id), None, plan, &unit).await?;
+        tasks += 1;
+    }
+    Ok(format!("{street_code} collaboration demo: 1 campaign, {tasks} tasks"))
 }
 
 async fn seated_units(db: &DatabaseConnection, community_id: Uuid) -> AppResult<Vec<String>> {

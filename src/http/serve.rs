@@ -118,6 +118,9 @@ async fn print_demo_tokens(state: &AppState) {
     let mut street = Claims::new(Role::StreetAdmin, ttl);
     street.street = Some(crate::demo::STREET_CODE.into());
     tokens.push(("street admin (梅岭街道)".into(), street));
+    let mut second = Claims::new(Role::StreetAdmin, ttl);
+    second.street = Some(crate::demo::SECOND_STREET_CODE.into());
+    tokens.push(("street admin (青阳街道, the second street: sees nothing of 梅岭街道)".into(), second));
     for (role, label) in [(Role::CommunityAdmin, "community admin"), (Role::CommunityStaff, "community staff")] {
         let mut c = Claims::new(role, ttl);
         c.community = Some("meiling".into());

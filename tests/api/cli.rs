@@ -228,6 +228,14 @@ async fn serve_without_a_database_url_creates_and_seeds_gongzhi_sqlite() {
     }
     assert!(server.log().contains("development secret"), "a warning about the development secret:\n{}", server.log());
     assert_serves_the_demo_street(&server).await;
+    // The second street's admin token sees its two communities, none of 梅岭街道's.
+    let (status, body) =
+        server.graphql(Some(server.token("street admin (青阳街道")), "{ communities { totalCount edges { node { code } } } }").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["communities"]["totalCount"], 2, "{body}");
+    let codes: Vec<&str> =
+        body["data"]["communities"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["qingyang", "zhuangtou"], "{body}");
     // Anonymous callers see nothing but `viewer`.
     let (_, body) = server.graphql(None, "{ viewer { kind } communities { totalCount } }").await;
     assert_eq!(body["data"]["viewer"]["kind"], "ANONYMOUS", "{body}");
@@ -299,7 +307,7 @@ async fn migrate_seed_twice_and_export_schema() {
     assert!(stderr.contains("demo street: 15 communities added"), "{stderr}");
     assert!(stderr.contains("0 already present"), "{stderr}");
     let seeded = table_counts(&url).await;
-    assert_eq!(count_of(&seeded, "community"), 15);
+    assert_eq!(count_of(&seeded, "community"), 15 + 2, "梅岭街道's 15 and the second street's 2");
 
     let (ok, _, stderr) = run(seed()).await;
     assert!(ok, "second seed: {stderr}");
@@ -308,6 +316,11 @@ async fn migrate_seed_twice_and_export_schema() {
         "the second run adds nothing: {stderr}"
     );
     assert!(stderr.contains("collaboration demo already present"), "{stderr}");
+    assert!(
+        stderr.contains("second street 青阳街道: 0 communities added (0 compounds, 0 party members), 2 already present"),
+        "the second run adds nothing to the second street: {stderr}"
+    );
+    assert!(stderr.contains("qingyang-street collaboration demo already present"), "{stderr}");
     assert_eq!(table_counts(&url).await, seeded, "the second run changes no table");
 
     let (ok, sdl, stderr) = run({

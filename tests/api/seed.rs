@@ -47,17 +47,21 @@ async fn seeding_the_demo_street_twice_changes_nothing() {
         let db = gongzhi::db::connect(&test_db.url, 2).await.unwrap();
         let first = demo::seed(&db, 1).await.unwrap();
         assert_eq!(first.communities_added, 15);
+        assert_eq!(first.second_street.communities_added, 2, "the second street 青阳街道");
         let after_first = counts(&db).await;
-        assert_eq!(after_first[0], 15);
+        assert_eq!(after_first[0], 15 + 2, "梅岭街道's and 青阳街道's communities");
         assert!(after_first[3] >= 200, "a few hundred party members: {after_first:?}");
         let second = demo::seed(&db, 1).await.unwrap();
         assert_eq!(second.communities_added, 0, "[{}]", backend.name());
         assert_eq!(second.communities_present, 15);
+        assert_eq!((second.second_street.communities_added, second.second_street.communities_present), (0, 2));
         assert_eq!(counts(&db).await, after_first, "[{}] a second run changed rows", backend.name());
         // A larger scale adds only what is missing.
         let grown = demo::seed(&db, 2).await.unwrap();
         assert_eq!((grown.communities_added, grown.communities_present), (15, 15));
-        assert_eq!(counts(&db).await[0], 30);
+        // The second street does not grow with the scale.
+        assert_eq!((grown.second_street.communities_added, grown.second_street.communities_present), (0, 2));
+        assert_eq!(counts(&db).await[0], 30 + 2);
         db.close().await.unwrap();
     }
 }
@@ -84,7 +88,8 @@ async fn the_demo_street_follows_the_article() {
         assert_eq!(data["streets"][0]["workingCommittee"]["kind"], "STREET_WORKING_COMMITTEE");
         assert_eq!(data["streets"][0]["workingCommittee"]["children"].as_array().unwrap().len(), 15);
         assert_eq!(data["communities"]["totalCount"], 15);
-        assert_eq!(data["units"]["totalCount"], 12);
+        // Units are the city's reference data: 梅岭街道's twelve and 青阳街道's three.
+        assert_eq!(data["units"]["totalCount"], 15);
         let six: Vec<&str> =
             data["meitinglai"]["compounds"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
         for name in ["奥林春天", "香梅花都", "福源花里", "世纪华庭", "凯旋国际", "华庭新村"] {

@@ -417,7 +417,8 @@ async fn community_staff_and_admins_see_only_their_community() {
             let phone = data["communities"]["edges"][0]["node"]["members"]["edges"][0]["node"]["person"]["phone"].as_str().unwrap();
             assert!(!phone.contains('*'), "{label}: staff should see phones in full");
             // Units are shared reference data, but their seats elsewhere are not visible.
-            assert_eq!(data["units"]["totalCount"], 12);
+            // Twelve units of 梅岭街道 and three of 青阳街道.
+            assert_eq!(data["units"]["totalCount"], 15);
             for seat in data["police"]["committees"].as_array().unwrap() {
                 assert_eq!(decode(seat["community"]["id"].as_str().unwrap()).unwrap().1, zhuyuan);
             }
@@ -581,21 +582,15 @@ async fn two_streets_with_the_same_community_code_never_see_each_other() {
     use sea_orm::{ActiveModelTrait, Set};
     for backend in backends() {
         let app = TestApp::demo(&backend).await;
-        // A second street under the same city, with its own community `zhuyuan`.
-        let city = region::Entity::find().filter(region::Column::Kind.eq(region::RegionKind::City)).one(&app.db).await.unwrap().unwrap();
+        // The demo city's second street gets its own community `zhuyuan`.
         let now = chrono::Utc::now();
-        let street = region::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            parent_id: Set(Some(city.id)),
-            kind: Set(region::RegionKind::Street),
-            code: Set("qingyang-street".into()),
-            name: Set("青阳街道".into()),
-            committee_name: Set(None),
-            created_at: Set(now),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        let street = region::Entity::find()
+            .filter(region::Column::Kind.eq(region::RegionKind::Street))
+            .filter(region::Column::Code.eq("qingyang-street"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the demo's second street");
         community::ActiveModel {
             id: Set(Uuid::now_v7()),
             street_id: Set(street.id),
@@ -1324,7 +1319,8 @@ async fn a_city_admin_sees_the_structure_of_its_streets_but_no_people_and_no_vol
         // What src/auth/scope.rs gives the city: the structure of every community of its streets
         // (staff of none, admin of none), so no people and no personal data.
         let allowed = Allowed::structure(&facts, facts.communities.clone());
-        assert_eq!(allowed.communities.len(), 16);
+        // 梅岭街道's 15, the demo's second street 青阳街道's 2 and the fixture's 西园.
+        assert_eq!(allowed.communities.len(), 18);
         let mut foreign = facts.platform_ids();
         foreign.extend(ids_of(&app, "meiling").await);
         foreign.truncate(100);
@@ -1332,9 +1328,9 @@ async fn a_city_admin_sees_the_structure_of_its_streets_but_no_people_and_no_vol
         check(&label, &data, &facts, &allowed);
         assert_eq!(data["viewer"]["kind"], "CITY_ADMIN", "{label}");
         assert!(data["viewer"]["person"].is_null() && data["viewer"]["street"].is_null(), "{label}");
-        assert_eq!(data["communities"]["totalCount"], 16, "{label}");
+        assert_eq!(data["communities"]["totalCount"], 18, "{label}");
         assert_eq!(data["other"]["id"], json!(other.community_id), "{label}");
-        assert_eq!(data["streets"].as_array().unwrap().len(), 2, "{label}");
+        assert_eq!(data["streets"].as_array().unwrap().len(), 3, "{label}");
         for e in data["communities"]["edges"].as_array().unwrap() {
             let c = &e["node"];
             assert_eq!(c["members"]["totalCount"], 0, "{label}: members of {}", c["code"]);
