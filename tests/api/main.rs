@@ -18,6 +18,7 @@ mod partner;
 mod schema;
 mod seed;
 mod sql_count;
+mod streets;
 mod subscriptions;
 mod tenancy;
 mod transitions;
