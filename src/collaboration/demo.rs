@@ -378,7 +378,7 @@ pub async fn seed_second_street(db: &DatabaseConnection, street_code: &str) -> A
     if campaign::Entity::find().filter(campaign::Column::StreetId.eq(street.id)).count(db).await? > 0 {
         return Ok(format!("{street_code} collaboration demo already present"));
     }
-    let events = EventBus::default();
+    let events = Changes::default();
     let cx = |scope: Scope| Cx::new(scope, crate::db::Db::system(db.clone()), "demo-seed", events.clone());
     let admin = cx(scope_for(db, Role::StreetAdmin, street_code).await?);
     let communities =
