@@ -53,6 +53,52 @@ pub struct Shape {
     pub introspects: bool,
 }
 
+/// Counts the names in a document's text (outside strings and comments) before it is parsed:
+/// a parsed document costs memory in proportion to its names, so one with far more than the
+/// limits allow (thousands of aliases, say) is refused before the parser builds it. The bound is
+/// generous: every field with an alias and arguments, fragments and variables fit.
+pub fn pre_scan(query: &str, limits: &DocumentLimits) -> Result<(), String> {
+    let most = limits.fields.saturating_mul(3).saturating_add(limits.aliases).saturating_add(1_000);
+    let bytes = query.as_bytes();
+    let (mut i, mut names) = (0, 0usize);
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                names += 1;
+                if names > most {
+                    return Err(format!("the document holds more than {most} names; it asks for more than one request may, split it"));
+                }
+                while i < bytes.len() && ident(bytes[i]) {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 /// Checks the operation `name` selects (the only one when `None`) against `limits`; the error
 /// says which limit the document passes. A document whose operation cannot be found passes:
 /// validation reports that.
@@ -234,6 +280,18 @@ mod tests {
         assert!(shape(&q).is_err());
         // A cycle is left to validation.
         assert!(shape("{ ...A } fragment A on Query { viewer { kind } ...A }").is_ok());
+    }
+
+    #[test]
+    fn huge_documents_are_refused_before_they_are_parsed() {
+        let limits = DocumentLimits::default();
+        let bomb: String = (0..10_000).map(|i| format!("a{i}: serviceCategories {{ code }} ")).collect();
+        assert!(pre_scan(&format!("{{ {bomb} }}"), &limits).is_err());
+        let fine = "query Q($x: ID!) { node(id: $x) { id ... on Task { title } } } # a comment with { many words in it }";
+        assert!(pre_scan(fine, &limits).is_ok());
+        // Names inside strings do not count.
+        let text = format!("{{ viewer(note: \"{}\") {{ kind }} }}", "word ".repeat(20_000));
+        assert!(pre_scan(&text, &limits).is_ok());
     }
 
     #[test]

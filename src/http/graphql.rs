@@ -230,6 +230,12 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     let given = request.operation_name.clone();
     let cached = state.documents.get(&request.query);
     let hit = cached.is_some();
+    if !hit {
+        if let Err(message) = crate::graphql::limits::pre_scan(&request.query, &state.limits.document) {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refuse_document(media, &message);
+        }
+    }
     if let Some(doc) = cached {
         request.set_parsed_query(doc);
     }

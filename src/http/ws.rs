@@ -100,6 +100,9 @@ impl Gate {
     /// Why an operation's document is refused, if it is: the limits of the HTTP endpoint hold
     /// over the socket too.
     fn refuse_document(&self, request: &async_graphql::Request) -> Option<String> {
+        if let Err(why) = crate::graphql::limits::pre_scan(&request.query, &self.document) {
+            return Some(why);
+        }
         let doc = async_graphql::parser::parse_query(&request.query).ok()?;
         match crate::graphql::limits::check(&doc, request.operation_name.as_deref(), &self.document) {
             Err(why) => Some(why),
