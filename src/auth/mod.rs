@@ -4,6 +4,7 @@
 //! into a [`Scope`]: the set of communities and rights this request has. The scope is passed
 //! to every service call and DataLoader; an empty scope sees nothing (fail closed).
 
+pub mod api_keys;
 pub mod cache;
 pub mod scope;
 pub mod token;

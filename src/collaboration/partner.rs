@@ -3,35 +3,19 @@
 //! scope: its own shares and the tasks they belong to, in the communities of the issuing street
 //! whose joint committee it sits on.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use entity::{api_key, co_building_unit, committee_membership, community, region};
-use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
 use crate::auth::Scope;
+use crate::auth::api_keys::{hash_key, new_secret};
 use crate::cx::Cx;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 use crate::validate::clean_name;
-
-/// Prefix of every key, so that leaked keys are easy to recognise and scan for.
-pub const KEY_PREFIX: &str = "gzk_";
-
-/// A fresh random key.
-fn new_secret() -> String {
-    let mut bytes = [0u8; 24];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    format!("{KEY_PREFIX}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
-}
-
-/// The stored hash of a key.
-pub fn hash_key(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Issues a key for a unit; the secret is returned once and never stored.
 pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(api_key::Model, String)> {
@@ -129,31 +113,6 @@ pub async fn api_keys(cx: &Cx, unit_id: Option<Uuid>) -> AppResult<Vec<api_key::
     Ok(select.all(&cx.db).await?)
 }
 
-/// The scope of an API key; unknown and revoked keys are `UNAUTHENTICATED`.
-pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> AppResult<Scope> {
-    let refused = || AppError::Unauthenticated("the API key is unknown or revoked".into());
-    if !secret.starts_with(KEY_PREFIX) || secret.len() > 200 {
-        return Err(refused());
-    }
-    let key = api_key::Entity::find().filter(api_key::Column::KeyHash.eq(hash_key(secret))).one(db).await?.ok_or_else(refused)?;
-    if key.revoked_at.is_some() {
-        return Err(refused());
-    }
-    let unit = co_building_unit::Entity::find_by_id(key.unit_id).one(db).await?.ok_or_else(refused)?;
-    let now = Utc::now();
-    if key.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
-        // Throttled so that a busy partner does not write on every request.
-        api_key::Entity::update_many()
-            .col_expr(api_key::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
-            .filter(api_key::Column::Id.eq(key.id))
-            .exec(db)
-            .await?;
-    }
-    // A key without a street predates street binding: it reaches nothing, so it is refused.
-    let street = key.street_id.ok_or_else(refused)?;
-    Ok(Scope::for_unit(db, unit.id, Some(street)).await?.labelled(&format!("unit:{}", unit.code)))
-}
-
 /// The street an action on a unit is recorded under when no principal anchors one: the street
 /// of a committee the unit sits on, else the first street.
 pub async fn street_of_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> AppResult<Uuid> {
@@ -169,17 +128,4 @@ pub async fn street_of_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> AppResu
         .await?
         .map(|r| r.id)
         .ok_or_else(|| AppError::bad_input("unit", "the database holds no street"))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn keys_are_random_and_hashed() {
-        let a = super::new_secret();
-        let b = super::new_secret();
-        assert_ne!(a, b);
-        assert!(a.starts_with(super::KEY_PREFIX) && a.len() == 52);
-        assert_eq!(super::hash_key(&a).len(), 64);
-        assert_ne!(super::hash_key(&a), a);
-    }
 }

@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod connection;
 pub mod context;
+pub mod extensions;
 pub mod limits;
 pub mod node;
 
@@ -46,7 +47,7 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
 /// resolution free of extension hooks; transports that hand whole requests to the schema
 /// (the WebSocket endpoint) use this builder, which applies them through an extension.
 pub fn schema_with_error_codes() -> SchemaBuilder<Query, Mutation, Subscription> {
-    schema().extension(crate::error::ErrorCodes)
+    schema().extension(extensions::ErrorCodes)
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

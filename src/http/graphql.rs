@@ -245,7 +245,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         Err(err) => {
             state.metrics.observe(None, Outcome::Rejected, started.elapsed());
             let mut err = err.clone();
-            crate::error::tag(&mut err, "GRAPHQL_PARSE_FAILED");
+            crate::graphql::extensions::tag(&mut err, "GRAPHQL_PARSE_FAILED");
             let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
             let body = json!({ "errors": [err] });
             return (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
@@ -342,11 +342,11 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
     let mut internal = false;
     for err in &mut response.errors {
-        crate::error::apply_code(err);
+        crate::graphql::extensions::apply_code(err);
         if refused {
-            crate::error::tag(err, "GRAPHQL_VALIDATION_FAILED");
+            crate::graphql::extensions::tag(err, "GRAPHQL_VALIDATION_FAILED");
         }
-        if crate::error::tag_input_error(err) {
+        if crate::graphql::extensions::tag_input_error(err) {
             if let (Ok(doc), Some(pos)) = (async_graphql::parser::parse_query(&query_text), err.locations.first()) {
                 if let [name] = crate::graphql::limits::variables_at(&doc, *pos).as_slice() {
                     err.extensions.get_or_insert_with(Default::default).set("variable", name.as_str());
@@ -354,7 +354,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             }
         }
         // Every error carries a code: one we did not foresee is ours.
-        crate::error::tag(err, "INTERNAL");
+        crate::graphql::extensions::tag(err, "INTERNAL");
         internal |= err.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from("INTERNAL"));
     }
     if let (Some(query), Some(doc), false) = (&fresh, &document, refused) {

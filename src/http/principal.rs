@@ -28,13 +28,13 @@ pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope
     if !api_key && !scheme.eq_ignore_ascii_case("bearer") {
         return Err(AppError::Unauthenticated(format!("unsupported authorization scheme `{scheme}`; use `Bearer` or `ApiKey`")));
     }
-    let cache_key = if api_key { format!("apikey:{}", crate::collaboration::partner::hash_key(token)) } else { token.to_owned() };
+    let cache_key = if api_key { format!("apikey:{}", crate::auth::api_keys::hash_key(token)) } else { token.to_owned() };
     let generation = state.changes.generation();
     if let Some(scope) = state.principals.get(&cache_key, generation) {
         return Ok(scope);
     }
     let (scope, expires) = if api_key {
-        (crate::collaboration::partner::authenticate(&state.db, token).await?, None)
+        (crate::auth::api_keys::authenticate(&state.db, token).await?, None)
     } else {
         let claims = state.keys.verify(token)?;
         (Scope::resolve(&state.db, &claims).await?, Some(claims.exp))

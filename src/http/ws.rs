@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use super::{AppState, SocketLimits};
 use crate::error::AppError;
 use crate::graphql::context::RequestContext;
+use crate::graphql::extensions::ToGraphql;
 use crate::graphql::limits::DocumentLimits;
 
 /// Open sockets and subscriptions per principal, over this instance.
