@@ -8,10 +8,16 @@ use super::service::{self, AuditFilter};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::rc;
-use crate::graphql::node::{expect_id, global_id, kind};
+use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::Community;
 use crate::organisation::loaders::CommunityId;
 use crate::paging::PageArgs;
+
+/// The type names this noun's global ids carry.
+pub mod kind {
+    pub use crate::organisation::graphql::kind::*;
+    pub const AUDIT_RECORD: &str = "AuditRecord";
+}
 
 /// One audit record: who changed what, where and when.
 pub struct AuditRecord(pub audit_log::Model);
@@ -51,7 +57,7 @@ impl AuditRecord {
     /// The community the change belongs to, if it is community data.
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
         match self.0.community_id {
-            Some(c) => Ok(rc(ctx)?.org.load_one(CommunityId(c)).await?.map(Community)),
+            Some(c) => Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(c)).await?.map(Community)),
             None => Ok(None),
         }
     }
@@ -91,7 +97,7 @@ impl AuditLogFilter {
                 .object_id
                 .as_ref()
                 .map(|id| {
-                    crate::graphql::node::parse_global_id(id)
+                    crate::graphql::ids::parse_global_id(id)
                         .map(|(_, u)| u)
                         .ok_or_else(|| AppError::bad_input("objectId", "not a valid id"))
                 })

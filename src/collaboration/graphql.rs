@@ -13,13 +13,26 @@ use crate::auth::Principal;
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
-use crate::graphql::node::{expect_id, global_id, kind};
+use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{
     CoBuildingUnit, CommitteeMembership, Community, Compound, EndCommitteeMembershipInput, EndCommitteeMembershipPayload, PartyOrganization,
 };
 use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId, UnitOfEvent};
 use crate::paging::PageArgs;
 use crate::validate::from_json_list;
+
+/// The type names this noun's global ids carry.
+pub mod kind {
+    pub use crate::organisation::graphql::kind::*;
+    pub const CAMPAIGN: &str = "Campaign";
+    pub const SITE: &str = "Site";
+    pub const TASK: &str = "Task";
+    pub const ASSIGNMENT: &str = "Assignment";
+    pub const TASK_EVENT: &str = "TaskEvent";
+    pub const INSPECTION: &str = "Inspection";
+    pub const FINDING: &str = "Finding";
+    pub const API_KEY: &str = "ApiKey";
+}
 
 // ---------------------------------------------------------------- enums
 
@@ -201,15 +214,21 @@ impl Campaign {
     /// The organisation leading it.
     async fn lead_organization(&self, ctx: &Context<'_>) -> Result<Option<PartyOrganization>> {
         match self.0.lead_organization_id {
-            Some(id) => Ok(rc(ctx)?.org.load_one(OrganizationId(id)).await?.map(PartyOrganization::Local)),
+            Some(id) => {
+                Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(OrganizationId(id)).await?.map(PartyOrganization::Local))
+            }
             None => Ok(None),
         }
     }
     /// The communities taking part (those the caller may see).
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
-        let r = rc(ctx)?;
-        let ids = r.collab.load_one(CampaignCommunities(self.0.id)).await?.unwrap_or_default();
-        Ok(r.org.load_many(ids.into_iter().map(CommunityId)).await?.into_values().map(Community).collect())
+        let ids = crate::collaboration::loaders::collab_loader(ctx)?.load_one(CampaignCommunities(self.0.id)).await?.unwrap_or_default();
+        Ok(crate::organisation::loaders::org_loader(ctx)?
+            .load_many(ids.into_iter().map(CommunityId))
+            .await?
+            .into_values()
+            .map(Community)
+            .collect())
     }
     /// Version, incremented by every change.
     async fn version(&self) -> i32 {
@@ -243,12 +262,15 @@ impl Site {
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// The compound the site belongs to, if any.
     async fn compound(&self, ctx: &Context<'_>) -> Result<Option<Compound>> {
         match self.0.compound_id {
-            Some(c) => Ok(rc(ctx)?.org.load_one(CompoundId(c)).await?.map(Compound)),
+            Some(c) => Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CompoundId(c)).await?.map(Compound)),
             None => Ok(None),
         }
     }
@@ -335,29 +357,44 @@ impl Task {
     }
     /// The community the task belongs to.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// The campaign it is part of.
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
         match self.0.campaign_id {
-            Some(c) => Ok(rc(ctx)?.collab.load_one(CampaignId(c)).await?.map(Campaign)),
+            Some(c) => Ok(crate::collaboration::loaders::collab_loader(ctx)?.load_one(CampaignId(c)).await?.map(Campaign)),
             None => Ok(None),
         }
     }
     /// Where the work happens.
     async fn site(&self, ctx: &Context<'_>) -> Result<Option<Site>> {
         match self.0.site_id {
-            Some(s) => Ok(rc(ctx)?.collab.load_one(SiteId(s)).await?.map(Site)),
+            Some(s) => Ok(crate::collaboration::loaders::collab_loader(ctx)?.load_one(SiteId(s)).await?.map(Site)),
             None => Ok(None),
         }
     }
     /// The units' shares (a partner department sees only its own).
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
-        Ok(rc(ctx)?.collab.load_one(SharesOfTask(self.0.id)).await?.unwrap_or_default().into_iter().map(Assignment).collect())
+        Ok(crate::collaboration::loaders::collab_loader(ctx)?
+            .load_one(SharesOfTask(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Assignment)
+            .collect())
     }
     /// Every transition, assignment change and comment, oldest first: the status history.
     async fn timeline(&self, ctx: &Context<'_>) -> Result<Vec<TaskEvent>> {
-        Ok(rc(ctx)?.collab.load_one(TimelineOf(self.0.id)).await?.unwrap_or_default().into_iter().map(TaskEvent).collect())
+        Ok(crate::collaboration::loaders::collab_loader(ctx)?
+            .load_one(TimelineOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(TaskEvent)
+            .collect())
     }
 }
 
@@ -409,11 +446,11 @@ impl Assignment {
     }
     /// The unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<CoBuildingUnit> {
-        Ok(CoBuildingUnit(loaded(rc(ctx)?.org.load_one(UnitId(self.0.unit_id)).await?, "unit")?))
+        Ok(CoBuildingUnit(loaded(crate::organisation::loaders::org_loader(ctx)?.load_one(UnitId(self.0.unit_id)).await?, "unit")?))
     }
     /// The task.
     async fn task(&self, ctx: &Context<'_>) -> Result<Task> {
-        Ok(Task(loaded(rc(ctx)?.collab.load_one(TaskId(self.0.task_id)).await?, "task")?))
+        Ok(Task(loaded(crate::collaboration::loaders::collab_loader(ctx)?.load_one(TaskId(self.0.task_id)).await?, "task")?))
     }
 }
 
@@ -471,13 +508,13 @@ impl TaskEvent {
     /// The unit concerned, for share events.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<CoBuildingUnit>> {
         match self.0.unit_id {
-            Some(u) => Ok(rc(ctx)?.org.load_one(UnitOfEvent(u)).await?.map(CoBuildingUnit)),
+            Some(u) => Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(UnitOfEvent(u)).await?.map(CoBuildingUnit)),
             None => Ok(None),
         }
     }
     /// The task.
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
-        Ok(rc(ctx)?.collab.load_one(TaskId(self.0.task_id)).await?.map(Task))
+        Ok(crate::collaboration::loaders::collab_loader(ctx)?.load_one(TaskId(self.0.task_id)).await?.map(Task))
     }
 }
 
@@ -512,18 +549,27 @@ impl Inspection {
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// The site inspected.
     async fn site(&self, ctx: &Context<'_>) -> Result<Option<Site>> {
         match self.0.site_id {
-            Some(s) => Ok(rc(ctx)?.collab.load_one(SiteId(s)).await?.map(Site)),
+            Some(s) => Ok(crate::collaboration::loaders::collab_loader(ctx)?.load_one(SiteId(s)).await?.map(Site)),
             None => Ok(None),
         }
     }
     /// What was found.
     async fn findings(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
-        Ok(rc(ctx)?.collab.load_one(FindingsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Finding).collect())
+        Ok(crate::collaboration::loaders::collab_loader(ctx)?
+            .load_one(FindingsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Finding)
+            .collect())
     }
 }
 
@@ -552,7 +598,7 @@ impl Finding {
     /// The task made from it, if any.
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
         match self.0.task_id {
-            Some(t) => Ok(rc(ctx)?.collab.load_one(TaskId(t)).await?.map(Task)),
+            Some(t) => Ok(crate::collaboration::loaders::collab_loader(ctx)?.load_one(TaskId(t)).await?.map(Task)),
             None => Ok(None),
         }
     }
@@ -580,7 +626,7 @@ impl ApiKey {
     }
     /// The unit the key acts as.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<CoBuildingUnit>> {
-        Ok(rc(ctx)?.org.load_one(UnitId(self.0.unit_id)).await?.map(CoBuildingUnit))
+        Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(UnitId(self.0.unit_id)).await?.map(CoBuildingUnit))
     }
     /// Who issued it.
     async fn created_by(&self) -> &str {
@@ -707,7 +753,13 @@ impl CollabQuery {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
         let c = expect_id(&community_id, kind::COMMUNITY, "communityId")?;
-        Ok(r.collab.load_one(SitesOf(c)).await?.unwrap_or_default().into_iter().map(Site).collect())
+        Ok(crate::collaboration::loaders::collab_loader(ctx)?
+            .load_one(SitesOf(c))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Site)
+            .collect())
     }
 
     /// API keys of partner departments (street admins).
@@ -1360,10 +1412,20 @@ impl CollabSubscription {
     }
 }
 
-/// Resolves collaboration's global ids through the scoped loaders.
-pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Option<crate::graphql::node::Node>, AppError> {
-    use crate::graphql::node::Node;
-    let loader = &rc(ctx)?.collab;
+/// Collaboration's objects that `node(id:)` refetches.
+pub enum CollabNode {
+    Campaign(Campaign),
+    Site(Site),
+    Task(Task),
+    Assignment(Assignment),
+    TaskEvent(TaskEvent),
+    Inspection(Inspection),
+}
+
+/// Resolves collaboration's global ids through the scoped loaders; other kinds give `None`.
+pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Option<CollabNode>, AppError> {
+    use CollabNode as Node;
+    let loader = &crate::collaboration::loaders::collab_loader(ctx)?;
     Ok(match k {
         kind::CAMPAIGN => loader.load_one(CampaignId(uuid)).await?.map(|m| Node::Campaign(Campaign(m))),
         kind::SITE => loader.load_one(SiteId(uuid)).await?.map(|m| Node::Site(Site(m))),
@@ -1371,6 +1433,6 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::ASSIGNMENT => loader.load_one(AssignmentId(uuid)).await?.map(|m| Node::Assignment(Assignment(m))),
         kind::TASK_EVENT => loader.load_one(EventId(uuid)).await?.map(|m| Node::TaskEvent(TaskEvent(m))),
         kind::INSPECTION => loader.load_one(InspectionId(uuid)).await?.map(|m| Node::Inspection(Inspection(m))),
-        _ => crate::volunteers::graphql::resolve_node(ctx, k, uuid).await?,
+        _ => None,
     })
 }

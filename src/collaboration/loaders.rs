@@ -19,6 +19,14 @@ pub struct CollabLoader {
     scope: Scope,
 }
 
+/// This request's collaboration loader (built for each request by the root, see `graphql::request_data`).
+pub fn collab_loader<'a>(
+    ctx: &async_graphql::Context<'a>,
+) -> Result<&'a async_graphql::dataloader::DataLoader<CollabLoader, async_graphql::dataloader::HashMapCache>, AppError> {
+    ctx.data::<async_graphql::dataloader::DataLoader<CollabLoader, async_graphql::dataloader::HashMapCache>>()
+        .map_err(|_| AppError::internal("collaboration loader missing"))
+}
+
 impl CollabLoader {
     pub fn new(db: crate::db::Db, scope: Scope) -> Self {
         CollabLoader { db, scope }

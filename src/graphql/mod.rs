@@ -4,6 +4,7 @@ pub mod batch;
 pub mod connection;
 pub mod context;
 pub mod extensions;
+pub mod ids;
 pub mod limits;
 pub mod node;
 
@@ -11,7 +12,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::audit::graphql::AuditQuery;
 use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
-use crate::organisation::graphql::{OrgMutation, OrgQuery};
+use crate::organisation::graphql::{OrgMutation, OrgQuery, ViewerQuery};
 use crate::volunteers::graphql::{VolunteerMutation, VolunteerQuery};
 
 /// Deepest selection a query may have.
@@ -21,7 +22,7 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(OrgQuery, CollabQuery, VolunteerQuery, AuditQuery);
+pub struct Query(ViewerQuery, node::NodeQuery, OrgQuery, CollabQuery, VolunteerQuery, AuditQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
@@ -48,6 +49,37 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
 /// (the WebSocket endpoint) use this builder, which applies them through an extension.
 pub fn schema_with_error_codes() -> SchemaBuilder<Query, Mutation, Subscription> {
     schema().extension(extensions::ErrorCodes)
+}
+
+/// The data a request executes with: its context and each noun's DataLoaders, built afresh so
+/// that no cache outlives the request or crosses a tenant. `live`: a subscription's loaders keep
+/// no cache, so every event is resolved against the current data.
+pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::Data {
+    use async_graphql::dataloader::{DataLoader, HashMapCache};
+    let (db, scope) = (rc.cx.db.clone(), rc.cx.scope.clone());
+    let org = DataLoader::with_cache(
+        crate::organisation::loaders::OrgLoader::new(db.clone(), scope.clone()),
+        tokio::spawn,
+        HashMapCache::default(),
+    );
+    let collab = DataLoader::with_cache(
+        crate::collaboration::loaders::CollabLoader::new(db.clone(), scope.clone()),
+        tokio::spawn,
+        HashMapCache::default(),
+    );
+    let volunteers =
+        DataLoader::with_cache(crate::volunteers::loaders::VolunteerLoader::new(db, scope), tokio::spawn, HashMapCache::default());
+    if live {
+        org.enable_all_cache(false);
+        collab.enable_all_cache(false);
+        volunteers.enable_all_cache(false);
+    }
+    let mut data = async_graphql::Data::default();
+    data.insert(rc);
+    data.insert(org);
+    data.insert(collab);
+    data.insert(volunteers);
+    data
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

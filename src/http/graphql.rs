@@ -334,7 +334,8 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     // The document is parsed by now and executes from its parsed form; its text is kept to name
     // the variable of an input error, on the rare path where one occurs.
     let query_text = std::mem::take(&mut request.query);
-    let mut response = schema.execute(request.data(ctx)).instrument(span).await;
+    request.data = crate::graphql::request_data(ctx, false);
+    let mut response = schema.execute(request).instrument(span).await;
 
     // Before execution nothing has a path: such errors are validation failures (unknown
     // fields, limits, variables). The rest carry the code of their AppError.

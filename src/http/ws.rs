@@ -13,7 +13,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::Data;
 use async_graphql::http::{ClientMessage, WebSocketProtocols, WsMessage};
 use axum::extract::ws::{CloseFrame, Message};
 use axum::extract::{State, WebSocketUpgrade};
@@ -307,10 +306,11 @@ async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axu
             if let Ok(mut accepted) = init_accepted.lock() {
                 *accepted = Some((credential, fingerprint(&scope)));
             }
-            let db = crate::db::Db::for_request(state.db.clone(), state.limits.work);
-            let mut data = Data::default();
-            data.insert(RequestContext::for_subscription(db, scope, state.principals.clone(), state.changes.clone()));
-            Ok(data)
+            // A socket lives long: its statements are bounded in concurrency, not in number.
+            let work = crate::db::WorkLimits { statements: u32::MAX, ..state.limits.work };
+            let db = crate::db::Db::for_request(state.db.clone(), work);
+            let rc = RequestContext::new(db, scope, "subscription".into(), state.principals.clone(), state.changes.clone());
+            Ok(crate::graphql::request_data(rc, true))
         });
     futures_util::pin_mut!(protocol_stream);
     loop {

@@ -23,6 +23,14 @@ pub struct OrgLoader {
     scope: Scope,
 }
 
+/// This request's organisation loader (built for each request by the root, see `graphql::request_data`).
+pub fn org_loader<'a>(
+    ctx: &async_graphql::Context<'a>,
+) -> Result<&'a async_graphql::dataloader::DataLoader<OrgLoader, async_graphql::dataloader::HashMapCache>, AppError> {
+    ctx.data::<async_graphql::dataloader::DataLoader<OrgLoader, async_graphql::dataloader::HashMapCache>>()
+        .map_err(|_| AppError::internal("organisation loader missing"))
+}
+
 impl OrgLoader {
     pub fn new(db: crate::db::Db, scope: Scope) -> Self {
         OrgLoader { db, scope }

@@ -12,15 +12,27 @@ use super::stats::{self, Totals};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
-use crate::graphql::node::{expect_id, global_id, kind};
+use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Compound, Person};
 use crate::organisation::loaders::{CommunityId, CommunityOfVisibleRow, CompoundId, PersonOfVisibleRow};
 use crate::paging::PageArgs;
 use crate::validate::from_json_list as list;
 
+/// The type names this noun's global ids carry.
+pub mod kind {
+    pub use crate::organisation::graphql::kind::*;
+    pub const SERVICE_CATEGORY: &str = "ServiceCategory";
+    pub const VOLUNTEER: &str = "Volunteer";
+    pub const CHECK_IN: &str = "CheckIn";
+    pub const DEMAND: &str = "Demand";
+    pub const INVITATION: &str = "Invitation";
+    pub const ACTIVITY: &str = "Activity";
+    pub const SIGN_UP: &str = "SignUp";
+}
+
 async fn person(ctx: &Context<'_>, community_id: Uuid, person_id: Uuid) -> Result<Person> {
     let r = rc(ctx)?;
-    let p = loaded(r.org.load_one(PersonOfVisibleRow(person_id)).await?, "person")?;
+    let p = loaded(crate::organisation::loaders::org_loader(ctx)?.load_one(PersonOfVisibleRow(person_id)).await?, "person")?;
     let reveal = r.cx.scope.reveals_person(Some(community_id), p.id);
     Ok(Person(p, reveal))
 }
@@ -122,12 +134,15 @@ impl Volunteer {
     }
     /// The community (also one the volunteer no longer serves in).
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityOfVisibleRow(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityOfVisibleRow(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// The compound the volunteer lives in.
     async fn compound(&self, ctx: &Context<'_>) -> Result<Option<Compound>> {
         match self.0.compound_id {
-            Some(c) => Ok(rc(ctx)?.org.load_one(CompoundId(c)).await?.map(Compound)),
+            Some(c) => Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CompoundId(c)).await?.map(Compound)),
             None => Ok(None),
         }
     }
@@ -170,7 +185,7 @@ impl Volunteer {
         #[graphql(desc = "How many (default 10, at most 50).", default = 10)] first: i32,
     ) -> Result<Vec<DemandSuggestion>> {
         let n = usize::try_from(first.clamp(0, 50)).unwrap_or(10);
-        let rows = rc(ctx)?.volunteers.load_one(SuggestedDemands(self.0.id)).await?.unwrap_or_default();
+        let rows = crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(SuggestedDemands(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().take(n).map(|(d, parts)| DemandSuggestion { demand: Demand(d), parts }).collect())
     }
 }
@@ -192,7 +207,10 @@ impl CheckIn {
     }
     /// The community checked in to (also after the check-in ended).
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityOfVisibleRow(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityOfVisibleRow(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// Employer (工作单位).
     async fn work_unit(&self) -> &str {
@@ -316,16 +334,22 @@ impl Demand {
     }
     /// The category.
     async fn category(&self, ctx: &Context<'_>) -> Result<ServiceCategory> {
-        Ok(ServiceCategory(loaded(rc(ctx)?.volunteers.load_one(CategoryId(self.0.category_id)).await?, "category")?))
+        Ok(ServiceCategory(loaded(
+            crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(CategoryId(self.0.category_id)).await?,
+            "category",
+        )?))
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// The compound, if the need is in one.
     async fn compound(&self, ctx: &Context<'_>) -> Result<Option<Compound>> {
         match self.0.compound_id {
-            Some(c) => Ok(rc(ctx)?.org.load_one(CompoundId(c)).await?.map(Compound)),
+            Some(c) => Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CompoundId(c)).await?.map(Compound)),
             None => Ok(None),
         }
     }
@@ -359,7 +383,13 @@ impl Demand {
     }
     /// Invitations sent (staff).
     async fn invitations(&self, ctx: &Context<'_>) -> Result<Vec<Invitation>> {
-        Ok(rc(ctx)?.volunteers.load_one(InvitationsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Invitation).collect())
+        Ok(crate::volunteers::loaders::volunteer_loader(ctx)?
+            .load_one(InvitationsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Invitation)
+            .collect())
     }
     /// The volunteers of the community ranked for this demand, best first, with the parts of each
     /// score: category offered 40, share of wanted skills 30, available in the demand's weekly
@@ -370,7 +400,7 @@ impl Demand {
         #[graphql(desc = "How many (default 10, at most 50).", default = 10)] first: i32,
     ) -> Result<Vec<Suggestion>> {
         let n = usize::try_from(first.clamp(0, 50)).unwrap_or(10);
-        let rows = rc(ctx)?.volunteers.load_one(SuggestedVolunteers(self.0.id)).await?.unwrap_or_default();
+        let rows = crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(SuggestedVolunteers(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().take(n).map(|(v, parts)| Suggestion { volunteer: Volunteer(v), parts }).collect())
     }
 }
@@ -391,7 +421,7 @@ impl Invitation {
     }
     /// The volunteer.
     async fn volunteer(&self, ctx: &Context<'_>) -> Result<Option<Volunteer>> {
-        Ok(rc(ctx)?.volunteers.load_one(VolunteerId(self.0.volunteer_id)).await?.map(Volunteer))
+        Ok(crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(VolunteerId(self.0.volunteer_id)).await?.map(Volunteer))
     }
     /// When it was sent.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -424,16 +454,22 @@ impl Activity {
     }
     /// The category.
     async fn category(&self, ctx: &Context<'_>) -> Result<ServiceCategory> {
-        Ok(ServiceCategory(loaded(rc(ctx)?.volunteers.load_one(CategoryId(self.0.category_id)).await?, "category")?))
+        Ok(ServiceCategory(loaded(
+            crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(CategoryId(self.0.category_id)).await?,
+            "category",
+        )?))
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(rc(ctx)?.org.load_one(CommunityId(self.0.community_id)).await?, "community")?))
+        Ok(Community(loaded(
+            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
+            "community",
+        )?))
     }
     /// The demand it answers, if any.
     async fn demand(&self, ctx: &Context<'_>) -> Result<Option<Demand>> {
         match self.0.demand_id {
-            Some(d) => Ok(rc(ctx)?.volunteers.load_one(DemandId(d)).await?.map(Demand)),
+            Some(d) => Ok(crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(DemandId(d)).await?.map(Demand)),
             None => Ok(None),
         }
     }
@@ -471,7 +507,13 @@ impl Activity {
     }
     /// Sign-ups: all of them for staff, one's own for a volunteer.
     async fn sign_ups(&self, ctx: &Context<'_>) -> Result<Vec<SignUp>> {
-        Ok(rc(ctx)?.volunteers.load_one(SignUpsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(SignUp).collect())
+        Ok(crate::volunteers::loaders::volunteer_loader(ctx)?
+            .load_one(SignUpsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(SignUp)
+            .collect())
     }
 }
 
@@ -495,7 +537,7 @@ impl SignUp {
     }
     /// The activity.
     async fn activity(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
-        Ok(rc(ctx)?.volunteers.load_one(ActivityId(self.0.activity_id)).await?.map(Activity))
+        Ok(crate::volunteers::loaders::volunteer_loader(ctx)?.load_one(ActivityId(self.0.activity_id)).await?.map(Activity))
     }
     /// When the volunteer was checked in.
     async fn checked_in_at(&self) -> Option<DateTime<Utc>> {
@@ -1233,10 +1275,19 @@ impl VolunteerMutation {
     }
 }
 
+/// The volunteer platform's objects that `node(id:)` refetches.
+pub enum VolunteerNode {
+    Volunteer(Volunteer),
+    CheckIn(CheckIn),
+    Demand(Demand),
+    Activity(Activity),
+    SignUp(SignUp),
+}
+
 /// Resolves the volunteer service's global ids through the scoped loaders.
-pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Option<crate::graphql::node::Node>, AppError> {
-    use crate::graphql::node::Node;
-    let loader = &rc(ctx)?.volunteers;
+pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Option<VolunteerNode>, AppError> {
+    use VolunteerNode as Node;
+    let loader = &crate::volunteers::loaders::volunteer_loader(ctx)?;
     Ok(match k {
         kind::VOLUNTEER => loader.load_one(VolunteerId(uuid)).await?.map(|m| Node::Volunteer(Volunteer(m))),
         kind::CHECK_IN => loader.load_one(CheckInId(uuid)).await?.map(|m| Node::CheckIn(CheckIn(m))),

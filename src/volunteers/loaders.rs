@@ -18,11 +18,23 @@ use crate::graphql::batch::{by, group, loader_key};
 pub struct VolunteerLoader {
     db: crate::db::Db,
     scope: Scope,
+    /// A service context with this loader's scope, for the matching services it calls
+    /// (read-only: it announces nothing). Built once per request, with the loader.
+    cx: Cx,
+}
+
+/// This request's volunteer loader (built for each request by the root, see `graphql::request_data`).
+pub fn volunteer_loader<'a>(
+    ctx: &async_graphql::Context<'a>,
+) -> Result<&'a async_graphql::dataloader::DataLoader<VolunteerLoader, async_graphql::dataloader::HashMapCache>, AppError> {
+    ctx.data::<async_graphql::dataloader::DataLoader<VolunteerLoader, async_graphql::dataloader::HashMapCache>>()
+        .map_err(|_| AppError::internal("volunteer loader missing"))
 }
 
 impl VolunteerLoader {
     pub fn new(db: crate::db::Db, scope: Scope) -> Self {
-        VolunteerLoader { db, scope }
+        let cx = Cx::new(scope.clone(), db.clone(), "loader", crate::changes::Changes::default());
+        VolunteerLoader { db, scope, cx }
     }
 }
 
@@ -159,7 +171,7 @@ impl Loader<SuggestedVolunteers> for VolunteerLoader {
     type Error = AppError;
     async fn load(&self, keys: &[SuggestedVolunteers]) -> Result<HashMap<SuggestedVolunteers, Self::Value>, Self::Error> {
         let ids: Vec<uuid::Uuid> = keys.iter().map(|k| k.0).collect();
-        let ranked = matching::suggested_volunteers(&self.cx(), &ids).await?;
+        let ranked = matching::suggested_volunteers(&self.cx, &ids).await?;
         Ok(ranked.into_iter().map(|(k, v)| (SuggestedVolunteers(k), v)).collect())
     }
 }
@@ -169,14 +181,7 @@ impl Loader<SuggestedDemands> for VolunteerLoader {
     type Error = AppError;
     async fn load(&self, keys: &[SuggestedDemands]) -> Result<HashMap<SuggestedDemands, Self::Value>, Self::Error> {
         let ids: Vec<uuid::Uuid> = keys.iter().map(|k| k.0).collect();
-        let ranked = matching::suggested_demands(&self.cx(), &ids).await?;
+        let ranked = matching::suggested_demands(&self.cx, &ids).await?;
         Ok(ranked.into_iter().map(|(k, v)| (SuggestedDemands(k), v)).collect())
-    }
-}
-
-impl VolunteerLoader {
-    /// A service context with this loader's scope (read-only use: no events, no request id).
-    fn cx(&self) -> Cx {
-        Cx::new(self.scope.clone(), self.db.clone(), "loader", crate::changes::Changes::default())
     }
 }
