@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod paging;
 pub mod validate;
 pub mod volunteers;
+pub mod write;
 
 pub use graphql::schema;
 pub use http::{AppState, app};

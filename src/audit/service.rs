@@ -59,17 +59,7 @@ pub async fn record(txn: &impl ConnectionTrait, cx: &Cx, entry: Entry<'_>) -> Ap
 
 /// The principal kind as recorded.
 pub fn principal_kind(p: &Principal) -> &'static str {
-    match p {
-        Principal::Anonymous => "ANONYMOUS",
-        Principal::StreetAdmin { .. } => "STREET_ADMIN",
-        Principal::CommunityAdmin { .. } => "COMMUNITY_ADMIN",
-        Principal::CommunityStaff { .. } => "COMMUNITY_STAFF",
-        Principal::Unit { .. } => "UNIT",
-        Principal::Member { .. } => "MEMBER",
-        Principal::Reporter { .. } => "REPORTER",
-        Principal::CityAdmin { .. } => "CITY_ADMIN",
-        Principal::System => "SYSTEM",
-    }
+    p.audit_kind()
 }
 
 /// Filters on the audit log.

@@ -60,6 +60,21 @@ pub enum PrincipalKind {
 }
 
 impl Principal {
+    /// The principal's kind as audit records store it.
+    pub fn audit_kind(&self) -> &'static str {
+        match self {
+            Principal::Anonymous => "ANONYMOUS",
+            Principal::StreetAdmin { .. } => "STREET_ADMIN",
+            Principal::CommunityAdmin { .. } => "COMMUNITY_ADMIN",
+            Principal::CommunityStaff { .. } => "COMMUNITY_STAFF",
+            Principal::Unit { .. } => "UNIT",
+            Principal::Member { .. } => "MEMBER",
+            Principal::Reporter { .. } => "REPORTER",
+            Principal::CityAdmin { .. } => "CITY_ADMIN",
+            Principal::System => "SYSTEM",
+        }
+    }
+
     pub fn kind(&self) -> PrincipalKind {
         match self {
             Principal::Anonymous => PrincipalKind::Anonymous,

@@ -25,6 +25,7 @@ use crate::error::{AppError, AppResult};
 use crate::organisation::loaders::{OrgLoader, active_membership};
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone};
+use crate::write::{Audit, Write};
 
 // ---------------------------------------------------------------- reads
 
@@ -158,8 +159,9 @@ pub async fn create_compound(cx: &Cx, input: NewCompound) -> AppResult<compound:
     let built_year = check_built_year(input.built_year)?;
     let households = check_households(input.households)?;
     let address = clean_optional("address", input.address, 200)?;
-    let txn = crate::db::begin_write(&cx.db).await?;
-    if compound_named(&txn, input.community_id, &name).await?.is_some() {
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    if compound_named(txn, input.community_id, &name).await?.is_some() {
         return Err(AppError::Conflict(format!("a compound named {name} already exists in this community")));
     }
     let now = Utc::now();
@@ -175,18 +177,12 @@ pub async fn create_compound(cx: &Cx, input: NewCompound) -> AppResult<compound:
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| conflict_on_unique(e, "a compound with this name already exists in this community"))?;
-    audit::record(&txn, cx, Entry {
-        action: "createCompound",
-        community_id: Some(model.community_id),
-        object_type: "Compound",
-        object_id: Some(model.id),
-        summary: json!({ "name": model.name, "kind": model.kind.to_value(), "builtYear": model.built_year, "households": model.households }),
-    })
-    .await?;
-    txn.commit().await?;
+    let summary =
+        json!({ "name": model.name, "kind": model.kind.to_value(), "builtYear": model.built_year, "households": model.households });
+    w.commit(Audit::new("createCompound", "Compound").object(model.id).community(model.community_id).summary(summary)).await?;
     Ok(model)
 }
 

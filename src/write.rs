@@ -1,0 +1,184 @@
+//! The unit of work: every mutation writes through one, and commits in one place.
+//!
+//! ```ignore
+//! let mut w = Write::begin(cx).await?;
+//! let task = w.lock(task::Entity::find_by_id(id)).await?.ok_or_else(|| AppError::not_found("task"))?;
+//! Write::expect_version(expected, task.version)?;
+//! // … statements on `w.txn()`; stored events noted with `w.stored_event(id)` …
+//! w.commit(Audit::new("cancelTask", "Task").object(task.id).community(task.community_id)).await?;
+//! ```
+//!
+//! [`Write::commit`] requires the audit entry and does, in this order: the audit row, the change
+//! announcement inside the transaction (PostgreSQL `NOTIFY`, delivered only on commit), the
+//! commit, then this instance's change counter (cached answers and scopes are no longer served)
+//! and the hand-over of stored events to live subscribers. Dropping a `Write` without committing
+//! rolls everything back and announces nothing.
+
+use chrono::Utc;
+use entity::{audit_log, community};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect, Select, Set};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::cx::Cx;
+use crate::error::{AppError, AppResult};
+
+/// What a mutation did, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// Verb and noun, e.g. `createCompound`.
+    pub action: String,
+    /// The changed object's type, e.g. `Compound`.
+    pub object_type: String,
+    pub object_id: Option<Uuid>,
+    /// The community the change belongs to, when it is tenant data.
+    pub community_id: Option<Uuid>,
+    /// What changed: field names and non-personal values.
+    pub summary: Value,
+}
+
+impl Audit {
+    /// An entry for `action` on an object of `object_type`.
+    pub fn new(action: &str, object_type: &str) -> Self {
+        Audit {
+            action: action.to_owned(),
+            object_type: object_type.to_owned(),
+            object_id: None,
+            community_id: None,
+            summary: Value::Object(Default::default()),
+        }
+    }
+
+    /// The changed object.
+    pub fn object(mut self, id: Uuid) -> Self {
+        self.object_id = Some(id);
+        self
+    }
+
+    /// The community the change belongs to.
+    pub fn community(mut self, id: Uuid) -> Self {
+        self.community_id = Some(id);
+        self
+    }
+
+    /// The community the change belongs to, if it is tenant data.
+    pub fn community_opt(mut self, id: Option<Uuid>) -> Self {
+        self.community_id = id;
+        self
+    }
+
+    /// What changed.
+    pub fn summary(mut self, summary: Value) -> Self {
+        self.summary = summary;
+        self
+    }
+}
+
+/// One mutation's transaction.
+pub struct Write<'a> {
+    cx: &'a Cx,
+    txn: DatabaseTransaction,
+    /// Stored events written in this transaction (a task's timeline, say), handed to live
+    /// subscribers after the commit.
+    events: Vec<Uuid>,
+}
+
+impl<'a> Write<'a> {
+    /// Begins the mutation's transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so that concurrent writers queue on the busy timeout instead of failing when
+    /// they upgrade a read lock.
+    pub async fn begin(cx: &'a Cx) -> AppResult<Write<'a>> {
+        let txn = crate::db::begin_write(&cx.db).await?;
+        Ok(Write { cx, txn, events: Vec::new() })
+    }
+
+    /// The transaction, for the mutation's statements.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// The context the write runs in.
+    pub fn cx(&self) -> &'a Cx {
+        self.cx
+    }
+
+    /// Reads a row and holds it until the commit, so that concurrent writers of the same row
+    /// run one after the other: `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the transaction
+    /// already holds the database's write lock.
+    pub async fn lock<E: EntityTrait>(&self, select: Select<E>) -> AppResult<Option<E::Model>> {
+        let select = if self.txn.get_database_backend() == DbBackend::Postgres { select.lock_exclusive() } else { select };
+        Ok(select.one(&self.txn).await?)
+    }
+
+    /// Reads rows like [`Write::lock`], holding each until the commit.
+    pub async fn lock_all<E: EntityTrait>(&self, select: Select<E>) -> AppResult<Vec<E::Model>> {
+        let select = if self.txn.get_database_backend() == DbBackend::Postgres { select.lock_exclusive() } else { select };
+        Ok(select.all(&self.txn).await?)
+    }
+
+    /// `CONFLICT` when the caller expected another version of the object than the stored one.
+    pub fn expect_version(expected: Option<i32>, actual: i32) -> AppResult<()> {
+        match expected {
+            Some(v) if v != actual => Err(AppError::Conflict(format!(
+                "the object is at version {actual}, not {v}: it was changed since it was read; read it again and retry"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Notes a stored event written in this transaction, to be handed to live subscribers once
+    /// the transaction commits.
+    pub fn stored_event(&mut self, id: Uuid) {
+        self.events.push(id);
+    }
+
+    /// Commits the mutation with its audit record (see the module documentation for the order).
+    pub async fn commit(self, audit: Audit) -> AppResult<()> {
+        let Write { cx, txn, events } = self;
+        record(&txn, cx, audit).await?;
+        cx.changes.announce(&txn, &events).await?;
+        txn.commit().await?;
+        cx.changes.committed(cx.db.pool(), &events).await;
+        Ok(())
+    }
+
+    /// Commits what a refused attempt must leave behind (a count of wrong attendance codes, say)
+    /// and nothing else: no audit record, since the mutation itself did not happen, and no change
+    /// announcement, since nothing any answer shows has changed.
+    pub async fn commit_refused_attempt(self) -> AppResult<()> {
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// Writes one audit record inside the mutation's transaction, so that the record exists exactly
+/// when the change does.
+async fn record(txn: &DatabaseTransaction, cx: &Cx, audit: Audit) -> AppResult<()> {
+    let street_id = match audit.community_id {
+        Some(c) => community::Entity::find_by_id(c)
+            .select_only()
+            .column(community::Column::StreetId)
+            .into_tuple::<Uuid>()
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::internal("audited community vanished"))?,
+        None => cx.scope.streets().next().ok_or_else(|| AppError::internal("an audited action has no street"))?,
+    };
+    audit_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        street_id: Set(street_id),
+        community_id: Set(audit.community_id),
+        principal_kind: Set(cx.scope.principal().audit_kind().to_owned()),
+        principal: Set(cx.scope.label().to_owned()),
+        action: Set(audit.action),
+        object_type: Set(audit.object_type),
+        object_id: Set(audit.object_id),
+        summary: Set(audit.summary.to_string()),
+        request_id: Set(cx.request_id.chars().take(64).collect()),
+        client_request_id: Set(cx.client_request_id.as_ref().map(|id| id.chars().take(64).collect())),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
