@@ -1,5 +1,63 @@
 //! 共治 gongzhi: a multi-tenant GraphQL backend for the co-governance of a city street and its
-//! communities. See README.md for how to run it and DESIGN notes in the module docs.
+//! communities. README.md says how to run it; this page says where things are.
+//!
+//! # Floors
+//!
+//! The crate is a house of floors, and imports only run down:
+//!
+//! | floor | modules | may name |
+//! | --- | --- | --- |
+//! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`] | everything: naming every noun is its job |
+//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers and audit may name organisation |
+//! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`] | the kernel |
+//! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`], [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
+//!
+//! The rule to keep: a file that names every noun lives at the root; a file every noun uses
+//! names none. `.ci/floors` fails CI when an import runs up a floor.
+//!
+//! # A request
+//!
+//! [`http`] turns the credential into a [`auth::Scope`] once, checks the document's limits
+//! ([`graphql::limits`]) and runs the schema with [`graphql::request_data`]: a
+//! [`graphql::context::RequestContext`] holding the [`cx::Cx`] that every service call takes
+//! first (scope, the request's bounded [`db::Db`], request id, change bus), and each noun's
+//! DataLoaders, built for this request only. Reads filter by the scope in the services and the
+//! loaders; an empty scope sees nothing.
+//!
+//! # The write path
+//!
+//! Every mutation is one [`write::Write`]: begin, lock and check versions, write, then
+//! [`write::Write::commit`] with its [`write::Audit`] entry, which writes the audit record,
+//! announces the change inside the transaction (PostgreSQL `NOTIFY`), commits, and only then
+//! notes the change here ([`changes::Changes`]: cached answers and scopes are no longer served)
+//! and hands stored events to live subscribers. No other code commits a mutation.
+//!
+//! # Adding a mutation
+//!
+//! A service function in `src/<noun>/service/<part>.rs`, and a thin resolver in
+//! `src/<noun>/graphql/<part>.rs` that parses ids and calls it:
+//!
+//! ```ignore
+//! pub async fn rename_site(cx: &Cx, id: SiteId, name: &str, expected: Option<i32>) -> AppResult<site::Model> {
+//!     let name = clean_name("name", name, 100)?;
+//!     let w = Write::begin(cx).await?;
+//!     let site = w.lock(visibility::sites(cx, site::Entity::find_by_id(id.0))).await?.ok_or_else(|| AppError::not_found("site"))?;
+//!     cx.scope.require_staff(site.community_id, "rename sites")?;
+//!     Write::expect_version(expected, site.version)?;
+//!     let mut row: site::ActiveModel = site.into();
+//!     row.name = Set(name);
+//!     let site = row.update(w.txn()).await?;
+//!     w.commit(Audit::new("renameSite", "Site").object(site.id).community(site.community_id)).await?;
+//!     Ok(site)
+//! }
+//! ```
+//!
+//! # Adding a noun
+//!
+//! A folder `src/<noun>/` with `visibility.rs` (its scope rules: one exhaustive `match` per
+//! principal kind), `service/`, `graphql/`, `loaders.rs` and `demo.rs`; its query and mutation
+//! roots join the `MergedObject`s in [`graphql`], its node types the [`graphql::node::Node`]
+//! dispatch, its loaders [`graphql::request_data`], and `.ci/floors` learns its name.
 
 pub mod audit;
 pub mod auth;
