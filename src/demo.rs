@@ -531,7 +531,7 @@ impl CommunityPlan<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "one party organisation row, column by column")]
 fn org(
     id: Uuid,
     community_id: Uuid,

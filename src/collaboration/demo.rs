@@ -424,7 +424,7 @@ async fn seated_units(db: &DatabaseConnection, community_id: Uuid) -> AppResult<
     Ok(seats.iter().filter_map(|s| units.iter().find(|u| u.id == s.unit_id).map(|u| u.code.clone())).collect())
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "the seed's whole context of one plan")]
 async fn run_plan(
     db: &DatabaseConnection,
     cx: &impl Fn(Scope) -> Cx,

@@ -706,7 +706,7 @@ impl VolunteerQuery {
 
     /// Check-ins, oldest first: staff see their community's, a member sees their own.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a filtered connection: two filters and four paging arguments")]
     async fn check_ins(
         &self,
         ctx: &Context<'_>,
@@ -727,6 +727,7 @@ impl VolunteerQuery {
 
     /// The demand lists of the caller's communities.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
+    #[expect(clippy::too_many_arguments, reason = "a filtered connection: two filters and four paging arguments")]
     async fn demands(
         &self,
         ctx: &Context<'_>,

@@ -1,6 +1,10 @@
 //! Integration tests of gongzhi: one binary, the real router in-process, a database per test.
 //! Every test runs on SQLite, and on PostgreSQL too when `TEST_DATABASE_URL` is set.
 
+// `clippy.toml` allows unwrap and expect only inside `#[test]` functions, not in the helpers
+// of an integration-test crate; here a failed unwrap is a failed test, as it should be.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test that cannot go on fails by panicking")]
+
 mod collab_support;
 mod support;
 

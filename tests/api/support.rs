@@ -87,7 +87,9 @@ fn pg_url(base: &str, db: &str) -> String {
 
 static PG_LOCK: Mutex<()> = Mutex::const_new(());
 static PG_READY: OnceCell<()> = OnceCell::const_new();
-static TEMPLATES: std::sync::Mutex<Vec<(String, Content, Arc<OnceCell<String>>)>> = std::sync::Mutex::new(Vec::new());
+/// A template database per (backend name, content), filled once.
+type Template = (String, Content, Arc<OnceCell<String>>);
+static TEMPLATES: std::sync::Mutex<Vec<Template>> = std::sync::Mutex::new(Vec::new());
 
 fn template_cell(backend: &Backend, content: Content) -> Arc<OnceCell<String>> {
     let mut all = TEMPLATES.lock().expect("templates lock");

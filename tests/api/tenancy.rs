@@ -844,9 +844,14 @@ fn expected<T>(rows: &HashMap<Uuid, T>, keep: impl Fn(&T) -> bool) -> HashSet<Uu
     rows.iter().filter(|(_, v)| keep(v)).map(|(id, _)| *id).collect()
 }
 
+/// One principal of the volunteer suite: a label, its token, what it may see and the root fields
+/// it is refused, with their codes.
+type Case = (String, String, Allowed, Vec<(&'static str, &'static str)>);
+
 /// Runs every root field of the volunteer platform as one principal and holds each answer to the
 /// scope: lists are exactly the rows the rules allow (not merely a subset), relations too, and
 /// `refused` names the root fields that answer an error, with its code.
+#[expect(clippy::too_many_arguments, reason = "the principal, what it may see and what it must be refused")]
 async fn volunteer_probe(
     app: &TestApp,
     label: &str,
@@ -1078,7 +1083,7 @@ async fn every_principal_sees_the_volunteer_platform_only_inside_its_scope() {
             assert_eq!(member_communities(&app, person).await, HashSet::from([zhuyuan]), "the fixture's members belong to zhuyuan only");
         }
         let b = backend.name();
-        let cases: Vec<(String, String, Allowed, Vec<(&str, &str)>)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 format!("[{b}] street admin"),
                 app.street_admin(),
