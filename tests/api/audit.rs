@@ -6,7 +6,7 @@ use gongzhi::auth::Role;
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, backends};
+use crate::support::TestApp;
 
 async fn records(app: &TestApp) -> u64 {
     audit_log::Entity::find().count(&app.db).await.unwrap()
@@ -35,9 +35,8 @@ pub async fn refused(app: &TestApp, token: Option<&str>, query: &str, vars: Valu
     code
 }
 
-#[tokio::test]
-async fn organisation_mutations_are_audited_once_and_failures_not_at_all() {
-    for backend in backends() {
+both_backends! {
+    async fn organisation_mutations_are_audited_once_and_failures_not_at_all(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.token(Role::CommunityAdmin, "zhuyuan");
         let data = app
@@ -121,9 +120,8 @@ async fn organisation_mutations_are_audited_once_and_failures_not_at_all() {
     }
 }
 
-#[tokio::test]
-async fn the_audit_log_is_read_by_administrators_in_their_scope() {
-    for backend in backends() {
+both_backends! {
+    async fn the_audit_log_is_read_by_administrators_in_their_scope(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let q = r#"{ community(code: "$C") { id } }"#;
         let zhuyuan = app.ok(Some(&app.street_admin()), &q.replace("$C", "zhuyuan"), json!({})).await["community"]["id"].clone();

@@ -5,7 +5,7 @@ use axum::http::Request;
 use gongzhi::http::Limits;
 use serde_json::{Value, json};
 
-use crate::support::{Content, TestApp, backends};
+use crate::support::{Content, TestApp};
 
 fn post(body: impl Into<Body>, token: Option<&str>) -> Request<Body> {
     let mut req = Request::post("/graphql").header("content-type", "application/json");
@@ -25,9 +25,8 @@ fn code(body: &[u8]) -> String {
     v["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned()
 }
 
-#[tokio::test]
-async fn every_kind_of_bad_input_gets_its_code() {
-    for backend in backends() {
+both_backends! {
+    async fn every_kind_of_bad_input_gets_its_code(backend: Backend) {
         let limits = Limits { body_bytes: 1024 * 1024, ..Limits::default() };
         let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;
         let bearer = format!("Bearer {}", app.street_admin());
@@ -87,9 +86,8 @@ async fn every_kind_of_bad_input_gets_its_code() {
     }
 }
 
-#[tokio::test]
-async fn expired_and_foreign_tokens_are_refused() {
-    for backend in backends() {
+both_backends! {
+    async fn expired_and_foreign_tokens_are_refused(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let mut claims = gongzhi::auth::Claims::new(gongzhi::auth::Role::StreetAdmin, std::time::Duration::from_secs(1));
         claims.street = Some("meiling-street".into());
@@ -113,9 +111,8 @@ async fn expired_and_foreign_tokens_are_refused() {
     }
 }
 
-#[tokio::test]
-async fn nul_characters_and_oversized_lists_are_refused_not_failed() {
-    for backend in backends() {
+both_backends! {
+    async fn nul_characters_and_oversized_lists_are_refused_not_failed(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan");
         let id = app.ok(Some(&admin), r#"{ community(code: "zhuyuan") { id } }"#, json!({})).await["community"]["id"].clone();
@@ -155,10 +152,9 @@ async fn nul_characters_and_oversized_lists_are_refused_not_failed() {
     }
 }
 
-/// Every error of every bad request carries `extensions.code`, whatever stage refused it.
-#[tokio::test]
-async fn every_error_of_a_bad_request_carries_a_code() {
-    for backend in backends() {
+both_backends! {
+    /// Every error of every bad request carries `extensions.code`, whatever stage refused it.
+    async fn every_error_of_a_bad_request_carries_a_code(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.street_admin();
         let cases: Vec<(&str, Value)> = vec![

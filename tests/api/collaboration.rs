@@ -6,11 +6,10 @@ use serde_json::json;
 
 use crate::audit::{audited, refused};
 use crate::collab_support::*;
-use crate::support::{TestApp, backends};
+use crate::support::TestApp;
 
-#[tokio::test]
-async fn every_collaboration_mutation_is_audited_once_and_failures_not_at_all() {
-    for backend in backends() {
+both_backends! {
+    async fn every_collaboration_mutation_is_audited_once_and_failures_not_at_all(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let street = app.street_admin();
@@ -185,9 +184,8 @@ async fn seed_tasks(app: &TestApp, w: &World, n: usize) {
     }
 }
 
-#[tokio::test]
-async fn a_task_list_costs_the_same_statements_for_three_tasks_or_thirty() {
-    for backend in backends() {
+both_backends! {
+    async fn a_task_list_costs_the_same_statements_for_three_tasks_or_thirty(backend: Backend) {
         let small = TestApp::demo(&backend).await;
         let large = TestApp::demo(&backend).await;
         let (ws, wl) = (World::read(&small).await, World::read(&large).await);
@@ -212,9 +210,8 @@ async fn a_task_list_costs_the_same_statements_for_three_tasks_or_thirty() {
     }
 }
 
-#[tokio::test]
-async fn task_lists_stay_inside_the_scope() {
-    for backend in backends() {
+both_backends! {
+    async fn task_lists_stay_inside_the_scope(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         task(&app, "meiling", &w.meiling, "梅岭任务", None).await;
@@ -233,9 +230,8 @@ async fn task_lists_stay_inside_the_scope() {
     }
 }
 
-#[tokio::test]
-async fn a_community_leaves_a_campaign_only_once_its_tasks_in_it_are_closed() {
-    for backend in backends() {
+both_backends! {
+    async fn a_community_leaves_a_campaign_only_once_its_tasks_in_it_are_closed(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let street = app.street_admin();
@@ -284,9 +280,8 @@ async fn a_community_leaves_a_campaign_only_once_its_tasks_in_it_are_closed() {
     }
 }
 
-#[tokio::test]
-async fn verifying_a_task_and_declining_a_share_are_audited_once() {
-    for backend in backends() {
+both_backends! {
+    async fn verifying_a_task_and_declining_a_share_are_audited_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let staff = app.token(Role::CommunityStaff, "meiling");
@@ -320,9 +315,8 @@ async fn verifying_a_task_and_declining_a_share_are_audited_once() {
     }
 }
 
-#[tokio::test]
-async fn reopening_puts_every_finished_share_back_to_work_on_the_timeline() {
-    for backend in backends() {
+both_backends! {
+    async fn reopening_puts_every_finished_share_back_to_work_on_the_timeline(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let staff = app.token(Role::CommunityStaff, "meiling");

@@ -78,9 +78,8 @@ async fn a_silent_websocket_is_closed_4408() {
     assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(4408)), "{reply}");
 }
 
-#[tokio::test]
-async fn subscriptions_are_bounded_per_socket_and_per_principal_and_ids_are_unique() {
-    for backend in backends() {
+both_backends! {
+    async fn subscriptions_are_bounded_per_socket_and_per_principal_and_ids_are_unique(backend: Backend) {
         let sockets = SocketLimits {
             subscriptions_per_socket: 2,
             subscriptions_per_principal: 3,

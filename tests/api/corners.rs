@@ -6,7 +6,7 @@ use gongzhi::graphql::node::global_id;
 use serde_json::{Value, json};
 
 use crate::collab_support::World;
-use crate::support::{TestApp, backends, other_street};
+use crate::support::{TestApp, other_street};
 
 /// The first error's code and message: what a caller learns from a refusal.
 fn answer(body: &Value) -> (String, String) {
@@ -19,9 +19,8 @@ fn nonexistent(kind: &str) -> String {
     global_id(kind, uuid::Uuid::now_v7()).to_string()
 }
 
-#[tokio::test]
-async fn an_object_outside_the_scope_answers_exactly_as_one_that_does_not_exist() {
-    for backend in backends() {
+both_backends! {
+    async fn an_object_outside_the_scope_answers_exactly_as_one_that_does_not_exist(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let seats = app
@@ -82,11 +81,10 @@ async fn an_object_outside_the_scope_answers_exactly_as_one_that_does_not_exist(
     }
 }
 
-#[tokio::test]
-async fn refusals_of_community_work_name_the_action_refused() {
-    use entity::party_member;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    for backend in backends() {
+both_backends! {
+    async fn refusals_of_community_work_name_the_action_refused(backend: Backend) {
+        use entity::party_member;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let task = crate::collab_support::task(&app, "meiling", &w.meiling, "市场占道", None).await;
@@ -143,9 +141,8 @@ async fn refusals_of_community_work_name_the_action_refused() {
     }
 }
 
-#[tokio::test]
-async fn dates_outside_a_sane_window_are_refused_naming_the_field() {
-    for backend in backends() {
+both_backends! {
+    async fn dates_outside_a_sane_window_are_refused_naming_the_field(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let staff = app.token(Role::CommunityStaff, "meiling");
@@ -202,11 +199,10 @@ async fn dates_outside_a_sane_window_are_refused_naming_the_field() {
     }
 }
 
-#[tokio::test]
-async fn an_ended_seats_open_shares_are_flagged_on_the_timeline_listed_for_staff_and_reassigned() {
-    use crate::audit::{audited, refused};
-    use crate::collab_support::{assign, task};
-    for backend in backends() {
+both_backends! {
+    async fn an_ended_seats_open_shares_are_flagged_on_the_timeline_listed_for_staff_and_reassigned(backend: Backend) {
+        use crate::audit::{audited, refused};
+        use crate::collab_support::{assign, task};
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let staff = app.token(Role::CommunityStaff, "meiling");

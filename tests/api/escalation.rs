@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::collab_support::*;
-use crate::support::{TestApp, backends};
+use crate::support::TestApp;
 
 async fn escalations(app: &TestApp, task: &str) -> usize {
     task_event::Entity::find()
@@ -24,9 +24,8 @@ async fn escalations(app: &TestApp, task: &str) -> usize {
         .len()
 }
 
-#[tokio::test]
-async fn an_overdue_task_escalates_once_per_level_whatever_the_number_of_runs() {
-    for backend in backends() {
+both_backends! {
+    async fn an_overdue_task_escalates_once_per_level_whatever_the_number_of_runs(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let hour_late = (Utc::now() - Duration::hours(1)).to_rfc3339();

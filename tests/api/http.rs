@@ -66,9 +66,8 @@ async fn media_types_follow_graphql_over_http() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
 }
 
-#[tokio::test]
-async fn operations_endpoints_answer() {
-    for backend in backends() {
+both_backends! {
+    async fn operations_endpoints_answer(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (status, _, body) = app.send(get("/healthz")).await;
         assert_eq!((status.as_u16(), body.as_slice()), (200, b"ok".as_slice()));
@@ -133,9 +132,8 @@ async fn request_ids_and_cors() {
     assert!(!headers.contains_key("access-control-allow-origin"));
 }
 
-#[tokio::test]
-async fn repeated_queries_are_served_from_the_response_cache_until_a_change() {
-    for backend in backends() {
+both_backends! {
+    async fn repeated_queries_are_served_from_the_response_cache_until_a_change(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let staff = app.token(gongzhi::auth::Role::CommunityStaff, "zhuyuan");
         let q = r#"{ community(code: "zhuyuan") { compounds { totalCount edges { node { name } } } } }"#;
@@ -177,9 +175,8 @@ async fn the_response_cache_can_be_turned_off() {
     assert!(cost > 0, "every request reaches the database when the cache is off");
 }
 
-#[tokio::test]
-async fn a_request_over_the_time_limit_gets_a_graphql_error() {
-    for backend in backends() {
+both_backends! {
+    async fn a_request_over_the_time_limit_gets_a_graphql_error(backend: Backend) {
         // No time at all: the first wait for the database runs out.
         let limits = Limits { timeout: std::time::Duration::ZERO, response_cache: std::time::Duration::ZERO, ..Limits::default() };
         let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;

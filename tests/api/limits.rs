@@ -31,9 +31,8 @@ async fn refused_before_execution(app: &TestApp, token: Option<&str>, query: &st
     assert!(statements <= 2, "[{}] {statements} statements for a refused document", app.backend.name());
 }
 
-#[tokio::test]
-async fn alias_and_introspection_bombs_are_refused_before_execution() {
-    for backend in backends() {
+both_backends! {
+    async fn alias_and_introspection_bombs_are_refused_before_execution(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.street_admin();
         // 10,000 aliases of a cheap database field, as a member might send them.
@@ -60,9 +59,8 @@ async fn alias_and_introspection_bombs_are_refused_before_execution() {
     }
 }
 
-#[tokio::test]
-async fn database_fields_weigh_more_than_plain_ones() {
-    for backend in backends() {
+both_backends! {
+    async fn database_fields_weigh_more_than_plain_ones(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.street_admin();
         // 90 aliases are allowed by count, but 90 pages of 100 communities each with 20 compounds
@@ -75,9 +73,8 @@ async fn database_fields_weigh_more_than_plain_ones() {
     }
 }
 
-#[tokio::test]
-async fn one_request_cannot_hold_the_pool() {
-    for backend in backends() {
+both_backends! {
+    async fn one_request_cannot_hold_the_pool(backend: Backend) {
         // A pool of 4; each request may run 2 statements at once.
         let limits = Limits {
             work: gongzhi::db::WorkLimits { concurrent: 2, statements: 1_000 },
@@ -112,9 +109,8 @@ async fn one_request_cannot_hold_the_pool() {
     }
 }
 
-#[tokio::test]
-async fn a_request_has_a_statement_budget() {
-    for backend in backends() {
+both_backends! {
+    async fn a_request_has_a_statement_budget(backend: Backend) {
         let limits = Limits { work: gongzhi::db::WorkLimits { concurrent: 4, statements: 10 }, ..Limits::default() };
         let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;
         let admin = app.street_admin();
@@ -128,9 +124,8 @@ async fn a_request_has_a_statement_budget() {
     }
 }
 
-#[tokio::test]
-async fn a_busy_pool_answers_503_with_retry_after() {
-    for backend in backends() {
+both_backends! {
+    async fn a_busy_pool_answers_503_with_retry_after(backend: Backend) {
         let limits = Limits { response_cache: Duration::ZERO, ..Limits::default() };
         let app = TestApp::with_pool(&backend, Content::Graph(1), limits, 1, Duration::from_millis(300)).await;
         let admin = app.street_admin();
@@ -152,9 +147,8 @@ async fn a_busy_pool_answers_503_with_retry_after() {
     }
 }
 
-#[tokio::test]
-async fn answers_have_a_size_limit() {
-    for backend in backends() {
+both_backends! {
+    async fn answers_have_a_size_limit(backend: Backend) {
         let mut limits = Limits { response_cache: Duration::ZERO, ..Limits::default() };
         limits.document.response_bytes = 4_000;
         let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;
@@ -236,9 +230,8 @@ async fn metrics_can_ask_for_a_token_and_label_only_operations_that_succeeded() 
     assert_eq!(app.send(get("/metrics")).await.0, 404, "served on the metrics address only");
 }
 
-#[tokio::test]
-async fn input_errors_carry_a_code_and_name_the_variable() {
-    for backend in backends() {
+both_backends! {
+    async fn input_errors_carry_a_code_and_name_the_variable(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.street_admin();
         let mutation = "mutation($due: DateTime) { createTask(input: { communityId: \"x\", title: \"t\", category: SANITATION, dueAt: $due }) { task { id } } }";
@@ -253,9 +246,8 @@ async fn input_errors_carry_a_code_and_name_the_variable() {
     }
 }
 
-#[tokio::test]
-async fn internal_errors_carry_the_request_id() {
-    for backend in backends() {
+both_backends! {
+    async fn internal_errors_carry_the_request_id(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         // A table the server expects is gone: our failure, not the caller's.
         sea_orm::ConnectionTrait::execute_unprepared(&app.db, "ALTER TABLE service_category RENAME TO service_category_gone")
@@ -294,10 +286,9 @@ async fn tokens_expired_beyond_the_leeway_are_refused() {
     assert_eq!(data["viewer"]["kind"], "STREET_ADMIN", "within the leeway of clock skew");
 }
 
-#[tokio::test]
-async fn audit_records_keep_the_servers_request_id_and_the_clients_beside_it() {
-    use sea_orm::{EntityTrait, QueryOrder};
-    for backend in backends() {
+both_backends! {
+    async fn audit_records_keep_the_servers_request_id_and_the_clients_beside_it(backend: Backend) {
+        use sea_orm::{EntityTrait, QueryOrder};
         let app = TestApp::demo(&backend).await;
         let req = Request::post("/graphql")
             .header("content-type", "application/json")

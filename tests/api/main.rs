@@ -1,10 +1,13 @@
 //! Integration tests of gongzhi: one binary, the real router in-process, a database per test.
-//! Every test runs on SQLite, and on PostgreSQL too when `TEST_DATABASE_URL` is set.
+//! A test of the data is two tests, `<name>::sqlite` and `<name>::postgres` (see `backends.rs`);
+//! the PostgreSQL ones run when `TEST_DATABASE_URL` is set. HTTP-level tests run on SQLite only.
 
 // `clippy.toml` allows unwrap and expect only inside `#[test]` functions, not in the helpers
 // of an integration-test crate; here a failed unwrap is a failed test, as it should be.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test that cannot go on fails by panicking")]
 
+#[macro_use]
+mod backends;
 mod collab_support;
 mod support;
 

@@ -5,7 +5,7 @@ use gongzhi::auth::Role;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, backends};
+use crate::support::TestApp;
 
 const CREATE_COMPOUND: &str =
     r#"mutation($input: CreateCompoundInput!) { createCompound(input: $input) { compound { id name version community { code } } } }"#;
@@ -21,9 +21,8 @@ fn field(body: &Value) -> &str {
     body["errors"][0]["extensions"]["field"].as_str().unwrap_or_default()
 }
 
-#[tokio::test]
-async fn compounds_are_created_by_administrators_of_their_community_only() {
-    for backend in backends() {
+both_backends! {
+    async fn compounds_are_created_by_administrators_of_their_community_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let zhuyuan = community_id(&app, "zhuyuan").await;
         let meiling = community_id(&app, "meiling").await;
@@ -66,9 +65,8 @@ async fn compounds_are_created_by_administrators_of_their_community_only() {
     }
 }
 
-#[tokio::test]
-async fn updates_take_expected_versions_and_never_lose_one() {
-    for backend in backends() {
+both_backends! {
+    async fn updates_take_expected_versions_and_never_lose_one(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
         let data = app
@@ -100,9 +98,8 @@ async fn updates_take_expected_versions_and_never_lose_one() {
     }
 }
 
-#[tokio::test]
-async fn branches_and_committee_seats() {
-    for backend in backends() {
+both_backends! {
+    async fn branches_and_committee_seats(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.token(Role::CommunityAdmin, "zhuyuan");
         let zhuyuan = community_id(&app, "zhuyuan").await;
@@ -164,9 +161,8 @@ async fn branches_and_committee_seats() {
     }
 }
 
-#[tokio::test]
-async fn party_members_are_registered_and_updated_by_staff() {
-    for backend in backends() {
+both_backends! {
+    async fn party_members_are_registered_and_updated_by_staff(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
         let zhuyuan = community_id(&app, "zhuyuan").await;

@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::collab_support::*;
-use crate::support::{TestApp, backends, other_street};
+use crate::support::{TestApp, other_street};
 
 async fn with_key(app: &TestApp, key: &str, query: &str, vars: Value) -> (u16, Value) {
     let req = axum::http::Request::post("/graphql")
@@ -21,9 +21,8 @@ const CREATE_KEY: &str = "mutation($i: CreateApiKeyInput!) { createApiKey(input:
 const ACCEPT: &str =
     "mutation($i: AssignmentActionInput!) { acceptAssignment(input: $i) { assignment { id status version } task { status } } }";
 
-#[tokio::test]
-async fn a_unit_key_reaches_exactly_its_own_shares() {
-    for backend in backends() {
+both_backends! {
+    async fn a_unit_key_reaches_exactly_its_own_shares(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let data = app
@@ -124,9 +123,8 @@ async fn a_unit_key_reaches_exactly_its_own_shares() {
     }
 }
 
-#[tokio::test]
-async fn the_command_line_issues_keys() {
-    for backend in backends() {
+both_backends! {
+    async fn the_command_line_issues_keys(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongzhi"))
             .args(["api-key", "create", "--unit", "police", "--label", "公安派出所接口", "--database-url", &app.test_db.url])
@@ -143,9 +141,8 @@ async fn the_command_line_issues_keys() {
     }
 }
 
-#[tokio::test]
-async fn concurrent_updates_with_one_version_let_exactly_one_through() {
-    for backend in backends() {
+both_backends! {
+    async fn concurrent_updates_with_one_version_let_exactly_one_through(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let t = task(&app, "meiling", &w.meiling, "市场通道拓宽", None).await;
@@ -161,9 +158,8 @@ async fn concurrent_updates_with_one_version_let_exactly_one_through() {
     }
 }
 
-#[tokio::test]
-async fn a_retried_partner_mutation_takes_effect_once() {
-    for backend in backends() {
+both_backends! {
+    async fn a_retried_partner_mutation_takes_effect_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let t = task(&app, "meiling", &w.meiling, "市场消防通道清理", None).await;
@@ -212,9 +208,8 @@ async fn a_retried_partner_mutation_takes_effect_once() {
     }
 }
 
-#[tokio::test]
-async fn a_key_reaches_only_the_street_that_issued_it() {
-    for backend in backends() {
+both_backends! {
+    async fn a_key_reaches_only_the_street_that_issued_it(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let other = other_street(&app, &["market-regulation", "police"]).await;
@@ -273,9 +268,8 @@ async fn a_key_reaches_only_the_street_that_issued_it() {
     }
 }
 
-#[tokio::test]
-async fn a_unit_sees_timelines_of_its_own_tasks_and_other_units_only_as_unit() {
-    for backend in backends() {
+both_backends! {
+    async fn a_unit_sees_timelines_of_its_own_tasks_and_other_units_only_as_unit(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let staff = app.token(Role::CommunityStaff, "meiling");

@@ -4,7 +4,7 @@ use gongzhi::demo;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::support::{Content, backends, fresh_db};
+use crate::support::{Content, TestApp, fresh_db};
 
 async fn counts(db: &sea_orm::DatabaseConnection) -> [u64; 6] {
     [
@@ -17,9 +17,8 @@ async fn counts(db: &sea_orm::DatabaseConnection) -> [u64; 6] {
     ]
 }
 
-#[tokio::test]
-async fn migrations_run_from_empty_and_roll_back() {
-    for backend in backends() {
+both_backends! {
+    async fn migrations_run_from_empty_and_roll_back(backend: Backend) {
         let test_db = fresh_db(&backend, Content::Bare).await;
         // A full pool: on SQLite a migration whose statements spread over several connections
         // could meet a connection holding the schema from before the last change.
@@ -40,9 +39,8 @@ async fn migrations_run_from_empty_and_roll_back() {
     }
 }
 
-#[tokio::test]
-async fn seeding_the_demo_street_twice_changes_nothing() {
-    for backend in backends() {
+both_backends! {
+    async fn seeding_the_demo_street_twice_changes_nothing(backend: Backend) {
         let test_db = fresh_db(&backend, Content::Empty).await;
         let db = gongzhi::db::connect(&test_db.url, 2).await.unwrap();
         let first = demo::seed(&db, 1).await.unwrap();
@@ -66,10 +64,9 @@ async fn seeding_the_demo_street_twice_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn the_demo_street_follows_the_article() {
-    for backend in backends() {
-        let app = crate::support::TestApp::demo(&backend).await;
+both_backends! {
+    async fn the_demo_street_follows_the_article(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
         let data = app
             .ok(
                 Some(&app.street_admin()),
@@ -108,10 +105,9 @@ async fn the_demo_street_follows_the_article() {
     }
 }
 
-#[tokio::test]
-async fn the_demo_street_shows_the_market_clean_up_in_motion() {
-    for backend in backends() {
-        let app = crate::support::TestApp::new(&backend, Content::Demo(1)).await;
+both_backends! {
+    async fn the_demo_street_shows_the_market_clean_up_in_motion(backend: Backend) {
+        let app = TestApp::new(&backend, Content::Demo(1)).await;
         let data = app
             .ok(
                 Some(&app.street_admin()),

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{Content, TestApp, backends};
+use crate::support::{Content, TestApp};
 
 const NESTED: &str = r#"{
   streets { name workingCommittee { name } }
@@ -24,9 +24,8 @@ async fn statements_for(app: &TestApp, query: &str) -> (usize, serde_json::Value
     (n, data)
 }
 
-#[tokio::test]
-async fn a_nested_query_costs_the_same_for_a_street_ten_times_larger() {
-    for backend in backends() {
+both_backends! {
+    async fn a_nested_query_costs_the_same_for_a_street_ten_times_larger(backend: Backend) {
         let small = TestApp::demo(&backend).await;
         let large = TestApp::new(&backend, Content::Graph(10)).await;
         let (n_small, data_small) = statements_for(&small, NESTED).await;
@@ -45,9 +44,8 @@ async fn a_nested_query_costs_the_same_for_a_street_ten_times_larger() {
     }
 }
 
-#[tokio::test]
-async fn refetching_many_nodes_costs_a_statement_per_kind_not_per_id() {
-    for backend in backends() {
+both_backends! {
+    async fn refetching_many_nodes_costs_a_statement_per_kind_not_per_id(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let token = app.street_admin();
         let d = app

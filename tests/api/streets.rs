@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{Content, TestApp, backends, decode};
+use crate::support::{Content, TestApp, decode};
 
 const MEILING: &str = "meiling-street";
 const QINGYANG: &str = "qingyang-street";
@@ -178,9 +178,8 @@ const ROOTS: &str = r#"{
   housing: unit(code: "housing") { committees { id community { id } committee { id } } }
 }"#;
 
-#[tokio::test]
-async fn the_second_street_is_small_and_shares_exactly_one_unit_with_meiling() {
-    for backend in backends() {
+both_backends! {
+    async fn the_second_street_is_small_and_shares_exactly_one_unit_with_meiling(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let b = backend.name();
         let meiling = Street::read(&app, MEILING).await;
@@ -234,9 +233,8 @@ async fn the_second_street_is_small_and_shares_exactly_one_unit_with_meiling() {
     }
 }
 
-#[tokio::test]
-async fn each_streets_admin_sees_nothing_of_the_other_street() {
-    for backend in backends() {
+both_backends! {
+    async fn each_streets_admin_sees_nothing_of_the_other_street(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let meiling = Street::read(&app, MEILING).await;
         let qingyang = Street::read(&app, QINGYANG).await;
@@ -305,9 +303,8 @@ async fn tasks_with_shares_of(app: &TestApp, unit: Uuid, street: &Street) -> BTr
 
 const CREATE_KEY: &str = "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }";
 
-#[tokio::test]
-async fn a_key_issued_by_one_street_reaches_only_that_streets_committees() {
-    for backend in backends() {
+both_backends! {
+    async fn a_key_issued_by_one_street_reaches_only_that_streets_committees(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let meiling = Street::read(&app, MEILING).await;
         let qingyang = Street::read(&app, QINGYANG).await;
@@ -371,9 +368,8 @@ async fn a_key_issued_by_one_street_reaches_only_that_streets_committees() {
     }
 }
 
-#[tokio::test]
-async fn a_city_admin_sees_both_streets_structure_but_no_people() {
-    for backend in backends() {
+both_backends! {
+    async fn a_city_admin_sees_both_streets_structure_but_no_people(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let meiling = Street::read(&app, MEILING).await;
         let qingyang = Street::read(&app, QINGYANG).await;

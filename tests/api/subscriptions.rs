@@ -60,9 +60,8 @@ async fn live(app: &TestApp, n: usize) {
     panic!("the subscription never went live");
 }
 
-#[tokio::test]
-async fn subscribers_get_the_events_of_their_scope_only() {
-    for backend in backends() {
+both_backends! {
+    async fn subscribers_get_the_events_of_their_scope_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let addr = serve(&app).await;
@@ -118,11 +117,10 @@ async fn refuse_comment_audits(app: &TestApp) {
     }
 }
 
-#[tokio::test]
-async fn nothing_is_emitted_for_a_change_that_rolled_back() {
-    use entity::{audit_log, task_event};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    for backend in backends() {
+both_backends! {
+    async fn nothing_is_emitted_for_a_change_that_rolled_back(backend: Backend) {
+        use entity::{audit_log, task_event};
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let staff = app.token(Role::CommunityStaff, "meiling");
@@ -236,9 +234,8 @@ async fn subscriptions_close_with_going_away_when_the_server_stops() {
     panic!("the subscription outlived its socket");
 }
 
-#[tokio::test]
-async fn city_staff_follow_the_tasks_at_city_level() {
-    for backend in backends() {
+both_backends! {
+    async fn city_staff_follow_the_tasks_at_city_level(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let raised = task(&app, "meiling", &w.meiling, "市场周边交通长期拥堵", None).await;
@@ -294,9 +291,8 @@ async fn a_subscription_ends_when_its_key_is_revoked() {
     assert_eq!((reply["type"].as_str(), reply["code"].as_u64()), (Some("closed"), Some(4401)), "{reply}");
 }
 
-#[tokio::test]
-async fn a_mutation_over_the_websocket_refreshes_cached_answers() {
-    for backend in backends() {
+both_backends! {
+    async fn a_mutation_over_the_websocket_refreshes_cached_answers(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let admin = app.token(Role::CommunityAdmin, "zhuyuan");
         let q = r#"{ community(code: "zhuyuan") { id compounds { totalCount } } }"#;

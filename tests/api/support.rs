@@ -33,15 +33,16 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// PostgreSQL at `TEST_DATABASE_URL`, when it is set.
+    pub fn postgres() -> Option<Backend> {
+        std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.is_empty()).map(Backend::Postgres)
+    }
+}
+
 /// SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set.
 pub fn backends() -> Vec<Backend> {
-    let mut out = vec![Backend::Sqlite];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-        if !url.is_empty() {
-            out.push(Backend::Postgres(url));
-        }
-    }
-    out
+    std::iter::once(Backend::Sqlite).chain(Backend::postgres()).collect()
 }
 
 /// What a fresh database holds.

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use gongzhi::graphql::node::global_id;
 
-use crate::support::{TestApp, backends, collect_ids, decode, ids_of, other_street};
+use crate::support::{TestApp, collect_ids, decode, ids_of, other_street};
 
 /// Every root field and connection of the organisation graph, plus refetching `$foreign` ids.
 const PROBE: &str = r#"
@@ -395,9 +395,8 @@ fn assert_all_null(label: &str, data: &Value) {
     }
 }
 
-#[tokio::test]
-async fn community_staff_and_admins_see_only_their_community() {
-    for backend in backends() {
+both_backends! {
+    async fn community_staff_and_admins_see_only_their_community(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let facts = Facts::read(&app).await;
         let zhuyuan = facts.community_by_code["zhuyuan"];
@@ -426,9 +425,8 @@ async fn community_staff_and_admins_see_only_their_community() {
     }
 }
 
-#[tokio::test]
-async fn street_admins_see_the_whole_street_and_reporters_no_people() {
-    for backend in backends() {
+both_backends! {
+    async fn street_admins_see_the_whole_street_and_reporters_no_people(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let facts = Facts::read(&app).await;
         let all: HashSet<Uuid> = facts.communities.clone();
@@ -451,9 +449,8 @@ async fn street_admins_see_the_whole_street_and_reporters_no_people() {
     }
 }
 
-#[tokio::test]
-async fn a_unit_sees_itself_and_the_committees_it_sits_on() {
-    for backend in backends() {
+both_backends! {
+    async fn a_unit_sees_itself_and_the_committees_it_sits_on(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let facts = Facts::read(&app).await;
         let water = facts.unit_by_code["water"];
@@ -489,9 +486,8 @@ async fn a_unit_sees_itself_and_the_committees_it_sits_on() {
     }
 }
 
-#[tokio::test]
-async fn a_member_sees_their_own_record_and_their_community() {
-    for backend in backends() {
+both_backends! {
+    async fn a_member_sees_their_own_record_and_their_community(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let facts = Facts::read(&app).await;
         let zhuyuan = facts.community_by_code["zhuyuan"];
@@ -507,9 +503,8 @@ async fn a_member_sees_their_own_record_and_their_community() {
     }
 }
 
-#[tokio::test]
-async fn anonymous_callers_get_only_the_viewer() {
-    for backend in backends() {
+both_backends! {
+    async fn anonymous_callers_get_only_the_viewer(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let data = app.ok(None, "{ viewer { kind communities { id } street { id } } }", json!({})).await;
         assert_eq!(data["viewer"]["kind"], "ANONYMOUS");
@@ -536,12 +531,11 @@ async fn anonymous_callers_get_only_the_viewer() {
     }
 }
 
-#[tokio::test]
-async fn a_unit_whose_seats_all_ended_sees_nothing() {
-    // A credential that resolves to an empty scope must see nothing at all: the filters fail
-    // closed instead of dropping out.
-    use sea_orm::sea_query::Expr;
-    for backend in backends() {
+both_backends! {
+    async fn a_unit_whose_seats_all_ended_sees_nothing(backend: Backend) {
+        // A credential that resolves to an empty scope must see nothing at all: the filters fail
+        // closed instead of dropping out.
+        use sea_orm::sea_query::Expr;
         let app = TestApp::demo(&backend).await;
         let facts = Facts::read(&app).await;
         let gas = facts.unit_by_code["gas"];
@@ -576,11 +570,10 @@ async fn a_unit_whose_seats_all_ended_sees_nothing() {
     }
 }
 
-#[tokio::test]
-async fn two_streets_with_the_same_community_code_never_see_each_other() {
-    use entity::{community, region};
-    use sea_orm::{ActiveModelTrait, Set};
-    for backend in backends() {
+both_backends! {
+    async fn two_streets_with_the_same_community_code_never_see_each_other(backend: Backend) {
+        use entity::{community, region};
+        use sea_orm::{ActiveModelTrait, Set};
         let app = TestApp::demo(&backend).await;
         // The demo city's second street gets its own community `zhuyuan`.
         let now = chrono::Utc::now();
@@ -1061,9 +1054,8 @@ async fn member_communities(app: &TestApp, person_id: Uuid) -> HashSet<Uuid> {
     out
 }
 
-#[tokio::test]
-async fn every_principal_sees_the_volunteer_platform_only_inside_its_scope() {
-    for backend in backends() {
+both_backends! {
+    async fn every_principal_sees_the_volunteer_platform_only_inside_its_scope(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (z, m) = build_platform(&app).await;
         let facts = Facts::read(&app).await;
@@ -1209,9 +1201,8 @@ async fn every_principal_sees_the_volunteer_platform_only_inside_its_scope() {
     }
 }
 
-#[tokio::test]
-async fn a_second_streets_admin_sees_nothing_of_meiling_street_and_back() {
-    for backend in backends() {
+both_backends! {
+    async fn a_second_streets_admin_sees_nothing_of_meiling_street_and_back(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (_, m) = build_platform(&app).await;
         let world = crate::collab_support::World::read(&app).await;
@@ -1312,9 +1303,8 @@ async fn a_second_streets_admin_sees_nothing_of_meiling_street_and_back() {
     }
 }
 
-#[tokio::test]
-async fn a_city_admin_sees_the_structure_of_its_streets_but_no_people_and_no_volunteers() {
-    for backend in backends() {
+both_backends! {
+    async fn a_city_admin_sees_the_structure_of_its_streets_but_no_people_and_no_volunteers(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (_, m) = build_platform(&app).await;
         let other = other_street(&app, &["police"]).await;
@@ -1403,9 +1393,8 @@ async fn moved_away(app: &TestApp) -> (Side, Side, String) {
     (z, m, token)
 }
 
-#[tokio::test]
-async fn a_member_who_moved_away_keeps_their_own_rows_and_sees_only_their_new_community() {
-    for backend in backends() {
+both_backends! {
+    async fn a_member_who_moved_away_keeps_their_own_rows_and_sees_only_their_new_community(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (z, m, token) = moved_away(&app).await;
         let facts = Facts::read(&app).await;
@@ -1443,11 +1432,10 @@ async fn a_member_who_moved_away_keeps_their_own_rows_and_sees_only_their_new_co
     }
 }
 
-/// A member keeps seeing their own volunteering and check-ins in a community they left, with
-/// its name, but is offered none of its demands.
-#[tokio::test]
-async fn a_member_who_moved_away_is_not_suggested_demands_of_their_old_community() {
-    for backend in backends() {
+both_backends! {
+    /// A member keeps seeing their own volunteering and check-ins in a community they left, with
+    /// its name, but is offered none of its demands.
+    async fn a_member_who_moved_away_is_not_suggested_demands_of_their_old_community(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (z, m, token) = moved_away(&app).await;
         let facts = Facts::read(&app).await;

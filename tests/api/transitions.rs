@@ -11,7 +11,7 @@ use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::collab_support::*;
-use crate::support::{TestApp, backends};
+use crate::support::TestApp;
 
 const STATES: [T; 7] = [T::Reported, T::Assigned, T::InProgress, T::Resolved, T::Verified, T::Reopened, T::Cancelled];
 
@@ -190,9 +190,8 @@ async fn raise_to_city(app: &TestApp, task_id: &str) {
         .unwrap();
 }
 
-#[tokio::test]
-async fn every_state_action_and_principal_is_allowed_or_refused_as_specified() {
-    for backend in backends() {
+both_backends! {
+    async fn every_state_action_and_principal_is_allowed_or_refused_as_specified(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", Some("2030-01-01T00:00:00Z")).await;
@@ -299,9 +298,8 @@ async fn act(app: &TestApp, unit: &str, name: &str, id: &str) -> serde_json::Val
     app.ok(Some(&token), &q, json!({ "i": { "id": id, "evidence": ["https://img.example/1.jpg"] } })).await
 }
 
-#[tokio::test]
-async fn a_task_resolves_when_the_lead_and_every_accepted_share_are_done_and_staff_verify_it() {
-    for backend in backends() {
+both_backends! {
+    async fn a_task_resolves_when_the_lead_and_every_accepted_share_are_done_and_staff_verify_it(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let t = task(&app, "meiling", &w.meiling, "市场周边停车整治", None).await;
@@ -333,9 +331,8 @@ async fn a_task_resolves_when_the_lead_and_every_accepted_share_are_done_and_sta
     }
 }
 
-#[tokio::test]
-async fn only_units_on_the_joint_committee_can_be_assigned() {
-    for backend in backends() {
+both_backends! {
+    async fn only_units_on_the_joint_committee_can_be_assigned(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let seated = app.ok(Some(&app.street_admin()), r#"{ community(code: "zhuyuan") { units { code } } }"#, json!({})).await;
@@ -355,9 +352,8 @@ async fn only_units_on_the_joint_committee_can_be_assigned() {
     }
 }
 
-#[tokio::test]
-async fn two_units_finishing_their_shares_at_once_resolve_the_task_once() {
-    for backend in backends() {
+both_backends! {
+    async fn two_units_finishing_their_shares_at_once_resolve_the_task_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let resolve = "mutation($i: AssignmentActionInput!) { resolveAssignment(input: $i) { assignment { status } task { status } } }";
@@ -393,9 +389,8 @@ async fn two_units_finishing_their_shares_at_once_resolve_the_task_once() {
     }
 }
 
-#[tokio::test]
-async fn only_street_staff_take_a_task_from_the_street_to_the_city() {
-    for backend in backends() {
+both_backends! {
+    async fn only_street_staff_take_a_task_from_the_street_to_the_city(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let w = World::read(&app).await;
         let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", None).await;

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::audit::{audited, refused};
-use crate::support::{Content, TestApp, backends, decode};
+use crate::support::{Content, TestApp, decode};
 
 const REGISTER: &str = "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id } } } }";
 const CREATE_ACTIVITY: &str = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }";
@@ -38,9 +38,8 @@ async fn volunteer(app: &TestApp, community: &str, name: &str, profile: Value) -
     )
 }
 
-#[tokio::test]
-async fn one_active_check_in_per_person_approved_by_staff_of_that_community_only() {
-    for backend in backends() {
+both_backends! {
+    async fn one_active_check_in_per_person_approved_by_staff_of_that_community_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, _) = ids(&app).await;
         let member = entity::party_member::Entity::find()
@@ -84,9 +83,8 @@ async fn one_active_check_in_per_person_approved_by_staff_of_that_community_only
     }
 }
 
-#[tokio::test]
-async fn fifty_sign_ups_for_twenty_places_leave_thirty_waiting_and_a_cancellation_promotes_one() {
-    for backend in backends() {
+both_backends! {
+    async fn fifty_sign_ups_for_twenty_places_leave_thirty_waiting_and_a_cancellation_promotes_one(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -158,9 +156,8 @@ async fn fifty_sign_ups_for_twenty_places_leave_thirty_waiting_and_a_cancellatio
     }
 }
 
-#[tokio::test]
-async fn attendance_gives_hours_in_the_record_and_the_statistics() {
-    for backend in backends() {
+both_backends! {
+    async fn attendance_gives_hours_in_the_record_and_the_statistics(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -233,9 +230,8 @@ async fn attendance_gives_hours_in_the_record_and_the_statistics() {
     }
 }
 
-#[tokio::test]
-async fn matching_gives_a_fixed_ranking_with_its_parts_and_never_outsiders() {
-    for backend in backends() {
+both_backends! {
+    async fn matching_gives_a_fixed_ranking_with_its_parts_and_never_outsiders(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, meiling, d) = ids(&app).await;
         let compound = d["z"]["compounds"]["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
@@ -415,9 +411,8 @@ async fn matching_gives_a_fixed_ranking_with_its_parts_and_never_outsiders() {
     }
 }
 
-#[tokio::test]
-async fn the_demo_street_shows_the_articles_figures_computed_from_the_records() {
-    for backend in backends() {
+both_backends! {
+    async fn the_demo_street_shows_the_articles_figures_computed_from_the_records(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let q = "query($c: ID) { volunteerStatistics(communityId: $c) { volunteers checkedInMembers totals { activities personTimes hours residentsServed } byCategory { category totals { activities } } byMonth { month } } }";
         let s = app.ok(Some(&app.street_admin()), q, json!({})).await;
@@ -458,9 +453,8 @@ async fn the_demo_street_shows_the_articles_figures_computed_from_the_records() 
     }
 }
 
-#[tokio::test]
-async fn volunteer_data_stays_inside_the_scope() {
-    for backend in backends() {
+both_backends! {
+    async fn volunteer_data_stays_inside_the_scope(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let street = app.street_admin();
         let all = "{ volunteers(first: 5) { totalCount edges { node { id person { phone personalDataVisible } community { code } } } } demands(first: 5) { totalCount edges { node { id community { code } } } } activities(first: 5) { totalCount edges { node { id community { code } signUps { id } } } } checkIns { edges { node { id } } } }";
@@ -513,9 +507,8 @@ async fn volunteer_data_stays_inside_the_scope() {
     }
 }
 
-#[tokio::test]
-async fn suggestions_and_activity_lists_cost_the_same_statements_as_data_grows() {
-    for backend in backends() {
+both_backends! {
+    async fn suggestions_and_activity_lists_cost_the_same_statements_as_data_grows(backend: Backend) {
         let mut counts = Vec::new();
         for n in [3usize, 30] {
             let app = TestApp::demo(&backend).await;
@@ -552,9 +545,8 @@ async fn suggestions_and_activity_lists_cost_the_same_statements_as_data_grows()
     }
 }
 
-#[tokio::test]
-async fn categories_profiles_and_demands_are_managed_and_audited() {
-    for backend in backends() {
+both_backends! {
+    async fn categories_profiles_and_demands_are_managed_and_audited(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let street = app.street_admin();
@@ -633,9 +625,8 @@ async fn categories_profiles_and_demands_are_managed_and_audited() {
     }
 }
 
-#[tokio::test]
-async fn suggestions_for_a_list_of_demands_cost_the_same_for_two_demands_or_eight() {
-    for backend in backends() {
+both_backends! {
+    async fn suggestions_for_a_list_of_demands_cost_the_same_for_two_demands_or_eight(backend: Backend) {
         let mut counts = Vec::new();
         for n in [2usize, 8] {
             let app = TestApp::demo(&backend).await;
@@ -666,9 +657,8 @@ async fn suggestions_for_a_list_of_demands_cost_the_same_for_two_demands_or_eigh
     }
 }
 
-#[tokio::test]
-async fn a_compound_branch_secretary_posts_and_manages_the_demands_of_that_compound_only() {
-    for backend in backends() {
+both_backends! {
+    async fn a_compound_branch_secretary_posts_and_manages_the_demands_of_that_compound_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (_, meiling, d) = ids(&app).await;
         let admin = app.token(Role::CommunityAdmin, "zhuyuan");
@@ -753,9 +743,8 @@ async fn a_compound_branch_secretary_posts_and_manages_the_demands_of_that_compo
     }
 }
 
-#[tokio::test]
-async fn cancelling_an_activity_cancels_its_sign_ups_but_not_one_that_took_place() {
-    for backend in backends() {
+both_backends! {
+    async fn cancelling_an_activity_cancels_its_sign_ups_but_not_one_that_took_place(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -913,11 +902,10 @@ async fn suggested(app: &TestApp, demand: &str) -> Vec<String> {
 
 // ---------------------------------------------------------------- linking people
 
-#[tokio::test]
-async fn staff_link_only_people_known_in_their_communities() {
-    use entity::{check_in, party_member, person};
-    use std::collections::HashSet;
-    for backend in backends() {
+both_backends! {
+    async fn staff_link_only_people_known_in_their_communities(backend: Backend) {
+        use entity::{check_in, party_member, person};
+        use std::collections::HashSet;
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, meiling, _) = ids(&app).await;
         let (z, m) = (uuid_of(&zhuyuan), uuid_of(&meiling));
@@ -1007,9 +995,8 @@ async fn staff_link_only_people_known_in_their_communities() {
 
 // ---------------------------------------------------------------- cancellations under the lock
 
-#[tokio::test]
-async fn concurrent_cancellations_of_one_sign_up_cancel_once_and_promote_once() {
-    for backend in backends() {
+both_backends! {
+    async fn concurrent_cancellations_of_one_sign_up_cancel_once_and_promote_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1072,9 +1059,8 @@ async fn concurrent_cancellations_of_one_sign_up_cancel_once_and_promote_once() 
     }
 }
 
-#[tokio::test]
-async fn a_registered_and_a_waiting_sign_up_cancelled_at_once_leave_the_activity_full() {
-    for backend in backends() {
+both_backends! {
+    async fn a_registered_and_a_waiting_sign_up_cancelled_at_once_leave_the_activity_full(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1116,9 +1102,8 @@ async fn a_registered_and_a_waiting_sign_up_cancelled_at_once_leave_the_activity
 
 // ---------------------------------------------------------------- check-ins and volunteering
 
-#[tokio::test]
-async fn ending_a_check_in_ends_the_volunteering_there_until_a_new_check_in_is_approved() {
-    for backend in backends() {
+both_backends! {
+    async fn ending_a_check_in_ends_the_volunteering_there_until_a_new_check_in_is_approved(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1183,9 +1168,8 @@ async fn ending_a_check_in_ends_the_volunteering_there_until_a_new_check_in_is_a
 
 // ---------------------------------------------------------------- attendance within the activity's time
 
-#[tokio::test]
-async fn attendance_is_taken_within_the_activity_and_counts_only_its_time() {
-    for backend in backends() {
+both_backends! {
+    async fn attendance_is_taken_within_the_activity_and_counts_only_its_time(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1283,10 +1267,9 @@ async fn attendance_is_taken_within_the_activity_and_counts_only_its_time() {
 
 // ---------------------------------------------------------------- answering invitations
 
-#[tokio::test]
-async fn answers_to_invitations_respect_the_demands_state_and_fill_it_once() {
-    use entity::{demand, invitation};
-    for backend in backends() {
+both_backends! {
+    async fn answers_to_invitations_respect_the_demands_state_and_fill_it_once(backend: Backend) {
+        use entity::{demand, invitation};
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1380,13 +1363,12 @@ async fn answers_to_invitations_respect_the_demands_state_and_fill_it_once() {
 
 // ---------------------------------------------------------------- statistics by category and month
 
-#[tokio::test]
-async fn statistics_by_category_and_month_match_the_raw_records() {
-    use chrono::TimeZone;
-    use entity::service_category;
-    use sea_orm::{ActiveModelTrait, Set};
-    use std::collections::{BTreeMap, HashMap};
-    for backend in backends() {
+both_backends! {
+    async fn statistics_by_category_and_month_match_the_raw_records(backend: Backend) {
+        use chrono::TimeZone;
+        use entity::service_category;
+        use sea_orm::{ActiveModelTrait, Set};
+        use std::collections::{BTreeMap, HashMap};
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, meiling, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1566,9 +1548,8 @@ async fn statistics_by_category_and_month_match_the_raw_records() {
     }
 }
 
-#[tokio::test]
-async fn guessing_the_attendance_code_locks_the_guesser_out_until_a_new_code() {
-    for backend in backends() {
+both_backends! {
+    async fn guessing_the_attendance_code_locks_the_guesser_out_until_a_new_code(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
@@ -1605,9 +1586,8 @@ async fn guessing_the_attendance_code_locks_the_guesser_out_until_a_new_code() {
     }
 }
 
-#[tokio::test]
-async fn sixty_four_wrong_codes_at_once_lock_out_that_volunteer_after_exactly_twenty_and_nobody_else() {
-    for backend in backends() {
+both_backends! {
+    async fn sixty_four_wrong_codes_at_once_lock_out_that_volunteer_after_exactly_twenty_and_nobody_else(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (zhuyuan, _, d) = ids(&app).await;
         let staff = app.token(Role::CommunityStaff, "zhuyuan");
