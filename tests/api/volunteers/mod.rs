@@ -1,0 +1,149 @@
+//! The volunteer service: check-in rules, capacity under concurrency, attendance and hours,
+//! matching, statistics from the records, scope, and flat statement counts.
+
+use chrono::{Duration, Utc};
+use entity::{activity, sign_up, volunteer};
+use gongzhi::auth::Role;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::audit::{audited, refused};
+use crate::support::{Content, TestApp, decode};
+
+mod activities;
+mod attendance;
+mod categories;
+mod check_ins;
+mod demands;
+mod matching;
+mod registration;
+mod stats;
+
+const REGISTER: &str = "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id } } } }";
+const CREATE_ACTIVITY: &str = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }";
+const SIGN_UP: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { signUp { id status } } }";
+
+async fn ids(app: &TestApp) -> (String, String, Value) {
+    let d = app
+        .ok(Some(&app.street_admin()), r#"{ z: community(code: "zhuyuan") { id compounds(first: 3) { edges { node { id } } } } m: community(code: "meiling") { id } serviceCategories { id code } }"#, json!({}))
+        .await;
+    (d["z"]["id"].as_str().unwrap().to_owned(), d["m"]["id"].as_str().unwrap().to_owned(), d)
+}
+
+fn category(d: &Value, code: &str) -> String {
+    d["serviceCategories"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+/// Registers a new volunteer in 竹园 with a profile; returns (volunteer id, person id).
+async fn volunteer(app: &TestApp, community: &str, name: &str, profile: Value) -> (String, String) {
+    let staff = app.token(Role::CommunityStaff, "zhuyuan");
+    let d = app
+        .ok(Some(&staff), REGISTER, json!({ "i": { "communityId": community, "name": name, "phone": "13800000000", "profile": profile } }))
+        .await;
+    (
+        d["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned(),
+        d["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+const CANCEL: &str = "mutation($i: CancelSignUpInput!) { cancelSignUp(input: $i) { signUp { status } } }";
+const CHECK_IN: &str = "mutation($i: AttendanceInput!) { checkInAttendance(input: $i) { signUp { checkedInAt } } }";
+const CHECK_OUT: &str = "mutation($i: AttendanceInput!) { checkOutAttendance(input: $i) { signUp { hours checkedOutAt } } }";
+const INVITE: &str = "mutation($i: InviteVolunteerInput!) { inviteVolunteer(input: $i) { invitation { id } } }";
+const RESPOND: &str = "mutation($i: RespondToInvitationInput!) { respondToInvitation(input: $i) { invitation { status } } }";
+const POST_DEMAND: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }";
+const REQUEST_CHECK_IN: &str = "mutation($i: RequestCheckInInput!) { requestCheckIn(input: $i) { checkIn { id status } } }";
+
+/// The error code of a response, or `OK`.
+fn outcome(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("OK").to_owned()
+}
+
+fn uuid_of(id: &str) -> uuid::Uuid {
+    decode(id).unwrap().1
+}
+
+/// An activity of `community` created by staff of `code`; returns its id.
+#[expect(clippy::too_many_arguments, reason = "every field of the activity the test sets")]
+async fn activity_between(
+    app: &TestApp,
+    code: &str,
+    community: &str,
+    category_id: &str,
+    title: &str,
+    starts: chrono::DateTime<Utc>,
+    ends: chrono::DateTime<Utc>,
+    capacity: i32,
+) -> String {
+    let staff = app.token(Role::CommunityStaff, code);
+    let a = app
+        .ok(
+            Some(&staff),
+            CREATE_ACTIVITY,
+            json!({ "i": { "communityId": community, "categoryId": category_id, "title": title, "place": "党群服务中心",
+                "startsAt": starts.to_rfc3339(), "endsAt": ends.to_rfc3339(), "capacity": capacity } }),
+        )
+        .await;
+    a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Signs the token's person up; returns (sign-up id, status).
+async fn sign_up_for(app: &TestApp, token: &str, activity: &str) -> (String, String) {
+    let s = app.ok(Some(token), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
+    (s["signUp"]["signUp"]["id"].as_str().unwrap().to_owned(), s["signUp"]["signUp"]["status"].as_str().unwrap().to_owned())
+}
+
+async fn sign_up_row(app: &TestApp, id: &str) -> sign_up::Model {
+    sign_up::Entity::find_by_id(uuid_of(id)).one(&app.db).await.unwrap().unwrap()
+}
+
+async fn audit_records(app: &TestApp) -> u64 {
+    entity::audit_log::Entity::find().count(&app.db).await.unwrap()
+}
+
+/// The party members of a community, in registration order.
+async fn members_of(app: &TestApp, community: &str) -> Vec<entity::party_member::Model> {
+    use sea_orm::QueryOrder;
+    entity::party_member::Entity::find()
+        .filter(entity::party_member::Column::CommunityId.eq(uuid_of(community)))
+        .order_by_asc(entity::party_member::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The member checks in to `community` and staff of `code` approve; returns the check-in's id.
+async fn checked_in(app: &TestApp, person: uuid::Uuid, community: &str, code: &str) -> String {
+    let me = app.token(Role::Member, &person.to_string());
+    let r = app
+        .ok(
+            Some(&me),
+            REQUEST_CHECK_IN,
+            json!({ "i": { "communityId": community, "workUnit": "晋江市税务局", "organizationRelation": "晋江市税务局机关党委" } }),
+        )
+        .await;
+    let id = r["requestCheckIn"]["checkIn"]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        Some(&app.token(Role::CommunityStaff, code)),
+        "mutation($i: CheckInDecisionInput!) { approveCheckIn(input: $i) { checkIn { status } } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await;
+    id
+}
+
+async fn volunteer_row(app: &TestApp, community: &str, person: uuid::Uuid) -> Vec<volunteer::Model> {
+    volunteer::Entity::find()
+        .filter(volunteer::Column::CommunityId.eq(uuid_of(community)))
+        .filter(volunteer::Column::PersonId.eq(person))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn suggested(app: &TestApp, demand: &str) -> Vec<String> {
+    let q = "query($id: ID!) { node(id: $id) { ... on Demand { suggestedVolunteers(first: 50) { volunteer { id } } } } }";
+    let s = app.ok(Some(&app.token(Role::CommunityStaff, "zhuyuan")), q, json!({ "id": demand })).await;
+    s["node"]["suggestedVolunteers"].as_array().unwrap().iter().map(|x| x["volunteer"]["id"].as_str().unwrap().to_owned()).collect()
+}
