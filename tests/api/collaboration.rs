@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::audit::{audited, refused};
 use crate::collab_support::*;
+use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
 both_backends! {
@@ -213,17 +214,19 @@ both_backends! {
 both_backends! {
     async fn task_lists_stay_inside_the_scope(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        task(&app, "meiling", &w.meiling, "梅岭任务", None).await;
-        task(&app, "zhuyuan", &w.zhuyuan, "竹园任务", None).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let seated = Fixture::unit(&app, "松园派出所").await.seated_in(&app, &songyuan).await;
+        Fixture::task(&app, &songyuan, "松园任务").await;
+        Fixture::task(&app, &zhuxi, "竹溪任务").await;
         let list = "{ tasks { totalCount edges { node { title community { code } } } } campaigns { id } }";
         let count = |data: &serde_json::Value| data["tasks"]["totalCount"].as_i64().unwrap();
         assert_eq!(count(&app.ok(Some(&app.street_admin()), list, json!({})).await), 2);
-        let z = app.ok(Some(&app.token(Role::CommunityStaff, "zhuyuan")), list, json!({})).await;
+        let z = app.ok(Some(&zhuxi.staff(&app)), list, json!({})).await;
         assert_eq!(count(&z), 1);
-        assert_eq!(z["tasks"]["edges"][0]["node"]["community"]["code"], "zhuyuan");
+        assert_eq!(z["tasks"]["edges"][0]["node"]["community"]["code"], zhuxi.code.as_str());
         assert_eq!(count(&app.ok(Some(&app.token(Role::Reporter, "meiling-street")), list, json!({})).await), 2);
-        assert_eq!(count(&app.ok(Some(&app.token(Role::Unit, "police")), list, json!({})).await), 0, "no share, no task");
+        assert_eq!(count(&app.ok(Some(&seated.token(&app)), list, json!({})).await), 0, "no share, no task");
         let member = <entity::party_member::Entity as sea_orm::EntityTrait>::find().one(&app.db).await.unwrap().unwrap();
         assert_eq!(count(&app.ok(Some(&app.token(Role::Member, &member.person_id.to_string())), list, json!({})).await), 0);
         assert_eq!(app.error_code(None, list, json!({})).await, "UNAUTHENTICATED");
@@ -318,15 +321,18 @@ both_backends! {
 both_backends! {
     async fn reopening_puts_every_finished_share_back_to_work_on_the_timeline(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let t = task(&app, "meiling", &w.meiling, "市场排水沟堵塞", None).await;
-        let lead = assign(&app, "meiling", &t, w.unit("municipal"), "LEAD").await;
-        let support = assign(&app, "meiling", &t, w.unit("health"), "SUPPORT").await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let municipal = Fixture::unit(&app, "市政").await.seated_in(&app, &songyuan).await;
+        let health = Fixture::unit(&app, "卫健").await.seated_in(&app, &songyuan).await;
+        let staff = songyuan.staff(&app);
+        let task = Fixture::task(&app, &songyuan, "市场排水沟堵塞").await;
+        let lead = task.share(&app, &municipal, "LEAD").await;
+        let support = task.share(&app, &health, "SUPPORT").await;
+        let t = task.id;
         let act = |name: &str| format!("mutation($i: AssignmentActionInput!) {{ {name}(input: $i) {{ task {{ status }} }} }}");
         for step in ["acceptAssignment", "startAssignment", "resolveAssignment"] {
-            for (unit, share) in [("health", &support), ("municipal", &lead)] {
-                app.ok(Some(&app.token(Role::Unit, unit)), &act(step), json!({ "i": { "id": share } })).await;
+            for (unit, share) in [(&health, &support), (&municipal, &lead)] {
+                app.ok(Some(&unit.token(&app)), &act(step), json!({ "i": { "id": share } })).await;
             }
         }
         assert_eq!(stored(&app, &t).await.status, entity::task::TaskStatus::Resolved);
@@ -337,7 +343,7 @@ both_backends! {
         }
         let seen = app
             .ok(
-                Some(&app.token(Role::Unit, "health")),
+                Some(&health.token(&app)),
                 "query($t: ID!) { node(id: $t) { ... on Task { timeline { kind unit { code } note } } } }",
                 json!({ "t": t }),
             )
@@ -346,7 +352,7 @@ both_backends! {
             seen["node"]["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "REOPENED").collect();
         // The task's own entry, and the unit's share; not the other unit's.
         assert_eq!(reopened.len(), 2, "[{}] {reopened:?}", backend.name());
-        assert!(reopened.iter().any(|e| e["unit"]["code"] == "health" && e["note"] == "DONE → ACCEPTED"), "{reopened:?}");
+        assert!(reopened.iter().any(|e| e["unit"]["code"] == health.code.as_str() && e["note"] == "DONE → ACCEPTED"), "{reopened:?}");
         let all = app.ok(Some(&staff), "query($t: ID!) { node(id: $t) { ... on Task { timeline { kind } } } }", json!({ "t": t })).await;
         assert_eq!(all["node"]["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "REOPENED").count(), 3);
     }

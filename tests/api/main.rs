@@ -9,6 +9,7 @@
 #[macro_use]
 mod backends;
 mod collab_support;
+mod fixtures;
 mod support;
 
 mod audit;

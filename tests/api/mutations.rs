@@ -5,6 +5,7 @@ use gongzhi::auth::Role;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
+use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
 const CREATE_COMPOUND: &str =
@@ -24,21 +25,23 @@ fn field(body: &Value) -> &str {
 both_backends! {
     async fn compounds_are_created_by_administrators_of_their_community_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let zhuyuan = community_id(&app, "zhuyuan").await;
-        let meiling = community_id(&app, "meiling").await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let police = Fixture::unit(&app, "竹溪派出所").await.seated_in(&app, &zhuxi).await;
+        let (zhuyuan, meiling) = (songyuan.id.clone(), zhuxi.id.clone());
         let before = compound::Entity::find().count(&app.db).await.unwrap();
         let input = |community: &str, name: &str| json!({ "input": { "communityId": community, "name": name, "builtYear": 2012, "households": 240 } });
 
-        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
+        let admin = songyuan.admin(&app);
         let data = app.ok(Some(&admin), CREATE_COMPOUND, input(&zhuyuan, "竹园新苑")).await;
-        assert_eq!(data["createCompound"]["compound"]["community"]["code"], "zhuyuan");
+        assert_eq!(data["createCompound"]["compound"]["community"]["code"], songyuan.code.as_str());
         assert_eq!(data["createCompound"]["compound"]["version"], 1);
 
         let refused = [
-            (Some(app.token(Role::CommunityStaff, "zhuyuan")), zhuyuan.clone(), "FORBIDDEN"),
+            (Some(songyuan.staff(&app)), zhuyuan.clone(), "FORBIDDEN"),
             (Some(admin.clone()), meiling.clone(), "NOT_FOUND"),
             (Some(app.token(Role::Reporter, "meiling-street")), zhuyuan.clone(), "FORBIDDEN"),
-            (Some(app.token(Role::Unit, "police")), meiling.clone(), "FORBIDDEN"),
+            (Some(police.token(&app)), meiling.clone(), "FORBIDDEN"),
             (None, zhuyuan.clone(), "UNAUTHENTICATED"),
         ];
         for (token, community, expected) in refused {
