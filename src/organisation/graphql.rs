@@ -1138,8 +1138,6 @@ impl OrgMutation {
         let id = expect_id(&input.organization_id, kind::PARTY_ORGANIZATION, "organizationId")?;
         let member = input.member_id.as_ref().map(|m| expect_id(m, kind::PARTY_MEMBER, "memberId")).transpose()?;
         let org = service::set_secretary(&r.cx, id, member, input.expected_version).await?;
-        // The secretary's rights change: forget cached scopes so that it applies at once.
-        r.scopes.clear();
         Ok(SetPartySecretaryPayload { party_organization: PartyOrganization::Local(org) })
     }
 
@@ -1157,8 +1155,6 @@ impl OrgMutation {
             since: input.since,
         };
         let membership = service::add_membership(&r.cx, new).await?;
-        // The unit's scope grows: forget cached scopes so that it applies at once.
-        r.scopes.clear();
         Ok(AddCommitteeMembershipPayload { membership: CommitteeMembership(membership) })
     }
 

@@ -18,7 +18,6 @@ use serde_json::json;
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
 use crate::cx::Cx;
 use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
@@ -208,10 +207,11 @@ pub struct CompoundChanges {
 /// Updates a compound; community staff may keep its facts current.
 pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> AppResult<compound::Model> {
     cx.scope.require_authenticated()?;
-    let txn = crate::db::begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let current = compound::Entity::find_by_id(id)
         .filter(cx.scope.tenant_filter(compound::Column::CommunityId))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("compound"))?;
     cx.scope.require_staff(current.community_id, "update compounds")?;
@@ -219,7 +219,7 @@ pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> App
     let mut model: compound::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
         let name = clean_name("name", &name, 100)?;
-        if name != current.name && compound_named(&txn, current.community_id, &name).await?.is_some() {
+        if name != current.name && compound_named(txn, current.community_id, &name).await?.is_some() {
             return Err(AppError::Conflict(format!("a compound named {name} already exists in this community")));
         }
         model.name = Set(name);
@@ -239,16 +239,11 @@ pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> App
     model.version = Set(current.version + 1);
     model.updated_at = Set(Utc::now());
     let updated =
-        guarded_update::<compound::Entity, _>(&txn, model, compound::Column::Id, compound::Column::Version, id, current.version).await?;
-    audit::record(&txn, cx, Entry {
-        action: "updateCompound",
-        community_id: Some(updated.community_id),
-        object_type: "Compound",
-        object_id: Some(updated.id),
-        summary: json!({ "name": updated.name, "builtYear": updated.built_year, "households": updated.households, "version": updated.version }),
-    })
+        guarded_update::<compound::Entity, _>(txn, model, compound::Column::Id, compound::Column::Version, id, current.version).await?;
+    w.commit(Audit::new("updateCompound", "Compound").object(updated.id).community(updated.community_id).summary(
+        json!({ "name": updated.name, "builtYear": updated.built_year, "households": updated.households, "version": updated.version }),
+    ))
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -267,12 +262,13 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
     cx.scope.require_authenticated()?;
     let name = clean_name("name", &input.name, 100)?;
     crate::validate::check_optional_date("foundedOn", input.founded_on)?;
-    let txn = crate::db::begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let (community_id, compound_id, kind) = match (input.compound_id, input.community_id) {
         (Some(compound_id), _) => {
             let compound = compound::Entity::find_by_id(compound_id)
                 .filter(cx.scope.tenant_filter(compound::Column::CommunityId))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("compoundId", "no such compound"))?;
             if let Some(c) = input.community_id {
@@ -290,7 +286,7 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
         let existing = party_organization::Entity::find()
             .filter(party_organization::Column::CommunityId.eq(community_id))
             .filter(party_organization::Column::CompoundId.eq(compound_id))
-            .one(&txn)
+            .one(txn)
             .await?;
         if existing.is_some() {
             return Err(AppError::Conflict("this compound already has a party branch".into()));
@@ -300,7 +296,7 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
         .filter(party_organization::Column::CommunityId.eq(community_id))
         .filter(party_organization::Column::Kind.eq(OrganizationKind::JointCommittee))
         .order_by_asc(party_organization::Column::Id)
-        .one(&txn)
+        .one(txn)
         .await?;
     let model = party_organization::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -314,22 +310,16 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
         version: Set(1),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| conflict_on_unique(e, "this compound already has a party branch"))?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createPartyBranch",
-            community_id: Some(model.community_id),
-            object_type: "PartyOrganization",
-            object_id: Some(model.id),
-            summary: json!({ "name": model.name, "kind": model.kind.to_value() }),
-        },
+    w.commit(
+        Audit::new("createPartyBranch", "PartyOrganization")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "name": model.name, "kind": model.kind.to_value() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -343,10 +333,11 @@ pub async fn set_secretary(
     expected_version: Option<i32>,
 ) -> AppResult<party_organization::Model> {
     cx.scope.require_authenticated()?;
-    let txn = crate::db::begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let current = party_organization::Entity::find_by_id(organization_id)
         .filter(cx.scope.tenant_filter(party_organization::Column::CommunityId))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("party organisation"))?;
     cx.scope.require_admin(current.community_id)?;
@@ -356,7 +347,7 @@ pub async fn set_secretary(
         Some(id) => {
             let member = party_member::Entity::find_by_id(id)
                 .filter(party_member::Column::CommunityId.eq(current.community_id))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("memberId", "no such party member in this community"))?;
             if current.kind != OrganizationKind::JointCommittee && member.branch_id != Some(current.id) {
@@ -369,7 +360,7 @@ pub async fn set_secretary(
     model.secretary_id = Set(secretary.as_ref().map(|m| m.id));
     model.version = Set(current.version + 1);
     let updated = guarded_update::<party_organization::Entity, _>(
-        &txn,
+        txn,
         model,
         party_organization::Column::Id,
         party_organization::Column::Version,
@@ -377,19 +368,13 @@ pub async fn set_secretary(
         current.version,
     )
     .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "setPartySecretary",
-            community_id: Some(updated.community_id),
-            object_type: "PartyOrganization",
-            object_id: Some(updated.id),
-            summary: json!({ "name": updated.name, "secretaryId": updated.secretary_id, "previous": current.secretary_id }),
-        },
+    w.commit(
+        Audit::new("setPartySecretary", "PartyOrganization")
+            .object(updated.id)
+            .community(updated.community_id)
+            .summary(json!({ "name": updated.name, "secretaryId": updated.secretary_id, "previous": current.secretary_id })),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
@@ -429,23 +414,22 @@ pub struct NewMembership {
 pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committee_membership::Model> {
     cx.scope.require_admin(input.community_id)?;
     let since = crate::validate::check_date("since", input.since.unwrap_or_else(|| Utc::now().date_naive()))?;
-    let txn = crate::db::begin_write(&cx.db).await?;
-    let unit = co_building_unit::Entity::find_by_id(input.unit_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let unit =
+        co_building_unit::Entity::find_by_id(input.unit_id).one(txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
     let committee = party_organization::Entity::find()
         .filter(party_organization::Column::CommunityId.eq(input.community_id))
         .filter(party_organization::Column::Kind.eq(OrganizationKind::JointCommittee))
         .order_by_asc(party_organization::Column::Id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::bad_input("communityId", "the community has no joint committee"))?;
     let open = committee_membership::Entity::find()
         .filter(committee_membership::Column::CommunityId.eq(input.community_id))
         .filter(committee_membership::Column::UnitId.eq(unit.id))
         .filter(committee_membership::Column::Until.is_null())
-        .one(&txn)
+        .one(txn)
         .await?;
     if open.is_some() {
         return Err(AppError::Conflict(format!("{} already sits on this joint committee", unit.name)));
@@ -461,21 +445,15 @@ pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committe
         version: Set(1),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "addCommitteeMembership",
-            community_id: Some(model.community_id),
-            object_type: "CommitteeMembership",
-            object_id: Some(model.id),
-            summary: json!({ "unit": unit.code, "role": model.role.to_value(), "since": model.since }),
-        },
+    w.commit(
+        Audit::new("addCommitteeMembership", "CommitteeMembership")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "unit": unit.code, "role": model.role.to_value(), "since": model.since })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -598,12 +576,13 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
     let relation = clean_optional("organizationRelation", input.organization_relation, 200)?;
     crate::validate::check_optional_date("joinedOn", input.joined_on)?;
     let now = Utc::now();
-    let txn = crate::db::begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     if let Some(branch) = input.branch_id {
-        check_branch(&txn, input.community_id, branch).await?;
+        check_branch(txn, input.community_id, branch).await?;
     }
     let person_id = match input.person_id {
-        Some(id) => person_known_to_staff(&txn, cx, id).await?.id,
+        Some(id) => person_known_to_staff(txn, cx, id).await?.id,
         None => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let home = (input.kind == MemberKind::Resident).then_some(input.community_id);
@@ -620,7 +599,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
             .id
         }
@@ -628,7 +607,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
     let exists = party_member::Entity::find()
         .filter(party_member::Column::CommunityId.eq(input.community_id))
         .filter(party_member::Column::PersonId.eq(person_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     if exists.is_some() {
         return Err(AppError::Conflict("this person is already registered as a member of this community".into()));
@@ -646,22 +625,16 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| conflict_on_unique(e, "this person is already registered as a member of this community"))?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "registerPartyMember",
-            community_id: Some(model.community_id),
-            object_type: "PartyMember",
-            object_id: Some(model.id),
-            summary: json!({ "kind": model.kind.to_value(), "newPerson": input.person_id.is_none() }),
-        },
+    w.commit(
+        Audit::new("registerPartyMember", "PartyMember")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "kind": model.kind.to_value(), "newPerson": input.person_id.is_none() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -680,10 +653,11 @@ pub struct MemberChanges {
 /// Updates a party member in a community the caller is staff of.
 pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResult<party_member::Model> {
     cx.scope.require_authenticated()?;
-    let txn = crate::db::begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let current = party_member::Entity::find_by_id(id)
         .filter(cx.scope.member_filter())
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("party member"))?;
     cx.scope.require_staff(current.community_id, "update members")?;
@@ -701,7 +675,7 @@ pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResu
     .collect();
     if changes.name.is_some() || changes.phone.is_some() {
         let mut p: person::ActiveModel = person::Entity::find_by_id(current.person_id)
-            .one(&txn)
+            .one(txn)
             .await?
             .ok_or_else(|| AppError::internal("member without person"))?
             .into();
@@ -713,14 +687,14 @@ pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResu
         }
         p.updated_at = Set(Utc::now());
         p.version = Set(p.version.as_ref() + 1);
-        p.update(&txn).await?;
+        p.update(txn).await?;
     }
     let mut model: party_member::ActiveModel = current.clone().into();
     if let Some(kind) = changes.kind {
         model.kind = Set(kind);
     }
     if let Some(branch) = changes.branch_id {
-        check_branch(&txn, current.community_id, branch).await?;
+        check_branch(txn, current.community_id, branch).await?;
         model.branch_id = Set(Some(branch));
     }
     if changes.work_unit.is_some() {
@@ -731,29 +705,17 @@ pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResu
     }
     model.version = Set(current.version + 1);
     model.updated_at = Set(Utc::now());
-    let updated = guarded_update::<party_member::Entity, _>(
-        &txn,
-        model,
-        party_member::Column::Id,
-        party_member::Column::Version,
-        id,
-        current.version,
-    )
-    .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "updatePartyMember",
-            community_id: Some(updated.community_id),
-            object_type: "PartyMember",
-            object_id: Some(updated.id),
+    let updated =
+        guarded_update::<party_member::Entity, _>(txn, model, party_member::Column::Id, party_member::Column::Version, id, current.version)
+            .await?;
+    w.commit(
+        Audit::new("updatePartyMember", "PartyMember")
+            .object(updated.id)
+            .community(updated.community_id)
             // Field names only: the values may be personal data.
-            summary: json!({ "changed": changed, "version": updated.version }),
-        },
+            .summary(json!({ "changed": changed, "version": updated.version })),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
