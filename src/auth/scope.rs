@@ -235,20 +235,6 @@ impl Scope {
         cond
     }
 
-    /// Filter on the party-member table: staff see their communities' members, a member sees
-    /// their own registrations, everyone else sees none.
-    pub fn member_filter(&self) -> Condition {
-        let mut cond = Condition::any().add(in_or_false(party_member::Column::CommunityId, &self.staff_of));
-        if let Some(person) = self.person_id() {
-            cond = cond.add(
-                Condition::all()
-                    .add(party_member::Column::PersonId.eq(person))
-                    .add(in_or_false(party_member::Column::CommunityId, &self.communities)),
-            );
-        }
-        cond
-    }
-
     /// Checks the right to change the organisation graph of a community. Communities outside
     /// the scope answer `NOT_FOUND`, so that ids from other tenants reveal nothing.
     pub fn require_admin(&self, community_id: Uuid) -> AppResult<()> {

@@ -724,24 +724,20 @@ impl Viewer {
     }
     /// The administered or reported street, for street admins and reporters.
     async fn street(&self, ctx: &Context<'_>) -> Result<Option<Street>> {
-        use crate::auth::Principal::*;
         let r = rc(ctx)?;
-        match r.cx.scope.principal() {
-            StreetAdmin { street_id } | Reporter { street_id } => {
-                Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(StreetId(*street_id)).await?.map(Street))
-            }
-            _ => Ok(None),
+        match crate::organisation::visibility::viewer_street(&r.cx.scope) {
+            Some(street_id) => Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(StreetId(street_id)).await?.map(Street)),
+            None => Ok(None),
         }
     }
     /// The community, for community admins and staff.
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
-        use crate::auth::Principal::*;
         let r = rc(ctx)?;
-        match r.cx.scope.principal() {
-            CommunityAdmin { community_id } | CommunityStaff { community_id } => {
-                Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(*community_id)).await?.map(Community))
+        match crate::organisation::visibility::viewer_community(&r.cx.scope) {
+            Some(community_id) => {
+                Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(community_id)).await?.map(Community))
             }
-            _ => Ok(None),
+            None => Ok(None),
         }
     }
     /// The unit, for partner departments.

@@ -8,13 +8,14 @@ use async_graphql::dataloader::Loader;
 use chrono::Utc;
 use entity::party_organization::OrganizationKind;
 use entity::{co_building_unit, committee_membership, community, compound, party_member, party_organization, person, region};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group};
+use crate::organisation::visibility;
 use crate::paging::{Page, PageArgs, child_pages};
 
 /// Batches and caches the organisation graph's relations for one request.
@@ -129,28 +130,9 @@ pub fn active_membership() -> Condition {
         .add(Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)))
 }
 
-/// Memberships visible to the scope: its communities, and for a unit only its own seats. Reads
-/// and changes use it alike, so that a seat one cannot see answers as one that does not exist.
-pub fn membership_filter(scope: &Scope) -> Condition {
-    let mut cond = Condition::all().add(scope.tenant_filter(committee_membership::Column::CommunityId));
-    if let Some(unit) = scope.unit_id() {
-        cond = cond.add(committee_membership::Column::UnitId.eq(unit));
-    }
-    cond
-}
-
 impl OrgLoader {
     fn membership_filter(&self) -> Condition {
-        membership_filter(&self.scope)
-    }
-
-    /// Units visible to the scope: a unit sees only itself.
-    pub fn unit_filter(scope: &Scope) -> Condition {
-        match (scope.unit_id(), scope.principal()) {
-            (Some(unit), _) => Condition::all().add(co_building_unit::Column::Id.eq(unit)),
-            (None, crate::auth::Principal::Anonymous) => Condition::all().add(Expr::cust("1 = 0")),
-            (None, _) => Condition::all(),
-        }
+        visibility::seats(&self.scope)
     }
 }
 
@@ -378,7 +360,7 @@ impl Loader<UnitId> for OrgLoader {
     async fn load(&self, keys: &[UnitId]) -> Result<HashMap<UnitId, Self::Value>, Self::Error> {
         let rows = co_building_unit::Entity::find()
             .filter(co_building_unit::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .filter(Self::unit_filter(&self.scope))
+            .filter(visibility::units(&self.scope))
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| UnitId(m.id)))
@@ -418,7 +400,7 @@ impl Loader<UnitsOfCommunity> for OrgLoader {
         let units = by(
             co_building_unit::Entity::find()
                 .filter(co_building_unit::Column::Id.is_in(seats.iter().map(|s| s.1)))
-                .filter(Self::unit_filter(&self.scope))
+                .filter(visibility::units(&self.scope))
                 .all(&self.db)
                 .await?,
             |u| u.id,
@@ -443,7 +425,7 @@ impl Loader<MemberId> for OrgLoader {
     async fn load(&self, keys: &[MemberId]) -> Result<HashMap<MemberId, Self::Value>, Self::Error> {
         let rows = party_member::Entity::find()
             .filter(party_member::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .filter(self.scope.member_filter())
+            .filter(visibility::members(&self.scope))
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| MemberId(m.id)))
@@ -455,7 +437,7 @@ impl Loader<CommunityOfVisibleRow> for OrgLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[CommunityOfVisibleRow]) -> Result<HashMap<CommunityOfVisibleRow, Self::Value>, Self::Error> {
-        if self.scope.require_authenticated().is_err() {
+        if !visibility::sees_behind_visible_rows(&self.scope) {
             return Ok(HashMap::new());
         }
         let rows = community::Entity::find().filter(community::Column::Id.is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
@@ -468,7 +450,7 @@ impl Loader<PersonOfVisibleRow> for OrgLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[PersonOfVisibleRow]) -> Result<HashMap<PersonOfVisibleRow, Self::Value>, Self::Error> {
-        if self.scope.require_authenticated().is_err() {
+        if !visibility::sees_behind_visible_rows(&self.scope) {
             return Ok(HashMap::new());
         }
         let rows = person::Entity::find().filter(person::Column::Id.is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
@@ -522,7 +504,7 @@ impl Loader<MemberPage> for OrgLoader {
                 party_member::Column::CommunityId,
                 party_member::Column::Id,
                 &parents,
-                self.scope.member_filter(),
+                visibility::members(&self.scope),
                 &args,
                 |m| m.community_id,
             )
@@ -537,7 +519,7 @@ impl Loader<MemberPage> for OrgLoader {
                 party_member::Column::BranchId,
                 party_member::Column::Id,
                 &parents,
-                self.scope.member_filter(),
+                visibility::members(&self.scope),
                 &args,
                 |m| m.branch_id.unwrap_or_default(),
             )
@@ -588,7 +570,7 @@ impl Loader<CountKey> for OrgLoader {
                 .column(column)
                 .column_as(party_member::Column::Id.count(), "n")
                 .filter(column.is_in(parents))
-                .filter(self.scope.member_filter())
+                .filter(visibility::members(&self.scope))
                 .group_by(column)
                 .into_tuple()
                 .all(&self.db)

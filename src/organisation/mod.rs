@@ -4,3 +4,4 @@
 pub mod graphql;
 pub mod loaders;
 pub mod service;
+pub mod visibility;

@@ -21,7 +21,8 @@ use uuid::Uuid;
 use crate::cx::Cx;
 use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
-use crate::organisation::loaders::{OrgLoader, active_membership};
+use crate::organisation::loaders::active_membership;
+use crate::organisation::visibility;
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone};
 use crate::write::{Audit, Write};
@@ -76,14 +77,14 @@ pub async fn community_by_code(cx: &Cx, code: &str) -> AppResult<Option<communit
 /// One page of the co-building units the scope may see.
 pub async fn units(cx: &Cx, args: &PageArgs) -> AppResult<Page<co_building_unit::Model>> {
     cx.scope.require_authenticated()?;
-    let select = co_building_unit::Entity::find().filter(OrgLoader::unit_filter(&cx.scope));
+    let select = co_building_unit::Entity::find().filter(visibility::units(&cx.scope));
     Ok(args.finish(args.apply(select, co_building_unit::Column::Id).all(&cx.db).await?))
 }
 
 /// How many co-building units the scope may see.
 pub async fn unit_count(cx: &Cx) -> AppResult<u64> {
     cx.scope.require_authenticated()?;
-    Ok(co_building_unit::Entity::find().filter(OrgLoader::unit_filter(&cx.scope)).count(&cx.db).await?)
+    Ok(co_building_unit::Entity::find().filter(visibility::units(&cx.scope)).count(&cx.db).await?)
 }
 
 /// A unit the scope may see, by code.
@@ -91,7 +92,7 @@ pub async fn unit_by_code(cx: &Cx, code: &str) -> AppResult<Option<co_building_u
     cx.scope.require_authenticated()?;
     Ok(co_building_unit::Entity::find()
         .filter(co_building_unit::Column::Code.eq(code))
-        .filter(OrgLoader::unit_filter(&cx.scope))
+        .filter(visibility::units(&cx.scope))
         .one(&cx.db)
         .await?)
 }
@@ -469,7 +470,7 @@ pub async fn end_membership(
     cx.scope.require_authenticated()?;
     crate::validate::check_optional_date("until", until)?;
     let current = committee_membership::Entity::find_by_id(id)
-        .filter(crate::organisation::loaders::membership_filter(&cx.scope))
+        .filter(visibility::seats(&cx.scope))
         .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("membership"))?;
@@ -656,7 +657,7 @@ pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResu
     let w = Write::begin(cx).await?;
     let txn = w.txn();
     let current = party_member::Entity::find_by_id(id)
-        .filter(cx.scope.member_filter())
+        .filter(visibility::members(&cx.scope))
         .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("party member"))?;
