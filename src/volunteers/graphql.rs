@@ -1140,9 +1140,7 @@ impl VolunteerMutation {
             department: input.department,
             organization_relation: input.organization_relation,
         };
-        let model = service::request_check_in(&r.cx, new).await?;
-        r.scopes.clear();
-        Ok(CheckInPayload { check_in: CheckIn(model) })
+        Ok(CheckInPayload { check_in: CheckIn(service::request_check_in(&r.cx, new).await?) })
     }
 
     /// Approves a pending check-in (staff of that community only); the member becomes a volunteer there.
@@ -1269,9 +1267,9 @@ impl VolunteerMutation {
     async fn decide(&self, ctx: &Context<'_>, input: CheckInDecisionInput, action: CheckInAction) -> Result<CheckInPayload> {
         let r = rc(ctx)?;
         let id = expect_id(&input.id, kind::CHECK_IN, "id")?;
+        // Approved and ended check-ins change the member's scope; the commit's change
+        // announcement ends the reuse of cached scopes.
         let model = service::decide_check_in(&r.cx, id, action, input.reason).await?;
-        // Approved and ended check-ins change the member's scope.
-        r.scopes.clear();
         Ok(CheckInPayload { check_in: CheckIn(model) })
     }
 }

@@ -14,20 +14,20 @@ use entity::{person, service_category};
 use rand::Rng;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
 use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
-use crate::db::{begin_write, conflict_on_unique};
+use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone, clean_text};
+use crate::write::{Audit, Write};
 
 // ---------------------------------------------------------------- visibility
 
@@ -77,7 +77,8 @@ pub async fn create_category(cx: &Cx, code: &str, name: &str) -> AppResult<servi
         return Err(AppError::bad_input("code", "a code has 1 to 64 lowercase letters, digits and dashes"));
     }
     let name = clean_name("name", name, 50)?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let model = service_category::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(code),
@@ -85,49 +86,29 @@ pub async fn create_category(cx: &Cx, code: &str, name: &str) -> AppResult<servi
         retired_at: Set(None),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| conflict_on_unique(e, "a category with this code exists"))?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createServiceCategory",
-            community_id: None,
-            object_type: "ServiceCategory",
-            object_id: Some(model.id),
-            summary: json!({ "code": model.code, "name": model.name }),
-        },
+    w.commit(
+        Audit::new("createServiceCategory", "ServiceCategory").object(model.id).summary(json!({ "code": model.code, "name": model.name })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
 /// Retires a category: kept for history, no longer offered (street admins).
 pub async fn retire_category(cx: &Cx, id: Uuid) -> AppResult<service_category::Model> {
     cx.scope.require_street_admin("service categories")?;
-    let txn = begin_write(&cx.db).await?;
-    let current = service_category::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("category"))?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let current = service_category::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("category"))?;
     if current.retired_at.is_some() {
         return Err(AppError::Conflict("the category is already retired".into()));
     }
     let mut m: service_category::ActiveModel = current.into();
     m.retired_at = Set(Some(Utc::now()));
-    let model = m.update(&txn).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "retireServiceCategory",
-            community_id: None,
-            object_type: "ServiceCategory",
-            object_id: Some(model.id),
-            summary: json!({ "code": model.code }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let model = m.update(txn).await?;
+    w.commit(Audit::new("retireServiceCategory", "ServiceCategory").object(model.id).summary(json!({ "code": model.code }))).await?;
     Ok(model)
 }
 
@@ -255,11 +236,12 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
     if !is_staff && self_id.is_none() {
         return Err(AppError::Forbidden("volunteers register themselves or are registered by community staff".into()));
     }
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let person_id = match (is_staff, input.person_id, self_id) {
         (false, Some(p), Some(me)) if p != me => return Err(AppError::Forbidden("members register only themselves".into())),
         (false, _, Some(me)) => me,
-        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(&txn, cx, p).await?.id,
+        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(txn, cx, p).await?.id,
         (true, None, _) => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let now = Utc::now();
@@ -276,26 +258,17 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
             .id
         }
         (false, _, None) => return Err(AppError::Forbidden("volunteers register themselves or are registered by community staff".into())),
     };
-    let model = insert_volunteer(&txn, input.community_id, person_id, input.profile).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "registerVolunteer",
-            community_id: Some(model.community_id),
-            object_type: "Volunteer",
-            object_id: Some(model.id),
-            summary: json!({ "self": !is_staff }),
-        },
+    let model = insert_volunteer(txn, input.community_id, person_id, input.profile).await?;
+    w.commit(
+        Audit::new("registerVolunteer", "Volunteer").object(model.id).community(model.community_id).summary(json!({ "self": !is_staff })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -321,32 +294,27 @@ async fn insert_volunteer(txn: &DatabaseTransaction, community_id: Uuid, person_
 /// Edits a volunteer's resource list: the volunteer themself or staff of the community.
 pub async fn update_profile(cx: &Cx, id: Uuid, profile: Profile, expected_version: Option<i32>) -> AppResult<volunteer::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let current = volunteer::Entity::find_by_id(id)
         .filter(volunteer_filter(&cx.scope))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("volunteer"))?;
     check_version(expected_version, current.version, "the volunteer")?;
     let mut m: volunteer::ActiveModel = current.clone().into();
-    let changed = apply_profile(&txn, current.community_id, &mut m, profile).await?;
+    let changed = apply_profile(txn, current.community_id, &mut m, profile).await?;
     m.version = Set(current.version + 1);
     let model =
-        crate::db::guarded_update::<volunteer::Entity, _>(&txn, m, volunteer::Column::Id, volunteer::Column::Version, id, current.version)
+        crate::db::guarded_update::<volunteer::Entity, _>(txn, m, volunteer::Column::Id, volunteer::Column::Version, id, current.version)
             .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "updateVolunteerProfile",
-            community_id: Some(model.community_id),
-            object_type: "Volunteer",
-            object_id: Some(model.id),
-            summary: json!({ "changed": changed }),
-        },
+    w.commit(
+        Audit::new("updateVolunteerProfile", "Volunteer")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "changed": changed })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -378,12 +346,8 @@ pub struct NewCheckIn {
 
 /// Locks the person's row for the rest of the transaction, so that two check-ins of one person
 /// cannot both pass the one-active-check-in rule. (SQLite's write transactions are exclusive.)
-async fn lock_person(txn: &DatabaseTransaction, person_id: Uuid) -> AppResult<()> {
-    let mut select = person::Entity::find_by_id(person_id);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        select = select.lock_exclusive();
-    }
-    select.one(txn).await?.ok_or_else(|| AppError::not_found("person"))?;
+async fn lock_person(w: &Write<'_>, person_id: Uuid) -> AppResult<()> {
+    w.lock(person::Entity::find_by_id(person_id)).await?.ok_or_else(|| AppError::not_found("person"))?;
     Ok(())
 }
 
@@ -399,12 +363,13 @@ pub async fn request_check_in(cx: &Cx, input: NewCheckIn) -> AppResult<check_in:
     let work_unit = clean_name("workUnit", &input.work_unit, 100)?;
     let relation = clean_name("organizationRelation", &input.organization_relation, 200)?;
     let department = clean_optional("department", input.department, 100)?;
-    let txn = begin_write(&cx.db).await?;
-    lock_person(&txn, me).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    lock_person(&w, me).await?;
     let active = check_in::Entity::find()
         .filter(check_in::Column::PersonId.eq(me))
         .filter(check_in::Column::Status.is_in([CheckInStatus::Pending, CheckInStatus::Approved]))
-        .count(&txn)
+        .count(txn)
         .await?;
     if active > 0 {
         return Err(AppError::Conflict(
@@ -426,21 +391,15 @@ pub async fn request_check_in(cx: &Cx, input: NewCheckIn) -> AppResult<check_in:
         ended_at: Set(None),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "requestCheckIn",
-            community_id: Some(model.community_id),
-            object_type: "CheckIn",
-            object_id: Some(model.id),
-            summary: json!({ "workUnit": model.work_unit }),
-        },
+    w.commit(
+        Audit::new("requestCheckIn", "CheckIn")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "workUnit": model.work_unit })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -457,10 +416,11 @@ pub enum CheckInAction {
 pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: Option<String>) -> AppResult<check_in::Model> {
     cx.scope.require_authenticated()?;
     let reason = clean_optional("reason", reason, 500)?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let current = check_in::Entity::find_by_id(id)
         .filter(check_in_filter(&cx.scope))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("check-in"))?;
     let own = cx.scope.person_id() == Some(current.person_id);
@@ -493,7 +453,7 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
         CheckInAction::End => m.ended_at = Set(Some(now)),
     }
     let model =
-        crate::db::guarded_update::<check_in::Entity, _>(&txn, m, check_in::Column::Id, check_in::Column::Version, id, current.version)
+        crate::db::guarded_update::<check_in::Entity, _>(txn, m, check_in::Column::Id, check_in::Column::Version, id, current.version)
             .await?;
     // The approved member volunteers in the community (again, if they did before); ending an
     // approved check-in ends that, while the history stays.
@@ -509,34 +469,25 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
             .filter(volunteer::Column::CommunityId.eq(model.community_id))
             .filter(volunteer::Column::PersonId.eq(model.person_id))
             .filter(volunteer::Column::Status.ne(status))
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected;
         let exists = updated > 0
             || volunteer::Entity::find()
                 .filter(volunteer::Column::CommunityId.eq(model.community_id))
                 .filter(volunteer::Column::PersonId.eq(model.person_id))
-                .count(&txn)
+                .count(txn)
                 .await?
                 > 0;
         if status == VolunteerStatus::Active && !exists {
             let profile = Profile { department_strength: Some(model.work_unit.clone()), ..Profile::default() };
-            insert_volunteer(&txn, model.community_id, model.person_id, profile).await?;
+            insert_volunteer(txn, model.community_id, model.person_id, profile).await?;
         }
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: name,
-            community_id: Some(model.community_id),
-            object_type: "CheckIn",
-            object_id: Some(model.id),
-            summary: json!({ "status": model.status.to_value() }),
-        },
+    w.commit(
+        Audit::new(name, "CheckIn").object(model.id).community(model.community_id).summary(json!({ "status": model.status.to_value() })),
     )
     .await?;
-    txn.commit().await?;
     // Member scopes include approved check-ins.
     Ok(model)
 }
@@ -610,13 +561,12 @@ pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> 
         return Err(AppError::bad_input("headcount", "`headcount` must be between 1 and 500"));
     }
     let skills = clean_list("skillsWanted", input.skills_wanted, 20)?;
-    let txn = begin_write(&cx.db).await?;
-    active_category(&txn, input.category_id, "categoryId").await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    active_category(txn, input.category_id, "categoryId").await?;
     if let Some(c) = input.compound_id {
-        let found = entity::compound::Entity::find_by_id(c)
-            .filter(entity::compound::Column::CommunityId.eq(input.community_id))
-            .count(&txn)
-            .await?;
+        let found =
+            entity::compound::Entity::find_by_id(c).filter(entity::compound::Column::CommunityId.eq(input.community_id)).count(txn).await?;
         if found == 0 {
             return Err(AppError::bad_input("compoundId", "no such compound in this community"));
         }
@@ -638,31 +588,26 @@ pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> 
         created_at: Set(Utc::now()),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "postDemand",
-            community_id: Some(model.community_id),
-            object_type: "Demand",
-            object_id: Some(model.id),
-            summary: json!({ "title": model.title, "headcount": model.headcount }),
-        },
+    w.commit(
+        Audit::new("postDemand", "Demand")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "title": model.title, "headcount": model.headcount })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
 /// Closes or cancels a demand (staff, or the secretary of the demand's compound branch).
 pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected_version: Option<i32>) -> AppResult<demand::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let current = demand::Entity::find_by_id(id)
         .filter(published_filter(&cx.scope, demand::Column::CommunityId))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("demand"))?;
     cx.scope.require_demand_manager(current.community_id, current.compound_id)?;
@@ -678,20 +623,11 @@ pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected
     m.status = Set(status);
     m.version = Set(current.version + 1);
     let model =
-        crate::db::guarded_update::<demand::Entity, _>(&txn, m, demand::Column::Id, demand::Column::Version, id, current.version).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: name,
-            community_id: Some(model.community_id),
-            object_type: "Demand",
-            object_id: Some(model.id),
-            summary: json!({ "status": model.status.to_value() }),
-        },
+        crate::db::guarded_update::<demand::Entity, _>(txn, m, demand::Column::Id, demand::Column::Version, id, current.version).await?;
+    w.commit(
+        Audit::new(name, "Demand").object(model.id).community(model.community_id).summary(json!({ "status": model.status.to_value() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -717,10 +653,11 @@ pub async fn demands(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandS
 /// Invites a volunteer of the community to a demand (staff).
 pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<invitation::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let d = demand::Entity::find_by_id(demand_id)
         .filter(published_filter(&cx.scope, demand::Column::CommunityId))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("demand"))?;
     cx.scope.require_staff(d.community_id, "invite volunteers")?;
@@ -732,7 +669,7 @@ pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<i
     }
     let v = volunteer::Entity::find_by_id(volunteer_id)
         .filter(volunteer::Column::CommunityId.eq(d.community_id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::bad_input("volunteerId", "no such volunteer in this community"))?;
     if v.status != VolunteerStatus::Active {
@@ -747,22 +684,11 @@ pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<i
         created_at: Set(Utc::now()),
         responded_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| conflict_on_unique(e, "the volunteer is already invited"))?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "inviteVolunteer",
-            community_id: Some(model.community_id),
-            object_type: "Invitation",
-            object_id: Some(model.id),
-            summary: json!({ "demand": d.id }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    w.commit(Audit::new("inviteVolunteer", "Invitation").object(model.id).community(model.community_id).summary(json!({ "demand": d.id })))
+        .await?;
     Ok(model)
 }
 
@@ -772,19 +698,16 @@ pub async fn respond(cx: &Cx, id: Uuid, accept: bool) -> AppResult<invitation::M
     let Some(me) = cx.scope.person_id() else {
         return Err(AppError::Forbidden("the invited volunteer answers".into()));
     };
-    let txn = begin_write(&cx.db).await?;
-    let seen = invitation::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
-    let v = volunteer::Entity::find_by_id(seen.volunteer_id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let seen = invitation::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let v = volunteer::Entity::find_by_id(seen.volunteer_id).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     if v.person_id != me {
         return Err(AppError::not_found("invitation"));
     }
     // The demand's lock orders concurrent answers: each one counts the acceptances before it.
-    let mut select = demand::Entity::find_by_id(seen.demand_id);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        select = select.lock_exclusive();
-    }
-    let d = select.one(&txn).await?.ok_or_else(|| AppError::internal("invitation without demand"))?;
-    let inv = invitation::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let d = w.lock(demand::Entity::find_by_id(seen.demand_id)).await?.ok_or_else(|| AppError::internal("invitation without demand"))?;
+    let inv = invitation::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     if inv.status != InvitationStatus::Invited {
         return Err(AppError::Conflict("the invitation was already answered".into()));
     }
@@ -797,12 +720,12 @@ pub async fn respond(cx: &Cx, id: Uuid, accept: bool) -> AppResult<invitation::M
     let mut m: invitation::ActiveModel = inv.clone().into();
     m.status = Set(if accept { InvitationStatus::Accepted } else { InvitationStatus::Declined });
     m.responded_at = Set(Some(Utc::now()));
-    let model = m.update(&txn).await?;
+    let model = m.update(txn).await?;
     if accept {
         let accepted = invitation::Entity::find()
             .filter(invitation::Column::DemandId.eq(d.id))
             .filter(invitation::Column::Status.eq(InvitationStatus::Accepted))
-            .count(&txn)
+            .count(txn)
             .await?;
         if d.status == DemandStatus::Open && accepted >= d.headcount.max(0) as u64 {
             demand::Entity::update_many()
@@ -810,23 +733,17 @@ pub async fn respond(cx: &Cx, id: Uuid, accept: bool) -> AppResult<invitation::M
                 .col_expr(demand::Column::Version, Expr::value(d.version + 1))
                 .filter(demand::Column::Id.eq(d.id))
                 .filter(demand::Column::Version.eq(d.version))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "respondToInvitation",
-            community_id: Some(model.community_id),
-            object_type: "Invitation",
-            object_id: Some(model.id),
-            summary: json!({ "accepted": accept }),
-        },
+    w.commit(
+        Audit::new("respondToInvitation", "Invitation")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "accepted": accept })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -851,12 +768,13 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     if !(1..=10_000).contains(&input.capacity) {
         return Err(AppError::bad_input("capacity", "`capacity` must be between 1 and 10000"));
     }
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let from = match input.demand_id {
         Some(d) => Some(
             demand::Entity::find_by_id(d)
                 .filter(demand::Column::CommunityId.eq(input.community_id))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("demandId", "no such demand in this community"))?,
         ),
@@ -866,7 +784,7 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
         .category_id
         .or(from.as_ref().map(|d| d.category_id))
         .ok_or_else(|| AppError::bad_input("categoryId", "give a category or a demand"))?;
-    active_category(&txn, category_id, "categoryId").await?;
+    active_category(txn, category_id, "categoryId").await?;
     let title = clean_name("title", input.title.as_deref().or(from.as_ref().map(|d| d.title.as_str())).unwrap_or(""), 200)?;
     let place = clean_name("place", input.place.as_deref().or(from.as_ref().and_then(|d| d.place.as_deref())).unwrap_or(""), 200)?;
     let starts =
@@ -892,21 +810,15 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
         created_at: Set(Utc::now()),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createActivity",
-            community_id: Some(model.community_id),
-            object_type: "Activity",
-            object_id: Some(model.id),
-            summary: json!({ "title": model.title, "capacity": model.capacity }),
-        },
+    w.commit(
+        Audit::new("createActivity", "Activity")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "title": model.title, "capacity": model.capacity })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -928,12 +840,9 @@ pub async fn activities(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) ->
 
 /// Loads an activity for a change, locking its row on PostgreSQL so that sign-ups for one
 /// activity are decided one at a time (SQLite's write transactions are exclusive already).
-async fn lock_activity(txn: &DatabaseTransaction, cx: &Cx, id: Uuid) -> AppResult<activity::Model> {
-    let mut select = activity::Entity::find_by_id(id).filter(published_filter(&cx.scope, activity::Column::CommunityId));
-    if txn.get_database_backend() == DbBackend::Postgres {
-        select = select.lock_exclusive();
-    }
-    select.one(txn).await?.ok_or_else(|| AppError::not_found("activity"))
+async fn lock_activity(w: &Write<'_>, id: Uuid) -> AppResult<activity::Model> {
+    let select = activity::Entity::find_by_id(id).filter(published_filter(&w.cx().scope, activity::Column::CommunityId));
+    w.lock(select).await?.ok_or_else(|| AppError::not_found("activity"))
 }
 
 /// An active volunteer of the activity's community signs up; beyond the capacity they join the
@@ -943,8 +852,9 @@ pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
     let Some(me) = cx.scope.person_id() else {
         return Err(AppError::Forbidden("volunteers sign up for themselves".into()));
     };
-    let txn = begin_write(&cx.db).await?;
-    let a = lock_activity(&txn, cx, activity_id).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let a = lock_activity(&w, activity_id).await?;
     if a.status != ActivityStatus::Open || a.ends_at <= Utc::now() {
         return Err(AppError::BadInput { message: "the activity is cancelled or over".into(), field: Some("activityId".into()) });
     }
@@ -952,7 +862,7 @@ pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
         .filter(volunteer::Column::CommunityId.eq(a.community_id))
         .filter(volunteer::Column::PersonId.eq(me))
         .filter(volunteer::Column::Status.eq(VolunteerStatus::Active))
-        .count(&txn)
+        .count(txn)
         .await?;
     if volunteering == 0 {
         return Err(AppError::Forbidden(
@@ -963,7 +873,7 @@ pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
         .filter(sign_up::Column::CommunityId.eq(a.community_id))
         .filter(sign_up::Column::ActivityId.eq(a.id))
         .filter(sign_up::Column::Status.eq(SignUpStatus::Registered))
-        .count(&txn)
+        .count(txn)
         .await?;
     let status = if registered < a.capacity.max(0) as u64 { SignUpStatus::Registered } else { SignUpStatus::Waiting };
     let now = Utc::now();
@@ -971,30 +881,21 @@ pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
         .filter(sign_up::Column::CommunityId.eq(a.community_id))
         .filter(sign_up::Column::ActivityId.eq(a.id))
         .filter(sign_up::Column::PersonId.eq(me))
-        .one(&txn)
+        .one(txn)
         .await?;
     let model = match existing {
         Some(s) if s.status != SignUpStatus::Cancelled => return Err(AppError::Conflict("you are already signed up".into())),
         Some(s) => {
             // Signing up again joins at the back: a fresh row keeps the waiting list in order.
-            sign_up::Entity::delete_by_id(s.id).exec(&txn).await?;
-            insert_sign_up(&txn, &a, me, status, now).await?
+            sign_up::Entity::delete_by_id(s.id).exec(txn).await?;
+            insert_sign_up(txn, &a, me, status, now).await?
         }
-        None => insert_sign_up(&txn, &a, me, status, now).await?,
+        None => insert_sign_up(txn, &a, me, status, now).await?,
     };
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "signUp",
-            community_id: Some(model.community_id),
-            object_type: "SignUp",
-            object_id: Some(model.id),
-            summary: json!({ "status": model.status.to_value() }),
-        },
+    w.commit(
+        Audit::new("signUp", "SignUp").object(model.id).community(model.community_id).summary(json!({ "status": model.status.to_value() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -1026,12 +927,13 @@ async fn insert_sign_up(
 /// Cancels a sign-up (the volunteer or staff); a freed place goes to the first on the waiting list.
 pub async fn cancel_sign_up(cx: &Cx, id: Uuid) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     let seen =
-        sign_up::Entity::find_by_id(id).filter(sign_up_filter(&cx.scope)).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
-    let a = lock_activity(&txn, cx, seen.activity_id).await?;
+        sign_up::Entity::find_by_id(id).filter(sign_up_filter(&cx.scope)).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
+    let a = lock_activity(&w, seen.activity_id).await?;
     // Read again under the activity's lock: a concurrent cancel or promotion may have changed it.
-    let s = sign_up::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
+    let s = sign_up::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
     if s.status == SignUpStatus::Cancelled {
         return Err(AppError::Conflict("the sign-up is already cancelled".into()));
     }
@@ -1042,7 +944,7 @@ pub async fn cancel_sign_up(cx: &Cx, id: Uuid) -> AppResult<sign_up::Model> {
     let mut m: sign_up::ActiveModel = s.clone().into();
     m.status = Set(SignUpStatus::Cancelled);
     m.updated_at = Set(now);
-    let model = m.update(&txn).await?;
+    let model = m.update(txn).await?;
     let mut promoted = None;
     if s.status == SignUpStatus::Registered {
         let first = sign_up::Entity::find()
@@ -1050,28 +952,17 @@ pub async fn cancel_sign_up(cx: &Cx, id: Uuid) -> AppResult<sign_up::Model> {
             .filter(sign_up::Column::ActivityId.eq(a.id))
             .filter(sign_up::Column::Status.eq(SignUpStatus::Waiting))
             .order_by_asc(sign_up::Column::Id)
-            .one(&txn)
+            .one(txn)
             .await?;
         if let Some(w) = first {
             let mut p: sign_up::ActiveModel = w.clone().into();
             p.status = Set(SignUpStatus::Registered);
             p.updated_at = Set(now);
-            promoted = Some(p.update(&txn).await?.id);
+            promoted = Some(p.update(txn).await?.id);
         }
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "cancelSignUp",
-            community_id: Some(model.community_id),
-            object_type: "SignUp",
-            object_id: Some(model.id),
-            summary: json!({ "promoted": promoted }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    w.commit(Audit::new("cancelSignUp", "SignUp").object(model.id).community(model.community_id).summary(json!({ "promoted": promoted })))
+        .await?;
     Ok(model)
 }
 
@@ -1086,14 +977,15 @@ fn not_cancelled(a: &activity::Model) -> AppResult<()> {
 /// it no longer counts in the statistics.
 pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -> AppResult<activity::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
-    let a = lock_activity(&txn, cx, id).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let a = lock_activity(&w, id).await?;
     cx.scope.require_staff(a.community_id, "cancel activities")?;
     check_version(expected_version, a.version, "the activity")?;
     not_cancelled(&a)?;
     let of_activity = Condition::all().add(sign_up::Column::CommunityId.eq(a.community_id)).add(sign_up::Column::ActivityId.eq(a.id));
     let attended =
-        sign_up::Entity::find().filter(of_activity.clone()).filter(sign_up::Column::CheckedInAt.is_not_null()).count(&txn).await?;
+        sign_up::Entity::find().filter(of_activity.clone()).filter(sign_up::Column::CheckedInAt.is_not_null()).count(txn).await?;
     if attended > 0 {
         return Err(AppError::BadInput {
             message: format!("{attended} volunteer(s) have already checked in: the activity took place"),
@@ -1107,28 +999,22 @@ pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -
     m.code_expires_at = Set(None);
     m.version = Set(a.version + 1);
     let model =
-        crate::db::guarded_update::<activity::Entity, _>(&txn, m, activity::Column::Id, activity::Column::Version, id, a.version).await?;
+        crate::db::guarded_update::<activity::Entity, _>(txn, m, activity::Column::Id, activity::Column::Version, id, a.version).await?;
     let cancelled = sign_up::Entity::update_many()
         .col_expr(sign_up::Column::Status, Expr::value(SignUpStatus::Cancelled.to_value()))
         .col_expr(sign_up::Column::UpdatedAt, Expr::value(now))
         .filter(of_activity)
         .filter(sign_up::Column::Status.ne(SignUpStatus::Cancelled))
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "cancelActivity",
-            community_id: Some(model.community_id),
-            object_type: "Activity",
-            object_id: Some(model.id),
-            summary: json!({ "title": model.title, "signUpsCancelled": cancelled }),
-        },
+    w.commit(
+        Audit::new("cancelActivity", "Activity")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "title": model.title, "signUpsCancelled": cancelled })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -1139,8 +1025,9 @@ fn hash_code(activity: Uuid, code: &str) -> String {
 /// Issues a one-time attendance code for an activity (staff), valid two hours.
 pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Model, String)> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
-    let a = lock_activity(&txn, cx, activity_id).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let a = lock_activity(&w, activity_id).await?;
     cx.scope.require_staff(a.community_id, "issue attendance codes")?;
     not_cancelled(&a)?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
@@ -1148,28 +1035,22 @@ pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Mode
     m.code_hash = Set(Some(hash_code(a.id, &code)));
     m.code_expires_at = Set(Some(Utc::now() + Duration::hours(2)));
     m.version = Set(a.version + 1);
-    let model = m.update(&txn).await?;
+    let model = m.update(txn).await?;
     // A new code: every volunteer locked out of the old one may try again.
     sign_up::Entity::update_many()
         .col_expr(sign_up::Column::CodeFailures, Expr::value(0))
         .filter(sign_up::Column::CommunityId.eq(model.community_id))
         .filter(sign_up::Column::ActivityId.eq(model.id))
         .filter(sign_up::Column::CodeFailures.gt(0))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "issueAttendanceCode",
-            community_id: Some(model.community_id),
-            object_type: "Activity",
-            object_id: Some(model.id),
-            summary: json!({ "expiresAt": model.code_expires_at }),
-        },
+    w.commit(
+        Audit::new("issueAttendanceCode", "Activity")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "expiresAt": model.code_expires_at })),
     )
     .await?;
-    txn.commit().await?;
     Ok((model, code))
 }
 
@@ -1186,9 +1067,9 @@ fn locked_out() -> AppError {
 /// one conditional update, so that however many tries arrive at once, exactly
 /// [`MAX_CODE_FAILURES`] are counted (and answered "wrong") and the rest find the volunteer
 /// locked out. The count is committed on its own: the attendance itself did not happen.
-async fn wrong_code(txn: DatabaseTransaction, a: &activity::Model, s: &sign_up::Model) -> AppResult<AppError> {
+async fn wrong_code(w: Write<'_>, a: &activity::Model, s: &sign_up::Model) -> AppResult<AppError> {
     if a.code_hash.is_none() {
-        txn.rollback().await?;
+        // Nothing to count: dropping the write rolls it back.
         return Ok(AppError::bad_input("code", "no attendance code is in force: ask the organiser for one"));
     }
     let counted = sign_up::Entity::update_many()
@@ -1196,10 +1077,10 @@ async fn wrong_code(txn: DatabaseTransaction, a: &activity::Model, s: &sign_up::
         .filter(sign_up::Column::CommunityId.eq(s.community_id))
         .filter(sign_up::Column::Id.eq(s.id))
         .filter(sign_up::Column::CodeFailures.lt(MAX_CODE_FAILURES))
-        .exec(&txn)
+        .exec(w.txn())
         .await?
         .rows_affected;
-    txn.commit().await?;
+    w.commit_refused_attempt().await?;
     Ok(if counted == 1 { AppError::bad_input("code", "the code is wrong or has expired") } else { locked_out() })
 }
 
@@ -1221,32 +1102,33 @@ fn service_minutes(a: &activity::Model, checked_in: DateTime<Utc>, checked_out: 
 /// the service time.
 pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
     // The activity's lock orders attendance changes; the sign-up is read under it.
     let (a, s) = match &how {
         Attendance::ByOrganiser { sign_up_id } => {
             let seen = sign_up::Entity::find_by_id(*sign_up_id)
                 .filter(sign_up_filter(&cx.scope))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::not_found("sign-up"))?;
             cx.scope.require_staff(seen.community_id, "record attendance")?;
-            let a = lock_activity(&txn, cx, seen.activity_id).await?;
-            let s = sign_up::Entity::find_by_id(seen.id).one(&txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
+            let a = lock_activity(&w, seen.activity_id).await?;
+            let s = sign_up::Entity::find_by_id(seen.id).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
             (a, s)
         }
         Attendance::ByCode { activity_id, code } => {
             let Some(me) = cx.scope.person_id() else {
                 return Err(AppError::Forbidden("the code is for volunteers checking themselves in".into()));
             };
-            let a = lock_activity(&txn, cx, *activity_id).await?;
+            let a = lock_activity(&w, *activity_id).await?;
             // Only a volunteer signed up may try the code, and their tries are counted on their
             // sign-up.
             let s = sign_up::Entity::find()
                 .filter(sign_up::Column::CommunityId.eq(a.community_id))
                 .filter(sign_up::Column::ActivityId.eq(a.id))
                 .filter(sign_up::Column::PersonId.eq(me))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("activityId", "you are not signed up for this activity"))?;
             if s.code_failures >= MAX_CODE_FAILURES {
@@ -1254,7 +1136,7 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
             }
             let valid = a.code_hash.as_deref() == Some(hash_code(a.id, code).as_str()) && a.code_expires_at.is_some_and(|t| t > Utc::now());
             if !valid {
-                return Err(wrong_code(txn, &a, &s).await?);
+                return Err(wrong_code(w, &a, &s).await?);
             }
             (a, s)
         }
@@ -1291,20 +1173,11 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
         "checkInAttendance"
     };
     m.updated_at = Set(now);
-    let model = m.update(&txn).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action,
-            community_id: Some(model.community_id),
-            object_type: "SignUp",
-            object_id: Some(model.id),
-            summary: json!({ "minutes": model.service_minutes }),
-        },
+    let model = m.update(txn).await?;
+    w.commit(
+        Audit::new(action, "SignUp").object(model.id).community(model.community_id).summary(json!({ "minutes": model.service_minutes })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -1314,27 +1187,22 @@ pub async fn record_residents(cx: &Cx, activity_id: Uuid, count: i32) -> AppResu
     if !(0..=1_000_000).contains(&count) {
         return Err(AppError::bad_input("residentsServed", "`residentsServed` must be between 0 and 1000000"));
     }
-    let txn = begin_write(&cx.db).await?;
-    let a = lock_activity(&txn, cx, activity_id).await?;
+    let w = Write::begin(cx).await?;
+    let txn = w.txn();
+    let a = lock_activity(&w, activity_id).await?;
     cx.scope.require_staff(a.community_id, "record residents served")?;
     not_cancelled(&a)?;
     let mut m: activity::ActiveModel = a.clone().into();
     m.residents_served = Set(count);
     m.version = Set(a.version + 1);
-    let model = m.update(&txn).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "recordResidentsServed",
-            community_id: Some(model.community_id),
-            object_type: "Activity",
-            object_id: Some(model.id),
-            summary: json!({ "residentsServed": count }),
-        },
+    let model = m.update(txn).await?;
+    w.commit(
+        Audit::new("recordResidentsServed", "Activity")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "residentsServed": count })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
