@@ -4,5 +4,6 @@
 
 pub mod graphql;
 pub mod service;
+pub mod visibility;
 
 pub use service::{Entry, record};

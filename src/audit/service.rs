@@ -84,13 +84,7 @@ pub async fn audit_count(cx: &Cx, filter: AuditFilter) -> AppResult<u64> {
 }
 
 fn scoped(cx: &Cx, filter: AuditFilter) -> AppResult<sea_orm::Select<audit_log::Entity>> {
-    cx.scope.require_authenticated()?;
-    let mut select = audit_log::Entity::find();
-    select = match cx.scope.principal() {
-        Principal::StreetAdmin { street_id } => select.filter(audit_log::Column::StreetId.eq(*street_id)),
-        Principal::CommunityAdmin { community_id } => select.filter(audit_log::Column::CommunityId.eq(*community_id)),
-        _ => return Err(AppError::Forbidden("only street and community administrators read the audit log".into())),
-    };
+    let mut select = audit_log::Entity::find().filter(super::visibility::audit_filter(&cx.scope)?);
     if let Some(c) = filter.community_id {
         select = select.filter(audit_log::Column::CommunityId.eq(c));
     }

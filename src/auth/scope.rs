@@ -448,6 +448,14 @@ impl Scope {
         Ok(Scope::build(Principal::Unit { unit_id, street_id: street }, ids, BTreeSet::new(), BTreeSet::new(), streets))
     }
 
+    /// A scope of `principal` seeing `communities`, staff of `staff_of`: for the nouns' unit tests
+    /// of their visibility tables.
+    #[cfg(test)]
+    pub(crate) fn for_tests(principal: Principal, communities: &[Uuid], staff_of: &[Uuid]) -> Scope {
+        let set = |ids: &[Uuid]| ids.iter().copied().collect::<BTreeSet<Uuid>>();
+        Scope::build(principal, set(communities), set(staff_of), BTreeSet::new(), BTreeSet::new())
+    }
+
     fn build(
         principal: Principal,
         communities: BTreeSet<Uuid>,

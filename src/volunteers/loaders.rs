@@ -8,7 +8,7 @@ use entity::{activity, check_in, demand, invitation, service_category, sign_up, 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::matching::{self, ScoreParts};
-use super::service::{check_in_filter, published_filter, sign_up_filter, volunteer_filter};
+use super::visibility::{check_in_filter, published_filter, sign_up_filter, staff_filter, volunteer_filter};
 use crate::auth::Scope;
 use crate::cx::Cx;
 use crate::error::AppError;
@@ -158,7 +158,7 @@ impl Loader<InvitationsOf> for VolunteerLoader {
         // Invitations are staff business: only communities the caller is staff of.
         let rows = invitation::Entity::find()
             .filter(invitation::Column::DemandId.is_in(keys.iter().map(|k| k.0)))
-            .filter(self.scope.staff_filter(invitation::Column::CommunityId))
+            .filter(staff_filter(&self.scope, invitation::Column::CommunityId))
             .order_by_asc(invitation::Column::Id)
             .all(&self.db)
             .await?;

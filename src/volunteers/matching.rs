@@ -19,7 +19,8 @@ use entity::{service_category, sign_up};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::service::{DAYS, published_filter, volunteer_filter};
+use super::service::DAYS;
+use super::visibility::{published_filter, suggests_volunteers, volunteer_filter};
 use crate::cx::Cx;
 use crate::error::AppResult;
 use crate::validate::from_json_list as list;
@@ -135,7 +136,7 @@ pub async fn suggested_volunteers(cx: &Cx, demand_ids: &[Uuid]) -> AppResult<Has
         .all(&cx.db)
         .await?
         .into_iter()
-        .filter(|d| cx.scope.is_staff_of(d.community_id))
+        .filter(|d| suggests_volunteers(&cx.scope, d.community_id))
         .collect();
     let mut out: HashMap<Uuid, Vec<(volunteer::Model, ScoreParts)>> = demand_ids.iter().map(|id| (*id, Vec::new())).collect();
     if demands.is_empty() {

@@ -9,3 +9,4 @@ pub mod loaders;
 pub mod matching;
 pub mod service;
 pub mod stats;
+pub mod visibility;

@@ -21,7 +21,6 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
@@ -29,33 +28,7 @@ use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone, clean_text};
 use crate::write::{Audit, Write};
 
-// ---------------------------------------------------------------- visibility
-
-/// Demands and activities are published to the communities' members and staff; units and
-/// reporters see none (reporters read statistics).
-pub fn published_filter(scope: &Scope, community: impl ColumnTrait) -> Condition {
-    match scope.principal() {
-        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } | Principal::Member { .. } => {
-            Condition::all().add(scope.tenant_filter(community))
-        }
-        _ => Condition::all().add(Expr::cust("1 = 0")),
-    }
-}
-
-/// Volunteers: staff of their community, and the volunteers themselves.
-pub fn volunteer_filter(scope: &Scope) -> Condition {
-    scope.own_or_staff_filter(volunteer::Column::CommunityId, volunteer::Column::PersonId)
-}
-
-/// Check-ins: staff of the community, and the person.
-pub fn check_in_filter(scope: &Scope) -> Condition {
-    scope.own_or_staff_filter(check_in::Column::CommunityId, check_in::Column::PersonId)
-}
-
-/// Sign-ups: staff of the community, and the person.
-pub fn sign_up_filter(scope: &Scope) -> Condition {
-    scope.own_or_staff_filter(sign_up::Column::CommunityId, sign_up::Column::PersonId)
-}
+pub use super::visibility::{check_in_filter, published_filter, sign_up_filter, volunteer_filter};
 
 // ---------------------------------------------------------------- categories
 

@@ -11,7 +11,6 @@ use entity::{service_category, sign_up, volunteer};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use crate::auth::Principal;
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
 
@@ -39,14 +38,7 @@ pub struct Statistics {
 /// Statistics for the caller's communities, or one of them: staff, street admins and reporters.
 pub async fn statistics(cx: &Cx, community_id: Option<Uuid>) -> AppResult<Statistics> {
     cx.scope.require_authenticated()?;
-    if !matches!(
-        cx.scope.principal(),
-        Principal::CityAdmin { .. }
-            | Principal::StreetAdmin { .. }
-            | Principal::CommunityAdmin { .. }
-            | Principal::CommunityStaff { .. }
-            | Principal::Reporter { .. }
-    ) {
+    if !super::visibility::reads_statistics(&cx.scope) {
         return Err(AppError::Forbidden("statistics are for street, community and reporting users".into()));
     }
     let communities: Vec<Uuid> = match community_id {
