@@ -1246,8 +1246,6 @@ impl CollabMutation {
         let r = rc(ctx)?;
         let id = expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?;
         let (m, _) = service::end_committee_seat(&r.cx, id, input.until, input.expected_version).await?;
-        // The unit's scope shrinks: forget cached scopes so that it applies at once.
-        r.scopes.clear();
         Ok(EndCommitteeMembershipPayload { membership: CommitteeMembership(m) })
     }
 
@@ -1344,7 +1342,6 @@ impl CollabMutation {
         let r = rc(ctx)?;
         let id = expect_id(&input.id, kind::API_KEY, "id")?;
         let key = partner::revoke_api_key(&r.cx, id).await?;
-        r.scopes.clear();
         Ok(RevokeApiKeyPayload { api_key: ApiKey(key) })
     }
 }

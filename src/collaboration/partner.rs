@@ -9,22 +9,21 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
 use crate::auth::Scope;
 use crate::auth::api_keys::{hash_key, new_secret};
 use crate::cx::Cx;
-use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 use crate::validate::clean_name;
+use crate::write::{Audit, Write};
 
 /// Issues a key for a unit; the secret is returned once and never stored.
 pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(api_key::Model, String)> {
     let street = key_street(cx)?.ok_or_else(|| AppError::bad_input("street", "name the street the key is for"))?;
     let label = clean_name("label", label, 100)?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
     let unit =
-        co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
-    let seated = Scope::for_unit(&txn, unit.id, Some(street)).await?;
+        co_building_unit::Entity::find_by_id(unit_id).one(w.txn()).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    let seated = Scope::for_unit(w.txn(), unit.id, Some(street)).await?;
     if seated.community_count() == 0 {
         return Err(AppError::bad_input("unitId", "the unit sits on no joint committee of this street"));
     }
@@ -41,48 +40,30 @@ pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(a
         revoked_at: Set(None),
         last_used_at: Set(None),
     }
-    .insert(&txn)
+    .insert(w.txn())
     .await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createApiKey",
-            community_id: None,
-            object_type: "ApiKey",
-            object_id: Some(model.id),
-            summary: json!({ "unit": unit.code, "label": model.label, "prefix": model.prefix }),
-        },
+    w.commit(
+        Audit::new("createApiKey", "ApiKey")
+            .object(model.id)
+            .summary(json!({ "unit": unit.code, "label": model.label, "prefix": model.prefix })),
     )
     .await?;
-    txn.commit().await?;
     Ok((model, secret))
 }
 
 /// Revokes a key; requests with it fail with `UNAUTHENTICATED` from then on.
 pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
     let street = key_street(cx)?;
-    let txn = begin_write(&cx.db).await?;
-    let key = api_key::Entity::find_by_id(id).filter(of_street(street)).one(&txn).await?.ok_or_else(|| AppError::not_found("API key"))?;
+    let w = Write::begin(cx).await?;
+    let key =
+        api_key::Entity::find_by_id(id).filter(of_street(street)).one(w.txn()).await?.ok_or_else(|| AppError::not_found("API key"))?;
     if key.revoked_at.is_some() {
         return Err(AppError::Conflict("the key is already revoked".into()));
     }
     let mut m: api_key::ActiveModel = key.clone().into();
     m.revoked_at = Set(Some(Utc::now()));
-    let updated = m.update(&txn).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "revokeApiKey",
-            community_id: None,
-            object_type: "ApiKey",
-            object_id: Some(updated.id),
-            summary: json!({ "prefix": updated.prefix }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = m.update(w.txn()).await?;
+    w.commit(Audit::new("revokeApiKey", "ApiKey").object(updated.id).summary(json!({ "prefix": updated.prefix }))).await?;
     Ok(updated)
 }
 

@@ -17,15 +17,15 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::workflow::{self, AssignmentAction, TaskAction, share_name, status_name};
-use crate::audit::{self, Entry};
 use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
-use crate::db::{begin_write, conflict_on_unique, guarded_update};
+use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
 use crate::paging::{Page, PageArgs};
 use crate::validate::{
     check_date, check_optional_date, check_optional_time, check_time, check_version, clean_evidence, clean_name, clean_optional, clean_text,
 };
+use crate::write::{Audit, Write};
 
 // ---------------------------------------------------------------- visibility
 
@@ -242,11 +242,6 @@ pub async fn inspection_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<
 
 // ---------------------------------------------------------------- the timeline
 
-/// Timeline entries written in one transaction, published after it commits.
-struct Timeline {
-    ids: Vec<Uuid>,
-}
-
 /// One timeline entry to write.
 struct Event<'a> {
     kind: EventKind,
@@ -283,41 +278,30 @@ impl<'a> Event<'a> {
     }
 }
 
-impl Timeline {
-    fn new() -> Self {
-        Timeline { ids: Vec::new() }
+/// Writes a timeline entry in the write's transaction; [`Write::commit`] announces it and hands
+/// it to live subscribers once the transaction commits.
+async fn push(w: &mut Write<'_>, task: &task::Model, e: Event<'_>) -> AppResult<task_event::Model> {
+    let cx = w.cx();
+    let model = task_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        community_id: Set(task.community_id),
+        task_id: Set(task.id),
+        kind: Set(e.kind),
+        from_status: Set(e.from.map(|s| status_name(s).to_owned())),
+        to_status: Set(e.to.map(|s| status_name(s).to_owned())),
+        assignment_id: Set(e.share.map(|a| a.id)),
+        unit_id: Set(e.share.map(|a| a.unit_id)),
+        level: Set(e.level.map(|l| l.to_value())),
+        actor_kind: Set(cx.scope.principal().audit_kind().to_owned()),
+        actor: Set(cx.scope.label().to_owned()),
+        note: Set(e.note),
+        evidence: Set(crate::validate::to_json_list(&e.evidence)),
+        created_at: Set(Utc::now()),
     }
-
-    async fn push(&mut self, txn: &DatabaseTransaction, cx: &Cx, task: &task::Model, e: Event<'_>) -> AppResult<task_event::Model> {
-        let model = task_event::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            community_id: Set(task.community_id),
-            task_id: Set(task.id),
-            kind: Set(e.kind),
-            from_status: Set(e.from.map(|s| status_name(s).to_owned())),
-            to_status: Set(e.to.map(|s| status_name(s).to_owned())),
-            assignment_id: Set(e.share.map(|a| a.id)),
-            unit_id: Set(e.share.map(|a| a.unit_id)),
-            level: Set(e.level.map(|l| l.to_value())),
-            actor_kind: Set(audit::service::principal_kind(cx.scope.principal()).to_owned()),
-            actor: Set(cx.scope.label().to_owned()),
-            note: Set(e.note),
-            evidence: Set(crate::validate::to_json_list(&e.evidence)),
-            created_at: Set(Utc::now()),
-        }
-        .insert(txn)
-        .await?;
-        self.ids.push(model.id);
-        Ok(model)
-    }
-
-    /// Announces (inside the transaction), commits, then publishes to subscribers.
-    async fn commit(self, txn: DatabaseTransaction, cx: &Cx) -> AppResult<()> {
-        cx.changes.announce_events(&txn, &self.ids).await?;
-        txn.commit().await?;
-        cx.changes.committed(cx.db.pool(), &self.ids).await;
-        Ok(())
-    }
+    .insert(w.txn())
+    .await?;
+    w.stored_event(model.id);
+    Ok(model)
 }
 
 // ---------------------------------------------------------------- campaigns and sites
@@ -356,11 +340,11 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
     if let Some(c) = input.community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
         return Err(AppError::bad_input("communityIds", format!("community {c} is not in your street")));
     }
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
     if let Some(org) = input.lead_organization_id {
         let found = entity::party_organization::Entity::find_by_id(org)
             .filter(cx.scope.tenant_filter(entity::party_organization::Column::CommunityId))
-            .one(&txn)
+            .one(w.txn())
             .await?;
         if found.is_none() && org != street_id {
             return Err(AppError::bad_input("leadOrganizationId", "no such party organisation in your street"));
@@ -379,7 +363,7 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(w.txn())
     .await?;
     let mut ids = input.community_ids.clone();
     ids.sort();
@@ -393,20 +377,13 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
             created_at: Set(now),
         })
         .collect();
-    campaign_community::Entity::insert_many(links).exec(&txn).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createCampaign",
-            community_id: None,
-            object_type: "Campaign",
-            object_id: Some(model.id),
-            summary: json!({ "name": model.name, "communities": ids.len(), "startsOn": model.starts_on }),
-        },
+    campaign_community::Entity::insert_many(links).exec(w.txn()).await?;
+    w.commit(
+        Audit::new("createCampaign", "Campaign")
+            .object(model.id)
+            .summary(json!({ "name": model.name, "communities": ids.len(), "startsOn": model.starts_on })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -427,14 +404,13 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
     let Some(street_id) = cx.scope.require_street_admin("campaigns")? else {
         return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };
-    let txn = begin_write(&cx.db).await?;
-    let mut select = campaign::Entity::find_by_id(id).filter(campaign::Column::StreetId.eq(street_id));
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Waits for tasks being filed into the campaign (they hold it shared), so that a
-        // community leaving sees them.
-        select = select.lock_exclusive();
-    }
-    let current = select.one(&txn).await?.ok_or_else(|| AppError::not_found("campaign"))?;
+    let w = Write::begin(cx).await?;
+    // Waits for tasks being filed into the campaign (they hold it shared), so that a community
+    // leaving sees them.
+    let current = w
+        .lock(campaign::Entity::find_by_id(id).filter(campaign::Column::StreetId.eq(street_id)))
+        .await?
+        .ok_or_else(|| AppError::not_found("campaign"))?;
     check_version(changes.expected_version, current.version, "the campaign")?;
     let mut m: campaign::ActiveModel = current.clone().into();
     let mut changed = Vec::new();
@@ -462,7 +438,7 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
     }
     let existing: Vec<Uuid> = campaign_community::Entity::find()
         .filter(campaign_community::Column::CampaignId.eq(id))
-        .all(&txn)
+        .all(w.txn())
         .await?
         .into_iter()
         .map(|l| l.community_id)
@@ -481,30 +457,23 @@ pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> App
                 created_at: Set(now),
             })
             .collect();
-        campaign_community::Entity::insert_many(links).exec(&txn).await?;
+        campaign_community::Entity::insert_many(links).exec(w.txn()).await?;
         changed.push("communities");
     }
-    let removed = leave_campaign(&txn, id, &existing, &added, changes.remove_community_ids).await?;
+    let removed = leave_campaign(w.txn(), id, &existing, &added, changes.remove_community_ids).await?;
     if !removed.is_empty() {
         changed.push("communities");
     }
     m.version = Set(current.version + 1);
     m.updated_at = Set(now);
     let model =
-        guarded_update::<campaign::Entity, _>(&txn, m, campaign::Column::Id, campaign::Column::Version, id, current.version).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "updateCampaign",
-            community_id: None,
-            object_type: "Campaign",
-            object_id: Some(model.id),
-            summary: json!({ "changed": changed, "addedCommunities": added.len(), "removedCommunities": removed.len() }),
-        },
+        guarded_update::<campaign::Entity, _>(w.txn(), m, campaign::Column::Id, campaign::Column::Version, id, current.version).await?;
+    w.commit(
+        Audit::new("updateCampaign", "Campaign")
+            .object(model.id)
+            .summary(json!({ "changed": changed, "addedCommunities": added.len(), "removedCommunities": removed.len() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -567,11 +536,11 @@ pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
     cx.scope.require_staff(input.community_id, "create sites")?;
     let name = clean_name("name", &input.name, 100)?;
     let address = clean_optional("address", input.address, 200)?;
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
     if let Some(compound) = input.compound_id {
         let found = entity::compound::Entity::find_by_id(compound)
             .filter(entity::compound::Column::CommunityId.eq(input.community_id))
-            .one(&txn)
+            .one(w.txn())
             .await?;
         if found.is_none() {
             return Err(AppError::bad_input("compoundId", "no such compound in this community"));
@@ -586,22 +555,16 @@ pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
         address: Set(address),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(w.txn())
     .await
     .map_err(|e| conflict_on_unique(e, "a site with this name already exists in this community"))?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createSite",
-            community_id: Some(model.community_id),
-            object_type: "Site",
-            object_id: Some(model.id),
-            summary: json!({ "name": model.name, "kind": model.kind.to_value() }),
-        },
+    w.commit(
+        Audit::new("createSite", "Site")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "name": model.name, "kind": model.kind.to_value() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -647,18 +610,20 @@ async fn check_links(txn: &DatabaseTransaction, community_id: Uuid, campaign_id:
 /// Creates a task in a community the caller is staff of (status REPORTED).
 pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
     cx.scope.require_staff(input.community_id, "create tasks")?;
-    let txn = begin_write(&cx.db).await?;
-    let (task, ids) = insert_task(&txn, cx, input, "createTask").await?;
-    ids.commit(txn, cx).await?;
+    let mut w = Write::begin(cx).await?;
+    let (task, audit) = insert_task(&mut w, input, "createTask").await?;
+    w.commit(audit).await?;
     Ok(task)
 }
 
-async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action: &str) -> AppResult<(task::Model, Timeline)> {
+/// Writes a new task and its first timeline entry; returns the task and its audit entry.
+async fn insert_task(w: &mut Write<'_>, input: NewTask, action: &str) -> AppResult<(task::Model, Audit)> {
+    let cx = w.cx();
     let title = clean_name("title", &input.title, 200)?;
     let description = clean_text("description", &input.description, 5000)?;
     let evidence = clean_evidence(input.evidence)?;
     check_optional_time("dueAt", input.due_at)?;
-    check_links(txn, input.community_id, input.campaign_id, input.site_id).await?;
+    check_links(w.txn(), input.community_id, input.campaign_id, input.site_id).await?;
     let now = Utc::now();
     let task = task::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -681,36 +646,22 @@ async fn insert_task(txn: &DatabaseTransaction, cx: &Cx, input: NewTask, action:
         escalated_at: Set(None),
         version: Set(1),
     }
-    .insert(txn)
+    .insert(w.txn())
     .await?;
-    let mut timeline = Timeline::new();
-    timeline.push(txn, cx, &task, Event::new(EventKind::Reported).evidence(evidence)).await?;
-    audit::record(
-        txn,
-        cx,
-        Entry {
-            action,
-            community_id: Some(task.community_id),
-            object_type: "Task",
-            object_id: Some(task.id),
-            summary: json!({ "title": task.title, "category": task.category.to_value(), "priority": task.priority.to_value() }),
-        },
-    )
-    .await?;
-    Ok((task, timeline))
+    push(w, &task, Event::new(EventKind::Reported).evidence(evidence)).await?;
+    let summary = json!({ "title": task.title, "category": task.category.to_value(), "priority": task.priority.to_value() });
+    let audit = Audit::new(action, "Task").object(task.id).community(task.community_id).summary(summary);
+    Ok((task, audit))
 }
 
 /// Loads a task the caller may see, for a change. On PostgreSQL the row stays locked until the
 /// transaction ends, so that changes to one task and its assignments happen one after another
 /// (two units finishing the last two shares at once must see each other's); SQLite has one
 /// writer at a time anyway.
-async fn visible_task(txn: &DatabaseTransaction, cx: &Cx, id: Uuid) -> AppResult<task::Model> {
+async fn visible_task(w: &Write<'_>, id: Uuid) -> AppResult<task::Model> {
+    let cx = w.cx();
     cx.scope.require_authenticated()?;
-    let mut select = task::Entity::find_by_id(id).filter(task_filter(&cx.scope));
-    if txn.get_database_backend() == DbBackend::Postgres {
-        select = select.lock_exclusive();
-    }
-    select.one(txn).await?.ok_or_else(|| AppError::not_found("task"))
+    w.lock(task::Entity::find_by_id(id).filter(task_filter(&cx.scope))).await?.ok_or_else(|| AppError::not_found("task"))
 }
 
 fn illegal(action: &str, status: TaskStatus) -> AppError {
@@ -737,8 +688,8 @@ pub struct TaskChanges {
 
 /// Edits an open task (staff).
 pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<task::Model> {
-    let txn = begin_write(&cx.db).await?;
-    let current = visible_task(&txn, cx, id).await?;
+    let mut w = Write::begin(cx).await?;
+    let current = visible_task(&w, id).await?;
     cx.scope.require_staff(current.community_id, "update tasks")?;
     check_version(changes.expected_version, current.version, "the task")?;
     if workflow::task_transition(current.status, TaskAction::Update).is_none() {
@@ -766,22 +717,15 @@ pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<t
         model.evidence = Set(crate::validate::to_json_list(&clean_evidence(e)?));
         changed.push("evidence");
     }
-    let updated = save_task(&txn, &current, model).await?;
-    let mut timeline = Timeline::new();
-    timeline.push(&txn, cx, &updated, Event::new(EventKind::Updated).note(Some(format!("changed {}", changed.join(", "))))).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "updateTask",
-            community_id: Some(updated.community_id),
-            object_type: "Task",
-            object_id: Some(updated.id),
-            summary: json!({ "changed": changed, "version": updated.version }),
-        },
+    let updated = save_task(w.txn(), &current, model).await?;
+    push(&mut w, &updated, Event::new(EventKind::Updated).note(Some(format!("changed {}", changed.join(", "))))).await?;
+    w.commit(
+        Audit::new("updateTask", "Task")
+            .object(updated.id)
+            .community(updated.community_id)
+            .summary(json!({ "changed": changed, "version": updated.version })),
     )
     .await?;
-    timeline.commit(txn, cx).await?;
     Ok(updated)
 }
 
@@ -795,22 +739,22 @@ pub async fn assign_task(
     note: Option<String>,
 ) -> AppResult<(task::Model, assignment::Model)> {
     let note = clean_optional("note", note, 2000)?;
-    let txn = begin_write(&cx.db).await?;
-    let current = visible_task(&txn, cx, task_id).await?;
+    let mut w = Write::begin(cx).await?;
+    let current = visible_task(&w, task_id).await?;
     cx.scope.require_staff(current.community_id, "assign tasks")?;
     check_version(expected_version, current.version, "the task")?;
     let Some(next) = workflow::task_transition(current.status, TaskAction::Assign) else {
         return Err(illegal(TaskAction::Assign.name(), current.status));
     };
     let unit =
-        co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
-    if !crate::organisation::service::unit_sits_on(&txn, current.community_id, unit.id).await? {
+        co_building_unit::Entity::find_by_id(unit_id).one(w.txn()).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    if !crate::organisation::service::unit_sits_on(w.txn(), current.community_id, unit.id).await? {
         return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
     }
     let shares = assignment::Entity::find()
         .filter(assignment::Column::CommunityId.eq(current.community_id))
         .filter(assignment::Column::TaskId.eq(task_id))
-        .all(&txn)
+        .all(w.txn())
         .await?;
     if role == AssignmentRole::Lead
         && shares.iter().any(|a| a.role == AssignmentRole::Lead && a.status != AssignmentStatus::Declined && a.unit_id != unit.id)
@@ -832,7 +776,7 @@ pub async fn assign_task(
             m.updated_at = Set(now);
             m.version = Set(declined.version + 1);
             guarded_update::<assignment::Entity, _>(
-                &txn,
+                w.txn(),
                 m,
                 assignment::Column::Id,
                 assignment::Column::Version,
@@ -855,28 +799,21 @@ pub async fn assign_task(
             updated_at: Set(now),
             version: Set(1),
         }
-        .insert(&txn)
+        .insert(w.txn())
         .await
         .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?,
     };
     let mut model: task::ActiveModel = current.clone().into();
     model.status = Set(next);
-    let updated = save_task(&txn, &current, model).await?;
-    let mut timeline = Timeline::new();
-    timeline.push(&txn, cx, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&share).note(note)).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "assignTask",
-            community_id: Some(updated.community_id),
-            object_type: "Task",
-            object_id: Some(updated.id),
-            summary: json!({ "unit": unit.code, "role": role.to_value(), "status": status_name(next) }),
-        },
+    let updated = save_task(w.txn(), &current, model).await?;
+    push(&mut w, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&share).note(note)).await?;
+    w.commit(
+        Audit::new("assignTask", "Task")
+            .object(updated.id)
+            .community(updated.community_id)
+            .summary(json!({ "unit": unit.code, "role": role.to_value(), "status": status_name(next) })),
     )
     .await?;
-    timeline.commit(txn, cx).await?;
     Ok((updated, share))
 }
 
@@ -889,8 +826,8 @@ pub async fn staff_action(
     note: Option<String>,
 ) -> AppResult<task::Model> {
     let note = clean_optional("note", note, 2000)?;
-    let txn = begin_write(&cx.db).await?;
-    let current = visible_task(&txn, cx, id).await?;
+    let mut w = Write::begin(cx).await?;
+    let current = visible_task(&w, id).await?;
     cx.scope.require_staff(current.community_id, action.refusal_name())?;
     check_version(expected_version, current.version, "the task")?;
     let Some(next) = workflow::task_transition(current.status, action) else {
@@ -927,7 +864,7 @@ pub async fn staff_action(
         }
         TaskAction::Assign | TaskAction::Update => return Err(AppError::internal("not a staff transition")),
     };
-    let updated = save_task(&txn, &current, model).await?;
+    let updated = save_task(w.txn(), &current, model).await?;
     let mut reopened_shares = Vec::new();
     if action == TaskAction::Reopen {
         // Work starts again: finished shares go back to accepted.
@@ -935,7 +872,7 @@ pub async fn staff_action(
             .filter(assignment::Column::CommunityId.eq(current.community_id))
             .filter(assignment::Column::TaskId.eq(current.id))
             .filter(assignment::Column::Status.eq(AssignmentStatus::Done))
-            .all(&txn)
+            .all(w.txn())
             .await?;
         let now = Utc::now();
         for share in done {
@@ -945,7 +882,7 @@ pub async fn staff_action(
             m.updated_at = Set(now);
             reopened_shares.push(
                 guarded_update::<assignment::Entity, _>(
-                    &txn,
+                    w.txn(),
                     m,
                     assignment::Column::Id,
                     assignment::Column::Version,
@@ -956,28 +893,21 @@ pub async fn staff_action(
             );
         }
     }
-    let mut timeline = Timeline::new();
     let mut event = Event::new(kind).status(current.status, next).note(note);
     event.level = level;
-    timeline.push(&txn, cx, &updated, event).await?;
+    push(&mut w, &updated, event).await?;
     // Each unit sees its own share reopened on the timeline.
     for share in &reopened_shares {
         let note = Some(format!("{} → {}", share_name(AssignmentStatus::Done), share_name(share.status)));
-        timeline.push(&txn, cx, &updated, Event::new(EventKind::Reopened).share(share).note(note)).await?;
+        push(&mut w, &updated, Event::new(EventKind::Reopened).share(share).note(note)).await?;
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: action.name(),
-            community_id: Some(updated.community_id),
-            object_type: "Task",
-            object_id: Some(updated.id),
-            summary: json!({ "from": status_name(current.status), "to": status_name(next), "level": updated.level.to_value() }),
-        },
+    w.commit(
+        Audit::new(action.name(), "Task")
+            .object(updated.id)
+            .community(updated.community_id)
+            .summary(json!({ "from": status_name(current.status), "to": status_name(next), "level": updated.level.to_value() })),
     )
     .await?;
-    timeline.commit(txn, cx).await?;
     Ok(updated)
 }
 
@@ -994,22 +924,22 @@ pub async fn end_committee_seat(
     until: Option<NaiveDate>,
     expected_version: Option<i32>,
 ) -> AppResult<(entity::committee_membership::Model, usize)> {
-    let txn = begin_write(&cx.db).await?;
-    let seat = crate::organisation::service::end_membership(&txn, cx, id, until, expected_version).await?;
-    let unit = co_building_unit::Entity::find_by_id(seat.unit_id).one(&txn).await?.ok_or_else(|| AppError::internal("seat of no unit"))?;
-    let mut tasks = task::Entity::find()
-        .filter(task::Column::CommunityId.eq(seat.community_id))
-        .filter(task::Column::Status.is_in(OPEN_TASKS))
-        .filter(tasks_shared_with(task::Column::Id, unit.id))
-        .order_by_asc(task::Column::Id);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Share changes take their task's lock first; so does this, in a fixed order.
-        tasks = tasks.lock_exclusive();
-    }
-    let tasks = tasks.all(&txn).await?;
+    let mut w = Write::begin(cx).await?;
+    let seat = crate::organisation::service::end_membership(w.txn(), cx, id, until, expected_version).await?;
+    let unit =
+        co_building_unit::Entity::find_by_id(seat.unit_id).one(w.txn()).await?.ok_or_else(|| AppError::internal("seat of no unit"))?;
+    // Share changes take their task's lock first; so does this, in a fixed order.
+    let tasks = w
+        .lock_all(
+            task::Entity::find()
+                .filter(task::Column::CommunityId.eq(seat.community_id))
+                .filter(task::Column::Status.is_in(OPEN_TASKS))
+                .filter(tasks_shared_with(task::Column::Id, unit.id))
+                .order_by_asc(task::Column::Id),
+        )
+        .await?;
     let now = Utc::now();
     let ends = seat.until.map(|d| d.to_string()).unwrap_or_default();
-    let mut timeline = Timeline::new();
     let mut flagged = 0;
     for t in &tasks {
         let shares = assignment::Entity::find()
@@ -1018,7 +948,7 @@ pub async fn end_committee_seat(
             .filter(assignment::Column::UnitId.eq(unit.id))
             .filter(assignment::Column::Status.is_in(OPEN_SHARES))
             .filter(assignment::Column::SeatEnded.eq(false))
-            .all(&txn)
+            .all(w.txn())
             .await?;
         for share in shares {
             let mut m: assignment::ActiveModel = share.clone().into();
@@ -1026,7 +956,7 @@ pub async fn end_committee_seat(
             m.updated_at = Set(now);
             m.version = Set(share.version + 1);
             let share = guarded_update::<assignment::Entity, _>(
-                &txn,
+                w.txn(),
                 m,
                 assignment::Column::Id,
                 assignment::Column::Version,
@@ -1035,23 +965,17 @@ pub async fn end_committee_seat(
             )
             .await?;
             let note = format!("{}'s seat on the joint committee ends {ends}: reassign its share", unit.name);
-            timeline.push(&txn, cx, t, Event::new(EventKind::SeatEnded).share(&share).note(Some(note))).await?;
+            push(&mut w, t, Event::new(EventKind::SeatEnded).share(&share).note(Some(note))).await?;
             flagged += 1;
         }
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "endCommitteeMembership",
-            community_id: Some(seat.community_id),
-            object_type: "CommitteeMembership",
-            object_id: Some(seat.id),
-            summary: json!({ "until": seat.until, "unit": unit.code, "sharesFlagged": flagged }),
-        },
+    w.commit(
+        Audit::new("endCommitteeMembership", "CommitteeMembership")
+            .object(seat.id)
+            .community(seat.community_id)
+            .summary(json!({ "until": seat.until, "unit": unit.code, "sharesFlagged": flagged })),
     )
     .await?;
-    timeline.commit(txn, cx).await?;
     Ok((seat, flagged))
 }
 
@@ -1067,16 +991,16 @@ pub async fn reassign_share(
 ) -> AppResult<(task::Model, assignment::Model, assignment::Model)> {
     cx.scope.require_authenticated()?;
     let note = clean_optional("note", note, 2000)?;
-    let txn = begin_write(&cx.db).await?;
+    let mut w = Write::begin(cx).await?;
     let seen = assignment::Entity::find_by_id(id)
         .filter(assignment_filter(&cx.scope))
-        .one(&txn)
+        .one(w.txn())
         .await?
         .ok_or_else(|| AppError::not_found("assignment"))?;
-    let current = visible_task(&txn, cx, seen.task_id).await?;
+    let current = visible_task(&w, seen.task_id).await?;
     cx.scope.require_staff(current.community_id, "reassign shares")?;
     // Read again under the task's lock.
-    let share = assignment::Entity::find_by_id(seen.id).one(&txn).await?.ok_or_else(|| AppError::not_found("assignment"))?;
+    let share = assignment::Entity::find_by_id(seen.id).one(w.txn()).await?.ok_or_else(|| AppError::not_found("assignment"))?;
     check_version(expected_version, share.version, "the assignment")?;
     if !share.seat_ended || !OPEN_SHARES.contains(&share.status) {
         return Err(AppError::bad_input("id", "only an open share whose unit's committee seat ended is reassigned"));
@@ -1085,8 +1009,8 @@ pub async fn reassign_share(
         return Err(illegal("reassignShare", current.status));
     };
     let unit =
-        co_building_unit::Entity::find_by_id(unit_id).one(&txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
-    if unit.id == share.unit_id || !crate::organisation::service::unit_sits_on(&txn, current.community_id, unit.id).await? {
+        co_building_unit::Entity::find_by_id(unit_id).one(w.txn()).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    if unit.id == share.unit_id || !crate::organisation::service::unit_sits_on(w.txn(), current.community_id, unit.id).await? {
         return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
     }
     let now = Utc::now();
@@ -1096,13 +1020,13 @@ pub async fn reassign_share(
     old.updated_at = Set(now);
     old.version = Set(share.version + 1);
     let previous =
-        guarded_update::<assignment::Entity, _>(&txn, old, assignment::Column::Id, assignment::Column::Version, share.id, share.version)
+        guarded_update::<assignment::Entity, _>(w.txn(), old, assignment::Column::Id, assignment::Column::Version, share.id, share.version)
             .await?;
     let existing = assignment::Entity::find()
         .filter(assignment::Column::CommunityId.eq(current.community_id))
         .filter(assignment::Column::TaskId.eq(current.id))
         .filter(assignment::Column::UnitId.eq(unit.id))
-        .one(&txn)
+        .one(w.txn())
         .await?;
     let taken = match existing {
         Some(a) if a.status != AssignmentStatus::Declined => {
@@ -1118,7 +1042,7 @@ pub async fn reassign_share(
             m.updated_at = Set(now);
             m.version = Set(declined.version + 1);
             guarded_update::<assignment::Entity, _>(
-                &txn,
+                w.txn(),
                 m,
                 assignment::Column::Id,
                 assignment::Column::Version,
@@ -1141,30 +1065,23 @@ pub async fn reassign_share(
             updated_at: Set(now),
             version: Set(1),
         }
-        .insert(&txn)
+        .insert(w.txn())
         .await
         .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?,
     };
     let mut model: task::ActiveModel = current.clone().into();
     model.status = Set(next);
-    let updated = save_task(&txn, &current, model).await?;
-    let from_unit = co_building_unit::Entity::find_by_id(share.unit_id).one(&txn).await?.map(|u| u.code).unwrap_or_default();
-    let mut timeline = Timeline::new();
+    let updated = save_task(w.txn(), &current, model).await?;
+    let from_unit = co_building_unit::Entity::find_by_id(share.unit_id).one(w.txn()).await?.map(|u| u.code).unwrap_or_default();
     let event_note = Some(note.unwrap_or_else(|| format!("takes over the share of {from_unit}, whose committee seat ended")));
-    timeline.push(&txn, cx, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&taken).note(event_note)).await?;
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "reassignShare",
-            community_id: Some(updated.community_id),
-            object_type: "Assignment",
-            object_id: Some(taken.id),
-            summary: json!({ "from": from_unit, "to": unit.code, "role": taken.role.to_value(), "previous": previous.id }),
-        },
+    push(&mut w, &updated, Event::new(EventKind::Assigned).status(current.status, next).share(&taken).note(event_note)).await?;
+    w.commit(
+        Audit::new("reassignShare", "Assignment")
+            .object(taken.id)
+            .community(updated.community_id)
+            .summary(json!({ "from": from_unit, "to": unit.code, "role": taken.role.to_value(), "previous": previous.id })),
     )
     .await?;
-    timeline.commit(txn, cx).await?;
     Ok((updated, taken, previous))
 }
 
@@ -1214,17 +1131,13 @@ async fn replayed(db: &impl ConnectionTrait, principal: &str, key: &str, operati
 
 /// Claims a key inside the transaction. `Some(object)` means another request holding the key
 /// committed first: the caller returns that result and changes nothing.
-async fn claim(
-    cx: &Cx,
-    txn: DatabaseTransaction,
-    key: &Option<String>,
-    operation: &str,
-    object: Uuid,
-) -> AppResult<Result<DatabaseTransaction, Uuid>> {
-    let Some(key) = key else { return Ok(Ok(txn)) };
+/// Dropping the write rolls it back.
+async fn claim<'a>(w: Write<'a>, key: &Option<String>, operation: &str, object: Uuid) -> AppResult<Result<Write<'a>, Uuid>> {
+    let Some(key) = key else { return Ok(Ok(w)) };
+    let cx = w.cx();
     let principal = idempotency_principal(&cx.scope);
-    if let Some(first) = replayed(&txn, &principal, key, operation).await? {
-        txn.rollback().await?;
+    if let Some(first) = replayed(w.txn(), &principal, key, operation).await? {
+        drop(w);
         return Ok(Err(first));
     }
     let inserted = idempotency_key::ActiveModel {
@@ -1235,13 +1148,13 @@ async fn claim(
         object_id: Set(object),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(w.txn())
     .await;
     match inserted {
-        Ok(_) => Ok(Ok(txn)),
+        Ok(_) => Ok(Ok(w)),
         Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
             // A concurrent retry committed first.
-            txn.rollback().await?;
+            drop(w);
             match replayed(&cx.db, &principal, key, operation).await? {
                 Some(first) => Ok(Err(first)),
                 None => Err(AppError::Conflict("a request with this idempotency key is in progress; retry".into())),
@@ -1261,24 +1174,24 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
     if action == AssignmentAction::Decline && reason.is_none() {
         return Err(AppError::bad_input("reason", "say why the share is declined"));
     }
-    let txn = begin_write(&cx.db).await?;
+    let w = Write::begin(cx).await?;
     let share = assignment::Entity::find_by_id(id)
         .filter(assignment_filter(&cx.scope))
-        .one(&txn)
+        .one(w.txn())
         .await?
         .ok_or_else(|| AppError::not_found("assignment"))?;
     if cx.scope.unit_id() != Some(share.unit_id) {
         return Err(AppError::Forbidden("only the assigned unit acts on its share".into()));
     }
     // The task's lock first, then the key, in the same order as every task change takes them.
-    let current = visible_task(&txn, cx, share.task_id).await?;
+    let current = visible_task(&w, share.task_id).await?;
     // The key names one action on one share: reused for another, it is a CONFLICT.
-    let txn = match claim(cx, txn, &key, &format!("{}:{}", action.name(), share.id), share.id).await? {
-        Ok(txn) => txn,
+    let mut w = match claim(w, &key, &format!("{}:{}", action.name(), share.id), share.id).await? {
+        Ok(w) => w,
         Err(first) => return replay_share(cx, first).await,
     };
     // Read the share again under the task's lock: a concurrent change may have moved it.
-    let share = assignment::Entity::find_by_id(share.id).one(&txn).await?.ok_or_else(|| AppError::not_found("assignment"))?;
+    let share = assignment::Entity::find_by_id(share.id).one(w.txn()).await?.ok_or_else(|| AppError::not_found("assignment"))?;
     check_version(input.expected_version, share.version, "the assignment")?;
     let Some(next_share) = workflow::assignment_transition(current.status, share.status, action) else {
         return Err(AppError::BadInput {
@@ -1303,13 +1216,13 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
         m.note = Set(note.clone());
     }
     let updated_share =
-        guarded_update::<assignment::Entity, _>(&txn, m, assignment::Column::Id, assignment::Column::Version, share.id, share.version)
+        guarded_update::<assignment::Entity, _>(w.txn(), m, assignment::Column::Id, assignment::Column::Version, share.id, share.version)
             .await?;
 
     let shares = assignment::Entity::find()
         .filter(assignment::Column::CommunityId.eq(current.community_id))
         .filter(assignment::Column::TaskId.eq(current.id))
-        .all(&txn)
+        .all(w.txn())
         .await?;
     let states: Vec<(bool, AssignmentStatus)> = shares.iter().map(|a| (a.role == AssignmentRole::Lead, a.status)).collect();
     let next_task = workflow::task_after_shares(current.status, &states);
@@ -1319,7 +1232,7 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
         if next_task == TaskStatus::Resolved {
             t.resolved_at = Set(Some(now));
         }
-        save_task(&txn, &current, t).await?
+        save_task(w.txn(), &current, t).await?
     } else {
         current.clone()
     };
@@ -1329,30 +1242,23 @@ pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: Sh
         AssignmentAction::Start => EventKind::Started,
         AssignmentAction::Resolve => EventKind::PartDone,
     };
-    let mut timeline = Timeline::new();
     let event_note = if action == AssignmentAction::Decline { reason.clone() } else { note.clone() };
-    timeline.push(&txn, cx, &task, Event::new(kind).share(&updated_share).note(event_note).evidence(evidence)).await?;
+    push(&mut w, &task, Event::new(kind).share(&updated_share).note(event_note).evidence(evidence)).await?;
     if next_task != current.status {
         let kind = match next_task {
             TaskStatus::Resolved => EventKind::Resolved,
             TaskStatus::InProgress => EventKind::Started,
             _ => EventKind::Updated,
         };
-        timeline.push(&txn, cx, &task, Event::new(kind).status(current.status, next_task)).await?;
+        push(&mut w, &task, Event::new(kind).status(current.status, next_task)).await?;
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: action.name(),
-            community_id: Some(task.community_id),
-            object_type: "Assignment",
-            object_id: Some(updated_share.id),
-            summary: json!({ "share": share_name(next_share), "task": status_name(task.status) }),
-        },
+    w.commit(
+        Audit::new(action.name(), "Assignment")
+            .object(updated_share.id)
+            .community(task.community_id)
+            .summary(json!({ "share": share_name(next_share), "task": status_name(task.status) })),
     )
     .await?;
-    timeline.commit(txn, cx).await?;
     Ok((task, updated_share))
 }
 
@@ -1385,11 +1291,11 @@ pub async fn comment(
     let note = clean_name("note", &note, 2000)?;
     let evidence = clean_evidence(evidence)?;
     let key = clean_key(idempotency_key)?;
-    let txn = begin_write(&cx.db).await?;
-    let task = visible_task(&txn, cx, task_id).await?;
+    let w = Write::begin(cx).await?;
+    let task = visible_task(&w, task_id).await?;
     let event_id_hint = Uuid::now_v7();
-    let txn = match claim(cx, txn, &key, &format!("commentOnTask:{}", task.id), event_id_hint).await? {
-        Ok(txn) => txn,
+    let mut w = match claim(w, &key, &format!("commentOnTask:{}", task.id), event_id_hint).await? {
+        Ok(w) => w,
         Err(first) => {
             let event = task_event::Entity::find_by_id(first)
                 .filter(event_filter(&cx.scope))
@@ -1399,35 +1305,23 @@ pub async fn comment(
             return Ok((task, event));
         }
     };
-    let mut timeline = Timeline::new();
-    let mut event = timeline.push(&txn, cx, &task, Event::new(EventKind::Commented).note(Some(note)).evidence(evidence)).await?;
+    let mut event = push(&mut w, &task, Event::new(EventKind::Commented).note(Some(note)).evidence(evidence)).await?;
     if key.is_some() {
         // Point the key at the comment it produced.
         idempotency_key::Entity::update_many()
             .col_expr(idempotency_key::Column::ObjectId, Expr::value(event.id))
             .filter(idempotency_key::Column::ObjectId.eq(event_id_hint))
-            .exec(&txn)
+            .exec(w.txn())
             .await?;
     }
     if let Some(u) = cx.scope.unit_id() {
         // A unit's comment is its own timeline entry.
         let mut m: task_event::ActiveModel = event.clone().into();
         m.unit_id = Set(Some(u));
-        event = m.update(&txn).await?;
+        event = m.update(w.txn()).await?;
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "commentOnTask",
-            community_id: Some(task.community_id),
-            object_type: "Task",
-            object_id: Some(task.id),
-            summary: json!({ "event": event.id }),
-        },
-    )
-    .await?;
-    timeline.commit(txn, cx).await?;
+    w.commit(Audit::new("commentOnTask", "Task").object(task.id).community(task.community_id).summary(json!({ "event": event.id })))
+        .await?;
     Ok((task, event))
 }
 
@@ -1459,8 +1353,8 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
     if input.findings.len() > 50 {
         return Err(AppError::bad_input("findings", "at most 50 findings per inspection"));
     }
-    let txn = begin_write(&cx.db).await?;
-    check_links(&txn, input.community_id, None, input.site_id).await?;
+    let w = Write::begin(cx).await?;
+    check_links(w.txn(), input.community_id, None, input.site_id).await?;
     let now = Utc::now();
     let model = inspection::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -1472,7 +1366,7 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
         created_by: Set(cx.scope.label().to_owned()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(w.txn())
     .await?;
     let mut rows = Vec::new();
     for f in input.findings {
@@ -1489,21 +1383,15 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
     }
     let count = rows.len();
     if !rows.is_empty() {
-        finding::Entity::insert_many(rows).exec(&txn).await?;
+        finding::Entity::insert_many(rows).exec(w.txn()).await?;
     }
-    audit::record(
-        &txn,
-        cx,
-        Entry {
-            action: "createInspection",
-            community_id: Some(model.community_id),
-            object_type: "Inspection",
-            object_id: Some(model.id),
-            summary: json!({ "patrol": model.patrol, "findings": count }),
-        },
+    w.commit(
+        Audit::new("createInspection", "Inspection")
+            .object(model.id)
+            .community(model.community_id)
+            .summary(json!({ "patrol": model.patrol, "findings": count })),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -1518,18 +1406,18 @@ pub struct FindingTask {
 /// Turns a finding into a task in one step (staff); a finding becomes at most one task.
 pub async fn task_from_finding(cx: &Cx, finding_id: Uuid, extra: FindingTask) -> AppResult<task::Model> {
     cx.scope.require_authenticated()?;
-    let txn = begin_write(&cx.db).await?;
+    let mut w = Write::begin(cx).await?;
     // A finding the caller cannot read answers as one that does not exist.
     let found = finding::Entity::find_by_id(finding_id)
         .filter(finding_filter(&cx.scope))
-        .one(&txn)
+        .one(w.txn())
         .await?
         .ok_or_else(|| AppError::not_found("finding"))?;
     cx.scope.require_staff(found.community_id, "turn findings into tasks")?;
     if found.task_id.is_some() {
         return Err(AppError::Conflict("this finding is already a task".into()));
     }
-    let site_id = inspection::Entity::find_by_id(found.inspection_id).one(&txn).await?.and_then(|i| i.site_id);
+    let site_id = inspection::Entity::find_by_id(found.inspection_id).one(w.txn()).await?.and_then(|i| i.site_id);
     let title = extra.title.unwrap_or_else(|| found.description.chars().take(60).collect());
     let evidence: Vec<String> = serde_json::from_str(&found.evidence).unwrap_or_default();
     let input = NewTask {
@@ -1543,17 +1431,17 @@ pub async fn task_from_finding(cx: &Cx, finding_id: Uuid, extra: FindingTask) ->
         site_id,
         evidence,
     };
-    let (task, timeline) = insert_task(&txn, cx, input, "createTaskFromFinding").await?;
+    let (task, audit) = insert_task(&mut w, input, "createTaskFromFinding").await?;
     let updated = finding::Entity::update_many()
         .col_expr(finding::Column::TaskId, Expr::value(task.id))
         .filter(finding::Column::Id.eq(found.id))
         .filter(finding::Column::TaskId.is_null())
-        .exec(&txn)
+        .exec(w.txn())
         .await?;
     if updated.rows_affected == 0 {
         return Err(AppError::Conflict("this finding is already a task".into()));
     }
-    timeline.commit(txn, cx).await?;
+    w.commit(audit).await?;
     Ok(task)
 }
 
@@ -1590,7 +1478,7 @@ pub async fn escalate_overdue(cx: &Cx, now: DateTime<Utc>, policy: EscalationPol
             TaskLevel::Street if now - due_at > policy.to_city => TaskLevel::City,
             _ => continue,
         };
-        let txn = begin_write(&cx.db).await?;
+        let mut w = Write::begin(cx).await?;
         let result = task::Entity::update_many()
             .col_expr(task::Column::Level, Expr::value(target.to_value()))
             .col_expr(task::Column::EscalatedAt, Expr::value(now))
@@ -1603,29 +1491,16 @@ pub async fn escalate_overdue(cx: &Cx, now: DateTime<Utc>, policy: EscalationPol
             .filter(task::Column::Level.eq(t.level))
             .filter(task::Column::Status.is_in(open))
             .filter(task::Column::DueAt.lt(now))
-            .exec(&txn)
+            .exec(w.txn())
             .await?;
         if result.rows_affected == 0 {
-            txn.rollback().await?;
-            continue;
+            continue; // dropping the write rolls it back
         }
-        let mut timeline = Timeline::new();
         let mut event = Event::new(EventKind::Escalated).note(Some(format!("overdue since {}", due_at.format("%Y-%m-%d %H:%M UTC"))));
         event.level = Some(target);
-        timeline.push(&txn, cx, &t, event).await?;
-        audit::record(
-            &txn,
-            cx,
-            Entry {
-                action: "escalateTask",
-                community_id: Some(t.community_id),
-                object_type: "Task",
-                object_id: Some(t.id),
-                summary: json!({ "from": t.level.to_value(), "to": target.to_value(), "automatic": true }),
-            },
-        )
-        .await?;
-        timeline.commit(txn, cx).await?;
+        push(&mut w, &t, event).await?;
+        let summary = json!({ "from": t.level.to_value(), "to": target.to_value(), "automatic": true });
+        w.commit(Audit::new("escalateTask", "Task").object(t.id).community(t.community_id).summary(summary)).await?;
         escalated += 1;
     }
     Ok(escalated)
