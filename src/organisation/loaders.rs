@@ -1,6 +1,9 @@
 //! DataLoaders of the organisation graph. One loader per request, holding that request's scope:
 //! every batch it runs is filtered by the scope, so a relation followed from any parent can
 //! never reach outside it. Each key type is one batched statement per query level.
+//!
+//! Longer than most files, and one thing: the noun's key newtypes and one `Loader` impl per key,
+//! each reading through `organisation::visibility`.
 
 use std::collections::HashMap;
 
