@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group};
+pub use crate::organisation::ids::{CommunityId, CompoundId, MemberId, MembershipId, OrganizationId, StreetId, UnitId};
 use crate::organisation::visibility;
 use crate::paging::{Page, PageArgs, child_pages};
 
@@ -41,18 +42,6 @@ impl OrgLoader {
     }
 }
 
-/// Street by id (visible when the scope reaches into it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct StreetId(pub Uuid);
-/// Community by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CommunityId(pub Uuid);
-/// Compound by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CompoundId(pub Uuid);
-/// Party organisation by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct OrganizationId(pub Uuid);
 /// The party branch of a compound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BranchOfCompound(pub Uuid);
@@ -74,12 +63,6 @@ pub struct MembershipsOfCommittee(pub Uuid);
 /// A unit's memberships on committees the scope can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MembershipsOfUnit(pub Uuid);
-/// Membership by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MembershipId(pub Uuid);
-/// Co-building unit by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct UnitId(pub Uuid);
 /// The unit named by a task timeline entry. A key of its own, apart from [`UnitId`], so that
 /// the units of shares and of timeline entries, asked for at different moments of one query,
 /// each load in one batch.
@@ -88,9 +71,6 @@ pub struct UnitOfEvent(pub Uuid);
 /// The units sitting on a community's joint committee today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UnitsOfCommunity(pub Uuid);
-/// Party member by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MemberId(pub Uuid);
 /// The community of a row the caller already sees (their own volunteering or check-in, which
 /// outlives their ties to that community). Communities are shared data; what hangs below
 /// them stays behind the scope's filters.

@@ -2,6 +2,7 @@
 //! compounds, party organisations, members and the co-building units on joint committees.
 
 pub mod graphql;
+pub mod ids;
 pub mod loaders;
 pub mod service;
 pub mod visibility;

@@ -260,8 +260,8 @@ impl CommitteesMutation {
     ) -> Result<AddCommitteeMembershipPayload> {
         let r = rc(ctx)?;
         let new = service::NewMembership {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
-            unit_id: expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?,
+            community_id: CommunityId(expect_id(&input.community_id, kind::COMMUNITY, "communityId")?),
+            unit_id: UnitId(expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?),
             role: input.role.into(),
             since: input.since,
         };

@@ -159,7 +159,7 @@ impl CompoundsMutation {
     async fn create_compound(&self, ctx: &Context<'_>, input: CreateCompoundInput) -> Result<CreateCompoundPayload> {
         let r = rc(ctx)?;
         let new = service::NewCompound {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
+            community_id: CommunityId(expect_id(&input.community_id, kind::COMMUNITY, "communityId")?),
             name: input.name,
             kind: input.kind.into(),
             built_year: input.built_year,
@@ -172,7 +172,7 @@ impl CompoundsMutation {
     /// Changes a compound's facts (community staff and administrators).
     async fn update_compound(&self, ctx: &Context<'_>, input: UpdateCompoundInput) -> Result<UpdateCompoundPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::COMPOUND, "id")?;
+        let id = CompoundId(expect_id(&input.id, kind::COMPOUND, "id")?);
         let changes = service::CompoundChanges {
             expected_version: input.expected_version,
             name: input.name,

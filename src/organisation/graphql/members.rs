@@ -194,8 +194,8 @@ pub struct UpdatePartyMemberPayload {
     pub member: PartyMember,
 }
 
-fn person_uuid(id: &ID) -> Result<Uuid, AppError> {
-    Uuid::parse_str(id).map_err(|_| AppError::bad_input("personId", "not a valid person id"))
+fn person_uuid(id: &ID) -> Result<PersonId, AppError> {
+    Uuid::parse_str(id).map(PersonId).map_err(|_| AppError::bad_input("personId", "not a valid person id"))
 }
 
 /// Mutations of party members.
@@ -209,14 +209,18 @@ impl MembersMutation {
     async fn register_party_member(&self, ctx: &Context<'_>, input: RegisterPartyMemberInput) -> Result<RegisterPartyMemberPayload> {
         let r = rc(ctx)?;
         let new = service::NewMember {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
+            community_id: CommunityId(expect_id(&input.community_id, kind::COMMUNITY, "communityId")?),
             person_id: input.person_id.as_ref().map(person_uuid).transpose()?,
             name: input.name,
             phone: input.phone,
             address: input.address,
             id_number: input.id_number,
             kind: input.kind.into(),
-            branch_id: input.branch_id.as_ref().map(|id| expect_id(id, kind::PARTY_ORGANIZATION, "branchId")).transpose()?,
+            branch_id: input
+                .branch_id
+                .as_ref()
+                .map(|id| expect_id(id, kind::PARTY_ORGANIZATION, "branchId").map(OrganizationId))
+                .transpose()?,
             work_unit: input.work_unit,
             organization_relation: input.organization_relation,
             joined_on: input.joined_on,
@@ -227,13 +231,17 @@ impl MembersMutation {
     /// Changes a party member (community staff and administrators).
     async fn update_party_member(&self, ctx: &Context<'_>, input: UpdatePartyMemberInput) -> Result<UpdatePartyMemberPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::PARTY_MEMBER, "id")?;
+        let id = MemberId(expect_id(&input.id, kind::PARTY_MEMBER, "id")?);
         let changes = service::MemberChanges {
             expected_version: input.expected_version,
             name: input.name,
             phone: input.phone,
             kind: input.kind.map(Into::into),
-            branch_id: input.branch_id.as_ref().map(|id| expect_id(id, kind::PARTY_ORGANIZATION, "branchId")).transpose()?,
+            branch_id: input
+                .branch_id
+                .as_ref()
+                .map(|id| expect_id(id, kind::PARTY_ORGANIZATION, "branchId").map(OrganizationId))
+                .transpose()?,
             work_unit: input.work_unit,
             organization_relation: input.organization_relation,
         };

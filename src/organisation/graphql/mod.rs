@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use entity::{co_building_unit, committee_membership, community, compound, party_member, party_organization, person, region};
 use uuid::Uuid;
 
+use super::ids::PersonId;
 use super::loaders::*;
 use super::service;
 use crate::auth::PrincipalKind;

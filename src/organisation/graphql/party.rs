@@ -217,8 +217,12 @@ impl PartyMutation {
     async fn create_party_branch(&self, ctx: &Context<'_>, input: CreatePartyBranchInput) -> Result<CreatePartyBranchPayload> {
         let r = rc(ctx)?;
         let new = service::NewBranch {
-            community_id: input.community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?,
-            compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId")).transpose()?,
+            community_id: input
+                .community_id
+                .as_ref()
+                .map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId))
+                .transpose()?,
+            compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId").map(CompoundId)).transpose()?,
             name: input.name,
             founded_on: input.founded_on,
         };
@@ -230,8 +234,8 @@ impl PartyMutation {
     /// administrators).
     async fn set_party_secretary(&self, ctx: &Context<'_>, input: SetPartySecretaryInput) -> Result<SetPartySecretaryPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.organization_id, kind::PARTY_ORGANIZATION, "organizationId")?;
-        let member = input.member_id.as_ref().map(|m| expect_id(m, kind::PARTY_MEMBER, "memberId")).transpose()?;
+        let id = OrganizationId(expect_id(&input.organization_id, kind::PARTY_ORGANIZATION, "organizationId")?);
+        let member = input.member_id.as_ref().map(|m| expect_id(m, kind::PARTY_MEMBER, "memberId").map(MemberId)).transpose()?;
         let org = service::set_secretary(&r.cx, id, member, input.expected_version).await?;
         Ok(SetPartySecretaryPayload { party_organization: PartyOrganization::Local(org) })
     }

@@ -27,29 +27,31 @@ pub async fn unit_by_code(cx: &Cx, code: &str) -> AppResult<Option<co_building_u
 
 /// A unit's new seat on a community's joint committee.
 pub struct NewMembership {
-    pub community_id: Uuid,
-    pub unit_id: Uuid,
+    pub community_id: CommunityId,
+    pub unit_id: UnitId,
     pub role: MembershipRole,
     pub since: Option<NaiveDate>,
 }
 
 /// Seats a co-building unit on a community's joint committee.
 pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committee_membership::Model> {
-    cx.scope.require_admin(input.community_id)?;
+    cx.scope.require_admin(input.community_id.0)?;
     let since = crate::validate::check_date("since", input.since.unwrap_or_else(|| Utc::now().date_naive()))?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let unit =
-        co_building_unit::Entity::find_by_id(input.unit_id).one(txn).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
+    let unit = co_building_unit::Entity::find_by_id(input.unit_id.0)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
     let committee = party_organization::Entity::find()
-        .filter(party_organization::Column::CommunityId.eq(input.community_id))
+        .filter(party_organization::Column::CommunityId.eq(input.community_id.0))
         .filter(party_organization::Column::Kind.eq(OrganizationKind::JointCommittee))
         .order_by_asc(party_organization::Column::Id)
         .one(txn)
         .await?
         .ok_or_else(|| AppError::bad_input("communityId", "the community has no joint committee"))?;
     let open = committee_membership::Entity::find()
-        .filter(committee_membership::Column::CommunityId.eq(input.community_id))
+        .filter(committee_membership::Column::CommunityId.eq(input.community_id.0))
         .filter(committee_membership::Column::UnitId.eq(unit.id))
         .filter(committee_membership::Column::Until.is_null())
         .one(txn)
@@ -59,7 +61,7 @@ pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committe
     }
     let model = committee_membership::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
+        community_id: Set(input.community_id.0),
         committee_id: Set(committee.id),
         unit_id: Set(unit.id),
         role: Set(input.role),

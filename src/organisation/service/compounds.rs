@@ -21,7 +21,7 @@ fn check_households(n: Option<i32>) -> AppResult<Option<i32>> {
 
 /// A compound to create.
 pub struct NewCompound {
-    pub community_id: Uuid,
+    pub community_id: CommunityId,
     pub name: String,
     pub kind: CompoundKind,
     pub built_year: Option<i32>,
@@ -31,20 +31,20 @@ pub struct NewCompound {
 
 /// Creates a compound in a community the caller administers.
 pub async fn create_compound(cx: &Cx, input: NewCompound) -> AppResult<compound::Model> {
-    cx.scope.require_admin(input.community_id)?;
+    cx.scope.require_admin(input.community_id.0)?;
     let name = clean_name("name", &input.name, 100)?;
     let built_year = check_built_year(input.built_year)?;
     let households = check_households(input.households)?;
     let address = clean_optional("address", input.address, 200)?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    if compound_named(txn, input.community_id, &name).await?.is_some() {
+    if compound_named(txn, input.community_id.0, &name).await?.is_some() {
         return Err(AppError::Conflict(format!("a compound named {name} already exists in this community")));
     }
     let now = Utc::now();
     let model = compound::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
+        community_id: Set(input.community_id.0),
         name: Set(name),
         kind: Set(input.kind),
         built_year: Set(built_year),
@@ -83,7 +83,8 @@ pub struct CompoundChanges {
 }
 
 /// Updates a compound; community staff may keep its facts current.
-pub async fn update_compound(cx: &Cx, id: Uuid, changes: CompoundChanges) -> AppResult<compound::Model> {
+pub async fn update_compound(cx: &Cx, id: CompoundId, changes: CompoundChanges) -> AppResult<compound::Model> {
+    let CompoundId(id) = id;
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();

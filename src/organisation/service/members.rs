@@ -28,20 +28,21 @@ pub fn hash_id_number(value: &str) -> AppResult<String> {
 
 /// A party member to register; a new person is created unless `person_id` names one.
 pub struct NewMember {
-    pub community_id: Uuid,
-    pub person_id: Option<Uuid>,
+    pub community_id: CommunityId,
+    pub person_id: Option<PersonId>,
     pub name: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
     pub id_number: Option<String>,
     pub kind: MemberKind,
-    pub branch_id: Option<Uuid>,
+    pub branch_id: Option<OrganizationId>,
     pub work_unit: Option<String>,
     pub organization_relation: Option<String>,
     pub joined_on: Option<NaiveDate>,
 }
 
-async fn check_branch(db: &impl ConnectionTrait, community_id: Uuid, branch_id: Uuid) -> AppResult<()> {
+async fn check_branch(db: &impl ConnectionTrait, community_id: CommunityId, branch_id: OrganizationId) -> AppResult<()> {
+    let (CommunityId(community_id), OrganizationId(branch_id)) = (community_id, branch_id);
     let branch =
         party_organization::Entity::find_by_id(branch_id).filter(party_organization::Column::CommunityId.eq(community_id)).one(db).await?;
     match branch {
@@ -85,7 +86,7 @@ pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: Uuid)
 
 /// Registers a party member in a community the caller is staff of.
 pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_member::Model> {
-    cx.scope.require_staff(input.community_id, "register members")?;
+    cx.scope.require_staff(input.community_id.0, "register members")?;
     let phone = clean_phone(input.phone)?;
     let address = clean_optional("address", input.address, 200)?;
     let id_hash = input.id_number.as_deref().map(hash_id_number).transpose()?;
@@ -99,10 +100,10 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
         check_branch(txn, input.community_id, branch).await?;
     }
     let person_id = match input.person_id {
-        Some(id) => person_known_to_staff(txn, cx, id).await?.id,
+        Some(PersonId(id)) => person_known_to_staff(txn, cx, id).await?.id,
         None => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
-            let home = (input.kind == MemberKind::Resident).then_some(input.community_id);
+            let home = (input.kind == MemberKind::Resident).then_some(input.community_id.0);
             person::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 name: Set(name),
@@ -122,7 +123,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
         }
     };
     let exists = party_member::Entity::find()
-        .filter(party_member::Column::CommunityId.eq(input.community_id))
+        .filter(party_member::Column::CommunityId.eq(input.community_id.0))
         .filter(party_member::Column::PersonId.eq(person_id))
         .one(txn)
         .await?;
@@ -131,9 +132,9 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
     }
     let model = party_member::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
+        community_id: Set(input.community_id.0),
         person_id: Set(person_id),
-        branch_id: Set(input.branch_id),
+        branch_id: Set(input.branch_id.map(|b| b.0)),
         kind: Set(input.kind),
         joined_on: Set(input.joined_on),
         work_unit: Set(work_unit),
@@ -162,13 +163,14 @@ pub struct MemberChanges {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub kind: Option<MemberKind>,
-    pub branch_id: Option<Uuid>,
+    pub branch_id: Option<OrganizationId>,
     pub work_unit: Option<String>,
     pub organization_relation: Option<String>,
 }
 
 /// Updates a party member in a community the caller is staff of.
-pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResult<party_member::Model> {
+pub async fn update_member(cx: &Cx, id: MemberId, changes: MemberChanges) -> AppResult<party_member::Model> {
+    let MemberId(id) = id;
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
@@ -211,8 +213,8 @@ pub async fn update_member(cx: &Cx, id: Uuid, changes: MemberChanges) -> AppResu
         model.kind = Set(kind);
     }
     if let Some(branch) = changes.branch_id {
-        check_branch(txn, current.community_id, branch).await?;
-        model.branch_id = Set(Some(branch));
+        check_branch(txn, CommunityId(current.community_id), branch).await?;
+        model.branch_id = Set(Some(branch.0));
     }
     if changes.work_unit.is_some() {
         model.work_unit = Set(clean_optional("workUnit", changes.work_unit, 100)?);

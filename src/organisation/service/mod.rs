@@ -23,6 +23,7 @@ use uuid::Uuid;
 use crate::cx::Cx;
 use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
+use crate::organisation::ids::{CommunityId, CompoundId, MemberId, OrganizationId, PersonId, UnitId};
 use crate::organisation::loaders::active_membership;
 use crate::organisation::visibility;
 use crate::paging::{Page, PageArgs};

@@ -4,8 +4,8 @@ use super::*;
 
 /// A party branch to create: for a compound, or for the community itself.
 pub struct NewBranch {
-    pub community_id: Option<Uuid>,
-    pub compound_id: Option<Uuid>,
+    pub community_id: Option<CommunityId>,
+    pub compound_id: Option<CompoundId>,
     pub name: String,
     pub founded_on: Option<NaiveDate>,
 }
@@ -17,14 +17,14 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
     crate::validate::check_optional_date("foundedOn", input.founded_on)?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let (community_id, compound_id, kind) = match (input.compound_id, input.community_id) {
+    let (community_id, compound_id, kind) = match (input.compound_id.map(|c| c.0), input.community_id.map(|c| c.0)) {
         (Some(compound_id), _) => {
             let compound = compound::Entity::find_by_id(compound_id)
                 .filter(cx.scope.tenant_filter(compound::Column::CommunityId))
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("compoundId", "no such compound"))?;
-            if let Some(c) = input.community_id {
+            if let Some(CommunityId(c)) = input.community_id {
                 if c != compound.community_id {
                     return Err(AppError::bad_input("communityId", "the compound is in another community"));
                 }
@@ -81,11 +81,12 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
 /// branch; a joint committee's, a member registered in its community.
 pub async fn set_secretary(
     cx: &Cx,
-    organization_id: Uuid,
-    member_id: Option<Uuid>,
+    organization_id: OrganizationId,
+    member_id: Option<MemberId>,
     expected_version: Option<i32>,
 ) -> AppResult<party_organization::Model> {
     cx.scope.require_authenticated()?;
+    let OrganizationId(organization_id) = organization_id;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
     let current = party_organization::Entity::find_by_id(organization_id)
@@ -97,7 +98,7 @@ pub async fn set_secretary(
     check_version(expected_version, current.version, "the party organisation")?;
     let secretary = match member_id {
         None => None,
-        Some(id) => {
+        Some(MemberId(id)) => {
             let member = party_member::Entity::find_by_id(id)
                 .filter(party_member::Column::CommunityId.eq(current.community_id))
                 .one(txn)
