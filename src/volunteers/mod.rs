@@ -6,7 +6,7 @@
 pub mod demo;
 pub mod graphql;
 pub mod loaders;
-pub mod matching;
 pub mod service;
-pub mod stats;
 pub mod visibility;
+
+pub use service::{matching, stats};

@@ -38,7 +38,7 @@ pub struct Statistics {
 /// Statistics for the caller's communities, or one of them: staff, street admins and reporters.
 pub async fn statistics(cx: &Cx, community_id: Option<Uuid>) -> AppResult<Statistics> {
     cx.scope.require_authenticated()?;
-    if !super::visibility::reads_statistics(&cx.scope) {
+    if !crate::volunteers::visibility::reads_statistics(&cx.scope) {
         return Err(AppError::Forbidden("statistics are for street, community and reporting users".into()));
     }
     let communities: Vec<Uuid> = match community_id {

@@ -19,11 +19,11 @@ use entity::{service_category, sign_up};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::service::DAYS;
-use super::visibility::{published_filter, suggests_volunteers, volunteer_filter};
+use super::DAYS;
 use crate::cx::Cx;
 use crate::error::AppResult;
 use crate::validate::from_json_list as list;
+use crate::volunteers::visibility::{published_filter, suggests_volunteers, volunteer_filter};
 
 /// The parts of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
