@@ -91,7 +91,11 @@ pub struct AuditLogFilter {
 impl AuditLogFilter {
     fn decode(self) -> Result<AuditFilter, AppError> {
         Ok(AuditFilter {
-            community_id: self.community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?,
+            community_id: self
+                .community_id
+                .as_ref()
+                .map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId))
+                .transpose()?,
             action: self.action,
             object_id: self
                 .object_id

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::CommunityId;
 use crate::paging::{Page, PageArgs};
 
 /// What a mutation did, for the audit log.
@@ -65,7 +66,7 @@ pub fn principal_kind(p: &Principal) -> &'static str {
 /// Filters on the audit log.
 #[derive(Default)]
 pub struct AuditFilter {
-    pub community_id: Option<Uuid>,
+    pub community_id: Option<CommunityId>,
     pub action: Option<String>,
     pub object_id: Option<Uuid>,
 }
@@ -86,7 +87,7 @@ pub async fn audit_count(cx: &Cx, filter: AuditFilter) -> AppResult<u64> {
 fn scoped(cx: &Cx, filter: AuditFilter) -> AppResult<sea_orm::Select<audit_log::Entity>> {
     let mut select = audit_log::Entity::find().filter(super::visibility::audit_filter(&cx.scope)?);
     if let Some(c) = filter.community_id {
-        select = select.filter(audit_log::Column::CommunityId.eq(c));
+        select = select.filter(audit_log::Column::CommunityId.eq(c.0));
     }
     if let Some(a) = filter.action {
         select = select.filter(audit_log::Column::Action.eq(a));

@@ -14,6 +14,9 @@ use crate::cx::Cx;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
+/// Rows by id: the noun's ids (service category shared reference data, the rest scoped).
+pub use super::ids::{ActivityId, CategoryId, CheckInId, DemandId, SignUpId, VolunteerId};
+
 /// Batches and caches volunteer-service relations for one request.
 pub struct VolunteerLoader {
     db: crate::db::Db,
@@ -38,18 +41,6 @@ impl VolunteerLoader {
     }
 }
 
-loader_key!(/// Service category by id (shared reference data).
-    CategoryId);
-loader_key!(/// Volunteer by id.
-    VolunteerId);
-loader_key!(/// Check-in by id.
-    CheckInId);
-loader_key!(/// Demand by id.
-    DemandId);
-loader_key!(/// Activity by id.
-    ActivityId);
-loader_key!(/// Sign-up by id.
-    SignUpId);
 loader_key!(/// The sign-ups of an activity.
     SignUpsOf);
 loader_key!(/// The invitations to a demand.

@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod graphql;
+pub mod ids;
 pub mod loaders;
 pub mod service;
 pub mod visibility;

@@ -11,6 +11,7 @@ use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Person};
 use crate::organisation::loaders::CommunityId;
 use crate::paging::PageArgs;
+use crate::volunteers::ids::{ActivityId, CategoryId, DemandId, SignUpId};
 use crate::volunteers::loaders::*;
 use crate::volunteers::service;
 
@@ -231,7 +232,7 @@ impl ActivitiesQuery {
     ) -> Result<Conn<Activity>> {
         let r = rc(ctx)?;
         let args = PageArgs::new(first, after, last, before)?;
-        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
+        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
         let page = service::activities(&r.cx, c, &args).await?;
         Ok(page.into_connection(|m| m.id, Activity, TotalCount::lazy(Count::Activities(c))))
     }
@@ -247,9 +248,13 @@ impl ActivitiesMutation {
     /// Creates an activity (staff).
     async fn create_activity(&self, ctx: &Context<'_>, input: CreateActivityInput) -> Result<ActivityPayload> {
         let new = service::NewActivity {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
-            demand_id: input.demand_id.as_ref().map(|id| expect_id(id, kind::DEMAND, "demandId")).transpose()?,
-            category_id: input.category_id.as_ref().map(|id| expect_id(id, kind::SERVICE_CATEGORY, "categoryId")).transpose()?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
+            demand_id: input.demand_id.as_ref().map(|id| expect_id(id, kind::DEMAND, "demandId").map(DemandId)).transpose()?,
+            category_id: input
+                .category_id
+                .as_ref()
+                .map(|id| expect_id(id, kind::SERVICE_CATEGORY, "categoryId").map(CategoryId))
+                .transpose()?,
             title: input.title,
             description: input.description,
             place: input.place,
@@ -262,19 +267,19 @@ impl ActivitiesMutation {
 
     /// Signs the caller up; beyond the capacity they join the waiting list.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> Result<SignUpPayload> {
-        let a = expect_id(&input.activity_id, kind::ACTIVITY, "activityId")?;
+        let a = expect_id(&input.activity_id, kind::ACTIVITY, "activityId").map(ActivityId)?;
         Ok(SignUpPayload { sign_up: SignUp(service::sign_up(&rc(ctx)?.cx, a).await?) })
     }
 
     /// Cancels a sign-up (the volunteer or staff); the first on the waiting list moves up.
     async fn cancel_sign_up(&self, ctx: &Context<'_>, input: CancelSignUpInput) -> Result<SignUpPayload> {
-        let id = expect_id(&input.id, kind::SIGN_UP, "id")?;
+        let id = expect_id(&input.id, kind::SIGN_UP, "id").map(SignUpId)?;
         Ok(SignUpPayload { sign_up: SignUp(service::cancel_sign_up(&rc(ctx)?.cx, id).await?) })
     }
 
     /// Cancels an activity nobody has attended yet (staff); its sign-ups are cancelled with it.
     async fn cancel_activity(&self, ctx: &Context<'_>, input: CancelActivityInput) -> Result<ActivityPayload> {
-        let id = expect_id(&input.id, kind::ACTIVITY, "id")?;
+        let id = expect_id(&input.id, kind::ACTIVITY, "id").map(ActivityId)?;
         Ok(ActivityPayload { activity: Activity(service::cancel_activity(&rc(ctx)?.cx, id, input.expected_version).await?) })
     }
 }

@@ -9,6 +9,7 @@ use super::{Activity, ActivityPayload, SignUp, SignUpPayload, kind};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 use crate::graphql::ids::expect_id;
+use crate::volunteers::ids::{ActivityId, SignUpId};
 use crate::volunteers::service::{self, Attendance};
 
 pub(super) fn hours(minutes: u64) -> f64 {
@@ -84,8 +85,10 @@ pub struct AttendanceInput {
 impl AttendanceInput {
     fn decode(self) -> Result<Attendance, AppError> {
         match (self.sign_up_id, self.activity_id, self.code) {
-            (Some(s), None, None) => Ok(Attendance::ByOrganiser { sign_up_id: expect_id(&s, kind::SIGN_UP, "signUpId")? }),
-            (None, Some(a), Some(code)) => Ok(Attendance::ByCode { activity_id: expect_id(&a, kind::ACTIVITY, "activityId")?, code }),
+            (Some(s), None, None) => Ok(Attendance::ByOrganiser { sign_up_id: expect_id(&s, kind::SIGN_UP, "signUpId").map(SignUpId)? }),
+            (None, Some(a), Some(code)) => {
+                Ok(Attendance::ByCode { activity_id: expect_id(&a, kind::ACTIVITY, "activityId").map(ActivityId)?, code })
+            }
             _ => Err(AppError::bad_input("signUpId", "give `signUpId`, or `activityId` with `code`")),
         }
     }
@@ -120,7 +123,7 @@ pub struct AttendanceMutation;
 impl AttendanceMutation {
     /// Issues a one-time attendance code (staff); volunteers check themselves in with it.
     async fn issue_attendance_code(&self, ctx: &Context<'_>, input: IssueAttendanceCodeInput) -> Result<AttendanceCodePayload> {
-        let a = expect_id(&input.activity_id, kind::ACTIVITY, "activityId")?;
+        let a = expect_id(&input.activity_id, kind::ACTIVITY, "activityId").map(ActivityId)?;
         let (activity, code) = service::issue_code(&rc(ctx)?.cx, a).await?;
         Ok(AttendanceCodePayload { expires_at: activity.code_expires_at, activity: Activity(activity), code })
     }
@@ -137,7 +140,7 @@ impl AttendanceMutation {
 
     /// Records how many residents an activity served (staff).
     async fn record_residents_served(&self, ctx: &Context<'_>, input: RecordResidentsServedInput) -> Result<ActivityPayload> {
-        let a = expect_id(&input.activity_id, kind::ACTIVITY, "activityId")?;
+        let a = expect_id(&input.activity_id, kind::ACTIVITY, "activityId").map(ActivityId)?;
         Ok(ActivityPayload { activity: Activity(service::record_residents(&rc(ctx)?.cx, a, input.residents_served).await?) })
     }
 }

@@ -7,6 +7,7 @@ use entity::service_category;
 use super::kind;
 use crate::graphql::context::rc;
 use crate::graphql::ids::{expect_id, global_id};
+use crate::volunteers::ids::CategoryId;
 use crate::volunteers::service;
 
 /// A category of the demand list, e.g. 环境卫生整治.
@@ -88,7 +89,7 @@ impl CategoriesMutation {
 
     /// Retires a category (street admins).
     async fn retire_service_category(&self, ctx: &Context<'_>, input: RetireServiceCategoryInput) -> Result<ServiceCategoryPayload> {
-        let id = expect_id(&input.id, kind::SERVICE_CATEGORY, "id")?;
+        let id = expect_id(&input.id, kind::SERVICE_CATEGORY, "id").map(CategoryId)?;
         Ok(ServiceCategoryPayload { category: ServiceCategory(service::retire_category(&rc(ctx)?.cx, id).await?) })
     }
 }

@@ -9,8 +9,10 @@ use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Person};
+use crate::organisation::loaders::CommunityId;
 use crate::organisation::loaders::CommunityOfVisibleRow;
 use crate::paging::PageArgs;
+use crate::volunteers::ids::CheckInId;
 use crate::volunteers::service::{self, CheckInAction};
 
 /// Where a check-in stands.
@@ -134,7 +136,7 @@ impl CheckInsQuery {
     ) -> Result<Conn<CheckIn>> {
         let r = rc(ctx)?;
         let args = PageArgs::new(first, after, last, before)?;
-        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
+        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
         let status = status.map(Into::into);
         let page = service::check_ins(&r.cx, c, status, &args).await?;
         Ok(page.into_connection(|m| m.id, CheckIn, TotalCount::lazy(Count::CheckIns(c, status))))
@@ -152,7 +154,7 @@ impl CheckInsMutation {
     async fn request_check_in(&self, ctx: &Context<'_>, input: RequestCheckInInput) -> Result<CheckInPayload> {
         let r = rc(ctx)?;
         let new = service::NewCheckIn {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
             work_unit: input.work_unit,
             department: input.department,
             organization_relation: input.organization_relation,
@@ -179,7 +181,7 @@ impl CheckInsMutation {
 impl CheckInsMutation {
     async fn decide(&self, ctx: &Context<'_>, input: CheckInDecisionInput, action: CheckInAction) -> Result<CheckInPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::CHECK_IN, "id")?;
+        let id = expect_id(&input.id, kind::CHECK_IN, "id").map(CheckInId)?;
         // Approved and ended check-ins change the member's scope; the commit's change
         // announcement ends the reuse of cached scopes.
         let model = service::decide_check_in(&r.cx, id, action, input.reason).await?;

@@ -12,6 +12,7 @@ use crate::organisation::graphql::{Community, Compound};
 use crate::organisation::loaders::{CommunityId, CompoundId};
 use crate::paging::PageArgs;
 use crate::validate::from_json_list as list;
+use crate::volunteers::ids::{CategoryId, DemandId, InvitationId, VolunteerId};
 use crate::volunteers::loaders::*;
 use crate::volunteers::service;
 
@@ -238,6 +239,7 @@ pub struct DemandsQuery;
 impl DemandsQuery {
     /// The demand lists of the caller's communities.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn demands(
         &self,
         ctx: &Context<'_>,
@@ -250,7 +252,7 @@ impl DemandsQuery {
     ) -> Result<Conn<Demand>> {
         let r = rc(ctx)?;
         let args = PageArgs::new(first, after, last, before)?;
-        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
+        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
         let page = service::demands(&r.cx, c, status.map(Into::into), &args).await?;
         Ok(page.into_connection(|m| m.id, Demand, TotalCount::lazy(Count::Demands(c, status.map(Into::into)))))
     }
@@ -267,11 +269,11 @@ impl DemandsMutation {
     /// secretary for a demand at that compound).
     async fn post_demand(&self, ctx: &Context<'_>, input: PostDemandInput) -> Result<DemandPayload> {
         let new = service::NewDemand {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
-            category_id: expect_id(&input.category_id, kind::SERVICE_CATEGORY, "categoryId")?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
+            category_id: expect_id(&input.category_id, kind::SERVICE_CATEGORY, "categoryId").map(CategoryId)?,
             title: input.title,
             description: input.description,
-            compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId")).transpose()?,
+            compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId").map(CompoundId)).transpose()?,
             place: input.place,
             starts_at: input.starts_at,
             ends_at: input.ends_at,
@@ -283,7 +285,7 @@ impl DemandsMutation {
 
     /// Closes a demand (staff, or the secretary of its compound's branch).
     async fn close_demand(&self, ctx: &Context<'_>, input: DemandStatusInput) -> Result<DemandPayload> {
-        let id = expect_id(&input.id, kind::DEMAND, "id")?;
+        let id = expect_id(&input.id, kind::DEMAND, "id").map(DemandId)?;
         Ok(DemandPayload {
             demand: Demand(service::set_demand_status(&rc(ctx)?.cx, id, demand::DemandStatus::Closed, input.expected_version).await?),
         })
@@ -291,7 +293,7 @@ impl DemandsMutation {
 
     /// Cancels a demand (staff, or the secretary of its compound's branch).
     async fn cancel_demand(&self, ctx: &Context<'_>, input: DemandStatusInput) -> Result<DemandPayload> {
-        let id = expect_id(&input.id, kind::DEMAND, "id")?;
+        let id = expect_id(&input.id, kind::DEMAND, "id").map(DemandId)?;
         Ok(DemandPayload {
             demand: Demand(service::set_demand_status(&rc(ctx)?.cx, id, demand::DemandStatus::Cancelled, input.expected_version).await?),
         })
@@ -299,14 +301,14 @@ impl DemandsMutation {
 
     /// Invites a (suggested) volunteer to a demand (staff).
     async fn invite_volunteer(&self, ctx: &Context<'_>, input: InviteVolunteerInput) -> Result<InvitationPayload> {
-        let d = expect_id(&input.demand_id, kind::DEMAND, "demandId")?;
-        let v = expect_id(&input.volunteer_id, kind::VOLUNTEER, "volunteerId")?;
+        let d = expect_id(&input.demand_id, kind::DEMAND, "demandId").map(DemandId)?;
+        let v = expect_id(&input.volunteer_id, kind::VOLUNTEER, "volunteerId").map(VolunteerId)?;
         Ok(InvitationPayload { invitation: Invitation(service::invite(&rc(ctx)?.cx, d, v).await?) })
     }
 
     /// The invited volunteer accepts or declines.
     async fn respond_to_invitation(&self, ctx: &Context<'_>, input: RespondToInvitationInput) -> Result<InvitationPayload> {
-        let id = expect_id(&input.id, kind::INVITATION, "id")?;
+        let id = expect_id(&input.id, kind::INVITATION, "id").map(InvitationId)?;
         Ok(InvitationPayload { invitation: Invitation(service::respond(&rc(ctx)?.cx, id, input.accept).await?) })
     }
 }

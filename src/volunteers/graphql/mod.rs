@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::graphql::connection::CountSource;
 use crate::graphql::context::{loaded, rc};
 use crate::organisation::graphql::Person;
+use crate::organisation::loaders::CommunityId;
 use crate::organisation::loaders::PersonOfVisibleRow;
 use crate::volunteers::loaders::*;
 use crate::volunteers::service;
@@ -51,10 +52,10 @@ pub(super) async fn person(ctx: &Context<'_>, community_id: Uuid, person_id: Uui
 
 /// What a list's `totalCount` counts.
 pub(super) enum Count {
-    Volunteers(Option<Uuid>),
-    CheckIns(Option<Uuid>, Option<check_in::CheckInStatus>),
-    Demands(Option<Uuid>, Option<demand::DemandStatus>),
-    Activities(Option<Uuid>),
+    Volunteers(Option<CommunityId>),
+    CheckIns(Option<CommunityId>, Option<check_in::CheckInStatus>),
+    Demands(Option<CommunityId>, Option<demand::DemandStatus>),
+    Activities(Option<CommunityId>),
 }
 
 #[async_trait::async_trait]

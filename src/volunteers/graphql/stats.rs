@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use super::{hours, kind};
 use crate::graphql::context::rc;
 use crate::graphql::ids::expect_id;
+use crate::organisation::loaders::CommunityId;
 use crate::volunteers::stats::{self, Totals};
 
 /// Totals of the volunteer service for a slice.
@@ -79,7 +80,7 @@ impl StatsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
     ) -> Result<VolunteerStatistics> {
-        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
+        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
         let s = stats::statistics(&rc(ctx)?.cx, c).await?;
         let n = |x: u64| i32::try_from(x).unwrap_or(i32::MAX);
         Ok(VolunteerStatistics {

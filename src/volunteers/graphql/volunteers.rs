@@ -11,9 +11,11 @@ use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Compound, Person};
-use crate::organisation::loaders::{CommunityOfVisibleRow, CompoundId};
+use crate::organisation::loaders::CommunityOfVisibleRow;
+use crate::organisation::loaders::{CommunityId, CompoundId};
 use crate::paging::PageArgs;
 use crate::validate::from_json_list as list;
+use crate::volunteers::ids::VolunteerId;
 use crate::volunteers::loaders::*;
 use crate::volunteers::service::{self, Profile};
 
@@ -115,7 +117,7 @@ impl ProfileInput {
             department_strength: self.department_strength,
             industry: self.industry,
             availability: self.availability,
-            compound_id: self.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId")).transpose()?,
+            compound_id: self.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId").map(CompoundId)).transpose()?,
         })
     }
 }
@@ -174,7 +176,7 @@ impl VolunteersQuery {
     ) -> Result<Conn<Volunteer>> {
         let r = rc(ctx)?;
         let args = PageArgs::new(first, after, last, before)?;
-        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
+        let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
         let page = service::volunteers(&r.cx, c, &args).await?;
         Ok(page.into_connection(|m| m.id, Volunteer, TotalCount::lazy(Count::Volunteers(c))))
     }
@@ -190,7 +192,7 @@ impl VolunteersMutation {
     /// Registers a volunteer (community staff, or a member for themself).
     async fn register_volunteer(&self, ctx: &Context<'_>, input: RegisterVolunteerInput) -> Result<VolunteerPayload> {
         let new = service::NewVolunteer {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
             person_id: input
                 .person_id
                 .map(|id| Uuid::parse_str(&id).map_err(|_| AppError::bad_input("personId", "not a person id")))
@@ -204,7 +206,7 @@ impl VolunteersMutation {
 
     /// Edits a volunteer's resource list (the volunteer, or staff of the community).
     async fn update_volunteer_profile(&self, ctx: &Context<'_>, input: UpdateVolunteerProfileInput) -> Result<VolunteerPayload> {
-        let id = expect_id(&input.id, kind::VOLUNTEER, "id")?;
+        let id = expect_id(&input.id, kind::VOLUNTEER, "id").map(VolunteerId)?;
         let v = service::update_profile(&rc(ctx)?.cx, id, input.profile.decode()?, input.expected_version).await?;
         Ok(VolunteerPayload { volunteer: Volunteer(v) })
     }

@@ -15,16 +15,18 @@ use super::demands::check_window;
 use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::CommunityId;
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_text};
+use crate::volunteers::ids::{ActivityId, CategoryId, DemandId, SignUpId};
 use crate::volunteers::visibility::{published_filter, sign_up_filter};
 use crate::write::{Audit, Write};
 
 /// An activity to create, on its own or from a demand (whose fields fill the gaps).
 pub struct NewActivity {
-    pub community_id: Uuid,
-    pub demand_id: Option<Uuid>,
-    pub category_id: Option<Uuid>,
+    pub community_id: CommunityId,
+    pub demand_id: Option<DemandId>,
+    pub category_id: Option<CategoryId>,
     pub title: Option<String>,
     pub description: String,
     pub place: Option<String>,
@@ -35,7 +37,7 @@ pub struct NewActivity {
 
 /// Creates an activity (staff; the caller is its organiser).
 pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity::Model> {
-    cx.scope.require_staff(input.community_id, "create activities")?;
+    cx.scope.require_staff(input.community_id.0, "create activities")?;
     if !(1..=10_000).contains(&input.capacity) {
         return Err(AppError::bad_input("capacity", "`capacity` must be between 1 and 10000"));
     }
@@ -43,8 +45,8 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     let txn = w.txn();
     let from = match input.demand_id {
         Some(d) => Some(
-            demand::Entity::find_by_id(d)
-                .filter(demand::Column::CommunityId.eq(input.community_id))
+            demand::Entity::find_by_id(d.0)
+                .filter(demand::Column::CommunityId.eq(input.community_id.0))
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("demandId", "no such demand in this community"))?,
@@ -53,7 +55,7 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     };
     let category_id = input
         .category_id
-        .or(from.as_ref().map(|d| d.category_id))
+        .or(from.as_ref().map(|d| CategoryId(d.category_id)))
         .ok_or_else(|| AppError::bad_input("categoryId", "give a category or a demand"))?;
     active_category(txn, category_id, "categoryId").await?;
     let title = clean_name("title", input.title.as_deref().or(from.as_ref().map(|d| d.title.as_str())).unwrap_or(""), 200)?;
@@ -64,9 +66,9 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     check_window(starts, ends)?;
     let model = activity::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
+        community_id: Set(input.community_id.0),
         demand_id: Set(from.as_ref().map(|d| d.id)),
-        category_id: Set(category_id),
+        category_id: Set(category_id.0),
         title: Set(title),
         description: Set(clean_text("description", &input.description, 5000)?),
         place: Set(place),
@@ -94,31 +96,31 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
 }
 
 /// The activities the caller may see.
-pub(super) fn activities_select(cx: &Cx, community_id: Option<Uuid>) -> AppResult<sea_orm::Select<activity::Entity>> {
+pub(super) fn activities_select(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<sea_orm::Select<activity::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = activity::Entity::find().filter(published_filter(&cx.scope, activity::Column::CommunityId));
     if let Some(c) = community_id {
-        select = select.filter(activity::Column::CommunityId.eq(c));
+        select = select.filter(activity::Column::CommunityId.eq(c.0));
     }
     Ok(select)
 }
 
 /// One page of the activities the caller may see.
-pub async fn activities(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<activity::Model>> {
+pub async fn activities(cx: &Cx, community_id: Option<CommunityId>, args: &PageArgs) -> AppResult<Page<activity::Model>> {
     let select = activities_select(cx, community_id)?;
     Ok(args.finish(args.apply(select, activity::Column::Id).all(&cx.db).await?))
 }
 
 /// Loads an activity for a change, locking its row on PostgreSQL so that sign-ups for one
 /// activity are decided one at a time (SQLite's write transactions are exclusive already).
-pub(super) async fn lock_activity(w: &Write<'_>, id: Uuid) -> AppResult<activity::Model> {
-    let select = activity::Entity::find_by_id(id).filter(published_filter(&w.cx().scope, activity::Column::CommunityId));
+pub(super) async fn lock_activity(w: &Write<'_>, id: ActivityId) -> AppResult<activity::Model> {
+    let select = activity::Entity::find_by_id(id.0).filter(published_filter(&w.cx().scope, activity::Column::CommunityId));
     w.lock(select).await?.ok_or_else(|| AppError::not_found("activity"))
 }
 
 /// An active volunteer of the activity's community signs up; beyond the capacity they join the
 /// waiting list.
-pub async fn sign_up(cx: &Cx, activity_id: Uuid) -> AppResult<sign_up::Model> {
+pub async fn sign_up(cx: &Cx, activity_id: ActivityId) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
     let Some(me) = cx.scope.person_id() else {
         return Err(AppError::Forbidden("volunteers sign up for themselves".into()));
@@ -196,15 +198,18 @@ async fn insert_sign_up(
 }
 
 /// Cancels a sign-up (the volunteer or staff); a freed place goes to the first on the waiting list.
-pub async fn cancel_sign_up(cx: &Cx, id: Uuid) -> AppResult<sign_up::Model> {
+pub async fn cancel_sign_up(cx: &Cx, id: SignUpId) -> AppResult<sign_up::Model> {
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let seen =
-        sign_up::Entity::find_by_id(id).filter(sign_up_filter(&cx.scope)).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
-    let a = lock_activity(&w, seen.activity_id).await?;
+    let seen = sign_up::Entity::find_by_id(id.0)
+        .filter(sign_up_filter(&cx.scope))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("sign-up"))?;
+    let a = lock_activity(&w, ActivityId(seen.activity_id)).await?;
     // Read again under the activity's lock: a concurrent cancel or promotion may have changed it.
-    let s = sign_up::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
+    let s = sign_up::Entity::find_by_id(id.0).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
     if s.status == SignUpStatus::Cancelled {
         return Err(AppError::Conflict("the sign-up is already cancelled".into()));
     }
@@ -246,7 +251,7 @@ pub(super) fn not_cancelled(a: &activity::Model) -> AppResult<()> {
 
 /// Cancels an activity nobody has attended yet (staff). Its sign-ups are cancelled with it, and
 /// it no longer counts in the statistics.
-pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -> AppResult<activity::Model> {
+pub async fn cancel_activity(cx: &Cx, id: ActivityId, expected_version: Option<i32>) -> AppResult<activity::Model> {
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
@@ -270,7 +275,7 @@ pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -
     m.code_expires_at = Set(None);
     m.version = Set(a.version + 1);
     let model =
-        crate::db::guarded_update::<activity::Entity, _>(txn, m, activity::Column::Id, activity::Column::Version, id, a.version).await?;
+        crate::db::guarded_update::<activity::Entity, _>(txn, m, activity::Column::Id, activity::Column::Version, id.0, a.version).await?;
     let cancelled = sign_up::Entity::update_many()
         .col_expr(sign_up::Column::Status, Expr::value(SignUpStatus::Cancelled.to_value()))
         .col_expr(sign_up::Column::UpdatedAt, Expr::value(now))
@@ -290,6 +295,6 @@ pub async fn cancel_activity(cx: &Cx, id: Uuid, expected_version: Option<i32>) -
 }
 
 /// How many activities the caller may see.
-pub async fn activity_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<u64> {
+pub async fn activity_count(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<u64> {
     Ok(activities_select(cx, community_id)?.count(&cx.db).await?)
 }

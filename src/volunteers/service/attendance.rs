@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::activities::{lock_activity, not_cancelled};
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::volunteers::ids::{ActivityId, SignUpId};
 use crate::volunteers::visibility::sign_up_filter;
 use crate::write::{Audit, Write};
 
@@ -21,7 +22,7 @@ fn hash_code(activity: Uuid, code: &str) -> String {
 }
 
 /// Issues a one-time attendance code for an activity (staff), valid two hours.
-pub async fn issue_code(cx: &Cx, activity_id: Uuid) -> AppResult<(activity::Model, String)> {
+pub async fn issue_code(cx: &Cx, activity_id: ActivityId) -> AppResult<(activity::Model, String)> {
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
@@ -84,8 +85,8 @@ async fn wrong_code(w: Write<'_>, a: &activity::Model, s: &sign_up::Model) -> Ap
 
 /// How attendance is recorded: by the organiser for a sign-up, or by the volunteer with the code.
 pub enum Attendance {
-    ByOrganiser { sign_up_id: Uuid },
-    ByCode { activity_id: Uuid, code: String },
+    ByOrganiser { sign_up_id: SignUpId },
+    ByCode { activity_id: ActivityId, code: String },
 }
 
 /// The minutes of service between check-in and check-out, counted within the activity's time:
@@ -105,13 +106,13 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
     // The activity's lock orders attendance changes; the sign-up is read under it.
     let (a, s) = match &how {
         Attendance::ByOrganiser { sign_up_id } => {
-            let seen = sign_up::Entity::find_by_id(*sign_up_id)
+            let seen = sign_up::Entity::find_by_id(sign_up_id.0)
                 .filter(sign_up_filter(&cx.scope))
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::not_found("sign-up"))?;
             cx.scope.require_staff(seen.community_id, "record attendance")?;
-            let a = lock_activity(&w, seen.activity_id).await?;
+            let a = lock_activity(&w, ActivityId(seen.activity_id)).await?;
             let s = sign_up::Entity::find_by_id(seen.id).one(txn).await?.ok_or_else(|| AppError::not_found("sign-up"))?;
             (a, s)
         }
@@ -180,7 +181,7 @@ pub async fn attend(cx: &Cx, how: Attendance, check_out: bool) -> AppResult<sign
 }
 
 /// Records how many residents an activity served (staff).
-pub async fn record_residents(cx: &Cx, activity_id: Uuid, count: i32) -> AppResult<activity::Model> {
+pub async fn record_residents(cx: &Cx, activity_id: ActivityId, count: i32) -> AppResult<activity::Model> {
     cx.scope.require_authenticated()?;
     if !(0..=1_000_000).contains(&count) {
         return Err(AppError::bad_input("residentsServed", "`residentsServed` must be between 0 and 1000000"));

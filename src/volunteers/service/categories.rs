@@ -10,6 +10,7 @@ use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
 use crate::validate::clean_name;
+use crate::volunteers::ids::CategoryId;
 use crate::write::{Audit, Write};
 
 /// Categories, the retired ones too when asked.
@@ -50,11 +51,11 @@ pub async fn create_category(cx: &Cx, code: &str, name: &str) -> AppResult<servi
 }
 
 /// Retires a category: kept for history, no longer offered (street admins).
-pub async fn retire_category(cx: &Cx, id: Uuid) -> AppResult<service_category::Model> {
+pub async fn retire_category(cx: &Cx, id: CategoryId) -> AppResult<service_category::Model> {
     cx.scope.require_street_admin("service categories")?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let current = service_category::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("category"))?;
+    let current = service_category::Entity::find_by_id(id.0).one(txn).await?.ok_or_else(|| AppError::not_found("category"))?;
     if current.retired_at.is_some() {
         return Err(AppError::Conflict("the category is already retired".into()));
     }
@@ -65,8 +66,8 @@ pub async fn retire_category(cx: &Cx, id: Uuid) -> AppResult<service_category::M
     Ok(model)
 }
 
-pub(super) async fn active_category(db: &impl ConnectionTrait, id: Uuid, field: &str) -> AppResult<service_category::Model> {
-    match service_category::Entity::find_by_id(id).one(db).await? {
+pub(super) async fn active_category(db: &impl ConnectionTrait, id: CategoryId, field: &str) -> AppResult<service_category::Model> {
+    match service_category::Entity::find_by_id(id.0).one(db).await? {
         Some(c) if c.retired_at.is_none() => Ok(c),
         Some(_) => Err(AppError::bad_input(field, "the category is retired")),
         None => Err(AppError::bad_input(field, "no such category")),

@@ -12,14 +12,16 @@ use uuid::Uuid;
 use super::volunteers::{Profile, insert_volunteer};
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::CommunityId;
 use crate::paging::{Page, PageArgs};
 use crate::validate::{clean_name, clean_optional};
+use crate::volunteers::ids::CheckInId;
 use crate::volunteers::visibility::check_in_filter;
 use crate::write::{Audit, Write};
 
 /// What an in-service member says when checking in.
 pub struct NewCheckIn {
-    pub community_id: Uuid,
+    pub community_id: CommunityId,
     pub work_unit: String,
     pub department: Option<String>,
     pub organization_relation: String,
@@ -38,7 +40,7 @@ pub async fn request_check_in(cx: &Cx, input: NewCheckIn) -> AppResult<check_in:
     let Some(me) = cx.scope.person_id() else {
         return Err(AppError::Forbidden("members check in for themselves".into()));
     };
-    if !cx.scope.sees_community(input.community_id) {
+    if !cx.scope.sees_community(input.community_id.0) {
         return Err(AppError::not_found("community"));
     }
     let work_unit = clean_name("workUnit", &input.work_unit, 100)?;
@@ -59,7 +61,7 @@ pub async fn request_check_in(cx: &Cx, input: NewCheckIn) -> AppResult<check_in:
     }
     let model = check_in::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
+        community_id: Set(input.community_id.0),
         person_id: Set(me),
         work_unit: Set(work_unit),
         department: Set(department),
@@ -94,12 +96,12 @@ pub enum CheckInAction {
 
 /// Approves or declines a pending check-in (staff of that community only), or ends an active
 /// one (the member or staff). An approved member becomes a volunteer of the community.
-pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: Option<String>) -> AppResult<check_in::Model> {
+pub async fn decide_check_in(cx: &Cx, id: CheckInId, action: CheckInAction, reason: Option<String>) -> AppResult<check_in::Model> {
     cx.scope.require_authenticated()?;
     let reason = clean_optional("reason", reason, 500)?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let current = check_in::Entity::find_by_id(id)
+    let current = check_in::Entity::find_by_id(id.0)
         .filter(check_in_filter(&cx.scope))
         .one(txn)
         .await?
@@ -134,7 +136,7 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
         CheckInAction::End => m.ended_at = Set(Some(now)),
     }
     let model =
-        crate::db::guarded_update::<check_in::Entity, _>(txn, m, check_in::Column::Id, check_in::Column::Version, id, current.version)
+        crate::db::guarded_update::<check_in::Entity, _>(txn, m, check_in::Column::Id, check_in::Column::Version, id.0, current.version)
             .await?;
     // The approved member volunteers in the community (again, if they did before); ending an
     // approved check-in ends that, while the history stays.
@@ -174,11 +176,15 @@ pub async fn decide_check_in(cx: &Cx, id: Uuid, action: CheckInAction, reason: O
 }
 
 /// The check-ins the caller may see.
-fn check_ins_select(cx: &Cx, community_id: Option<Uuid>, status: Option<CheckInStatus>) -> AppResult<sea_orm::Select<check_in::Entity>> {
+fn check_ins_select(
+    cx: &Cx,
+    community_id: Option<CommunityId>,
+    status: Option<CheckInStatus>,
+) -> AppResult<sea_orm::Select<check_in::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = check_in::Entity::find().filter(check_in_filter(&cx.scope));
     if let Some(c) = community_id {
-        select = select.filter(check_in::Column::CommunityId.eq(c));
+        select = select.filter(check_in::Column::CommunityId.eq(c.0));
     }
     if let Some(s) = status {
         select = select.filter(check_in::Column::Status.eq(s));
@@ -189,7 +195,7 @@ fn check_ins_select(cx: &Cx, community_id: Option<Uuid>, status: Option<CheckInS
 /// One page of the check-ins the caller may see, oldest first.
 pub async fn check_ins(
     cx: &Cx,
-    community_id: Option<Uuid>,
+    community_id: Option<CommunityId>,
     status: Option<CheckInStatus>,
     args: &PageArgs,
 ) -> AppResult<Page<check_in::Model>> {
@@ -198,6 +204,6 @@ pub async fn check_ins(
 }
 
 /// How many check-ins the caller may see.
-pub async fn check_in_count(cx: &Cx, community_id: Option<Uuid>, status: Option<CheckInStatus>) -> AppResult<u64> {
+pub async fn check_in_count(cx: &Cx, community_id: Option<CommunityId>, status: Option<CheckInStatus>) -> AppResult<u64> {
     Ok(check_ins_select(cx, community_id, status)?.count(&cx.db).await?)
 }

@@ -14,18 +14,21 @@ use super::volunteers::clean_list;
 use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::CommunityId;
+use crate::organisation::loaders::CompoundId;
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_text};
+use crate::volunteers::ids::{CategoryId, DemandId, InvitationId, VolunteerId};
 use crate::volunteers::visibility::published_filter;
 use crate::write::{Audit, Write};
 
 /// A demand to post.
 pub struct NewDemand {
-    pub community_id: Uuid,
-    pub category_id: Uuid,
+    pub community_id: CommunityId,
+    pub category_id: CategoryId,
     pub title: String,
     pub description: String,
-    pub compound_id: Option<Uuid>,
+    pub compound_id: Option<CompoundId>,
     pub place: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -48,7 +51,7 @@ pub(super) fn check_window(starts: DateTime<Utc>, ends: DateTime<Utc>) -> AppRes
 /// Posts a demand on the community's demand list (staff, or a compound branch's secretary for
 /// that compound).
 pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> {
-    cx.scope.require_demand_manager(input.community_id, input.compound_id)?;
+    cx.scope.require_demand_manager(input.community_id.0, input.compound_id.map(|c| c.0))?;
     let title = clean_name("title", &input.title, 200)?;
     let description = clean_text("description", &input.description, 5000)?;
     let place = clean_optional("place", input.place, 200)?;
@@ -61,19 +64,21 @@ pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> 
     let txn = w.txn();
     active_category(txn, input.category_id, "categoryId").await?;
     if let Some(c) = input.compound_id {
-        let found =
-            entity::compound::Entity::find_by_id(c).filter(entity::compound::Column::CommunityId.eq(input.community_id)).count(txn).await?;
+        let found = entity::compound::Entity::find_by_id(c.0)
+            .filter(entity::compound::Column::CommunityId.eq(input.community_id.0))
+            .count(txn)
+            .await?;
         if found == 0 {
             return Err(AppError::bad_input("compoundId", "no such compound in this community"));
         }
     }
     let model = demand::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
-        category_id: Set(input.category_id),
+        community_id: Set(input.community_id.0),
+        category_id: Set(input.category_id.0),
         title: Set(title),
         description: Set(description),
-        compound_id: Set(input.compound_id),
+        compound_id: Set(input.compound_id.map(|c| c.0)),
         place: Set(place),
         starts_at: Set(input.starts_at),
         ends_at: Set(input.ends_at),
@@ -97,11 +102,11 @@ pub async fn post_demand(cx: &Cx, input: NewDemand) -> AppResult<demand::Model> 
 }
 
 /// Closes or cancels a demand (staff, or the secretary of the demand's compound branch).
-pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected_version: Option<i32>) -> AppResult<demand::Model> {
+pub async fn set_demand_status(cx: &Cx, id: DemandId, status: DemandStatus, expected_version: Option<i32>) -> AppResult<demand::Model> {
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let current = demand::Entity::find_by_id(id)
+    let current = demand::Entity::find_by_id(id.0)
         .filter(published_filter(&cx.scope, demand::Column::CommunityId))
         .one(txn)
         .await?
@@ -119,7 +124,7 @@ pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected
     m.status = Set(status);
     m.version = Set(current.version + 1);
     let model =
-        crate::db::guarded_update::<demand::Entity, _>(txn, m, demand::Column::Id, demand::Column::Version, id, current.version).await?;
+        crate::db::guarded_update::<demand::Entity, _>(txn, m, demand::Column::Id, demand::Column::Version, id.0, current.version).await?;
     w.commit(
         Audit::new(name, "Demand").object(model.id).community(model.community_id).summary(json!({ "status": model.status.to_value() })),
     )
@@ -130,13 +135,13 @@ pub async fn set_demand_status(cx: &Cx, id: Uuid, status: DemandStatus, expected
 /// The demands the caller may see.
 pub(super) fn demands_select(
     cx: &Cx,
-    community_id: Option<Uuid>,
+    community_id: Option<CommunityId>,
     status: Option<DemandStatus>,
 ) -> AppResult<sea_orm::Select<demand::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = demand::Entity::find().filter(published_filter(&cx.scope, demand::Column::CommunityId));
     if let Some(c) = community_id {
-        select = select.filter(demand::Column::CommunityId.eq(c));
+        select = select.filter(demand::Column::CommunityId.eq(c.0));
     }
     if let Some(s) = status {
         select = select.filter(demand::Column::Status.eq(s));
@@ -145,17 +150,22 @@ pub(super) fn demands_select(
 }
 
 /// One page of the demands the caller may see.
-pub async fn demands(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandStatus>, args: &PageArgs) -> AppResult<Page<demand::Model>> {
+pub async fn demands(
+    cx: &Cx,
+    community_id: Option<CommunityId>,
+    status: Option<DemandStatus>,
+    args: &PageArgs,
+) -> AppResult<Page<demand::Model>> {
     let select = demands_select(cx, community_id, status)?;
     Ok(args.finish(args.apply(select, demand::Column::Id).all(&cx.db).await?))
 }
 
 /// Invites a volunteer of the community to a demand (staff).
-pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<invitation::Model> {
+pub async fn invite(cx: &Cx, demand_id: DemandId, volunteer_id: VolunteerId) -> AppResult<invitation::Model> {
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let d = demand::Entity::find_by_id(demand_id)
+    let d = demand::Entity::find_by_id(demand_id.0)
         .filter(published_filter(&cx.scope, demand::Column::CommunityId))
         .one(txn)
         .await?
@@ -167,7 +177,7 @@ pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<i
             field: Some("status".into()),
         });
     }
-    let v = volunteer::Entity::find_by_id(volunteer_id)
+    let v = volunteer::Entity::find_by_id(volunteer_id.0)
         .filter(volunteer::Column::CommunityId.eq(d.community_id))
         .one(txn)
         .await?
@@ -193,21 +203,21 @@ pub async fn invite(cx: &Cx, demand_id: Uuid, volunteer_id: Uuid) -> AppResult<i
 }
 
 /// The invited volunteer accepts or declines; enough acceptances fill the demand.
-pub async fn respond(cx: &Cx, id: Uuid, accept: bool) -> AppResult<invitation::Model> {
+pub async fn respond(cx: &Cx, id: InvitationId, accept: bool) -> AppResult<invitation::Model> {
     cx.scope.require_authenticated()?;
     let Some(me) = cx.scope.person_id() else {
         return Err(AppError::Forbidden("the invited volunteer answers".into()));
     };
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let seen = invitation::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let seen = invitation::Entity::find_by_id(id.0).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     let v = volunteer::Entity::find_by_id(seen.volunteer_id).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     if v.person_id != me {
         return Err(AppError::not_found("invitation"));
     }
     // The demand's lock orders concurrent answers: each one counts the acceptances before it.
     let d = w.lock(demand::Entity::find_by_id(seen.demand_id)).await?.ok_or_else(|| AppError::internal("invitation without demand"))?;
-    let inv = invitation::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let inv = invitation::Entity::find_by_id(id.0).one(txn).await?.ok_or_else(|| AppError::not_found("invitation"))?;
     if inv.status != InvitationStatus::Invited {
         return Err(AppError::Conflict("the invitation was already answered".into()));
     }
@@ -248,6 +258,6 @@ pub async fn respond(cx: &Cx, id: Uuid, accept: bool) -> AppResult<invitation::M
 }
 
 /// How many demands the caller may see.
-pub async fn demand_count(cx: &Cx, community_id: Option<Uuid>, status: Option<DemandStatus>) -> AppResult<u64> {
+pub async fn demand_count(cx: &Cx, community_id: Option<CommunityId>, status: Option<DemandStatus>) -> AppResult<u64> {
     Ok(demands_select(cx, community_id, status)?.count(&cx.db).await?)
 }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::CommunityId;
 
 /// Totals of one slice (the whole scope, a category or a month).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,13 +37,13 @@ pub struct Statistics {
 }
 
 /// Statistics for the caller's communities, or one of them: staff, street admins and reporters.
-pub async fn statistics(cx: &Cx, community_id: Option<Uuid>) -> AppResult<Statistics> {
+pub async fn statistics(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<Statistics> {
     cx.scope.require_authenticated()?;
     if !crate::volunteers::visibility::reads_statistics(&cx.scope) {
         return Err(AppError::Forbidden("statistics are for street, community and reporting users".into()));
     }
     let communities: Vec<Uuid> = match community_id {
-        Some(c) if cx.scope.sees_community(c) => vec![c],
+        Some(c) if cx.scope.sees_community(c.0) => vec![c.0],
         Some(_) => return Err(AppError::not_found("community")),
         None => cx.scope.communities().collect(),
     };

@@ -10,8 +10,11 @@ use uuid::Uuid;
 use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::CommunityId;
+use crate::organisation::loaders::CompoundId;
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_optional, clean_phone};
+use crate::volunteers::ids::VolunteerId;
 use crate::volunteers::visibility::volunteer_filter;
 use crate::write::{Audit, Write};
 
@@ -23,7 +26,7 @@ pub struct Profile {
     pub department_strength: Option<String>,
     pub industry: Option<String>,
     pub availability: Option<Vec<String>>,
-    pub compound_id: Option<Uuid>,
+    pub compound_id: Option<CompoundId>,
 }
 
 /// Weekly slots a volunteer can be available in: `MON_AM` … `SUN_EVE`.
@@ -98,11 +101,11 @@ async fn apply_profile(
     }
     if let Some(c) = p.compound_id {
         let found =
-            entity::compound::Entity::find_by_id(c).filter(entity::compound::Column::CommunityId.eq(community_id)).count(db).await?;
+            entity::compound::Entity::find_by_id(c.0).filter(entity::compound::Column::CommunityId.eq(community_id)).count(db).await?;
         if found == 0 {
             return Err(AppError::bad_input("compoundId", "no such compound in this community"));
         }
-        m.compound_id = Set(Some(c));
+        m.compound_id = Set(Some(c.0));
         changed.push("compoundId");
     }
     Ok(changed)
@@ -110,7 +113,7 @@ async fn apply_profile(
 
 /// Who registers: a known person, or a new one by name and phone.
 pub struct NewVolunteer {
-    pub community_id: Uuid,
+    pub community_id: CommunityId,
     pub person_id: Option<Uuid>,
     pub name: Option<String>,
     pub phone: Option<String>,
@@ -121,10 +124,10 @@ pub struct NewVolunteer {
 /// in one of their communities.
 pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volunteer::Model> {
     cx.scope.require_authenticated()?;
-    if !cx.scope.sees_community(input.community_id) {
+    if !cx.scope.sees_community(input.community_id.0) {
         return Err(AppError::not_found("community"));
     }
-    let is_staff = cx.scope.is_staff_of(input.community_id);
+    let is_staff = cx.scope.is_staff_of(input.community_id.0);
     let self_id = cx.scope.person_id();
     if !is_staff && self_id.is_none() {
         return Err(AppError::Forbidden("volunteers register themselves or are registered by community staff".into()));
@@ -146,7 +149,7 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
                 phone: Set(clean_phone(input.phone)?),
                 address: Set(None),
                 id_number_hash: Set(None),
-                home_community_id: Set(Some(input.community_id)),
+                home_community_id: Set(Some(input.community_id.0)),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -157,7 +160,7 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
         }
         (false, _, None) => return Err(AppError::Forbidden("volunteers register themselves or are registered by community staff".into())),
     };
-    let model = insert_volunteer(txn, input.community_id, person_id, input.profile).await?;
+    let model = insert_volunteer(txn, input.community_id.0, person_id, input.profile).await?;
     w.commit(
         Audit::new("registerVolunteer", "Volunteer").object(model.id).community(model.community_id).summary(json!({ "self": !is_staff })),
     )
@@ -190,11 +193,11 @@ pub(super) async fn insert_volunteer(
 }
 
 /// Edits a volunteer's resource list: the volunteer themself or staff of the community.
-pub async fn update_profile(cx: &Cx, id: Uuid, profile: Profile, expected_version: Option<i32>) -> AppResult<volunteer::Model> {
+pub async fn update_profile(cx: &Cx, id: VolunteerId, profile: Profile, expected_version: Option<i32>) -> AppResult<volunteer::Model> {
     cx.scope.require_authenticated()?;
     let w = Write::begin(cx).await?;
     let txn = w.txn();
-    let current = volunteer::Entity::find_by_id(id)
+    let current = volunteer::Entity::find_by_id(id.0)
         .filter(volunteer_filter(&cx.scope))
         .one(txn)
         .await?
@@ -204,7 +207,7 @@ pub async fn update_profile(cx: &Cx, id: Uuid, profile: Profile, expected_versio
     let changed = apply_profile(txn, current.community_id, &mut m, profile).await?;
     m.version = Set(current.version + 1);
     let model =
-        crate::db::guarded_update::<volunteer::Entity, _>(txn, m, volunteer::Column::Id, volunteer::Column::Version, id, current.version)
+        crate::db::guarded_update::<volunteer::Entity, _>(txn, m, volunteer::Column::Id, volunteer::Column::Version, id.0, current.version)
             .await?;
     w.commit(
         Audit::new("updateVolunteerProfile", "Volunteer")
@@ -217,22 +220,22 @@ pub async fn update_profile(cx: &Cx, id: Uuid, profile: Profile, expected_versio
 }
 
 /// The volunteers the caller may see: staff see their community's, a member their own.
-pub(super) fn volunteers_select(cx: &Cx, community_id: Option<Uuid>) -> AppResult<sea_orm::Select<volunteer::Entity>> {
+pub(super) fn volunteers_select(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<sea_orm::Select<volunteer::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = volunteer::Entity::find().filter(volunteer_filter(&cx.scope));
     if let Some(c) = community_id {
-        select = select.filter(volunteer::Column::CommunityId.eq(c));
+        select = select.filter(volunteer::Column::CommunityId.eq(c.0));
     }
     Ok(select)
 }
 
 /// One page of a community's volunteers (staff), or the caller's own volunteer records.
-pub async fn volunteers(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<volunteer::Model>> {
+pub async fn volunteers(cx: &Cx, community_id: Option<CommunityId>, args: &PageArgs) -> AppResult<Page<volunteer::Model>> {
     let select = volunteers_select(cx, community_id)?;
     Ok(args.finish(args.apply(select, volunteer::Column::Id).all(&cx.db).await?))
 }
 
 /// How many volunteers the caller may see.
-pub async fn volunteer_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<u64> {
+pub async fn volunteer_count(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<u64> {
     Ok(volunteers_select(cx, community_id)?.count(&cx.db).await?)
 }
