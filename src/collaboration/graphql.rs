@@ -9,7 +9,6 @@ use uuid::Uuid;
 use super::loaders::*;
 use super::workflow::{AssignmentAction, TaskAction};
 use super::{partner, service};
-use crate::auth::Principal;
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
@@ -1348,25 +1347,6 @@ impl CollabMutation {
 
 // ---------------------------------------------------------------- subscription
 
-/// Whether a live event is inside a scope: staff and reporters see their communities' events;
-/// a unit sees events of tasks it has a share of, except other units' share events; city staff
-/// see the events of tasks at city level.
-fn visible(scope: &crate::auth::Scope, e: &super::live::LiveEvent) -> bool {
-    if !scope.sees_community(e.event.community_id) {
-        return false;
-    }
-    match scope.principal() {
-        Principal::StreetAdmin { .. }
-        | Principal::CommunityAdmin { .. }
-        | Principal::CommunityStaff { .. }
-        | Principal::Reporter { .. } => true,
-        Principal::Unit { unit_id, .. } => e.unit_ids.contains(unit_id) && e.event.unit_id.is_none_or(|u| u == *unit_id),
-        // City staff follow the tasks escalated to the city, from the escalation on.
-        Principal::CityAdmin { .. } => e.task_level == Some(entity::task::TaskLevel::City),
-        Principal::Member { .. } | Principal::Anonymous | Principal::System => false,
-    }
-}
-
 /// Live updates.
 #[derive(Default)]
 pub struct CollabSubscription;
@@ -1393,7 +1373,7 @@ impl CollabSubscription {
             tokio_stream::wrappers::BroadcastStream::new(ctx.data::<super::live::LiveTasks>()?.subscribe()).filter_map(move |item| {
                 let out = match item {
                     Ok(e)
-                        if visible(&scope, &e)
+                        if super::visibility::sees_live_event(&scope, &e)
                             && community.is_none_or(|c| c == e.event.community_id)
                             && campaign.is_none_or(|c| Some(c) == e.campaign_id)
                             && unit.is_none_or(|u| e.unit_ids.contains(&u)) =>

@@ -1,5 +1,5 @@
 //! DataLoaders of collaboration, one per request with its scope: every batch is filtered by
-//! the scope's visibility rules (see `service`), so no relation reaches outside it.
+//! the scope's visibility rules (see `visibility`), so no relation reaches outside it.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,10 @@ use entity::{assignment, campaign, campaign_community, finding, inspection, site
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::service::{assignment_filter, campaign_filter, event_filter, finding_filter, inspection_filter, task_filter};
+use super::visibility::{
+    assignment_filter, campaign_community_filter, campaign_filter, event_filter, finding_filter, inspection_filter, site_filter,
+    task_filter,
+};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
@@ -129,7 +132,7 @@ impl Loader<SiteId> for CollabLoader {
     async fn load(&self, keys: &[SiteId]) -> Result<HashMap<SiteId, Self::Value>, Self::Error> {
         let rows = site::Entity::find()
             .filter(site::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .filter(self.scope.tenant_filter(site::Column::CommunityId))
+            .filter(site_filter(&self.scope))
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| SiteId(m.id)))
@@ -142,7 +145,7 @@ impl Loader<SitesOf> for CollabLoader {
     async fn load(&self, keys: &[SitesOf]) -> Result<HashMap<SitesOf, Self::Value>, Self::Error> {
         let rows = site::Entity::find()
             .filter(site::Column::CommunityId.is_in(keys.iter().map(|k| k.0)))
-            .filter(self.scope.tenant_filter(site::Column::CommunityId))
+            .filter(site_filter(&self.scope))
             .order_by_asc(site::Column::Id)
             .all(&self.db)
             .await?;
@@ -169,7 +172,7 @@ impl Loader<CampaignCommunities> for CollabLoader {
     async fn load(&self, keys: &[CampaignCommunities]) -> Result<HashMap<CampaignCommunities, Self::Value>, Self::Error> {
         let rows = campaign_community::Entity::find()
             .filter(campaign_community::Column::CampaignId.is_in(keys.iter().map(|k| k.0)))
-            .filter(self.scope.tenant_filter(campaign_community::Column::CommunityId))
+            .filter(campaign_community_filter(&self.scope))
             .order_by_asc(campaign_community::Column::CommunityId)
             .all(&self.db)
             .await?;

@@ -10,4 +10,5 @@ pub mod live;
 pub mod loaders;
 pub mod partner;
 pub mod service;
+pub mod visibility;
 pub mod workflow;

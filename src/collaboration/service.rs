@@ -8,7 +8,7 @@ use entity::assignment::{self, AssignmentRole, AssignmentStatus};
 use entity::task::{self, TaskCategory, TaskLevel, TaskPriority, TaskStatus};
 use entity::task_event::{self, EventKind};
 use entity::{campaign, campaign_community, co_building_unit, community, finding, idempotency_key, inspection, site};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Select, Set,
@@ -16,6 +16,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::visibility::tasks_shared_with;
+pub use super::visibility::{assignment_filter, campaign_filter, event_filter, finding_filter, inspection_filter, task_filter};
 use super::workflow::{self, AssignmentAction, TaskAction, share_name, status_name};
 use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
@@ -26,113 +28,6 @@ use crate::validate::{
     check_date, check_optional_date, check_optional_time, check_time, check_version, clean_evidence, clean_name, clean_optional, clean_text,
 };
 use crate::write::{Audit, Write};
-
-// ---------------------------------------------------------------- visibility
-
-/// Tasks the scope may see: staff and reporters see their communities' tasks; a unit sees the
-/// tasks it has a share of, in communities whose committee it sits on; nobody else sees any.
-pub fn task_filter(scope: &Scope) -> Condition {
-    let tenant = scope.tenant_filter(task::Column::CommunityId);
-    match scope.principal() {
-        Principal::StreetAdmin { .. }
-        | Principal::CommunityAdmin { .. }
-        | Principal::CommunityStaff { .. }
-        | Principal::Reporter { .. } => Condition::all().add(tenant),
-        Principal::Unit { unit_id, .. } => Condition::all().add(tenant).add(tasks_shared_with(task::Column::Id, *unit_id)),
-        // City staff see what was escalated to the city.
-        Principal::CityAdmin { .. } => Condition::all().add(tenant).add(task::Column::Level.eq(TaskLevel::City)),
-        Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
-    }
-}
-
-/// Tasks escalated to the city, as a subquery on a column holding task ids.
-fn city_tasks(column: impl ColumnTrait) -> sea_orm::sea_query::SimpleExpr {
-    column.in_subquery(
-        Query::select().column(task::Column::Id).from(task::Entity).and_where(task::Column::Level.eq(TaskLevel::City)).to_owned(),
-    )
-}
-
-/// Shares the scope may see: all shares of visible tasks, except that a unit sees only its own.
-pub fn assignment_filter(scope: &Scope) -> Condition {
-    let mut cond = Condition::all().add(scope.tenant_filter(assignment::Column::CommunityId));
-    match scope.principal() {
-        Principal::Unit { unit_id, .. } => cond = cond.add(assignment::Column::UnitId.eq(*unit_id)),
-        Principal::CityAdmin { .. } => cond = cond.add(city_tasks(assignment::Column::TaskId)),
-        Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
-        _ => {}
-    }
-    cond
-}
-
-/// Tasks a unit has a share of, as a subquery on a column holding task ids.
-fn tasks_shared_with(column: impl ColumnTrait, unit_id: Uuid) -> sea_orm::sea_query::SimpleExpr {
-    column.in_subquery(
-        Query::select()
-            .column(assignment::Column::TaskId)
-            .from(assignment::Entity)
-            .and_where(assignment::Column::UnitId.eq(unit_id))
-            .to_owned(),
-    )
-}
-
-/// Timeline entries the scope may see: a unit sees the entries of the tasks it has a share of,
-/// without other units' share events.
-pub fn event_filter(scope: &Scope) -> Condition {
-    let mut cond = Condition::all().add(scope.tenant_filter(task_event::Column::CommunityId));
-    match scope.principal() {
-        Principal::Unit { unit_id, .. } => {
-            cond = cond
-                .add(tasks_shared_with(task_event::Column::TaskId, *unit_id))
-                .add(Condition::any().add(task_event::Column::UnitId.is_null()).add(task_event::Column::UnitId.eq(*unit_id)))
-        }
-        Principal::CityAdmin { .. } => cond = cond.add(city_tasks(task_event::Column::TaskId)),
-        Principal::Member { .. } | Principal::Anonymous | Principal::System => cond = cond.add(Expr::cust("1 = 0")),
-        _ => {}
-    }
-    cond
-}
-
-/// Whether the scope may read inspections of a community (staff, street admins, reporters).
-fn reads_inspections(scope: &Scope) -> bool {
-    matches!(
-        scope.principal(),
-        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } | Principal::Reporter { .. }
-    )
-}
-
-/// Inspections the scope may see.
-pub fn inspection_filter(scope: &Scope) -> Condition {
-    if reads_inspections(scope) {
-        Condition::all().add(scope.tenant_filter(inspection::Column::CommunityId))
-    } else {
-        Condition::all().add(Expr::cust("1 = 0"))
-    }
-}
-
-/// Findings the scope may see: those of the inspections it may see.
-pub fn finding_filter(scope: &Scope) -> Condition {
-    if reads_inspections(scope) {
-        Condition::all().add(scope.tenant_filter(finding::Column::CommunityId))
-    } else {
-        Condition::all().add(Expr::cust("1 = 0"))
-    }
-}
-
-/// Campaigns the scope may see: those of its streets that one of its communities takes part in.
-pub fn campaign_filter(scope: &Scope) -> Condition {
-    match scope.principal() {
-        Principal::Member { .. } | Principal::Anonymous | Principal::System => Condition::all().add(Expr::cust("1 = 0")),
-        _ => Condition::all().add(
-            campaign::Column::Id.in_subquery(
-                Query::select()
-                    .column(campaign_community::Column::CampaignId)
-                    .from(campaign_community::Entity)
-                    .cond_where(Condition::all().add(scope.tenant_filter(campaign_community::Column::CommunityId)))
-                    .to_owned(),
-            ),
-        ),
-    }
-}
 
 // ---------------------------------------------------------------- reads
 
