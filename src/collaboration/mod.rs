@@ -4,11 +4,10 @@
 //! Partner departments act on their own shares through the API with a key.
 
 pub mod demo;
-pub mod escalation;
 pub mod graphql;
-pub mod live;
 pub mod loaders;
-pub mod partner;
 pub mod service;
 pub mod visibility;
 pub mod workflow;
+
+pub use service::{escalation, live, partner};
