@@ -83,7 +83,9 @@ async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: 
     };
     let scope = gongzhi::auth::Scope::system([street], "cli:api-key");
     let cx = gongzhi::cx::Cx::new(scope, gongzhi::db::Db::system(db), "cli", gongzhi::changes::Changes::default());
-    let (key, secret) = gongzhi::collaboration::partner::create_api_key(&cx, unit.id, label).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (key, secret) = gongzhi::collaboration::partner::create_api_key(&cx, gongzhi::organisation::loaders::UnitId(unit.id), label)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!("API key {} for {} ({}); it is shown only this once:", key.prefix, unit.name, unit.code);
     println!("{secret}");
     Ok(())

@@ -15,12 +15,14 @@ use entity::{campaign, co_building_unit, committee_membership, community, party_
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::loaders::{AssignmentId, FindingId, TaskId};
 use super::service::{self, NewCampaign, NewFinding, NewInspection, NewSite, NewTask, ShareInput};
 use super::workflow::{AssignmentAction, TaskAction};
 use crate::auth::{Claims, Role, Scope};
 use crate::changes::Changes;
 use crate::cx::Cx;
 use crate::error::AppResult;
+use crate::organisation::loaders::UnitId;
 
 /// How far a demo task goes through its workflow.
 #[derive(Clone, Copy, PartialEq)]
@@ -297,7 +299,7 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
     if let Some(f) = findings.first() {
         service::task_from_finding(
             &staff,
-            f.id,
+            FindingId(f.id),
             service::FindingTask {
                 title: None,
                 priority: TaskPriority::High,
@@ -457,11 +459,11 @@ async fn run_plan(
     for (code, role) in std::iter::once((plan.lead, AssignmentRole::Lead)).chain(plan.support.iter().map(|s| (*s, AssignmentRole::Support)))
     {
         let Some(unit_id) = unit(code) else { continue };
-        let (_, share) = service::assign_task(staff, task.id, unit_id, role, None, None).await?;
+        let (_, share) = service::assign_task(staff, TaskId(task.id), UnitId(unit_id), role, None, None).await?;
         shares.push((code, share.id));
     }
     if plan.stage == Stage::Cancelled {
-        service::staff_action(staff, task.id, TaskAction::Cancel, None, Some("并入其他任务".into())).await?;
+        service::staff_action(staff, TaskId(task.id), TaskAction::Cancel, None, Some("并入其他任务".into())).await?;
         return Ok(());
     }
     if plan.stage == Stage::Assigned {
@@ -471,7 +473,7 @@ async fn run_plan(
         let code = code.to_owned();
         async move {
             let scope = scope_for(db, Role::Unit, &code).await?;
-            service::share_action(&cx(scope), id, action, ShareInput { note: Some("已处理".into()), ..ShareInput::default() })
+            service::share_action(&cx(scope), AssignmentId(id), action, ShareInput { note: Some("已处理".into()), ..ShareInput::default() })
                 .await
                 .map(|_| ())
         }
@@ -493,10 +495,10 @@ async fn run_plan(
     }
     match plan.stage {
         Stage::Verified => {
-            service::staff_action(staff, task.id, TaskAction::Verify, None, Some("现场复核通过".into())).await?;
+            service::staff_action(staff, TaskId(task.id), TaskAction::Verify, None, Some("现场复核通过".into())).await?;
         }
         Stage::Reopened => {
-            service::staff_action(staff, task.id, TaskAction::Reopen, None, Some("雨后再次堵塞".into())).await?;
+            service::staff_action(staff, TaskId(task.id), TaskAction::Reopen, None, Some("雨后再次堵塞".into())).await?;
         }
         _ => {}
     }

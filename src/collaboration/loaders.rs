@@ -58,6 +58,10 @@ loader_key!(/// Inspection by id.
     InspectionId);
 loader_key!(/// The findings of an inspection.
     FindingsOf);
+loader_key!(/// Finding by id.
+    FindingId);
+loader_key!(/// A partner department's API key by id.
+    ApiKeyId);
 
 impl Loader<TaskId> for CollabLoader {
     type Value = task::Model;

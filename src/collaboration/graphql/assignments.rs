@@ -170,8 +170,8 @@ impl AssignmentMutation {
     /// Gives a co-building unit of the community's joint committee a share of a task (staff).
     async fn assign_task(&self, ctx: &Context<'_>, input: AssignTaskInput) -> Result<AssignTaskPayload> {
         let r = rc(ctx)?;
-        let task = expect_id(&input.task_id, kind::TASK, "taskId")?;
-        let unit = expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?;
+        let task = TaskId(expect_id(&input.task_id, kind::TASK, "taskId")?);
+        let unit = UnitId(expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?);
         let (task, share) = service::assign_task(&r.cx, task, unit, input.role.into(), input.expected_version, input.note).await?;
         Ok(AssignTaskPayload { task: Task(task), assignment: Assignment(share) })
     }
@@ -180,8 +180,8 @@ impl AssignmentMutation {
     /// community's joint committee (staff).
     async fn reassign_share(&self, ctx: &Context<'_>, input: ReassignShareInput) -> Result<ReassignSharePayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::ASSIGNMENT, "id")?;
-        let unit = expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?;
+        let id = AssignmentId(expect_id(&input.id, kind::ASSIGNMENT, "id")?);
+        let unit = UnitId(expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?);
         let (task, share, previous) = service::reassign_share(&r.cx, id, unit, input.expected_version, input.note).await?;
         Ok(ReassignSharePayload { task: Task(task), assignment: Assignment(share), previous: Assignment(previous) })
     }
@@ -195,7 +195,7 @@ impl AssignmentMutation {
         input: EndCommitteeMembershipInput,
     ) -> Result<EndCommitteeMembershipPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?;
+        let id = MembershipId(expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?);
         let (m, _) = service::end_committee_seat(&r.cx, id, input.until, input.expected_version).await?;
         Ok(EndCommitteeMembershipPayload { membership: CommitteeMembership(m) })
     }
@@ -231,7 +231,7 @@ impl ShareMutation {
 
 pub(super) async fn share(ctx: &Context<'_>, input: AssignmentActionInput, action: AssignmentAction) -> Result<AssignmentPayload> {
     let r = rc(ctx)?;
-    let id = expect_id(&input.id, kind::ASSIGNMENT, "id")?;
+    let id = AssignmentId(expect_id(&input.id, kind::ASSIGNMENT, "id")?);
     let share = service::ShareInput {
         expected_version: input.expected_version,
         note: input.note,

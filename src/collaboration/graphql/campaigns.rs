@@ -252,7 +252,7 @@ impl CampaignMutation {
     /// Edits a campaign, or lets more communities join it (street admins).
     async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::CAMPAIGN, "id")?;
+        let id = CampaignId(expect_id(&input.id, kind::CAMPAIGN, "id")?);
         let changes = service::CampaignChanges {
             expected_version: input.expected_version,
             name: input.name,

@@ -106,13 +106,13 @@ impl InspectionQuery {
     ) -> Result<Conn<Inspection>> {
         let r = rc(ctx)?;
         let args = PageArgs::new(first, after, last, before)?;
-        let community = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?;
+        let community = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
         let page = service::inspections(&r.cx, community, &args).await?;
         Ok(page.into_connection(|m| m.id, Inspection, TotalCount::lazy(InspectionCount(community))))
     }
 }
 
-struct InspectionCount(Option<Uuid>);
+struct InspectionCount(Option<CommunityId>);
 
 #[async_trait::async_trait]
 impl CountSource for InspectionCount {
@@ -202,7 +202,7 @@ impl InspectionMutation {
     /// Turns an inspection finding into a task in one step (staff).
     async fn create_task_from_finding(&self, ctx: &Context<'_>, input: CreateTaskFromFindingInput) -> Result<TaskPayload> {
         let r = rc(ctx)?;
-        let finding = expect_id(&input.finding_id, kind::FINDING, "findingId")?;
+        let finding = FindingId(expect_id(&input.finding_id, kind::FINDING, "findingId")?);
         let extra = service::FindingTask {
             title: input.title,
             priority: input.priority.into(),

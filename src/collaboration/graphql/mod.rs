@@ -17,7 +17,7 @@ use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{
     CoBuildingUnit, CommitteeMembership, Community, Compound, EndCommitteeMembershipInput, EndCommitteeMembershipPayload, PartyOrganization,
 };
-use crate::organisation::loaders::{CommunityId, CompoundId, OrganizationId, UnitId, UnitOfEvent};
+use crate::organisation::loaders::{CommunityId, CompoundId, MembershipId, OrganizationId, UnitId, UnitOfEvent};
 use crate::paging::PageArgs;
 use crate::validate::from_json_list;
 

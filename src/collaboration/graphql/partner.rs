@@ -59,7 +59,7 @@ impl PartnerQuery {
     #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn api_keys(&self, ctx: &Context<'_>, #[graphql(desc = "Only this unit's keys.")] unit_id: Option<ID>) -> Result<Vec<ApiKey>> {
         let r = rc(ctx)?;
-        let unit = unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId")).transpose()?;
+        let unit = unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId").map(UnitId)).transpose()?;
         Ok(service::partner::api_keys(&r.cx, unit).await?.into_iter().map(ApiKey).collect())
     }
 }
@@ -106,7 +106,7 @@ impl PartnerMutation {
     /// Issues an API key for a partner department (street admins). The secret is shown once.
     async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> Result<CreateApiKeyPayload> {
         let r = rc(ctx)?;
-        let unit = expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?;
+        let unit = UnitId(expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?);
         let (key, secret) = service::partner::create_api_key(&r.cx, unit, &input.label).await?;
         Ok(CreateApiKeyPayload { api_key: ApiKey(key), secret })
     }
@@ -114,7 +114,7 @@ impl PartnerMutation {
     /// Revokes an API key at once (street admins).
     async fn revoke_api_key(&self, ctx: &Context<'_>, input: RevokeApiKeyInput) -> Result<RevokeApiKeyPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::API_KEY, "id")?;
+        let id = ApiKeyId(expect_id(&input.id, kind::API_KEY, "id")?);
         let key = service::partner::revoke_api_key(&r.cx, id).await?;
         Ok(RevokeApiKeyPayload { api_key: ApiKey(key) })
     }

@@ -481,7 +481,7 @@ impl TaskMutation {
     /// Edits an open task (staff).
     async fn update_task(&self, ctx: &Context<'_>, input: UpdateTaskInput) -> Result<TaskPayload> {
         let r = rc(ctx)?;
-        let id = expect_id(&input.id, kind::TASK, "id")?;
+        let id = TaskId(expect_id(&input.id, kind::TASK, "id")?);
         let changes = service::TaskChanges {
             expected_version: input.expected_version,
             title: input.title,
@@ -527,7 +527,7 @@ impl CommentMutation {
     /// Adds a comment to a task's timeline (staff, or a unit with a share).
     async fn comment_on_task(&self, ctx: &Context<'_>, input: CommentOnTaskInput) -> Result<CommentOnTaskPayload> {
         let r = rc(ctx)?;
-        let task = expect_id(&input.task_id, kind::TASK, "taskId")?;
+        let task = TaskId(expect_id(&input.task_id, kind::TASK, "taskId")?);
         let (task, event) = service::comment(&r.cx, task, input.note, input.evidence, input.idempotency_key).await?;
         Ok(CommentOnTaskPayload { task: Task(task), event: TaskEvent(event) })
     }
@@ -535,6 +535,6 @@ impl CommentMutation {
 
 pub(super) async fn staff(ctx: &Context<'_>, input: TaskTransitionInput, action: TaskAction) -> Result<TaskPayload> {
     let r = rc(ctx)?;
-    let id = expect_id(&input.id, kind::TASK, "id")?;
+    let id = TaskId(expect_id(&input.id, kind::TASK, "id")?);
     Ok(TaskPayload { task: Task(service::staff_action(&r.cx, id, action, input.expected_version, input.note).await?) })
 }

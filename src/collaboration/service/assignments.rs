@@ -6,12 +6,14 @@ use super::*;
 /// Assigns a share of a task to a co-building unit that sits on the community's joint committee.
 pub async fn assign_task(
     cx: &Cx,
-    task_id: Uuid,
-    unit_id: Uuid,
+    task_id: TaskId,
+    unit_id: UnitId,
     role: AssignmentRole,
     expected_version: Option<i32>,
     note: Option<String>,
 ) -> AppResult<(task::Model, assignment::Model)> {
+    let task_id = task_id.0;
+    let unit_id = unit_id.0;
     let note = clean_optional("note", note, 2000)?;
     let mut w = Write::begin(cx).await?;
     let current = visible_task(&w, task_id).await?;
@@ -100,10 +102,11 @@ pub async fn assign_task(
 /// the number of shares flagged.
 pub async fn end_committee_seat(
     cx: &Cx,
-    id: Uuid,
+    id: MembershipId,
     until: Option<NaiveDate>,
     expected_version: Option<i32>,
 ) -> AppResult<(entity::committee_membership::Model, usize)> {
+    let id = id.0;
     let mut w = Write::begin(cx).await?;
     let seat = crate::organisation::service::end_membership(w.txn(), cx, id, until, expected_version).await?;
     let unit =
@@ -164,11 +167,13 @@ pub async fn end_committee_seat(
 /// same role. Returns the task, the new share and the old one.
 pub async fn reassign_share(
     cx: &Cx,
-    id: Uuid,
-    unit_id: Uuid,
+    id: AssignmentId,
+    unit_id: UnitId,
     expected_version: Option<i32>,
     note: Option<String>,
 ) -> AppResult<(task::Model, assignment::Model, assignment::Model)> {
+    let id = id.0;
+    let unit_id = unit_id.0;
     cx.scope.require_authenticated()?;
     let note = clean_optional("note", note, 2000)?;
     let mut w = Write::begin(cx).await?;
@@ -276,7 +281,13 @@ pub struct ShareInput {
 }
 
 /// A unit accepts, declines, starts or resolves its own share of a task.
-pub async fn share_action(cx: &Cx, id: Uuid, action: AssignmentAction, input: ShareInput) -> AppResult<(task::Model, assignment::Model)> {
+pub async fn share_action(
+    cx: &Cx,
+    id: AssignmentId,
+    action: AssignmentAction,
+    input: ShareInput,
+) -> AppResult<(task::Model, assignment::Model)> {
+    let id = id.0;
     cx.scope.require_authenticated()?;
     let note = clean_optional("note", input.note, 2000)?;
     let evidence = clean_evidence(input.evidence)?;

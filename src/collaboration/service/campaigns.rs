@@ -102,7 +102,8 @@ pub struct CampaignChanges {
 }
 
 /// Edits a campaign of the caller's street (street admins).
-pub async fn update_campaign(cx: &Cx, id: Uuid, changes: CampaignChanges) -> AppResult<campaign::Model> {
+pub async fn update_campaign(cx: &Cx, id: CampaignId, changes: CampaignChanges) -> AppResult<campaign::Model> {
+    let id = id.0;
     let Some(street_id) = cx.scope.require_street_admin("campaigns")? else {
         return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };

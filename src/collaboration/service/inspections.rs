@@ -3,7 +3,8 @@
 use super::*;
 
 /// One page of a community's inspections (or all in scope).
-pub async fn inspections(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -> AppResult<Page<inspection::Model>> {
+pub async fn inspections(cx: &Cx, community_id: Option<CommunityId>, args: &PageArgs) -> AppResult<Page<inspection::Model>> {
+    let community_id = community_id.map(|c| c.0);
     cx.scope.require_authenticated()?;
     let mut select = inspection::Entity::find().filter(inspection_filter(&cx.scope));
     if let Some(c) = community_id {
@@ -13,7 +14,8 @@ pub async fn inspections(cx: &Cx, community_id: Option<Uuid>, args: &PageArgs) -
 }
 
 /// How many inspections in scope match.
-pub async fn inspection_count(cx: &Cx, community_id: Option<Uuid>) -> AppResult<u64> {
+pub async fn inspection_count(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<u64> {
+    let community_id = community_id.map(|c| c.0);
     cx.scope.require_authenticated()?;
     let mut select = inspection::Entity::find().filter(inspection_filter(&cx.scope));
     if let Some(c) = community_id {
@@ -99,7 +101,8 @@ pub struct FindingTask {
 }
 
 /// Turns a finding into a task in one step (staff); a finding becomes at most one task.
-pub async fn task_from_finding(cx: &Cx, finding_id: Uuid, extra: FindingTask) -> AppResult<task::Model> {
+pub async fn task_from_finding(cx: &Cx, finding_id: FindingId, extra: FindingTask) -> AppResult<task::Model> {
+    let finding_id = finding_id.0;
     cx.scope.require_authenticated()?;
     let mut w = Write::begin(cx).await?;
     // A finding the caller cannot read answers as one that does not exist.

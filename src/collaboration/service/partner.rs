@@ -11,13 +11,16 @@ use uuid::Uuid;
 
 use crate::auth::Scope;
 use crate::auth::api_keys::{hash_key, new_secret};
+use crate::collaboration::loaders::ApiKeyId;
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::organisation::loaders::UnitId;
 use crate::validate::clean_name;
 use crate::write::{Audit, Write};
 
 /// Issues a key for a unit; the secret is returned once and never stored.
-pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(api_key::Model, String)> {
+pub async fn create_api_key(cx: &Cx, unit_id: UnitId, label: &str) -> AppResult<(api_key::Model, String)> {
+    let unit_id = unit_id.0;
     let street = key_street(cx)?.ok_or_else(|| AppError::bad_input("street", "name the street the key is for"))?;
     let label = clean_name("label", label, 100)?;
     let w = Write::begin(cx).await?;
@@ -52,7 +55,8 @@ pub async fn create_api_key(cx: &Cx, unit_id: Uuid, label: &str) -> AppResult<(a
 }
 
 /// Revokes a key; requests with it fail with `UNAUTHENTICATED` from then on.
-pub async fn revoke_api_key(cx: &Cx, id: Uuid) -> AppResult<api_key::Model> {
+pub async fn revoke_api_key(cx: &Cx, id: ApiKeyId) -> AppResult<api_key::Model> {
+    let id = id.0;
     let street = key_street(cx)?;
     let w = Write::begin(cx).await?;
     let key =
@@ -85,7 +89,8 @@ fn of_street(street: Option<Uuid>) -> sea_orm::sea_query::SimpleExpr {
 }
 
 /// The keys of the caller's street: of one unit, or of every unit (street admins).
-pub async fn api_keys(cx: &Cx, unit_id: Option<Uuid>) -> AppResult<Vec<api_key::Model>> {
+pub async fn api_keys(cx: &Cx, unit_id: Option<UnitId>) -> AppResult<Vec<api_key::Model>> {
+    let unit_id = unit_id.map(|c| c.0);
     let street = key_street(cx)?;
     let mut select = api_key::Entity::find().filter(of_street(street)).order_by_asc(api_key::Column::Id);
     if let Some(u) = unit_id {

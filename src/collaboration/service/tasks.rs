@@ -176,7 +176,8 @@ pub struct TaskChanges {
 }
 
 /// Edits an open task (staff).
-pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<task::Model> {
+pub async fn update_task(cx: &Cx, id: TaskId, changes: TaskChanges) -> AppResult<task::Model> {
+    let id = id.0;
     let mut w = Write::begin(cx).await?;
     let current = visible_task(&w, id).await?;
     cx.scope.require_staff(current.community_id, "update tasks")?;
@@ -221,11 +222,12 @@ pub async fn update_task(cx: &Cx, id: Uuid, changes: TaskChanges) -> AppResult<t
 /// Verifies, reopens, cancels or escalates a task (staff).
 pub async fn staff_action(
     cx: &Cx,
-    id: Uuid,
+    id: TaskId,
     action: TaskAction,
     expected_version: Option<i32>,
     note: Option<String>,
 ) -> AppResult<task::Model> {
+    let id = id.0;
     let note = clean_optional("note", note, 2000)?;
     let mut w = Write::begin(cx).await?;
     let current = visible_task(&w, id).await?;
@@ -315,11 +317,12 @@ pub async fn staff_action(
 /// Adds a comment to a task's timeline (anyone who may see the task, except reporters).
 pub async fn comment(
     cx: &Cx,
-    task_id: Uuid,
+    task_id: TaskId,
     note: String,
     evidence: Vec<String>,
     idempotency_key: Option<String>,
 ) -> AppResult<(task::Model, task_event::Model)> {
+    let task_id = task_id.0;
     cx.scope.require_authenticated()?;
     if matches!(cx.scope.principal(), Principal::Reporter { .. }) {
         return Err(AppError::Forbidden("reporters read; they do not comment".into()));
