@@ -5,5 +5,3 @@
 pub mod graphql;
 pub mod service;
 pub mod visibility;
-
-pub use service::{Entry, record};

@@ -1,62 +1,15 @@
-//! Writing and reading audit records.
+//! Reading audit records. They are written by the unit of work (`crate::write`), one per
+//! mutation, in its transaction.
 
-use chrono::Utc;
-use entity::{audit_log, community};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
-use serde_json::Value;
+use entity::audit_log;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::cx::Cx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::organisation::loaders::CommunityId;
 use crate::paging::{Page, PageArgs};
-
-/// What a mutation did, for the audit log.
-pub struct Entry<'a> {
-    /// Verb and noun, e.g. `createCompound`.
-    pub action: &'a str,
-    /// The community the change belongs to, when it is tenant data.
-    pub community_id: Option<Uuid>,
-    /// The changed object's type, e.g. `Compound`.
-    pub object_type: &'a str,
-    pub object_id: Option<Uuid>,
-    /// What changed: field names and non-personal values.
-    pub summary: Value,
-}
-
-/// Writes one audit record inside the mutation's transaction `txn`, so that the record exists
-/// exactly when the change does.
-pub async fn record(txn: &impl ConnectionTrait, cx: &Cx, entry: Entry<'_>) -> AppResult<()> {
-    let street_id = match entry.community_id {
-        Some(c) => community::Entity::find_by_id(c)
-            .select_only()
-            .column(community::Column::StreetId)
-            .into_tuple::<Uuid>()
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::internal("audited community vanished"))?,
-        None => cx.scope.streets().next().ok_or_else(|| AppError::internal("an audited action has no street"))?,
-    };
-    audit_log::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        street_id: Set(street_id),
-        community_id: Set(entry.community_id),
-        principal_kind: Set(principal_kind(cx.scope.principal()).to_owned()),
-        principal: Set(cx.scope.label().to_owned()),
-        action: Set(entry.action.to_owned()),
-        object_type: Set(entry.object_type.to_owned()),
-        object_id: Set(entry.object_id),
-        summary: Set(entry.summary.to_string()),
-        request_id: Set(cx.request_id.chars().take(64).collect()),
-        client_request_id: Set(cx.client_request_id.as_ref().map(|id| id.chars().take(64).collect())),
-        created_at: Set(Utc::now()),
-    }
-    .insert(txn)
-    .await?;
-    // Every mutation writes one audit record: the place to tell other instances that data changed.
-    cx.changes.announce_change(txn).await
-}
 
 /// The principal kind as recorded.
 pub fn principal_kind(p: &Principal) -> &'static str {

@@ -123,7 +123,7 @@ pub struct CheckInsQuery;
 impl CheckInsQuery {
     /// Check-ins, oldest first: staff see their community's, a member sees their own.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a list query takes its filters and the four Relay paging arguments")]
     async fn check_ins(
         &self,
         ctx: &Context<'_>,

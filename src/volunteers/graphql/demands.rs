@@ -239,7 +239,7 @@ pub struct DemandsQuery;
 impl DemandsQuery {
     /// The demand lists of the caller's communities.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a list query takes its filters and the four Relay paging arguments")]
     async fn demands(
         &self,
         ctx: &Context<'_>,
