@@ -24,7 +24,7 @@ pub async fn assign_task(
     };
     let unit =
         co_building_unit::Entity::find_by_id(unit_id).one(w.txn()).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
-    if !crate::organisation::service::unit_sits_on(w.txn(), current.community_id, unit.id).await? {
+    if !crate::organisation::service::unit_sits_on(w.txn(), CommunityId(current.community_id), UnitId(unit.id)).await? {
         return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
     }
     let shares = assignment::Entity::find()
@@ -106,7 +106,6 @@ pub async fn end_committee_seat(
     until: Option<NaiveDate>,
     expected_version: Option<i32>,
 ) -> AppResult<(entity::committee_membership::Model, usize)> {
-    let id = id.0;
     let mut w = Write::begin(cx).await?;
     let seat = crate::organisation::service::end_membership(w.txn(), cx, id, until, expected_version).await?;
     let unit =
@@ -195,7 +194,9 @@ pub async fn reassign_share(
     };
     let unit =
         co_building_unit::Entity::find_by_id(unit_id).one(w.txn()).await?.ok_or_else(|| AppError::bad_input("unitId", "no such unit"))?;
-    if unit.id == share.unit_id || !crate::organisation::service::unit_sits_on(w.txn(), current.community_id, unit.id).await? {
+    if unit.id == share.unit_id
+        || !crate::organisation::service::unit_sits_on(w.txn(), CommunityId(current.community_id), UnitId(unit.id)).await?
+    {
         return Err(AppError::bad_input("unitId", format!("{} does not sit on this community's joint committee", unit.name)));
     }
     let now = Utc::now();

@@ -87,10 +87,11 @@ pub async fn add_membership(cx: &Cx, input: NewMembership) -> AppResult<committe
 pub async fn end_membership(
     txn: &DatabaseTransaction,
     cx: &Cx,
-    id: Uuid,
+    id: crate::organisation::ids::MembershipId,
     until: Option<NaiveDate>,
     expected_version: Option<i32>,
 ) -> AppResult<committee_membership::Model> {
+    let id = id.0;
     cx.scope.require_authenticated()?;
     crate::validate::check_optional_date("until", until)?;
     let current = committee_membership::Entity::find_by_id(id)
@@ -122,7 +123,12 @@ pub async fn end_membership(
 }
 
 /// Whether a unit sits on a community's joint committee today.
-pub async fn unit_sits_on(db: &impl ConnectionTrait, community_id: Uuid, unit_id: Uuid) -> AppResult<bool> {
+pub async fn unit_sits_on(
+    db: &impl ConnectionTrait,
+    community_id: crate::organisation::ids::CommunityId,
+    unit_id: crate::organisation::ids::UnitId,
+) -> AppResult<bool> {
+    let (community_id, unit_id) = (community_id.0, unit_id.0);
     Ok(committee_membership::Entity::find()
         .filter(committee_membership::Column::CommunityId.eq(community_id))
         .filter(committee_membership::Column::UnitId.eq(unit_id))

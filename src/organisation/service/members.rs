@@ -56,7 +56,8 @@ async fn check_branch(db: &impl ConnectionTrait, community_id: CommunityId, bran
 /// to one of the communities the caller is staff of. Anyone else answers `BAD_USER_INPUT` as if
 /// unknown, so that a guessed id neither links nor unmasks a stranger; a person from elsewhere
 /// checks in themself or is registered anew.
-pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: Uuid) -> AppResult<person::Model> {
+pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: crate::organisation::ids::PersonId) -> AppResult<person::Model> {
+    let id = id.0;
     let unknown = || AppError::bad_input("personId", "no such person in your communities");
     let p = person::Entity::find_by_id(id).one(db).await?.ok_or_else(unknown)?;
     if p.home_community_id.is_some_and(|c| cx.scope.is_staff_of(c)) {
@@ -100,7 +101,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
         check_branch(txn, input.community_id, branch).await?;
     }
     let person_id = match input.person_id {
-        Some(PersonId(id)) => person_known_to_staff(txn, cx, id).await?.id,
+        Some(id) => person_known_to_staff(txn, cx, id).await?.id,
         None => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let home = (input.kind == MemberKind::Resident).then_some(input.community_id.0);

@@ -137,7 +137,7 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
     let person_id = match (is_staff, input.person_id, self_id) {
         (false, Some(p), Some(me)) if p != me => return Err(AppError::Forbidden("members register only themselves".into())),
         (false, _, Some(me)) => me,
-        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(txn, cx, p).await?.id,
+        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(txn, cx, crate::organisation::ids::PersonId(p)).await?.id,
         (true, None, _) => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let now = Utc::now();
