@@ -116,6 +116,14 @@ impl<'a> Write<'a> {
         Ok(select.all(&self.txn).await?)
     }
 
+    /// Reads a row and keeps others from changing it until the commit, while letting them read
+    /// and share it: `SELECT … FOR SHARE` on PostgreSQL; on SQLite the transaction already holds
+    /// the database's write lock.
+    pub async fn lock_shared<E: EntityTrait>(&self, select: Select<E>) -> AppResult<Option<E::Model>> {
+        let select = if self.txn.get_database_backend() == DbBackend::Postgres { select.lock_shared() } else { select };
+        Ok(select.one(&self.txn).await?)
+    }
+
     /// `CONFLICT` when the caller expected another version of the object than the stored one.
     pub fn expect_version(expected: Option<i32>, actual: i32) -> AppResult<()> {
         match expected {

@@ -51,7 +51,7 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
         return Err(AppError::bad_input("findings", "at most 50 findings per inspection"));
     }
     let w = Write::begin(cx).await?;
-    check_links(w.txn(), input.community_id, None, input.site_id).await?;
+    check_links(&w, input.community_id, None, input.site_id).await?;
     let now = Utc::now();
     let model = inspection::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -88,17 +88,11 @@ pub struct NewTask {
     pub evidence: Vec<String>,
 }
 
-pub(super) async fn check_links(
-    txn: &DatabaseTransaction,
-    community_id: Uuid,
-    campaign_id: Option<Uuid>,
-    site_id: Option<Uuid>,
-) -> AppResult<()> {
+pub(super) async fn check_links(w: &Write<'_>, community_id: Uuid, campaign_id: Option<Uuid>, site_id: Option<Uuid>) -> AppResult<()> {
+    let txn = w.txn();
     if let Some(c) = campaign_id {
-        if txn.get_database_backend() == DbBackend::Postgres {
-            // Holds the campaign while the task is filed into it (see `update_campaign`).
-            campaign::Entity::find_by_id(c).lock_shared().one(txn).await?;
-        }
+        // Holds the campaign while the task is filed into it (see `update_campaign`).
+        w.lock_shared(campaign::Entity::find_by_id(c)).await?;
         let linked = campaign_community::Entity::find()
             .filter(campaign_community::Column::CommunityId.eq(community_id))
             .filter(campaign_community::Column::CampaignId.eq(c))
@@ -133,7 +127,7 @@ pub(super) async fn insert_task(w: &mut Write<'_>, input: NewTask, action: &str)
     let description = clean_text("description", &input.description, 5000)?;
     let evidence = clean_evidence(input.evidence)?;
     check_optional_time("dueAt", input.due_at)?;
-    check_links(w.txn(), input.community_id, input.campaign_id, input.site_id).await?;
+    check_links(w, input.community_id, input.campaign_id, input.site_id).await?;
     let now = Utc::now();
     let task = task::ActiveModel {
         id: Set(Uuid::now_v7()),
