@@ -10,7 +10,7 @@
 //! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`] | everything: naming every noun is its job |
 //! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers and audit may name organisation |
 //! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`] | the kernel |
-//! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`], [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
+//! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
 //!
 //! The rule to keep: a file that names every noun lives at the root; a file every noun uses
 //! names none. `.ci/floors` fails CI when an import runs up a floor.

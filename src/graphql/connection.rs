@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::paging::{DEFAULT_PAGE, MAX_PAGE, Page, PageArgs};
 
 /// A type listed in pages: it names its connection and edge types in the schema
-/// (`CommunityConnection`, `CommunityEdge`). Declare it with [`connection_node!`] beside the type.
+/// (`CommunityConnection`, `CommunityEdge`). Declare it with `connection_node!` beside the type.
 pub trait ConnectionNode: OutputType {
     /// The connection type's name.
     const CONNECTION: &'static str;

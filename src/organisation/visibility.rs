@@ -1,4 +1,4 @@
-//! Who sees what of the organisation graph: one table, [`rules`], with a row per principal kind
+//! Who sees what of the organisation graph: one table, `rules`, with a row per principal kind
 //! and no default, so that a new kind of principal does not compile until it is decided here.
 //!
 //! The structure (streets, communities, compounds, party organisations) is seen through the
