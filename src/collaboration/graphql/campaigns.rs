@@ -95,10 +95,7 @@ impl Site {
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The compound the site belongs to, if any.
     async fn compound(&self, ctx: &Context<'_>) -> Result<Option<Compound>> {

@@ -31,10 +31,7 @@ impl Inspection {
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The site inspected.
     async fn site(&self, ctx: &Context<'_>) -> Result<Option<Site>> {

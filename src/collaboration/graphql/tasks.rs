@@ -187,10 +187,7 @@ impl Task {
     }
     /// The community the task belongs to.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The campaign it is part of.
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {

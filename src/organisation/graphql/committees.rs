@@ -107,10 +107,7 @@ impl CommitteeMembership {
     }
     /// The community of the committee.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The seated unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<CoBuildingUnit> {

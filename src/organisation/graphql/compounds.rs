@@ -70,10 +70,7 @@ impl Compound {
     }
     /// The community the compound belongs to.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The compound's party branch (小区党支部), if it has one.
     async fn party_branch(&self, ctx: &Context<'_>) -> Result<Option<PartyOrganization>> {

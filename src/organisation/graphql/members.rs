@@ -63,10 +63,7 @@ impl PartyMember {
     }
     /// The community the member is registered in.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The branch organising the member.
     async fn branch(&self, ctx: &Context<'_>) -> Result<Option<PartyOrganization>> {

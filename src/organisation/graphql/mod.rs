@@ -42,6 +42,11 @@ pub struct OrgQuery(DirectoryQuery, UnitsQuery);
 #[derive(MergedObject, Default)]
 pub struct OrgMutation(CompoundsMutation, PartyMutation, CommitteesMutation, MembersMutation);
 
+/// The community a visible row belongs to (a row the scope sees has a community it sees).
+pub async fn community_of(ctx: &Context<'_>, id: Uuid) -> Result<Community> {
+    Ok(Community(loaded(org_loader(ctx)?.load_one(CommunityId(id)).await?, "community")?))
+}
+
 /// The type names this noun's global ids carry.
 pub mod kind {
     pub const STREET: &str = "Street";

@@ -55,10 +55,7 @@ impl Activity {
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The demand it answers, if any.
     async fn demand(&self, ctx: &Context<'_>) -> Result<Option<Demand>> {

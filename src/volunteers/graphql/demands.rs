@@ -70,10 +70,7 @@ impl Demand {
     }
     /// The community.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(loaded(
-            crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityId(self.0.community_id)).await?,
-            "community",
-        )?))
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The compound, if the need is in one.
     async fn compound(&self, ctx: &Context<'_>) -> Result<Option<Compound>> {
