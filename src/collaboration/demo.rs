@@ -15,14 +15,14 @@ use entity::{campaign, co_building_unit, committee_membership, community, party_
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::loaders::{AssignmentId, FindingId, TaskId};
+use super::loaders::{AssignmentId, CampaignId, FindingId, SiteId, TaskId};
 use super::service::{self, NewCampaign, NewFinding, NewInspection, NewSite, NewTask, ShareInput};
 use super::workflow::{AssignmentAction, TaskAction};
 use crate::auth::{Claims, Role, Scope};
 use crate::changes::Changes;
 use crate::cx::Cx;
 use crate::error::AppResult;
-use crate::organisation::loaders::UnitId;
+use crate::organisation::loaders::{CommunityId, OrganizationId, UnitId};
 
 /// How far a demo task goes through its workflow.
 #[derive(Clone, Copy, PartialEq)]
@@ -182,8 +182,8 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
             goal: "梅岭综合市场乱摆摊设点、脏乱差整治：清理占道摊点，拓宽通道，规范停车，部门联动共建".into(),
             starts_on: NaiveDate::from_ymd_opt(2018, 5, 1).unwrap_or(today),
             ends_on: None,
-            community_ids: vec![meiling.id],
-            lead_organization_id: committee.map(|c| c.id),
+            community_ids: vec![CommunityId(meiling.id)],
+            lead_organization_id: committee.map(|c| OrganizationId(c.id)),
         },
     )
     .await?;
@@ -202,7 +202,7 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
             goal: "农贸市场食品安全监管、市场周边停车整治、卫生死角改造口袋公园".into(),
             starts_on: NaiveDate::from_ymd_opt(2019, 3, 1).unwrap_or(today),
             ends_on: None,
-            community_ids: farmers_ids,
+            community_ids: farmers_ids.into_iter().map(CommunityId).collect(),
             lead_organization_id: None,
         },
     )
@@ -211,7 +211,13 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
     let staff = cx(scope_for(db, Role::CommunityStaff, "meiling").await?);
     let market = service::create_site(
         &staff,
-        NewSite { community_id: meiling.id, name: "梅岭综合市场".into(), kind: SiteKind::Market, compound_id: None, address: None },
+        NewSite {
+            community_id: CommunityId(meiling.id),
+            name: "梅岭综合市场".into(),
+            kind: SiteKind::Market,
+            compound_id: None,
+            address: None,
+        },
     )
     .await?;
     let mut tasks = 0;
@@ -224,7 +230,13 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
         let name = c.name.trim_end_matches("社区");
         let site = service::create_site(
             &staff,
-            NewSite { community_id: c.id, name: format!("{name}农贸市场"), kind: SiteKind::Market, compound_id: None, address: None },
+            NewSite {
+                community_id: CommunityId(c.id),
+                name: format!("{name}农贸市场"),
+                kind: SiteKind::Market,
+                compound_id: None,
+                address: None,
+            },
         )
         .await?;
         let seated: Vec<String> = seated_units(db, c.id).await?;
@@ -258,8 +270,8 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
         service::create_inspection(
             &staff,
             NewInspection {
-                community_id: c.id,
-                site_id: Some(site.id),
+                community_id: CommunityId(c.id),
+                site_id: Some(SiteId(site.id)),
                 patrol: "文明劝导队".into(),
                 inspected_at: Some(Utc::now() - Duration::days(2)),
                 note: Some("周末早市巡查".into()),
@@ -277,8 +289,8 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
     let inspection = service::create_inspection(
         &staff,
         NewInspection {
-            community_id: meiling.id,
-            site_id: Some(market.id),
+            community_id: CommunityId(meiling.id),
+            site_id: Some(SiteId(market.id)),
             patrol: "文明劝导队".into(),
             inspected_at: Some(Utc::now() - Duration::days(1)),
             note: Some("市场及周边文明劝导巡查".into()),
@@ -304,7 +316,7 @@ pub async fn seed(db: &DatabaseConnection, street_code: &str) -> AppResult<Strin
                 title: None,
                 priority: TaskPriority::High,
                 due_at: Some(Utc::now() + Duration::days(1)),
-                campaign_id: Some(market_campaign.id),
+                campaign_id: Some(CampaignId(market_campaign.id)),
             },
         )
         .await?;
@@ -396,7 +408,7 @@ pub async fn seed_second_street(db: &DatabaseConnection, street_code: &str) -> A
             goal: "雨污分流、违章搭建整治、环境卫生提升，住建部门与社区联合党委共建".into(),
             starts_on: NaiveDate::from_ymd_opt(2021, 4, 1).unwrap_or(today),
             ends_on: None,
-            community_ids: communities.iter().map(|c| c.id).collect(),
+            community_ids: communities.iter().map(|c| CommunityId(c.id)).collect(),
             lead_organization_id: None,
         },
     )
@@ -440,14 +452,14 @@ async fn run_plan(
     let task = service::create_task(
         staff,
         NewTask {
-            community_id,
+            community_id: CommunityId(community_id),
             title: plan.title.into(),
             description: format!("{}（部门联动）", plan.title),
             category: plan.category,
             priority: if plan.due_in_hours < 0 { TaskPriority::High } else { TaskPriority::Normal },
             due_at: Some(Utc::now() + Duration::hours(plan.due_in_hours)),
-            campaign_id,
-            site_id,
+            campaign_id: campaign_id.map(CampaignId),
+            site_id: site_id.map(SiteId),
             evidence: vec![],
         },
     )

@@ -236,11 +236,11 @@ impl CampaignMutation {
             goal: input.goal,
             starts_on: input.starts_on,
             ends_on: input.ends_on,
-            community_ids: ids(&input.community_ids, kind::COMMUNITY, "communityIds")?,
+            community_ids: ids(&input.community_ids, kind::COMMUNITY, "communityIds")?.into_iter().map(CommunityId).collect(),
             lead_organization_id: input
                 .lead_organization_id
                 .as_ref()
-                .map(|id| expect_id(id, kind::PARTY_ORGANIZATION, "leadOrganizationId"))
+                .map(|id| expect_id(id, kind::PARTY_ORGANIZATION, "leadOrganizationId").map(OrganizationId))
                 .transpose()?,
         };
         Ok(CreateCampaignPayload { campaign: Campaign(service::create_campaign(&r.cx, new).await?) })
@@ -255,8 +255,11 @@ impl CampaignMutation {
             name: input.name,
             goal: input.goal,
             ends_on: input.ends_on,
-            add_community_ids: ids(&input.add_community_ids, kind::COMMUNITY, "addCommunityIds")?,
-            remove_community_ids: ids(&input.remove_community_ids, kind::COMMUNITY, "removeCommunityIds")?,
+            add_community_ids: ids(&input.add_community_ids, kind::COMMUNITY, "addCommunityIds")?.into_iter().map(CommunityId).collect(),
+            remove_community_ids: ids(&input.remove_community_ids, kind::COMMUNITY, "removeCommunityIds")?
+                .into_iter()
+                .map(CommunityId)
+                .collect(),
         };
         Ok(UpdateCampaignPayload { campaign: Campaign(service::update_campaign(&r.cx, id, changes).await?) })
     }
@@ -265,10 +268,10 @@ impl CampaignMutation {
     async fn create_site(&self, ctx: &Context<'_>, input: CreateSiteInput) -> Result<CreateSitePayload> {
         let r = rc(ctx)?;
         let new = service::NewSite {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
             name: input.name,
             kind: input.kind.into(),
-            compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId")).transpose()?,
+            compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId").map(CompoundId)).transpose()?,
             address: input.address,
         };
         Ok(CreateSitePayload { site: Site(service::create_site(&r.cx, new).await?) })

@@ -182,8 +182,8 @@ impl InspectionMutation {
     async fn create_inspection(&self, ctx: &Context<'_>, input: CreateInspectionInput) -> Result<CreateInspectionPayload> {
         let r = rc(ctx)?;
         let new = service::NewInspection {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
-            site_id: input.site_id.as_ref().map(|id| expect_id(id, kind::SITE, "siteId")).transpose()?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
+            site_id: input.site_id.as_ref().map(|id| expect_id(id, kind::SITE, "siteId").map(SiteId)).transpose()?,
             patrol: input.patrol,
             inspected_at: input.inspected_at,
             note: input.note,
@@ -204,7 +204,7 @@ impl InspectionMutation {
             title: input.title,
             priority: input.priority.into(),
             due_at: input.due_at,
-            campaign_id: input.campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId")).transpose()?,
+            campaign_id: input.campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId").map(CampaignId)).transpose()?,
         };
         Ok(TaskPayload { task: Task(service::task_from_finding(&r.cx, finding, extra).await?) })
     }

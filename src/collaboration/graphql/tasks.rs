@@ -318,11 +318,15 @@ pub struct TaskFilter {
 impl TaskFilter {
     fn decode(&self) -> Result<service::TaskFilter, AppError> {
         Ok(service::TaskFilter {
-            community_id: self.community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId")).transpose()?,
-            campaign_id: self.campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId")).transpose()?,
+            community_id: self
+                .community_id
+                .as_ref()
+                .map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId))
+                .transpose()?,
+            campaign_id: self.campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId").map(CampaignId)).transpose()?,
             statuses: self.statuses.clone().unwrap_or_default().into_iter().map(Into::into).collect(),
             level: self.level.map(Into::into),
-            unit_id: self.unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId")).transpose()?,
+            unit_id: self.unit_id.as_ref().map(|id| expect_id(id, kind::CO_BUILDING_UNIT, "unitId").map(UnitId)).transpose()?,
             overdue: self.overdue,
             has_shares_of_ended_seats: self.has_shares_of_ended_seats,
         })
@@ -462,14 +466,14 @@ impl TaskMutation {
     async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> Result<TaskPayload> {
         let r = rc(ctx)?;
         let new = service::NewTask {
-            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId")?,
+            community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
             title: input.title,
             description: input.description,
             category: input.category.into(),
             priority: input.priority.into(),
             due_at: input.due_at,
-            campaign_id: input.campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId")).transpose()?,
-            site_id: input.site_id.as_ref().map(|id| expect_id(id, kind::SITE, "siteId")).transpose()?,
+            campaign_id: input.campaign_id.as_ref().map(|id| expect_id(id, kind::CAMPAIGN, "campaignId").map(CampaignId)).transpose()?,
+            site_id: input.site_id.as_ref().map(|id| expect_id(id, kind::SITE, "siteId").map(SiteId)).transpose()?,
             evidence: input.evidence,
         };
         Ok(TaskPayload { task: Task(service::create_task(&r.cx, new).await?) })

@@ -17,8 +17,8 @@ pub struct NewCampaign {
     pub goal: String,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
-    pub community_ids: Vec<Uuid>,
-    pub lead_organization_id: Option<Uuid>,
+    pub community_ids: Vec<CommunityId>,
+    pub lead_organization_id: Option<OrganizationId>,
 }
 
 /// Creates a campaign across communities of the caller's street (street admins).
@@ -26,6 +26,8 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
     let Some(street_id) = cx.scope.require_street_admin("campaigns")? else {
         return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };
+    let community_ids: Vec<Uuid> = input.community_ids.iter().map(|c| c.0).collect();
+    let lead_organization_id = input.lead_organization_id.map(|o| o.0);
     let name = clean_name("name", &input.name, 100)?;
     let goal = clean_text("goal", &input.goal, 2000)?;
     check_date("startsOn", input.starts_on)?;
@@ -33,17 +35,17 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
     if input.ends_on.is_some_and(|e| e < input.starts_on) {
         return Err(AppError::bad_input("endsOn", "`endsOn` must not be before `startsOn`"));
     }
-    if input.community_ids.len() > MAX_COMMUNITIES {
+    if community_ids.len() > MAX_COMMUNITIES {
         return Err(AppError::bad_input("communityIds", format!("at most {MAX_COMMUNITIES} communities")));
     }
-    if input.community_ids.is_empty() {
+    if community_ids.is_empty() {
         return Err(AppError::bad_input("communityIds", "a campaign needs at least one community"));
     }
-    if let Some(c) = input.community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
+    if let Some(c) = community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
         return Err(AppError::bad_input("communityIds", format!("community {c} is not in your street")));
     }
     let w = Write::begin(cx).await?;
-    if let Some(org) = input.lead_organization_id {
+    if let Some(org) = lead_organization_id {
         let found = entity::party_organization::Entity::find_by_id(org)
             .filter(cx.scope.tenant_filter(entity::party_organization::Column::CommunityId))
             .one(w.txn())
@@ -60,14 +62,14 @@ pub async fn create_campaign(cx: &Cx, input: NewCampaign) -> AppResult<campaign:
         goal: Set(goal),
         starts_on: Set(input.starts_on),
         ends_on: Set(input.ends_on),
-        lead_organization_id: Set(input.lead_organization_id),
+        lead_organization_id: Set(lead_organization_id),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(w.txn())
     .await?;
-    let mut ids = input.community_ids.clone();
+    let mut ids = community_ids;
     ids.sort();
     ids.dedup();
     let links: Vec<campaign_community::ActiveModel> = ids
@@ -97,13 +99,15 @@ pub struct CampaignChanges {
     pub name: Option<String>,
     pub goal: Option<String>,
     pub ends_on: Option<NaiveDate>,
-    pub add_community_ids: Vec<Uuid>,
-    pub remove_community_ids: Vec<Uuid>,
+    pub add_community_ids: Vec<CommunityId>,
+    pub remove_community_ids: Vec<CommunityId>,
 }
 
 /// Edits a campaign of the caller's street (street admins).
 pub async fn update_campaign(cx: &Cx, id: CampaignId, changes: CampaignChanges) -> AppResult<campaign::Model> {
     let id = id.0;
+    let add_community_ids: Vec<Uuid> = changes.add_community_ids.iter().map(|c| c.0).collect();
+    let remove_community_ids: Vec<Uuid> = changes.remove_community_ids.iter().map(|c| c.0).collect();
     let Some(street_id) = cx.scope.require_street_admin("campaigns")? else {
         return Err(AppError::Forbidden("campaigns are managed by street administrators".into()));
     };
@@ -133,10 +137,10 @@ pub async fn update_campaign(cx: &Cx, id: CampaignId, changes: CampaignChanges) 
         m.ends_on = Set(Some(e));
         changed.push("endsOn");
     }
-    if changes.add_community_ids.len() > MAX_COMMUNITIES {
+    if add_community_ids.len() > MAX_COMMUNITIES {
         return Err(AppError::bad_input("addCommunityIds", format!("at most {MAX_COMMUNITIES} communities")));
     }
-    if let Some(c) = changes.add_community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
+    if let Some(c) = add_community_ids.iter().find(|c| !cx.scope.sees_community(**c)) {
         return Err(AppError::bad_input("addCommunityIds", format!("community {c} is not in your street")));
     }
     let existing: Vec<Uuid> = campaign_community::Entity::find()
@@ -146,7 +150,7 @@ pub async fn update_campaign(cx: &Cx, id: CampaignId, changes: CampaignChanges) 
         .into_iter()
         .map(|l| l.community_id)
         .collect();
-    let mut added: Vec<Uuid> = changes.add_community_ids.into_iter().filter(|c| !existing.contains(c)).collect();
+    let mut added: Vec<Uuid> = add_community_ids.into_iter().filter(|c| !existing.contains(c)).collect();
     added.sort();
     added.dedup();
     let now = Utc::now();
@@ -163,7 +167,7 @@ pub async fn update_campaign(cx: &Cx, id: CampaignId, changes: CampaignChanges) 
         campaign_community::Entity::insert_many(links).exec(w.txn()).await?;
         changed.push("communities");
     }
-    let removed = leave_campaign(w.txn(), id, &existing, &added, changes.remove_community_ids).await?;
+    let removed = leave_campaign(w.txn(), id, &existing, &added, remove_community_ids).await?;
     if !removed.is_empty() {
         changed.push("communities");
     }
@@ -227,22 +231,24 @@ async fn leave_campaign(
 
 /// A site to create.
 pub struct NewSite {
-    pub community_id: Uuid,
+    pub community_id: CommunityId,
     pub name: String,
     pub kind: site::SiteKind,
-    pub compound_id: Option<Uuid>,
+    pub compound_id: Option<CompoundId>,
     pub address: Option<String>,
 }
 
 /// Creates a site in a community the caller is staff of.
 pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
-    cx.scope.require_staff(input.community_id, "create sites")?;
+    let community_id = input.community_id.0;
+    let compound_id = input.compound_id.map(|c| c.0);
+    cx.scope.require_staff(community_id, "create sites")?;
     let name = clean_name("name", &input.name, 100)?;
     let address = clean_optional("address", input.address, 200)?;
     let w = Write::begin(cx).await?;
-    if let Some(compound) = input.compound_id {
+    if let Some(compound) = compound_id {
         let found = entity::compound::Entity::find_by_id(compound)
-            .filter(entity::compound::Column::CommunityId.eq(input.community_id))
+            .filter(entity::compound::Column::CommunityId.eq(community_id))
             .one(w.txn())
             .await?;
         if found.is_none() {
@@ -251,10 +257,10 @@ pub async fn create_site(cx: &Cx, input: NewSite) -> AppResult<site::Model> {
     }
     let model = site::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
+        community_id: Set(community_id),
         name: Set(name),
         kind: Set(input.kind),
-        compound_id: Set(input.compound_id),
+        compound_id: Set(compound_id),
         address: Set(address),
         created_at: Set(Utc::now()),
     }

@@ -33,8 +33,8 @@ pub struct NewFinding {
 
 /// An inspection to record.
 pub struct NewInspection {
-    pub community_id: Uuid,
-    pub site_id: Option<Uuid>,
+    pub community_id: CommunityId,
+    pub site_id: Option<SiteId>,
     pub patrol: String,
     pub inspected_at: Option<DateTime<Utc>>,
     pub note: Option<String>,
@@ -43,7 +43,9 @@ pub struct NewInspection {
 
 /// Records a patrol's inspection with its findings (staff).
 pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspection::Model> {
-    cx.scope.require_staff(input.community_id, "record inspections")?;
+    let community_id = input.community_id.0;
+    let site_id = input.site_id.map(|s| s.0);
+    cx.scope.require_staff(community_id, "record inspections")?;
     let patrol = clean_name("patrol", &input.patrol, 100)?;
     check_optional_time("inspectedAt", input.inspected_at)?;
     let note = clean_optional("note", input.note, 2000)?;
@@ -51,12 +53,12 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
         return Err(AppError::bad_input("findings", "at most 50 findings per inspection"));
     }
     let w = Write::begin(cx).await?;
-    check_links(&w, input.community_id, None, input.site_id).await?;
+    check_links(&w, community_id, None, site_id).await?;
     let now = Utc::now();
     let model = inspection::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
-        site_id: Set(input.site_id),
+        community_id: Set(community_id),
+        site_id: Set(site_id),
         patrol: Set(patrol),
         inspected_at: Set(input.inspected_at.unwrap_or(now)),
         note: Set(note),
@@ -69,7 +71,7 @@ pub async fn create_inspection(cx: &Cx, input: NewInspection) -> AppResult<inspe
     for f in input.findings {
         rows.push(finding::ActiveModel {
             id: Set(Uuid::now_v7()),
-            community_id: Set(input.community_id),
+            community_id: Set(community_id),
             inspection_id: Set(model.id),
             description: Set(clean_name("description", &f.description, 2000)?),
             category: Set(f.category),
@@ -97,7 +99,7 @@ pub struct FindingTask {
     pub title: Option<String>,
     pub priority: TaskPriority,
     pub due_at: Option<DateTime<Utc>>,
-    pub campaign_id: Option<Uuid>,
+    pub campaign_id: Option<CampaignId>,
 }
 
 /// Turns a finding into a task in one step (staff); a finding becomes at most one task.
@@ -119,14 +121,14 @@ pub async fn task_from_finding(cx: &Cx, finding_id: FindingId, extra: FindingTas
     let title = extra.title.unwrap_or_else(|| found.description.chars().take(60).collect());
     let evidence: Vec<String> = serde_json::from_str(&found.evidence).unwrap_or_default();
     let input = NewTask {
-        community_id: found.community_id,
+        community_id: CommunityId(found.community_id),
         title,
         description: found.description.clone(),
         category: found.category,
         priority: extra.priority,
         due_at: extra.due_at,
         campaign_id: extra.campaign_id,
-        site_id,
+        site_id: site_id.map(SiteId),
         evidence,
     };
     let (task, audit) = insert_task(&mut w, input, "createTaskFromFinding").await?;

@@ -17,7 +17,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::loaders::{AssignmentId, CampaignId, FindingId, TaskId};
+use super::loaders::{AssignmentId, CampaignId, FindingId, SiteId, TaskId};
 use super::visibility::tasks_shared_with;
 pub use super::visibility::{assignment_filter, campaign_filter, event_filter, finding_filter, inspection_filter, task_filter};
 use super::workflow::{self, AssignmentAction, TaskAction, share_name, status_name};
@@ -25,6 +25,7 @@ use crate::auth::{Principal, Scope};
 use crate::cx::Cx;
 use crate::db::{conflict_on_unique, guarded_update};
 use crate::error::{AppError, AppResult};
+use crate::organisation::ids::{CompoundId, OrganizationId};
 use crate::organisation::loaders::{CommunityId, MembershipId, UnitId};
 use crate::paging::{Page, PageArgs};
 use crate::validate::{

@@ -5,11 +5,11 @@ use super::*;
 /// Filters on task lists.
 #[derive(Default, Clone)]
 pub struct TaskFilter {
-    pub community_id: Option<Uuid>,
-    pub campaign_id: Option<Uuid>,
+    pub community_id: Option<CommunityId>,
+    pub campaign_id: Option<CampaignId>,
     pub statuses: Vec<TaskStatus>,
     pub level: Option<TaskLevel>,
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     /// Only open tasks past their due time.
     pub overdue: bool,
     /// Only tasks with an open share whose unit's committee seat ended.
@@ -20,10 +20,10 @@ fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>>
     cx.scope.require_authenticated()?;
     let mut select = task::Entity::find().filter(task_filter(&cx.scope));
     if let Some(c) = filter.community_id {
-        select = select.filter(task::Column::CommunityId.eq(c));
+        select = select.filter(task::Column::CommunityId.eq(c.0));
     }
     if let Some(c) = filter.campaign_id {
-        select = select.filter(task::Column::CampaignId.eq(c));
+        select = select.filter(task::Column::CampaignId.eq(c.0));
     }
     if !filter.statuses.is_empty() {
         select = select.filter(task::Column::Status.is_in(filter.statuses.clone()));
@@ -37,7 +37,7 @@ fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>>
                 Query::select()
                     .column(assignment::Column::TaskId)
                     .from(assignment::Entity)
-                    .and_where(assignment::Column::UnitId.eq(unit))
+                    .and_where(assignment::Column::UnitId.eq(unit.0))
                     .to_owned(),
             ),
         );
@@ -77,14 +77,14 @@ pub async fn task_count(cx: &Cx, filter: &TaskFilter) -> AppResult<u64> {
 
 /// A task to create.
 pub struct NewTask {
-    pub community_id: Uuid,
+    pub community_id: CommunityId,
     pub title: String,
     pub description: String,
     pub category: TaskCategory,
     pub priority: TaskPriority,
     pub due_at: Option<DateTime<Utc>>,
-    pub campaign_id: Option<Uuid>,
-    pub site_id: Option<Uuid>,
+    pub campaign_id: Option<CampaignId>,
+    pub site_id: Option<SiteId>,
     pub evidence: Vec<String>,
 }
 
@@ -113,7 +113,7 @@ pub(super) async fn check_links(w: &Write<'_>, community_id: Uuid, campaign_id: 
 
 /// Creates a task in a community the caller is staff of (status REPORTED).
 pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
-    cx.scope.require_staff(input.community_id, "create tasks")?;
+    cx.scope.require_staff(input.community_id.0, "create tasks")?;
     let mut w = Write::begin(cx).await?;
     let (task, audit) = insert_task(&mut w, input, "createTask").await?;
     w.commit(audit).await?;
@@ -123,17 +123,20 @@ pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
 /// Writes a new task and its first timeline entry; returns the task and its audit entry.
 pub(super) async fn insert_task(w: &mut Write<'_>, input: NewTask, action: &str) -> AppResult<(task::Model, Audit)> {
     let cx = w.cx();
+    let community_id = input.community_id.0;
+    let campaign_id = input.campaign_id.map(|c| c.0);
+    let site_id = input.site_id.map(|s| s.0);
     let title = clean_name("title", &input.title, 200)?;
     let description = clean_text("description", &input.description, 5000)?;
     let evidence = clean_evidence(input.evidence)?;
     check_optional_time("dueAt", input.due_at)?;
-    check_links(w, input.community_id, input.campaign_id, input.site_id).await?;
+    check_links(w, community_id, campaign_id, site_id).await?;
     let now = Utc::now();
     let task = task::ActiveModel {
         id: Set(Uuid::now_v7()),
-        community_id: Set(input.community_id),
-        campaign_id: Set(input.campaign_id),
-        site_id: Set(input.site_id),
+        community_id: Set(community_id),
+        campaign_id: Set(campaign_id),
+        site_id: Set(site_id),
         title: Set(title),
         description: Set(description),
         category: Set(input.category),

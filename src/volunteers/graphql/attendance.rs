@@ -9,6 +9,7 @@ use super::{Activity, ActivityPayload, SignUp, SignUpPayload, kind};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 use crate::graphql::ids::expect_id;
+use crate::organisation::ids::PersonId;
 use crate::volunteers::ids::{ActivityId, SignUpId};
 use crate::volunteers::service::{self, Attendance};
 
@@ -108,7 +109,9 @@ impl AttendanceQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The person (UUID); the caller by default.")] person_id: Option<ID>,
     ) -> Result<ServiceRecord> {
-        let p = person_id.map(|id| Uuid::parse_str(&id).map_err(|_| AppError::bad_input("personId", "not a person id"))).transpose()?;
+        let p = person_id
+            .map(|id| Uuid::parse_str(&id).map(PersonId).map_err(|_| AppError::bad_input("personId", "not a person id")))
+            .transpose()?;
         let (person_id, sign_ups) = service::service_record(&rc(ctx)?.cx, p).await?;
         Ok(ServiceRecord { person_id, sign_ups })
     }

@@ -11,6 +11,7 @@ use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Compound, Person};
+use crate::organisation::ids::PersonId;
 use crate::organisation::loaders::CommunityOfVisibleRow;
 use crate::organisation::loaders::{CommunityId, CompoundId};
 use crate::paging::PageArgs;
@@ -195,7 +196,7 @@ impl VolunteersMutation {
             community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
             person_id: input
                 .person_id
-                .map(|id| Uuid::parse_str(&id).map_err(|_| AppError::bad_input("personId", "not a person id")))
+                .map(|id| Uuid::parse_str(&id).map(PersonId).map_err(|_| AppError::bad_input("personId", "not a person id")))
                 .transpose()?,
             name: input.name,
             phone: input.phone,

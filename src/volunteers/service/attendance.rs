@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::activities::{lock_activity, not_cancelled};
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
+use crate::organisation::ids::PersonId;
 use crate::volunteers::ids::{ActivityId, SignUpId};
 use crate::volunteers::visibility::sign_up_filter;
 use crate::write::{Audit, Write};
@@ -206,9 +207,9 @@ pub async fn record_residents(cx: &Cx, activity_id: ActivityId, count: i32) -> A
 }
 
 /// A person's service record: their sign-ups with attendance, in the caller's sight.
-pub async fn service_record(cx: &Cx, person_id: Option<Uuid>) -> AppResult<(Uuid, Vec<sign_up::Model>)> {
+pub async fn service_record(cx: &Cx, person_id: Option<PersonId>) -> AppResult<(Uuid, Vec<sign_up::Model>)> {
     cx.scope.require_authenticated()?;
-    let person = person_id.or(cx.scope.person_id()).ok_or_else(|| AppError::bad_input("personId", "whose record?"))?;
+    let person = person_id.map(|p| p.0).or(cx.scope.person_id()).ok_or_else(|| AppError::bad_input("personId", "whose record?"))?;
     let rows = sign_up::Entity::find()
         .filter(sign_up_filter(&cx.scope))
         .filter(sign_up::Column::PersonId.eq(person))

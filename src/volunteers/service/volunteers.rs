@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
+use crate::organisation::ids::PersonId;
 use crate::organisation::loaders::CommunityId;
 use crate::organisation::loaders::CompoundId;
 use crate::paging::{Page, PageArgs};
@@ -114,7 +115,7 @@ async fn apply_profile(
 /// Who registers: a known person, or a new one by name and phone.
 pub struct NewVolunteer {
     pub community_id: CommunityId,
-    pub person_id: Option<Uuid>,
+    pub person_id: Option<PersonId>,
     pub name: Option<String>,
     pub phone: Option<String>,
     pub profile: Profile,
@@ -135,9 +136,9 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
     let w = Write::begin(cx).await?;
     let txn = w.txn();
     let person_id = match (is_staff, input.person_id, self_id) {
-        (false, Some(p), Some(me)) if p != me => return Err(AppError::Forbidden("members register only themselves".into())),
+        (false, Some(p), Some(me)) if p.0 != me => return Err(AppError::Forbidden("members register only themselves".into())),
         (false, _, Some(me)) => me,
-        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(txn, cx, crate::organisation::ids::PersonId(p)).await?.id,
+        (true, Some(p), _) => crate::organisation::service::person_known_to_staff(txn, cx, p).await?.id,
         (true, None, _) => {
             let name = clean_name("name", input.name.as_deref().unwrap_or(""), 50)?;
             let now = Utc::now();
