@@ -152,6 +152,28 @@ where
 
 #[cfg(test)]
 mod tests {
+    use super::{Db, WorkLimits};
+
+    #[tokio::test]
+    async fn a_request_runs_its_statements_within_its_share_and_budget() {
+        let db = Db::for_request(sea_orm::DatabaseConnection::default(), WorkLimits { concurrent: 1, statements: 3 });
+        let first = db.admit().await;
+        assert!(first.is_ok());
+        // A second statement of the same request waits for the first's turn to end.
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(50), db.admit()).await;
+        assert!(waiting.is_err(), "the second statement ran beside the first");
+        drop(first);
+        assert!(db.admit().await.is_ok(), "its turn comes once the first is done");
+        // The budget counts every statement tried, the one that waited too: the fourth is refused.
+        let over = db.admit().await.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(over.contains(crate::error::OVER_BUDGET), "{over}");
+        // System work has no bounds.
+        let system = Db::system(sea_orm::DatabaseConnection::default());
+        for _ in 0..10 {
+            assert!(system.admit().await.is_ok());
+        }
+    }
+
     #[test]
     fn loopback_connections_skip_tls_unless_the_url_asks() {
         use super::loopback_without_sslmode as local;
@@ -202,10 +224,6 @@ impl Default for WorkLimits {
     }
 }
 
-/// The message of the error a statement over the request's budget fails with; mapped to
-/// `LIMIT_EXCEEDED` by [`AppError`]'s conversion.
-pub const OVER_BUDGET: &str = "gongzhi: statement budget of the request exceeded";
-
 /// The database as one caller sees it: the shared pool and, for a request, its share of the
 /// pool's work (see [`WorkLimits`]). System work (the escalation job, seeding) has no bound.
 #[derive(Clone)]
@@ -246,7 +264,7 @@ impl Db {
     fn count(&self) -> Result<(), DbErr> {
         if let Some(work) = &self.work {
             if work.used.fetch_add(1, Ordering::Relaxed) >= work.limits.statements {
-                return Err(DbErr::Custom(OVER_BUDGET.into()));
+                return Err(DbErr::Custom(crate::error::OVER_BUDGET.into()));
             }
         }
         Ok(())

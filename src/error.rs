@@ -38,6 +38,10 @@ pub enum AppError {
     Internal(String),
 }
 
+/// The message of the database error a statement over its request's budget fails with (see
+/// `db::Db`); the conversion below turns it into `LIMIT_EXCEEDED`.
+pub const OVER_BUDGET: &str = "gongzhi: statement budget of the request exceeded";
+
 /// Result of service calls.
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -77,7 +81,7 @@ impl AppError {
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
         let text = err.to_string();
-        if text.contains(crate::db::OVER_BUDGET) {
+        if text.contains(OVER_BUDGET) {
             return AppError::LimitExceeded(
                 "the request needs more database statements than one request may run; ask for fewer fields or aliases, or split it".into(),
             );

@@ -38,47 +38,7 @@ pub async fn assign_task(
         return Err(AppError::Conflict("the task already has a lead unit".into()));
     }
     let now = Utc::now();
-    let share = match shares.iter().find(|a| a.unit_id == unit.id) {
-        Some(a) if a.status != AssignmentStatus::Declined => {
-            return Err(AppError::Conflict(format!("{} already has a share of this task", unit.name)));
-        }
-        Some(declined) => {
-            // A unit that declined may be asked again.
-            let mut m: assignment::ActiveModel = declined.clone().into();
-            m.role = Set(role);
-            m.status = Set(AssignmentStatus::Pending);
-            m.decline_reason = Set(None);
-            m.note = Set(note.clone());
-            m.updated_at = Set(now);
-            m.version = Set(declined.version + 1);
-            guarded_update::<assignment::Entity, _>(
-                w.txn(),
-                m,
-                assignment::Column::Id,
-                assignment::Column::Version,
-                declined.id,
-                declined.version,
-            )
-            .await?
-        }
-        None => assignment::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            community_id: Set(current.community_id),
-            task_id: Set(task_id),
-            unit_id: Set(unit.id),
-            role: Set(role),
-            status: Set(AssignmentStatus::Pending),
-            decline_reason: Set(None),
-            note: Set(note.clone()),
-            seat_ended: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-        }
-        .insert(w.txn())
-        .await
-        .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?,
-    };
+    let share = give_share(&w, &current, &unit, shares.iter().find(|a| a.unit_id == unit.id), role, &note, now).await?;
     let mut model: task::ActiveModel = current.clone().into();
     model.status = Set(next);
     let updated = save_task(w.txn(), &current, model).await?;
@@ -91,6 +51,60 @@ pub async fn assign_task(
     )
     .await?;
     Ok((updated, share))
+}
+
+/// Gives `unit` a pending share of the task: its declined share asked again, or a new one. A
+/// share it holds and has not declined is a `CONFLICT`.
+async fn give_share(
+    w: &Write<'_>,
+    task: &task::Model,
+    unit: &co_building_unit::Model,
+    existing: Option<&assignment::Model>,
+    role: AssignmentRole,
+    note: &Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<assignment::Model> {
+    match existing {
+        Some(a) if a.status != AssignmentStatus::Declined => {
+            Err(AppError::Conflict(format!("{} already has a share of this task", unit.name)))
+        }
+        Some(declined) => {
+            let mut m: assignment::ActiveModel = declined.clone().into();
+            m.role = Set(role);
+            m.status = Set(AssignmentStatus::Pending);
+            m.decline_reason = Set(None);
+            m.note = Set(note.clone());
+            m.seat_ended = Set(false);
+            m.updated_at = Set(now);
+            m.version = Set(declined.version + 1);
+            guarded_update::<assignment::Entity, _>(
+                w.txn(),
+                m,
+                assignment::Column::Id,
+                assignment::Column::Version,
+                declined.id,
+                declined.version,
+            )
+            .await
+        }
+        None => Ok(assignment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(task.community_id),
+            task_id: Set(task.id),
+            unit_id: Set(unit.id),
+            role: Set(role),
+            status: Set(AssignmentStatus::Pending),
+            decline_reason: Set(None),
+            note: Set(note.clone()),
+            seat_ended: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(w.txn())
+        .await
+        .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?),
+    }
 }
 
 // ---------------------------------------------------------------- ended committee seats
@@ -214,47 +228,7 @@ pub async fn reassign_share(
         .filter(assignment::Column::UnitId.eq(unit.id))
         .one(w.txn())
         .await?;
-    let taken = match existing {
-        Some(a) if a.status != AssignmentStatus::Declined => {
-            return Err(AppError::Conflict(format!("{} already has a share of this task", unit.name)));
-        }
-        Some(declined) => {
-            let mut m: assignment::ActiveModel = declined.clone().into();
-            m.role = Set(share.role);
-            m.status = Set(AssignmentStatus::Pending);
-            m.decline_reason = Set(None);
-            m.note = Set(note.clone());
-            m.seat_ended = Set(false);
-            m.updated_at = Set(now);
-            m.version = Set(declined.version + 1);
-            guarded_update::<assignment::Entity, _>(
-                w.txn(),
-                m,
-                assignment::Column::Id,
-                assignment::Column::Version,
-                declined.id,
-                declined.version,
-            )
-            .await?
-        }
-        None => assignment::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            community_id: Set(current.community_id),
-            task_id: Set(current.id),
-            unit_id: Set(unit.id),
-            role: Set(share.role),
-            status: Set(AssignmentStatus::Pending),
-            decline_reason: Set(None),
-            note: Set(note.clone()),
-            seat_ended: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-        }
-        .insert(w.txn())
-        .await
-        .map_err(|e| conflict_on_unique(e, "this unit already has a share of this task"))?,
-    };
+    let taken = give_share(&w, &current, &unit, existing.as_ref(), share.role, &note, now).await?;
     let mut model: task::ActiveModel = current.clone().into();
     model.status = Set(next);
     let updated = save_task(w.txn(), &current, model).await?;
