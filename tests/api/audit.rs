@@ -2,10 +2,10 @@
 //! The audit log is read by street and community administrators, scoped.
 
 use entity::audit_log;
-use gongzhi::auth::Role;
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 
+use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
 async fn records(app: &TestApp) -> u64 {
@@ -38,25 +38,13 @@ pub async fn refused(app: &TestApp, token: Option<&str>, query: &str, vars: Valu
 both_backends! {
     async fn organisation_mutations_are_audited_once_and_failures_not_at_all(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
-        let data = app
-            .ok(
-                Some(&admin),
-                r#"{ community(code: "zhuyuan") { id partyOrganizations { id kind } } units(first: 20) { edges { node { id code } } } }"#,
-                json!({}),
-            )
-            .await;
-        let zhuyuan = data["community"]["id"].as_str().unwrap().to_owned();
-        let branch = data["community"]["partyOrganizations"].as_array().unwrap().iter().find(|o| o["kind"] == "COMMUNITY_BRANCH").unwrap()
-            ["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let songyuan = Fixture::community(&app, "松园").await;
+        let admin = songyuan.admin(&app);
 
         let create = "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }";
-        let c = audited(&app, &admin, "createCompound", create, json!({ "i": { "communityId": zhuyuan, "name": "审计小区" } })).await;
+        let c = audited(&app, &admin, "createCompound", create, json!({ "i": { "communityId": songyuan.id, "name": "审计小区" } })).await;
         let compound = c["createCompound"]["compound"]["id"].as_str().unwrap().to_owned();
-        assert_eq!(refused(&app, Some(&admin), create, json!({ "i": { "communityId": zhuyuan, "name": "审计小区" } })).await, "CONFLICT");
+        assert_eq!(refused(&app, Some(&admin), create, json!({ "i": { "communityId": songyuan.id, "name": "审计小区" } })).await, "CONFLICT");
 
         let update = "mutation($i: UpdateCompoundInput!) { updateCompound(input: $i) { compound { id } } }";
         audited(&app, &admin, "updateCompound", update, json!({ "i": { "id": compound, "households": 12 } })).await;
@@ -69,20 +57,9 @@ both_backends! {
         audited(&app, &admin, "createPartyBranch", branch_m, json!({ "i": { "compoundId": compound, "name": "审计小区党支部" } })).await;
         assert_eq!(refused(&app, Some(&admin), branch_m, json!({ "i": { "compoundId": compound, "name": "x" } })).await, "CONFLICT");
 
-        let seated = app.ok(Some(&admin), r#"{ community(code: "zhuyuan") { units { code } } }"#, json!({})).await;
-        let seated: Vec<String> =
-            seated["community"]["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_owned()).collect();
-        let unit = data["units"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| !seated.contains(&e["node"]["code"].as_str().unwrap().to_owned()))
-            .unwrap()["node"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let unit = Fixture::unit(&app, "松园物业").await.id;
         let add = "mutation($i: AddCommitteeMembershipInput!) { addCommitteeMembership(input: $i) { membership { id } } }";
-        let m = audited(&app, &admin, "addCommitteeMembership", add, json!({ "i": { "communityId": zhuyuan, "unitId": unit } })).await;
+        let m = audited(&app, &admin, "addCommitteeMembership", add, json!({ "i": { "communityId": songyuan.id, "unitId": unit } })).await;
         let seat = m["addCommitteeMembership"]["membership"]["id"].as_str().unwrap().to_owned();
         let end = "mutation($i: EndCommitteeMembershipInput!) { endCommitteeMembership(input: $i) { membership { id } } }";
         audited(&app, &admin, "endCommitteeMembership", end, json!({ "i": { "id": seat } })).await;
@@ -94,7 +71,7 @@ both_backends! {
             &admin,
             "registerPartyMember",
             register,
-            json!({ "i": { "communityId": zhuyuan, "name": "审计员", "phone": "13812345678", "kind": "RESIDENT", "branchId": branch } }),
+            json!({ "i": { "communityId": songyuan.id, "name": "审计员", "phone": "13812345678", "kind": "RESIDENT", "branchId": songyuan.branch } }),
         )
         .await;
         let member = r["registerPartyMember"]["member"]["id"].as_str().unwrap().to_owned();
@@ -103,51 +80,51 @@ both_backends! {
         let rec = last(&app).await;
         assert!(!rec.summary.contains("13900000000"), "personal data must not reach the audit log: {}", rec.summary);
         assert_eq!(rec.principal_kind, "COMMUNITY_ADMIN");
-        assert_eq!(rec.principal, "community-admin:zhuyuan");
+        assert_eq!(rec.principal, format!("community-admin:{}", songyuan.code));
 
         // Refused for role or scope: nothing recorded.
         assert_eq!(
             refused(
                 &app,
-                Some(&app.token(Role::CommunityStaff, "zhuyuan")),
+                Some(&songyuan.staff(&app)),
                 create,
-                json!({ "i": { "communityId": zhuyuan, "name": "y" } })
+                json!({ "i": { "communityId": songyuan.id, "name": "y" } })
             )
             .await,
             "FORBIDDEN"
         );
-        assert_eq!(refused(&app, None, create, json!({ "i": { "communityId": zhuyuan, "name": "y" } })).await, "UNAUTHENTICATED");
+        assert_eq!(refused(&app, None, create, json!({ "i": { "communityId": songyuan.id, "name": "y" } })).await, "UNAUTHENTICATED");
     }
 }
 
 both_backends! {
     async fn the_audit_log_is_read_by_administrators_in_their_scope(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let q = r#"{ community(code: "$C") { id } }"#;
-        let zhuyuan = app.ok(Some(&app.street_admin()), &q.replace("$C", "zhuyuan"), json!({})).await["community"]["id"].clone();
-        let meiling = app.ok(Some(&app.street_admin()), &q.replace("$C", "meiling"), json!({})).await["community"]["id"].clone();
-        let create = "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }";
-        app.ok(Some(&app.token(Role::CommunityAdmin, "zhuyuan")), create, json!({ "i": { "communityId": zhuyuan, "name": "甲" } })).await;
-        app.ok(Some(&app.token(Role::CommunityAdmin, "meiling")), create, json!({ "i": { "communityId": meiling, "name": "乙" } })).await;
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
+        let zhuxi = songjiang.community(&app, "竹溪").await;
+        let elsewhere = Fixture::community(&app, "梅岭街道的另一个社区").await;
+        let station = Fixture::unit(&app, "松园派出所").await.seated_in(&app, &songyuan).await;
+        for (community, name) in [(&songyuan, "甲"), (&zhuxi, "乙"), (&elsewhere, "丙")] {
+            Fixture::compound(&app, community, name).await;
+        }
 
         let log = "{ auditLog(last: 50) { totalCount edges { node { action principalKind principal objectType objectId community { code } summary requestId at } } } }";
-        let street = app.ok(Some(&app.street_admin()), log, json!({})).await;
-        assert_eq!(street["auditLog"]["totalCount"], 2);
-        let own = app.ok(Some(&app.token(Role::CommunityAdmin, "zhuyuan")), log, json!({})).await;
+        let street = app.ok(Some(&songjiang.admin(&app)), log, json!({})).await;
+        assert_eq!(street["auditLog"]["totalCount"], 2, "[{}] the street's two records, not the other street's", backend.name());
+        let own = app.ok(Some(&songyuan.admin(&app)), log, json!({})).await;
         assert_eq!(own["auditLog"]["totalCount"], 1);
-        assert_eq!(own["auditLog"]["edges"][0]["node"]["community"]["code"], "zhuyuan");
+        assert_eq!(own["auditLog"]["edges"][0]["node"]["community"]["code"], songyuan.code.as_str());
         let filtered = app
             .ok(
-                Some(&app.street_admin()),
+                Some(&songjiang.admin(&app)),
                 r#"query($c: ID!) { auditLog(filter: { communityId: $c, action: "createCompound" }) { totalCount } }"#,
-                json!({ "c": meiling }),
+                json!({ "c": zhuxi.id }),
             )
             .await;
         assert_eq!(filtered["auditLog"]["totalCount"], 1);
-        for role in [Role::CommunityStaff, Role::Reporter] {
-            let anchor = if role == Role::Reporter { "meiling-street" } else { "zhuyuan" };
-            assert_eq!(app.error_code(Some(&app.token(role, anchor)), log, json!({})).await, "FORBIDDEN");
+        for token in [songyuan.staff(&app), songjiang.reporter(&app), station.token(&app)] {
+            assert_eq!(app.error_code(Some(&token), log, json!({})).await, "FORBIDDEN");
         }
-        assert_eq!(app.error_code(Some(&app.token(Role::Unit, "police")), log, json!({})).await, "FORBIDDEN");
     }
 }

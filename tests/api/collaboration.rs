@@ -12,17 +12,20 @@ use crate::support::TestApp;
 both_backends! {
     async fn every_collaboration_mutation_is_audited_once_and_failures_not_at_all(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let street = app.street_admin();
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let unit = app.token(Role::Unit, "market-regulation");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let market = Fixture::unit(&app, "松园市场监管所").await.seated_in(&app, &songyuan).await;
+        let water = Fixture::unit(&app, "自来水公司").await.seated_in(&app, &songyuan).await;
+        let street = songyuan.street_admin(&app);
+        let staff = songyuan.staff(&app);
+        let unit = market.token(&app);
 
         let c = audited(
             &app,
             &street,
             "createCampaign",
             "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
-            json!({ "i": { "name": "测试行动", "startsOn": "2026-01-01", "communityIds": [w.meiling] } }),
+            json!({ "i": { "name": "测试行动", "startsOn": "2026-01-01", "communityIds": [songyuan.id] } }),
         )
         .await;
         let campaign = c["createCampaign"]["campaign"]["id"].as_str().unwrap().to_owned();
@@ -32,7 +35,7 @@ both_backends! {
             &street,
             "updateCampaign",
             upd,
-            json!({ "i": { "id": campaign, "expectedVersion": 1, "endsOn": "2026-12-31", "addCommunityIds": [w.zhuyuan] } }),
+            json!({ "i": { "id": campaign, "expectedVersion": 1, "endsOn": "2026-12-31", "addCommunityIds": [zhuxi.id] } }),
         )
         .await;
         assert_eq!(u["updateCampaign"]["campaign"]["communities"].as_array().unwrap().len(), 2);
@@ -47,7 +50,7 @@ both_backends! {
                 &app,
                 Some(&staff),
                 "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
-                json!({ "i": { "name": "x", "startsOn": "2026-01-01", "communityIds": [w.meiling] } })
+                json!({ "i": { "name": "x", "startsOn": "2026-01-01", "communityIds": [songyuan.id] } })
             )
             .await,
             "FORBIDDEN"
@@ -58,7 +61,7 @@ both_backends! {
             &staff,
             "createSite",
             "mutation($i: CreateSiteInput!) { createSite(input: $i) { site { id } } }",
-            json!({ "i": { "communityId": w.meiling, "name": "梅岭路口", "kind": "STREET" } }),
+            json!({ "i": { "communityId": songyuan.id, "name": "松园路口", "kind": "STREET" } }),
         )
         .await;
         let site = s["createSite"]["site"]["id"].as_str().unwrap().to_owned();
@@ -67,17 +70,17 @@ both_backends! {
                 &app,
                 Some(&staff),
                 "mutation($i: CreateSiteInput!) { createSite(input: $i) { site { id } } }",
-                json!({ "i": { "communityId": w.meiling, "name": "梅岭路口", "kind": "STREET" } })
+                json!({ "i": { "communityId": songyuan.id, "name": "松园路口", "kind": "STREET" } })
             )
             .await,
             "CONFLICT"
         );
 
         let t = audited(&app, &staff, "createTask", CREATE_TASK,
-            json!({ "i": { "communityId": w.meiling, "title": "路口占道", "category": "STALL_SPRAWL", "campaignId": campaign, "siteId": site } })).await;
+            json!({ "i": { "communityId": songyuan.id, "title": "路口占道", "category": "STALL_SPRAWL", "campaignId": campaign, "siteId": site } })).await;
         let task = t["createTask"]["task"]["id"].as_str().unwrap().to_owned();
         assert_eq!(
-            refused(&app, Some(&staff), CREATE_TASK, json!({ "i": { "communityId": w.zhuyuan, "title": "x", "category": "OTHER" } })).await,
+            refused(&app, Some(&staff), CREATE_TASK, json!({ "i": { "communityId": zhuxi.id, "title": "x", "category": "OTHER" } })).await,
             "NOT_FOUND"
         );
         assert_eq!(
@@ -85,7 +88,7 @@ both_backends! {
                 &app,
                 Some(&staff),
                 CREATE_TASK,
-                json!({ "i": { "communityId": w.meiling, "title": "x", "category": "OTHER", "evidence": ["ftp://x"] } })
+                json!({ "i": { "communityId": songyuan.id, "title": "x", "category": "OTHER", "evidence": ["ftp://x"] } })
             )
             .await,
             "BAD_USER_INPUT"
@@ -104,7 +107,7 @@ both_backends! {
             &staff,
             "assignTask",
             ASSIGN,
-            json!({ "i": { "taskId": task, "unitId": w.unit("market-regulation"), "role": "LEAD" } }),
+            json!({ "i": { "taskId": task, "unitId": market.id, "role": "LEAD" } }),
         )
         .await;
         let share = a["assignTask"]["assignment"]["id"].as_str().unwrap().to_owned();
@@ -128,11 +131,11 @@ both_backends! {
         assert_eq!(refused(&app, Some(&staff), &transition("verifyTask"), json!({ "i": { "id": task } })).await, "BAD_USER_INPUT");
 
         let i = audited(&app, &staff, "createInspection", "mutation($i: CreateInspectionInput!) { createInspection(input: $i) { inspection { id findings { id } } } }",
-            json!({ "i": { "communityId": w.meiling, "siteId": site, "patrol": "文明劝导队", "findings": [{ "description": "路口堆放杂物", "category": "SANITATION" }] } })).await;
+            json!({ "i": { "communityId": songyuan.id, "siteId": site, "patrol": "文明劝导队", "findings": [{ "description": "路口堆放杂物", "category": "SANITATION" }] } })).await;
         let finding = i["createInspection"]["inspection"]["findings"][0]["id"].as_str().unwrap().to_owned();
         let from = "mutation($i: CreateTaskFromFindingInput!) { createTaskFromFinding(input: $i) { task { id site { name } category } } }";
         let f = audited(&app, &staff, "createTaskFromFinding", from, json!({ "i": { "findingId": finding } })).await;
-        assert_eq!(f["createTaskFromFinding"]["task"]["site"]["name"], "梅岭路口");
+        assert_eq!(f["createTaskFromFinding"]["task"]["site"]["name"], "松园路口");
         assert_eq!(f["createTaskFromFinding"]["task"]["category"], "SANITATION");
         assert_eq!(refused(&app, Some(&staff), from, json!({ "i": { "findingId": finding } })).await, "CONFLICT");
 
@@ -141,7 +144,7 @@ both_backends! {
             &street,
             "createApiKey",
             "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }",
-            json!({ "i": { "unitId": w.unit("water"), "label": "自来水公司" } }),
+            json!({ "i": { "unitId": water.id, "label": "自来水公司" } }),
         )
         .await;
         let key = k["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
@@ -174,14 +177,17 @@ const TASK_LIST: &str = r#"{
   } } }
 }"#;
 
-async fn seed_tasks(app: &TestApp, w: &World, n: usize) {
-    let staff = app.token(Role::CommunityStaff, "meiling");
+/// `n` tasks of a new community, each with a lead, a support and a comment.
+async fn seed_tasks(app: &TestApp, n: usize) {
+    let songyuan = Fixture::community(app, "松园").await;
+    let market = Fixture::unit(app, "市场监管所").await.seated_in(app, &songyuan).await;
+    let health = Fixture::unit(app, "卫生院").await.seated_in(app, &songyuan).await;
     let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
     for i in 0..n {
-        let t = task(app, "meiling", &w.meiling, &format!("任务{i}"), None).await;
-        assign(app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
-        assign(app, "meiling", &t, w.unit("health"), "SUPPORT").await;
-        app.ok(Some(&staff), comment, json!({ "i": { "taskId": t, "note": "跟进" } })).await;
+        let t = Fixture::task(app, &songyuan, &format!("任务{i}")).await;
+        t.share(app, &market, "LEAD").await;
+        t.share(app, &health, "SUPPORT").await;
+        app.ok(Some(&songyuan.staff(app)), comment, json!({ "i": { "taskId": t.id, "note": "跟进" } })).await;
     }
 }
 
@@ -189,9 +195,8 @@ both_backends! {
     async fn a_task_list_costs_the_same_statements_for_three_tasks_or_thirty(backend: Backend) {
         let small = TestApp::demo(&backend).await;
         let large = TestApp::demo(&backend).await;
-        let (ws, wl) = (World::read(&small).await, World::read(&large).await);
-        seed_tasks(&small, &ws, 3).await;
-        seed_tasks(&large, &wl, 30).await;
+        seed_tasks(&small, 3).await;
+        seed_tasks(&large, 30).await;
         let mut counts = Vec::new();
         for app in [&small, &large] {
             let token = app.street_admin();
@@ -225,10 +230,10 @@ both_backends! {
         let z = app.ok(Some(&zhuxi.staff(&app)), list, json!({})).await;
         assert_eq!(count(&z), 1);
         assert_eq!(z["tasks"]["edges"][0]["node"]["community"]["code"], zhuxi.code.as_str());
-        assert_eq!(count(&app.ok(Some(&app.token(Role::Reporter, "meiling-street")), list, json!({})).await), 2);
+        assert_eq!(count(&app.ok(Some(&app.token(Role::Reporter, &songyuan.street_code)), list, json!({})).await), 2);
         assert_eq!(count(&app.ok(Some(&seated.token(&app)), list, json!({})).await), 0, "no share, no task");
-        let member = <entity::party_member::Entity as sea_orm::EntityTrait>::find().one(&app.db).await.unwrap().unwrap();
-        assert_eq!(count(&app.ok(Some(&app.token(Role::Member, &member.person_id.to_string())), list, json!({})).await), 0);
+        let member = Fixture::member(&app, &songyuan, "林晓东").await;
+        assert_eq!(count(&app.ok(Some(&member.token(&app)), list, json!({})).await), 0);
         assert_eq!(app.error_code(None, list, json!({})).await, "UNAUTHENTICATED");
     }
 }
@@ -236,44 +241,45 @@ both_backends! {
 both_backends! {
     async fn a_community_leaves_a_campaign_only_once_its_tasks_in_it_are_closed(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let street = app.street_admin();
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let street = songyuan.street_admin(&app);
         let c = app
             .ok(
                 Some(&street),
                 "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
-                json!({ "i": { "name": "农贸市场整治", "startsOn": "2026-01-01", "communityIds": [w.meiling, w.zhuyuan] } }),
+                json!({ "i": { "name": "农贸市场整治", "startsOn": "2026-01-01", "communityIds": [songyuan.id, zhuxi.id] } }),
             )
             .await;
         let campaign = c["createCampaign"]["campaign"]["id"].as_str().unwrap().to_owned();
-        let zhuyuan_staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let zhuxi_staff = zhuxi.staff(&app);
         let t = app
             .ok(
-                Some(&zhuyuan_staff),
+                Some(&zhuxi_staff),
                 CREATE_TASK,
-                json!({ "i": { "communityId": w.zhuyuan, "title": "菜市场门口占道", "category": "STALL_SPRAWL", "campaignId": campaign } }),
+                json!({ "i": { "communityId": zhuxi.id, "title": "菜市场门口占道", "category": "STALL_SPRAWL", "campaignId": campaign } }),
             )
             .await;
         let task = t["createTask"]["task"]["id"].as_str().unwrap().to_owned();
         let upd = "mutation($i: UpdateCampaignInput!) { updateCampaign(input: $i) { campaign { communities { code } } } }";
         let leave = |who: &str| json!({ "i": { "id": campaign, "removeCommunityIds": [who] } });
         // An open task keeps the community in; the last community cannot leave.
-        assert_eq!(refused(&app, Some(&street), upd, leave(&w.zhuyuan)).await, "BAD_USER_INPUT");
-        let both = json!({ "i": { "id": campaign, "removeCommunityIds": [w.zhuyuan, w.meiling] } });
+        assert_eq!(refused(&app, Some(&street), upd, leave(&zhuxi.id)).await, "BAD_USER_INPUT");
+        let both = json!({ "i": { "id": campaign, "removeCommunityIds": [zhuxi.id, songyuan.id] } });
         assert_eq!(refused(&app, Some(&street), upd, both).await, "BAD_USER_INPUT");
-        assert_eq!(refused(&app, Some(&zhuyuan_staff), upd, leave(&w.zhuyuan)).await, "FORBIDDEN");
+        assert_eq!(refused(&app, Some(&zhuxi_staff), upd, leave(&zhuxi.id)).await, "FORBIDDEN");
         app.ok(
-            Some(&zhuyuan_staff),
+            Some(&zhuxi_staff),
             "mutation($i: TaskTransitionInput!) { cancelTask(input: $i) { task { status } } }",
             json!({ "i": { "id": task, "note": "已并入其他任务" } }),
         )
         .await;
-        let left = audited(&app, &street, "updateCampaign", upd, leave(&w.zhuyuan)).await;
-        assert_eq!(left["updateCampaign"]["campaign"]["communities"], json!([{ "code": "meiling" }]));
-        // 竹园 no longer sees the campaign; its closed task stays, outside it.
+        let left = audited(&app, &street, "updateCampaign", upd, leave(&zhuxi.id)).await;
+        assert_eq!(left["updateCampaign"]["campaign"]["communities"], json!([{ "code": songyuan.code }]));
+        // 竹溪 no longer sees the campaign; its closed task stays, outside it.
         let seen = app
             .ok(
-                Some(&zhuyuan_staff),
+                Some(&zhuxi_staff),
                 "query($id: ID!) { campaigns { id } node(id: $id) { ... on Task { status campaign { id } } } }",
                 json!({ "id": task }),
             )
@@ -286,9 +292,10 @@ both_backends! {
 both_backends! {
     async fn verifying_a_task_and_declining_a_share_are_audited_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let unit = app.token(Role::Unit, "market-regulation");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let staff = songyuan.staff(&app);
+        let unit = market.token(&app);
         let share_action = |name: &str| {
             format!(
                 "mutation($i: AssignmentActionInput!) {{ {name}Assignment(input: $i) {{ assignment {{ id status declineReason }} task {{ status }} }} }}"
@@ -296,8 +303,9 @@ both_backends! {
         };
 
         // A task worked through to RESOLVED, then verified.
-        let t = task(&app, "meiling", &w.meiling, "市场东门占道", None).await;
-        let share = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
+        let task = Fixture::task(&app, &songyuan, "市场东门占道").await;
+        let share = task.share(&app, &market, "LEAD").await;
+        let t = task.id;
         for name in ["accept", "start", "resolve"] {
             app.ok(Some(&unit), &share_action(name), json!({ "i": { "id": share } })).await;
         }
@@ -307,8 +315,7 @@ both_backends! {
         assert_eq!(refused(&app, Some(&staff), verify, json!({ "i": { "id": t } })).await, "BAD_USER_INPUT");
 
         // A share declined with a reason; without one it is refused and leaves nothing.
-        let t = task(&app, "meiling", &w.meiling, "市场西门堆物", None).await;
-        let share = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
+        let share = Fixture::task(&app, &songyuan, "市场西门堆物").await.share(&app, &market, "LEAD").await;
         let decline = share_action("decline");
         assert_eq!(refused(&app, Some(&unit), &decline, json!({ "i": { "id": share } })).await, "BAD_USER_INPUT");
         let d = audited(&app, &unit, "declineAssignment", &decline, json!({ "i": { "id": share, "reason": "不属于本单位职责" } })).await;

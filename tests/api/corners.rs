@@ -1,12 +1,11 @@
 //! Corners a hostile caller found: existence oracles, refusals that name what was refused,
 //! who takes a task to the city, dates outside a sane window.
 
-use gongzhi::auth::Role;
 use gongzhi::graphql::node::global_id;
 use serde_json::{Value, json};
 
-use crate::collab_support::World;
-use crate::support::{TestApp, other_street};
+use crate::fixtures::{Fixture, Unit};
+use crate::support::TestApp;
 
 /// The first error's code and message: what a caller learns from a refusal.
 fn answer(body: &Value) -> (String, String) {
@@ -22,37 +21,30 @@ fn nonexistent(kind: &str) -> String {
 both_backends! {
     async fn an_object_outside_the_scope_answers_exactly_as_one_that_does_not_exist(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let seats = app
-            .ok(
-                Some(&app.street_admin()),
-                r#"{ community(code: "meiling") { jointCommittee { memberships { id unit { code } } } } }"#,
-                json!({}),
-            )
-            .await;
-        let police_seat =
-            seats["community"]["jointCommittee"]["memberships"].as_array().unwrap().iter().find(|m| m["unit"]["code"] == "police").unwrap()
-                ["id"]
-                .as_str()
-                .unwrap()
-                .to_owned();
-        let staff = app.token(Role::CommunityStaff, "meiling");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let station = Fixture::unit(&app, "派出所").await;
+        let station_seat = station.seat_in(&app, &songyuan).await;
+        let staff = songyuan.staff(&app);
         let inspection = app
             .ok(
                 Some(&staff),
                 "mutation($i: CreateInspectionInput!) { createInspection(input: $i) { inspection { findings { id } } } }",
-                json!({ "i": { "communityId": w.meiling, "patrol": "文明劝导队", "findings": [{ "description": "路口堆放杂物", "category": "SANITATION" }] } }),
+                json!({ "i": { "communityId": songyuan.id, "patrol": "文明劝导队", "findings": [{ "description": "路口堆放杂物", "category": "SANITATION" }] } }),
             )
             .await;
         let finding = inspection["createInspection"]["inspection"]["findings"][0]["id"].as_str().unwrap().to_owned();
-        other_street(&app, &["police"]).await;
+        // The station sits on a committee of another street too.
+        let xiyuan = Fixture::street(&app, "西园街道").await;
+        station.seat_in(&app, &xiyuan.community(&app, "西园").await).await;
 
-        // 市场监管 sits on 梅岭's committee but sees neither 公安's seat nor the patrol's findings;
-        // 竹园's administrator and another street's administrator see nothing of 梅岭.
+        // 市场监管 sits on 松园's committee but sees neither the station's seat nor the patrol's
+        // findings; 竹溪's administrator and another street's administrator see nothing of 松园.
         let outsiders = [
-            ("a unit of the same committee", app.token(Role::Unit, "market-regulation")),
-            ("another community's administrator", app.token(Role::CommunityAdmin, "zhuyuan")),
-            ("another street's administrator", app.token(Role::StreetAdmin, "xiyuan-street")),
+            ("a unit of the same committee", market.token(&app)),
+            ("another community's administrator", zhuxi.admin(&app)),
+            ("another street's administrator", xiyuan.admin(&app)),
         ];
         let end = "mutation($i: EndCommitteeMembershipInput!) { endCommitteeMembership(input: $i) { membership { id } } }";
         let from = "mutation($i: CreateTaskFromFindingInput!) { createTaskFromFinding(input: $i) { task { id } } }";
@@ -60,7 +52,7 @@ both_backends! {
             (
                 "endCommitteeMembership",
                 end,
-                json!({ "i": { "id": police_seat } }),
+                json!({ "i": { "id": station_seat } }),
                 json!({ "i": { "id": nonexistent("CommitteeMembership") } }),
             ),
             (
@@ -83,13 +75,13 @@ both_backends! {
 
 both_backends! {
     async fn refusals_of_community_work_name_the_action_refused(backend: Backend) {
-        use entity::party_member;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let task = crate::collab_support::task(&app, "meiling", &w.meiling, "市场占道", None).await;
-        crate::collab_support::assign(&app, "meiling", &task, w.unit("market-regulation"), "LEAD").await;
-        let unit = app.token(Role::Unit, "market-regulation");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let task = Fixture::task(&app, &songyuan, "市场占道").await;
+        task.share(&app, &market, "LEAD").await;
+        let task = task.id;
+        let unit = market.token(&app);
         let transition = |name: &str| format!("mutation($i: TaskTransitionInput!) {{ {name}(input: $i) {{ task {{ id }} }} }}");
         let refusals = [
             (transition("cancelTask"), json!({ "i": { "id": task } }), "only community staff may cancel tasks"),
@@ -97,7 +89,7 @@ both_backends! {
             (transition("reopenTask"), json!({ "i": { "id": task } }), "only community staff may reopen tasks"),
             (
                 crate::collab_support::CREATE_TASK.to_owned(),
-                json!({ "i": { "communityId": w.meiling, "title": "占道", "category": "STALL_SPRAWL", "description": "占道摆摊" } }),
+                json!({ "i": { "communityId": songyuan.id, "title": "占道", "category": "STALL_SPRAWL", "description": "占道摆摊" } }),
                 "only community staff may create tasks",
             ),
             (
@@ -111,25 +103,16 @@ both_backends! {
             assert_eq!(answer(&body), ("FORBIDDEN".to_owned(), (*message).to_owned()), "[{}] {body}", backend.name());
         }
 
-        // A party member of 竹园 sees the community but does not run its activities.
-        let d =
-            app.ok(Some(&app.street_admin()), r#"{ z: community(code: "zhuyuan") { id } serviceCategories { id code } }"#, json!({})).await;
-        let zhuyuan = d["z"]["id"].as_str().unwrap();
-        let sanitation = d["serviceCategories"].as_array().unwrap().iter().find(|c| c["code"] == "sanitation").unwrap()["id"].clone();
-        let member = party_member::Entity::find()
-            .filter(party_member::Column::CommunityId.eq(crate::collab_support::uuid(zhuyuan)))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let me = app.token(Role::Member, &member.person_id.to_string());
+        // A party member of 松园 sees the community but does not run its activities.
+        let sanitation = Fixture::category(&app, "sanitation").await;
+        let me = Fixture::member(&app, &songyuan, "林晓东").await.token(&app);
         let starts = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
         let ends = (chrono::Utc::now() + chrono::Duration::days(1) + chrono::Duration::hours(2)).to_rfc3339();
         let (_, body) = app
             .post(
                 Some(&me),
                 "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }",
-                json!({ "i": { "communityId": zhuyuan, "categoryId": sanitation, "title": "河道清理", "place": "竹园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } }),
+                json!({ "i": { "communityId": songyuan.id, "categoryId": sanitation, "title": "河道清理", "place": "松园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } }),
             )
             .await;
         assert_eq!(
@@ -144,15 +127,15 @@ both_backends! {
 both_backends! {
     async fn dates_outside_a_sane_window_are_refused_naming_the_field(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let admin = app.token(Role::CommunityAdmin, "meiling");
-        let street = app.street_admin();
-        let task = crate::collab_support::task(&app, "meiling", &w.meiling, "市场占道", None).await;
-        let categories = app.ok(Some(&street), "{ serviceCategories { id } }", json!({})).await;
-        let category = categories["serviceCategories"][0]["id"].clone();
+        let songyuan = Fixture::community(&app, "松园").await;
+        let station = Fixture::unit(&app, "派出所").await;
+        let staff = songyuan.staff(&app);
+        let admin = songyuan.admin(&app);
+        let street = songyuan.street_admin(&app);
+        let task = Fixture::task(&app, &songyuan, "市场占道").await.id;
+        let category = Fixture::category(&app, "sanitation").await;
         let create_task = crate::collab_support::CREATE_TASK;
-        let new_task = |due: &str| json!({ "i": { "communityId": w.meiling, "title": "占道", "category": "STALL_SPRAWL", "description": "占道摆摊", "dueAt": due } });
+        let new_task = |due: &str| json!({ "i": { "communityId": songyuan.id, "title": "占道", "category": "STALL_SPRAWL", "description": "占道摆摊", "dueAt": due } });
         let cases = [
             (&staff, create_task, new_task("0001-06-01T00:00:00Z"), "dueAt"),
             (&staff, create_task, new_task("9999-06-01T00:00:00Z"), "dueAt"),
@@ -165,25 +148,25 @@ both_backends! {
             (
                 &street,
                 "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
-                json!({ "i": { "name": "农贸市场系列整治", "startsOn": "0000-01-01", "communityIds": [w.meiling] } }),
+                json!({ "i": { "name": "农贸市场系列整治", "startsOn": "0000-01-01", "communityIds": [songyuan.id] } }),
                 "startsOn",
             ),
             (
                 &staff,
                 "mutation($i: CreateInspectionInput!) { createInspection(input: $i) { inspection { id } } }",
-                json!({ "i": { "communityId": w.meiling, "patrol": "文明劝导队", "inspectedAt": "0001-01-01T00:00:00Z", "findings": [] } }),
+                json!({ "i": { "communityId": songyuan.id, "patrol": "文明劝导队", "inspectedAt": "0001-01-01T00:00:00Z", "findings": [] } }),
                 "inspectedAt",
             ),
             (
                 &staff,
                 "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }",
-                json!({ "i": { "communityId": w.meiling, "categoryId": category, "title": "清扫", "place": "市场", "startsAt": "9999-01-01T00:00:00Z", "endsAt": "9999-01-01T02:00:00Z", "capacity": 5 } }),
+                json!({ "i": { "communityId": songyuan.id, "categoryId": category, "title": "清扫", "place": "市场", "startsAt": "9999-01-01T00:00:00Z", "endsAt": "9999-01-01T02:00:00Z", "capacity": 5 } }),
                 "startsAt",
             ),
             (
                 &admin,
                 "mutation($i: AddCommitteeMembershipInput!) { addCommitteeMembership(input: $i) { membership { id } } }",
-                json!({ "i": { "communityId": w.meiling, "unitId": w.unit("police"), "role": "MEMBER_UNIT", "since": "0001-01-01" } }),
+                json!({ "i": { "communityId": songyuan.id, "unitId": station.id, "role": "MEMBER_UNIT", "since": "0001-01-01" } }),
                 "since",
             ),
         ];
@@ -202,30 +185,28 @@ both_backends! {
 both_backends! {
     async fn an_ended_seats_open_shares_are_flagged_on_the_timeline_listed_for_staff_and_reassigned(backend: Backend) {
         use crate::audit::{audited, refused};
-        use crate::collab_support::{assign, task};
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let admin = app.token(Role::CommunityAdmin, "meiling");
-        // 公安 leads one open task and supports another; a third task, without 公安, is left alone.
-        let led = task(&app, "meiling", &w.meiling, "夜市占道", None).await;
-        let police_lead = assign(&app, "meiling", &led, w.unit("police"), "LEAD").await;
-        let supported = task(&app, "meiling", &w.meiling, "市场停车", None).await;
-        let other_lead = assign(&app, "meiling", &supported, w.unit("traffic-police"), "LEAD").await;
-        let police_support = assign(&app, "meiling", &supported, w.unit("police"), "SUPPORT").await;
-        let untouched = task(&app, "meiling", &w.meiling, "垃圾分类", None).await;
-        assign(&app, "meiling", &untouched, w.unit("water"), "LEAD").await;
-        let police = app.token(Role::Unit, "police");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let station = Fixture::unit(&app, "派出所").await;
+        let seat = station.seat_in(&app, &songyuan).await;
+        let traffic = Fixture::unit(&app, "交警中队").await.seated_in(&app, &songyuan).await;
+        let water = Fixture::unit(&app, "自来水公司").await.seated_in(&app, &songyuan).await;
+        let fire = Fixture::unit(&app, "消防救援站").await.seated_in(&app, &songyuan).await;
+        let municipal = Fixture::unit(&app, "市政").await.seated_in(&app, &songyuan).await;
+        let staff = songyuan.staff(&app);
+        let admin = songyuan.admin(&app);
+        // The station leads one open task and supports another; a third task, without it, is left alone.
+        let led = Fixture::task(&app, &songyuan, "夜市占道").await;
+        let police_lead = led.share(&app, &station, "LEAD").await;
+        let supported = Fixture::task(&app, &songyuan, "市场停车").await;
+        let other_lead = supported.share(&app, &traffic, "LEAD").await;
+        let police_support = supported.share(&app, &station, "SUPPORT").await;
+        Fixture::task(&app, &songyuan, "垃圾分类").await.share(&app, &water, "LEAD").await;
+        let (led, supported) = (led.id, supported.id);
+        let police = station.token(&app);
         let accept = "mutation($i: AssignmentActionInput!) { acceptAssignment(input: $i) { assignment { status } } }";
         app.ok(Some(&police), accept, json!({ "i": { "id": police_support } })).await;
 
-        let seats = app
-            .ok(Some(&admin), r#"{ community(code: "meiling") { jointCommittee { memberships { id unit { code } } } } }"#, json!({}))
-            .await;
-        let seat =
-            seats["community"]["jointCommittee"]["memberships"].as_array().unwrap().iter().find(|m| m["unit"]["code"] == "police").unwrap()
-                ["id"]
-                .clone();
         let end = "mutation($i: EndCommitteeMembershipInput!) { endCommitteeMembership(input: $i) { membership { active } } }";
         audited(&app, &admin, "endCommitteeMembership", end, json!({ "i": { "id": seat } })).await;
 
@@ -242,11 +223,11 @@ both_backends! {
         assert_eq!(ids, want);
         for edge in d["tasks"]["edges"].as_array().unwrap() {
             for a in edge["node"]["assignments"].as_array().unwrap() {
-                assert_eq!(a["seatEnded"], a["unit"]["code"] == "police", "[{}] only 公安's shares are flagged: {a}", backend.name());
+                assert_eq!(a["seatEnded"], a["unit"]["code"] == station.code.as_str(), "[{}] only the station's shares are flagged: {a}", backend.name());
             }
             let ended: Vec<&Value> = edge["node"]["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "SEAT_ENDED").collect();
             assert_eq!(ended.len(), 1, "[{}] {edge}", backend.name());
-            assert_eq!(ended[0]["unit"]["code"], "police");
+            assert_eq!(ended[0]["unit"]["code"], station.code.as_str());
             assert!(ended[0]["note"].as_str().unwrap().contains("reassign"));
         }
         // The unit no longer sees them.
@@ -256,25 +237,24 @@ both_backends! {
         let reassign = "mutation($i: ReassignShareInput!) { reassignShare(input: $i) {
             task { status } assignment { role status seatEnded unit { code } } previous { status seatEnded } } }";
         // Only a flagged share, only to a seated unit other than the one that left, only by staff.
-        let to = |share: &str, unit: &str| json!({ "i": { "id": share, "unitId": w.unit(unit) } });
-        assert_eq!(refused(&app, Some(&staff), reassign, to(&other_lead, "fire")).await, "BAD_USER_INPUT");
-        assert_eq!(refused(&app, Some(&staff), reassign, to(&police_lead, "police")).await, "BAD_USER_INPUT");
-        assert_eq!(refused(&app, Some(&staff), reassign, to(&police_support, "traffic-police")).await, "CONFLICT");
-        let fire = app.token(Role::Unit, "fire");
-        assert_eq!(refused(&app, Some(&fire), reassign, to(&police_lead, "fire")).await, "NOT_FOUND");
-        let stale = json!({ "i": { "id": police_lead, "unitId": w.unit("fire"), "expectedVersion": 1 } });
+        let to = |share: &str, unit: &Unit| json!({ "i": { "id": share, "unitId": unit.id } });
+        assert_eq!(refused(&app, Some(&staff), reassign, to(&other_lead, &fire)).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&staff), reassign, to(&police_lead, &station)).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&staff), reassign, to(&police_support, &traffic)).await, "CONFLICT");
+        assert_eq!(refused(&app, Some(&fire.token(&app)), reassign, to(&police_lead, &fire)).await, "NOT_FOUND");
+        let stale = json!({ "i": { "id": police_lead, "unitId": fire.id, "expectedVersion": 1 } });
         assert_eq!(refused(&app, Some(&staff), reassign, stale).await, "CONFLICT");
 
-        let d = audited(&app, &staff, "reassignShare", reassign, to(&police_lead, "fire")).await;
+        let d = audited(&app, &staff, "reassignShare", reassign, to(&police_lead, &fire)).await;
         let r = &d["reassignShare"];
-        assert_eq!(r["assignment"], json!({ "role": "LEAD", "status": "PENDING", "seatEnded": false, "unit": { "code": "fire" } }));
+        assert_eq!(r["assignment"], json!({ "role": "LEAD", "status": "PENDING", "seatEnded": false, "unit": { "code": fire.code } }));
         assert_eq!(r["previous"], json!({ "status": "DECLINED", "seatEnded": true }));
         assert_eq!(r["task"]["status"], "ASSIGNED");
-        audited(&app, &staff, "reassignShare", reassign, to(&police_support, "municipal")).await;
+        audited(&app, &staff, "reassignShare", reassign, to(&police_support, &municipal)).await;
         // Nothing left to reassign; the new unit sees its share.
         let d = app.ok(Some(&staff), flagged, json!({})).await;
         assert_eq!(d["tasks"]["totalCount"], 0, "[{}] {d}", backend.name());
-        let theirs = app.ok(Some(&fire), "{ tasks { totalCount } }", json!({})).await;
+        let theirs = app.ok(Some(&fire.token(&app)), "{ tasks { totalCount } }", json!({})).await;
         assert_eq!(theirs["tasks"]["totalCount"], 1);
     }
 }

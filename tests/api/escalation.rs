@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::collab_support::*;
+use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
 async fn escalations(app: &TestApp, task: &str) -> usize {
@@ -27,15 +28,16 @@ async fn escalations(app: &TestApp, task: &str) -> usize {
 both_backends! {
     async fn an_overdue_task_escalates_once_per_level_whatever_the_number_of_runs(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
         let hour_late = (Utc::now() - Duration::hours(1)).to_rfc3339();
         let days_late = (Utc::now() - Duration::days(4)).to_rfc3339();
         let not_due = (Utc::now() + Duration::days(1)).to_rfc3339();
-        let a = task(&app, "meiling", &w.meiling, "逾期一小时", Some(&hour_late)).await;
-        let b = task(&app, "meiling", &w.meiling, "逾期四天", Some(&days_late)).await;
-        let c = task(&app, "meiling", &w.meiling, "尚未到期", Some(&not_due)).await;
-        let d = task(&app, "meiling", &w.meiling, "已取消", Some(&days_late)).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
+        let a = Fixture::task_due(&app, &songyuan, "逾期一小时", Some(&hour_late)).await.id;
+        let b = Fixture::task_due(&app, &songyuan, "逾期四天", Some(&days_late)).await.id;
+        let c = Fixture::task_due(&app, &songyuan, "尚未到期", Some(&not_due)).await.id;
+        let d = Fixture::task_due(&app, &songyuan, "已取消", Some(&days_late)).await.id;
+        let staff = songyuan.staff(&app);
         app.ok(Some(&staff), "mutation($i: TaskTransitionInput!) { cancelTask(input: $i) { task { id } } }", json!({ "i": { "id": d } }))
             .await;
 
@@ -59,7 +61,7 @@ both_backends! {
         // Recorded on the timeline and in the audit log, by the system.
         let data = app
             .ok(
-                Some(&app.street_admin()),
+                Some(&songjiang.admin(&app)),
                 r#"{ tasks(filter: { level: STREET }) { totalCount edges { node { id timeline { kind level actor actorKind } } } } }"#,
                 json!({}),
             )

@@ -7,15 +7,20 @@
 //! let clinic = Fixture::unit(&app, "松园卫生站").await.seated_in(&app, &songyuan).await;
 //! let task = Fixture::task(&app, &songyuan, "排水沟堵塞").await;
 //! let share = task.share(&app, &clinic, "LEAD").await;
+//! let member = Fixture::member(&app, &songyuan, "林晓东").await;
 //! ```
 //!
-//! New communities join the demo street (`meiling-street`), so `app.street_admin()` sees them;
-//! codes are fresh per fixture, so two tests never share a row.
+//! `Fixture::community` joins the demo street (`meiling-street`), so `app.street_admin()` sees
+//! it; `Fixture::street(..)` makes a street of its own whose communities come from
+//! `street.community(..)`. Codes are fresh per fixture, so two tests never share a row.
+//! Objects with a public mutation (compounds, members, tasks, shares, API keys) are made through it, as a user would; streets, communities and
+//! units have none and are inserted directly.
 
 use entity::{co_building_unit, committee_membership, community, party_organization, region};
 use gongzhi::auth::Role;
 use gongzhi::graphql::node::global_id;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::collab_support;
@@ -24,7 +29,31 @@ use crate::support::TestApp;
 /// The builders.
 pub struct Fixture;
 
-/// A community made for one test, with its joint committee and no seated units yet.
+/// A street of the demo city made for one test, with no communities yet.
+pub struct Street {
+    pub uuid: Uuid,
+    pub code: String,
+}
+
+impl Street {
+    /// A token of the street's administrator.
+    pub fn admin(&self, app: &TestApp) -> String {
+        app.token(Role::StreetAdmin, &self.code)
+    }
+
+    /// A token of the street's reporter (reads everything of the street, writes nothing).
+    pub fn reporter(&self, app: &TestApp) -> String {
+        app.token(Role::Reporter, &self.code)
+    }
+
+    /// A community of this street named `name`, with its joint committee and community branch.
+    pub async fn community(&self, app: &TestApp, name: &str) -> Community {
+        community_in(app, self.uuid, &self.code, name).await
+    }
+}
+
+/// A community made for one test, with its joint committee, its community party branch and no
+/// seated units yet.
 pub struct Community {
     pub uuid: Uuid,
     /// Its global id.
@@ -32,6 +61,10 @@ pub struct Community {
     pub code: String,
     /// Its joint committee.
     pub committee: Uuid,
+    /// The global id of its community party branch.
+    pub branch: String,
+    /// The code of its street.
+    pub street_code: String,
 }
 
 impl Community {
@@ -43,6 +76,11 @@ impl Community {
     /// A token of the community's administrator.
     pub fn admin(&self, app: &TestApp) -> String {
         app.token(Role::CommunityAdmin, &self.code)
+    }
+
+    /// A token of the administrator of the community's street.
+    pub fn street_admin(&self, app: &TestApp) -> String {
+        app.token(Role::StreetAdmin, &self.street_code)
     }
 }
 
@@ -62,7 +100,14 @@ impl Unit {
 
     /// Seats the unit on the community's joint committee (a member unit since 2020).
     pub async fn seated_in(self, app: &TestApp, community: &Community) -> Unit {
-        committee_membership::ActiveModel {
+        self.seat_in(app, community).await;
+        self
+    }
+
+    /// Seats the unit on the community's joint committee (a member unit since 2020); returns the
+    /// seat's global id.
+    pub async fn seat_in(&self, app: &TestApp, community: &Community) -> String {
+        let seat = committee_membership::ActiveModel {
             id: Set(Uuid::now_v7()),
             community_id: Set(community.uuid),
             committee_id: Set(community.committee),
@@ -76,8 +121,27 @@ impl Unit {
         .insert(&app.db)
         .await
         .unwrap();
-        self
+        global_id("CommitteeMembership", seat.id).to_string()
     }
+
+    /// An API key for the unit, issued by the administrator of `community`'s street (the unit
+    /// must be seated there) through `createApiKey`.
+    pub async fn api_key(&self, app: &TestApp, community: &Community) -> ApiKey {
+        let created = app
+            .ok(
+                Some(&community.street_admin(app)),
+                "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }",
+                json!({ "i": { "unitId": self.id, "label": "工单系统" } }),
+            )
+            .await;
+        ApiKey { secret: text(&created, "/createApiKey/secret") }
+    }
+}
+
+/// An API key of a unit.
+pub struct ApiKey {
+    /// The secret, shown once.
+    pub secret: String,
 }
 
 /// A task made for one test through the API, as the community's staff would.
@@ -94,43 +158,94 @@ impl Task {
     }
 }
 
+/// A person made for one test: a party member.
+pub struct Person {
+    /// The person's id (what a member token is anchored at).
+    pub person: String,
+}
+
+impl Person {
+    /// A token of the person (a member token).
+    pub fn token(&self, app: &TestApp) -> String {
+        app.token(Role::Member, &self.person)
+    }
+}
+
+/// A string at a JSON pointer of a response.
+fn text(data: &Value, pointer: &str) -> String {
+    data.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no {pointer} in {data}")).to_owned()
+}
+
 /// A code no other fixture or demo row has.
 fn fresh_code(prefix: &str) -> String {
     format!("{prefix}-{}", &Uuid::now_v7().simple().to_string()[20..])
 }
 
+/// Inserts a community of the street with its joint committee and community branch.
+async fn community_in(app: &TestApp, street: Uuid, street_code: &str, name: &str) -> Community {
+    let now = chrono::Utc::now();
+    let c = community::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        street_id: Set(street),
+        code: Set(fresh_code("community")),
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let org = |kind, name: String, parent| party_organization::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        community_id: Set(c.id),
+        kind: Set(kind),
+        name: Set(name),
+        parent_id: Set(parent),
+        compound_id: Set(None),
+        founded_on: Set(None),
+        secretary_id: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+    };
+    let committee =
+        org(party_organization::OrganizationKind::JointCommittee, format!("{name}联合党委"), None).insert(&app.db).await.unwrap();
+    let branch = org(party_organization::OrganizationKind::CommunityBranch, format!("{name}党支部"), Some(committee.id))
+        .insert(&app.db)
+        .await
+        .unwrap();
+    Community {
+        uuid: c.id,
+        id: global_id("Community", c.id).to_string(),
+        code: c.code,
+        committee: committee.id,
+        branch: global_id("PartyOrganization", branch.id).to_string(),
+        street_code: street_code.to_owned(),
+    }
+}
+
 impl Fixture {
-    /// A community of the demo street named `name`, with a joint committee.
+    /// A street of the demo city (晋江市) named `name`, with no communities yet.
+    pub async fn street(app: &TestApp, name: &str) -> Street {
+        let city = region::Entity::find().filter(region::Column::Code.eq("jinjiang")).one(&app.db).await.unwrap().expect("the demo city");
+        let street = region::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            parent_id: Set(Some(city.id)),
+            kind: Set(region::RegionKind::Street),
+            code: Set(fresh_code("street")),
+            name: Set(name.to_owned()),
+            committee_name: Set(Some(format!("{name}党工委"))),
+            created_at: Set(chrono::Utc::now()),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        Street { uuid: street.id, code: street.code }
+    }
+
+    /// A community of the demo street named `name`, with a joint committee and a community branch.
     pub async fn community(app: &TestApp, name: &str) -> Community {
         let street =
             region::Entity::find().filter(region::Column::Code.eq("meiling-street")).one(&app.db).await.unwrap().expect("the demo street");
-        let now = chrono::Utc::now();
-        let c = community::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            street_id: Set(street.id),
-            code: Set(fresh_code("community")),
-            name: Set(name.to_owned()),
-            created_at: Set(now),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
-        let committee = party_organization::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            community_id: Set(c.id),
-            kind: Set(party_organization::OrganizationKind::JointCommittee),
-            name: Set(format!("{name}联合党委")),
-            parent_id: Set(None),
-            compound_id: Set(None),
-            founded_on: Set(None),
-            secretary_id: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
-        Community { uuid: c.id, id: global_id("Community", c.id).to_string(), code: c.code, committee: committee.id }
+        community_in(app, street.id, &street.code, name).await
     }
 
     /// A co-building unit named `name`, seated nowhere yet.
@@ -150,7 +265,48 @@ impl Fixture {
 
     /// A task of `community` titled `title`, created by its staff, with no shares yet.
     pub async fn task(app: &TestApp, community: &Community, title: &str) -> Task {
-        let id = collab_support::task(app, &community.code, &community.id, title, None).await;
+        Self::task_due(app, community, title, None).await
+    }
+
+    /// A task of `community` titled `title` due at `due` (RFC 3339), created by its staff.
+    pub async fn task_due(app: &TestApp, community: &Community, title: &str, due: Option<&str>) -> Task {
+        let id = collab_support::task(app, &community.code, &community.id, title, due).await;
         Task { id, community_code: community.code.clone() }
+    }
+
+    /// A compound of `community` named `name`, created by its administrator; returns its global id.
+    pub async fn compound(app: &TestApp, community: &Community, name: &str) -> String {
+        let data = app
+            .ok(
+                Some(&community.admin(app)),
+                "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
+                json!({ "i": { "communityId": community.id, "name": name } }),
+            )
+            .await;
+        text(&data, "/createCompound/compound/id")
+    }
+
+    /// A resident party member of `community`'s community branch named `name`, registered by its
+    /// staff.
+    pub async fn member(app: &TestApp, community: &Community, name: &str) -> Person {
+        let data = app
+            .ok(
+                Some(&community.staff(app)),
+                "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id } } } }",
+                json!({ "i": { "communityId": community.id, "name": name, "phone": "13900001111", "kind": "RESIDENT",
+                    "branchId": community.branch } }),
+            )
+            .await;
+        Person { person: text(&data, "/registerPartyMember/member/person/id") }
+    }
+
+    /// The global id of the service category with `code` (the categories come with the schema).
+    pub async fn category(app: &TestApp, code: &str) -> String {
+        let data = app.ok(Some(&app.street_admin()), "{ serviceCategories { id code } }", json!({})).await;
+        data["serviceCategories"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap_or_else(|| panic!("no category {code}"))
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 }

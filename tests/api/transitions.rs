@@ -11,6 +11,7 @@ use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::collab_support::*;
+use crate::fixtures::{Fixture, Unit};
 use crate::support::TestApp;
 
 const STATES: [T; 7] = [T::Reported, T::Assigned, T::InProgress, T::Resolved, T::Verified, T::Reopened, T::Cancelled];
@@ -193,21 +194,26 @@ async fn raise_to_city(app: &TestApp, task_id: &str) {
 both_backends! {
     async fn every_state_action_and_principal_is_allowed_or_refused_as_specified(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", Some("2030-01-01T00:00:00Z")).await;
-        let lead = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
-        let member = entity::party_member::Entity::find().one(&app.db).await.unwrap().unwrap();
-        let assigned_key = api_key(&app, w.unit("market-regulation")).await.0;
-        let other_key = api_key(&app, w.unit("police")).await.0;
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
+        let zhuxi = songjiang.community(&app, "竹溪").await;
+        let market = Fixture::unit(&app, "松园市场监管所").await.seated_in(&app, &songyuan).await;
+        let station = Fixture::unit(&app, "松园派出所").await.seated_in(&app, &songyuan).await;
+        let task = Fixture::task_due(&app, &songyuan, "松园综合市场东门占道经营", Some("2030-01-01T00:00:00Z")).await;
+        let lead = task.share(&app, &market, "LEAD").await;
+        let t = task.id;
+        let member = Fixture::member(&app, &songyuan, "林晓东").await;
+        let assigned_key = market.api_key(&app, &songyuan).await.secret;
+        let other_key = station.api_key(&app, &songyuan).await.secret;
         let tokens = |who: Who| match who {
-            Who::StreetAdmin => Credential::Bearer(app.street_admin()),
-            Who::CommunityAdmin => Credential::Bearer(app.token(Role::CommunityAdmin, "meiling")),
-            Who::CommunityStaff => Credential::Bearer(app.token(Role::CommunityStaff, "meiling")),
-            Who::OtherCommunityStaff => Credential::Bearer(app.token(Role::CommunityStaff, "zhuyuan")),
-            Who::AssignedUnit => Credential::Bearer(app.token(Role::Unit, "market-regulation")),
-            Who::OtherUnit => Credential::Bearer(app.token(Role::Unit, "police")),
-            Who::Member => Credential::Bearer(app.token(Role::Member, &member.person_id.to_string())),
-            Who::Reporter => Credential::Bearer(app.token(Role::Reporter, "meiling-street")),
+            Who::StreetAdmin => Credential::Bearer(songjiang.admin(&app)),
+            Who::CommunityAdmin => Credential::Bearer(songyuan.admin(&app)),
+            Who::CommunityStaff => Credential::Bearer(songyuan.staff(&app)),
+            Who::OtherCommunityStaff => Credential::Bearer(zhuxi.staff(&app)),
+            Who::AssignedUnit => Credential::Bearer(market.token(&app)),
+            Who::OtherUnit => Credential::Bearer(station.token(&app)),
+            Who::Member => Credential::Bearer(member.token(&app)),
+            Who::Reporter => Credential::Bearer(songjiang.reporter(&app)),
             Who::CityAdmin | Who::CityAdminOnCityTask => Credential::Bearer(app.token(Role::CityAdmin, "jinjiang")),
             Who::AssignedUnitKey => Credential::ApiKey(assigned_key.clone()),
             Who::OtherUnitKey => Credential::ApiKey(other_key.clone()),
@@ -224,7 +230,7 @@ both_backends! {
                     let share_before = stored_share(&app, &lead).await;
                     let (query, vars) = match action {
                         Action::Assign => {
-                            (ASSIGN.to_owned(), json!({ "i": { "taskId": t, "unitId": w.unit("police"), "role": "SUPPORT" } }))
+                            (ASSIGN.to_owned(), json!({ "i": { "taskId": t, "unitId": station.id, "role": "SUPPORT" } }))
                         }
                         Action::Update => (
                             "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { id status level } } }".to_owned(),
@@ -291,8 +297,8 @@ both_backends! {
     }
 }
 
-async fn act(app: &TestApp, unit: &str, name: &str, id: &str) -> serde_json::Value {
-    let token = app.token(Role::Unit, unit);
+async fn act(app: &TestApp, unit: &Unit, name: &str, id: &str) -> serde_json::Value {
+    let token = unit.token(app);
     let q =
         format!("mutation($i: AssignmentActionInput!) {{ {name}Assignment(input: $i) {{ assignment {{ status }} task {{ status }} }} }}");
     app.ok(Some(&token), &q, json!({ "i": { "id": id, "evidence": ["https://img.example/1.jpg"] } })).await
@@ -301,22 +307,26 @@ async fn act(app: &TestApp, unit: &str, name: &str, id: &str) -> serde_json::Val
 both_backends! {
     async fn a_task_resolves_when_the_lead_and_every_accepted_share_are_done_and_staff_verify_it(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let t = task(&app, "meiling", &w.meiling, "市场周边停车整治", None).await;
-        let lead = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
-        let support = assign(&app, "meiling", &t, w.unit("traffic-police"), "SUPPORT").await;
-        let idle = assign(&app, "meiling", &t, w.unit("police"), "SUPPORT").await;
-        act(&app, "market-regulation", "accept", &lead).await;
-        act(&app, "traffic-police", "accept", &support).await;
-        let d = act(&app, "market-regulation", "start", &lead).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let traffic = Fixture::unit(&app, "交警中队").await.seated_in(&app, &songyuan).await;
+        let station = Fixture::unit(&app, "派出所").await.seated_in(&app, &songyuan).await;
+        let task = Fixture::task(&app, &songyuan, "市场周边停车整治").await;
+        let lead = task.share(&app, &market, "LEAD").await;
+        let support = task.share(&app, &traffic, "SUPPORT").await;
+        let idle = task.share(&app, &station, "SUPPORT").await;
+        let t = task.id;
+        act(&app, &market, "accept", &lead).await;
+        act(&app, &traffic, "accept", &support).await;
+        let d = act(&app, &market, "start", &lead).await;
         assert_eq!(d["startAssignment"]["task"]["status"], "IN_PROGRESS");
-        act(&app, "traffic-police", "start", &support).await;
-        let d = act(&app, "market-regulation", "resolve", &lead).await;
+        act(&app, &traffic, "start", &support).await;
+        let d = act(&app, &market, "resolve", &lead).await;
         assert_eq!(d["resolveAssignment"]["task"]["status"], "IN_PROGRESS", "an accepted supporting share is still open");
-        let d = act(&app, "traffic-police", "resolve", &support).await;
-        assert_eq!(d["resolveAssignment"]["task"]["status"], "RESOLVED", "police never accepted, so it does not hold the task: {d}");
+        let d = act(&app, &traffic, "resolve", &support).await;
+        assert_eq!(d["resolveAssignment"]["task"]["status"], "RESOLVED", "the station never accepted, so it does not hold the task: {d}");
         let _ = idle;
-        let staff = app.token(Role::CommunityStaff, "meiling");
+        let staff = songyuan.staff(&app);
         let d = app.ok(Some(&staff), "mutation($i: TaskTransitionInput!) { verifyTask(input: $i) { task { status closedAt timeline { kind fromStatus toStatus actor } } } }", json!({ "i": { "id": t } })).await;
         let task = &d["verifyTask"]["task"];
         assert_eq!(task["status"], "VERIFIED");
@@ -334,20 +344,20 @@ both_backends! {
 both_backends! {
     async fn only_units_on_the_joint_committee_can_be_assigned(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let seated = app.ok(Some(&app.street_admin()), r#"{ community(code: "zhuyuan") { units { code } } }"#, json!({})).await;
-        let seated: Vec<String> =
-            seated["community"]["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_owned()).collect();
-        let outsider = w.units.keys().find(|c| !seated.contains(c)).unwrap().clone();
-        let t = task(&app, "zhuyuan", &w.zhuyuan, "竹园小区门口垃圾", None).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
-        let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": w.unit(&outsider) } })).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let health = Fixture::unit(&app, "卫生院").await.seated_in(&app, &songyuan).await;
+        let outsider = Fixture::unit(&app, "竹溪物业").await.seated_in(&app, &zhuxi).await;
+        let t = Fixture::task(&app, &songyuan, "松园小区门口垃圾").await.id;
+        let staff = songyuan.staff(&app);
+        let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": outsider.id } })).await;
         assert_eq!(code(&body), "BAD_USER_INPUT");
         assert_eq!(body["errors"][0]["extensions"]["field"], "unitId");
         assert_eq!(stored(&app, &t).await.status, entity::task::TaskStatus::Reported);
-        let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": w.unit(&seated[0]), "role": "LEAD" } })).await;
+        let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": market.id, "role": "LEAD" } })).await;
         assert_eq!(code(&body), "OK", "{body}");
-        let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": w.unit(&seated[1]), "role": "LEAD" } })).await;
+        let (_, body) = app.post(Some(&staff), ASSIGN, json!({ "i": { "taskId": t, "unitId": health.id, "role": "LEAD" } })).await;
         assert_eq!(code(&body), "CONFLICT", "one lead per task");
     }
 }
@@ -355,18 +365,21 @@ both_backends! {
 both_backends! {
     async fn two_units_finishing_their_shares_at_once_resolve_the_task_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let traffic = Fixture::unit(&app, "交警中队").await.seated_in(&app, &songyuan).await;
         let resolve = "mutation($i: AssignmentActionInput!) { resolveAssignment(input: $i) { assignment { status } task { status } } }";
         for round in 0..5 {
-            let t = task(&app, "meiling", &w.meiling, &format!("市场周边联合整治{round}"), None).await;
-            let lead = assign(&app, "meiling", &t, w.unit("market-regulation"), "LEAD").await;
-            let support = assign(&app, "meiling", &t, w.unit("traffic-police"), "SUPPORT").await;
-            for (unit, share) in [("market-regulation", &lead), ("traffic-police", &support)] {
+            let task = Fixture::task(&app, &songyuan, &format!("市场周边联合整治{round}")).await;
+            let lead = task.share(&app, &market, "LEAD").await;
+            let support = task.share(&app, &traffic, "SUPPORT").await;
+            let t = task.id;
+            for (unit, share) in [(&market, &lead), (&traffic, &support)] {
                 act(&app, unit, "accept", share).await;
                 act(&app, unit, "start", share).await;
             }
             assert_eq!(stored(&app, &t).await.status, T::InProgress);
-            let (lead_unit, support_unit) = (app.token(Role::Unit, "market-regulation"), app.token(Role::Unit, "traffic-police"));
+            let (lead_unit, support_unit) = (market.token(&app), traffic.token(&app));
             let ((_, a), (_, b)) = tokio::join!(
                 app.post(Some(&lead_unit), resolve, json!({ "i": { "id": lead, "note": "东门已清理" } })),
                 app.post(Some(&support_unit), resolve, json!({ "i": { "id": support, "note": "违停已劝离" } }))
@@ -392,8 +405,9 @@ both_backends! {
 both_backends! {
     async fn only_street_staff_take_a_task_from_the_street_to_the_city(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let t = task(&app, "meiling", &w.meiling, "梅岭综合市场东门占道经营", None).await;
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
+        let t = Fixture::task(&app, &songyuan, "松园综合市场东门占道经营").await.id;
         let escalate = "mutation($i: TaskTransitionInput!) { escalateTask(input: $i) { task { level } } }";
         let at = |level: TaskLevel| {
             let (db, id) = (app.db.clone(), uuid(&t));
@@ -407,9 +421,9 @@ both_backends! {
             }
         };
         let whos = [
-            ("street admin", app.street_admin()),
-            ("community admin", app.token(Role::CommunityAdmin, "meiling")),
-            ("community staff", app.token(Role::CommunityStaff, "meiling")),
+            ("street admin", songjiang.admin(&app)),
+            ("community admin", songyuan.admin(&app)),
+            ("community staff", songyuan.staff(&app)),
         ];
         for (who, token) in &whos {
             // Community → street: any staff of the community, or the street.
