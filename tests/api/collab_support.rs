@@ -1,4 +1,5 @@
-//! Fixtures for collaboration tests: a task in 梅岭 with 市场监管 (market-regulation) as lead.
+//! Helpers for collaboration tests: creating and assigning tasks through the API, forcing states
+//! for the transition table, reading stored rows. The fixtures themselves live in `fixtures.rs`.
 
 use entity::{assignment, task};
 use gongzhi::auth::Role;
@@ -12,39 +13,6 @@ use crate::support::{TestApp, decode};
 pub const CREATE_TASK: &str = "mutation($i: CreateTaskInput!) { createTask(input: $i) { task { id status version } } }";
 pub const ASSIGN: &str =
     "mutation($i: AssignTaskInput!) { assignTask(input: $i) { task { id status version } assignment { id status version } } }";
-
-/// Ids the collaboration tests use.
-pub struct World {
-    pub meiling: String,
-    pub zhuyuan: String,
-    pub units: std::collections::HashMap<String, String>,
-}
-
-impl World {
-    pub async fn read(app: &TestApp) -> World {
-        let data = app
-            .ok(
-                Some(&app.street_admin()),
-                r#"{ m: community(code: "meiling") { id } z: community(code: "zhuyuan") { id } units(first: 20) { edges { node { id code } } } }"#,
-                json!({}),
-            )
-            .await;
-        World {
-            meiling: data["m"]["id"].as_str().unwrap().to_owned(),
-            zhuyuan: data["z"]["id"].as_str().unwrap().to_owned(),
-            units: data["units"]["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| (e["node"]["code"].as_str().unwrap().to_owned(), e["node"]["id"].as_str().unwrap().to_owned()))
-                .collect(),
-        }
-    }
-
-    pub fn unit(&self, code: &str) -> &str {
-        &self.units[code]
-    }
-}
 
 /// Creates a task in `community` as its staff; returns its id.
 pub async fn task(app: &TestApp, community_code: &str, community_id: &str, title: &str, due: Option<&str>) -> String {
@@ -106,16 +74,4 @@ pub fn code(body: &Value) -> &str {
 
 pub fn uuid(id: &str) -> Uuid {
     decode(id).unwrap().1
-}
-
-/// Issues an API key for `unit` as the street admin; returns (secret, key id).
-pub async fn api_key(app: &TestApp, unit_id: &str) -> (String, String) {
-    let created = app
-        .ok(
-            Some(&app.street_admin()),
-            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }",
-            json!({ "i": { "unitId": unit_id, "label": "工单系统" } }),
-        )
-        .await;
-    (created["createApiKey"]["secret"].as_str().unwrap().to_owned(), created["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned())
 }

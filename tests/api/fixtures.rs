@@ -130,11 +130,11 @@ impl Unit {
         let created = app
             .ok(
                 Some(&community.street_admin(app)),
-                "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }",
+                "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }",
                 json!({ "i": { "unitId": self.id, "label": "工单系统" } }),
             )
             .await;
-        ApiKey { secret: text(&created, "/createApiKey/secret") }
+        ApiKey { secret: text(&created, "/createApiKey/secret"), id: text(&created, "/createApiKey/apiKey/id") }
     }
 }
 
@@ -142,6 +142,8 @@ impl Unit {
 pub struct ApiKey {
     /// The secret, shown once.
     pub secret: String,
+    /// Its global id.
+    pub id: String,
 }
 
 /// A task made for one test through the API, as the community's staff would.

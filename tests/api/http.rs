@@ -5,6 +5,7 @@ use axum::http::Request;
 use gongzhi::http::Limits;
 use serde_json::{Value, json};
 
+use crate::fixtures::Fixture;
 use crate::support::{Content, TestApp, backends};
 
 fn get(uri: &str) -> Request<Body> {
@@ -135,30 +136,33 @@ async fn request_ids_and_cors() {
 both_backends! {
     async fn repeated_queries_are_served_from_the_response_cache_until_a_change(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let staff = app.token(gongzhi::auth::Role::CommunityStaff, "zhuyuan");
-        let q = r#"{ community(code: "zhuyuan") { compounds { totalCount edges { node { name } } } } }"#;
-        let (first_cost, first) = app.count_statements(app.ok(Some(&staff), q, json!({}))).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        Fixture::compound(&app, &songyuan, "松园新村").await;
+        let staff = songyuan.staff(&app);
+        let q = "query($c: String!) { community(code: $c) { compounds { totalCount edges { node { name } } } } }";
+        let code = json!({ "c": songyuan.code });
+        let (first_cost, first) = app.count_statements(app.ok(Some(&staff), q, code.clone())).await;
         assert!(first_cost > 0);
-        let (again_cost, again) = app.count_statements(app.ok(Some(&staff), q, json!({}))).await;
+        let (again_cost, again) = app.count_statements(app.ok(Some(&staff), q, code.clone())).await;
         assert_eq!((again_cost, &again), (0, &first), "[{}] the same principal's repeat is served from the cache", backend.name());
         // Another principal never gets this principal's answer.
-        let other = app.ok(Some(&app.token(gongzhi::auth::Role::CommunityStaff, "meiling")), q, json!({})).await;
+        let other = app.ok(Some(&zhuxi.staff(&app)), q, code.clone()).await;
         assert!(other["community"].is_null());
         // A mutation makes the next read fresh.
-        let id = app.ok(Some(&staff), r#"{ community(code: "zhuyuan") { id } }"#, json!({})).await["community"]["id"].clone();
         app.ok(
-            Some(&app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan")),
+            Some(&songyuan.admin(&app)),
             "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
-            json!({ "i": { "communityId": id, "name": "缓存失效小区" } }),
+            json!({ "i": { "communityId": songyuan.id, "name": "缓存失效小区" } }),
         )
         .await;
-        let after = app.ok(Some(&staff), q, json!({})).await;
+        let after = app.ok(Some(&staff), q, code.clone()).await;
         let before_n = first["community"]["compounds"]["totalCount"].as_i64().unwrap();
         assert_eq!(after["community"]["compounds"]["totalCount"].as_i64().unwrap(), before_n + 1, "stale after a mutation");
         // Errors are never cached: an unauthenticated repeat still fails, a failing query is re-run.
-        let failing = r#"{ community(code: "zhuyuan") { id } units(first: 500) { totalCount } }"#;
-        app.post(Some(&staff), failing, json!({})).await;
-        let (cost, (_, body)) = app.count_statements(app.post(Some(&staff), failing, json!({}))).await;
+        let failing = "query($c: String!) { community(code: $c) { id } units(first: 500) { totalCount } }";
+        app.post(Some(&staff), failing, code.clone()).await;
+        let (cost, (_, body)) = app.count_statements(app.post(Some(&staff), failing, code)).await;
         assert!(body["errors"].is_array());
         assert!(cost > 0, "a response with errors was cached");
     }
@@ -194,7 +198,9 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     use tower::ServiceExt;
     let Some(backend) = backends().into_iter().find(|b| b.name() == "postgres") else { return };
     let app = TestApp::demo(&backend).await;
-    let w = crate::collab_support::World::read(&app).await;
+    let songyuan = Fixture::community(&app, "松园").await;
+    Fixture::compound(&app, &songyuan, "松园新村").await;
+    let station = Fixture::unit(&app, "派出所").await.seated_in(&app, &songyuan).await;
     // A second instance on the same database, caching answers for a whole minute.
     let db = gongzhi::db::connect(&app.test_db.url, 2).await.unwrap();
     let limits = Limits { response_cache: std::time::Duration::from_secs(60), ..Limits::default() };
@@ -205,7 +211,7 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     // Its listener connects in the background: wait until a task event crosses over.
     let mut listening = false;
     for attempt in 0..20 {
-        crate::collab_support::task(&app, "meiling", &w.meiling, &format!("监听就绪{attempt}"), None).await;
+        Fixture::task(&app, &songyuan, &format!("监听就绪{attempt}")).await;
         if let Ok(Ok(_)) = tokio::time::timeout(std::time::Duration::from_millis(500), crossing.recv()).await {
             listening = true;
             break;
@@ -213,13 +219,14 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     }
     assert!(listening, "the second instance never heard the first");
 
-    let staff = app.token(gongzhi::auth::Role::CommunityStaff, "zhuyuan");
-    let q = r#"{ community(code: "zhuyuan") { id compounds { totalCount } } }"#;
+    let staff = songyuan.staff(&app);
+    let q = "query($c: String!) { community(code: $c) { id compounds { totalCount } } }";
+    let vars = json!({ "c": songyuan.code });
     let ask = |router: axum::Router| {
         let req = Request::post("/graphql")
             .header("content-type", "application/json")
             .header("authorization", format!("Bearer {staff}"))
-            .body(Body::from(json!({ "query": q }).to_string()))
+            .body(Body::from(json!({ "query": q, "variables": vars }).to_string()))
             .unwrap();
         async move {
             let body = router.oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
@@ -230,9 +237,9 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     let n = before["compounds"]["totalCount"].as_i64().unwrap();
     // A change that is no task event: only the change notice can reach the other cache.
     app.ok(
-        Some(&app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan")),
+        Some(&songyuan.admin(&app)),
         "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
-        json!({ "i": { "communityId": before["id"], "name": "跨实例小区" } }),
+        json!({ "i": { "communityId": songyuan.id, "name": "跨实例小区" } }),
     )
     .await;
     let mut refreshed = false;
@@ -247,8 +254,8 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
 
     // A key revoked on the first instance stops working on the second at once, although the
     // second resolved it a moment ago (resolved scopes are reused for up to 2 s otherwise).
-    let w = crate::collab_support::World::read(&app).await;
-    let (secret, key_id) = crate::collab_support::api_key(&app, w.unit("police")).await;
+    let key = station.api_key(&app, &songyuan).await;
+    let (secret, key_id) = (key.secret, key.id);
     let with_key = |router: axum::Router| {
         let req = Request::post("/graphql")
             .header("content-type", "application/json")
@@ -259,7 +266,7 @@ async fn a_change_on_one_instance_refreshes_the_cached_answers_of_another() {
     };
     assert_eq!(with_key(other.clone()).await, 200);
     app.ok(
-        Some(&app.street_admin()),
+        Some(&songyuan.street_admin(&app)),
         "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }",
         json!({ "i": { "id": key_id } }),
     )

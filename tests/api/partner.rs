@@ -1,11 +1,11 @@
 //! Partner departments through the API: keys, isolation, revocation, safe writes.
 
-use gongzhi::auth::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::collab_support::*;
-use crate::support::{TestApp, other_street};
+use crate::fixtures::{Fixture, Unit};
+use crate::support::TestApp;
 
 async fn with_key(app: &TestApp, key: &str, query: &str, vars: Value) -> (u16, Value) {
     let req = axum::http::Request::post("/graphql")
@@ -24,13 +24,13 @@ const ACCEPT: &str =
 both_backends! {
     async fn a_unit_key_reaches_exactly_its_own_shares(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
+        let zhuxi = songjiang.community(&app, "竹溪").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let traffic = Fixture::unit(&app, "交警中队").await.seated_in(&app, &songyuan).await;
         let data = app
-            .ok(
-                Some(&app.street_admin()),
-                CREATE_KEY,
-                json!({ "i": { "unitId": w.unit("market-regulation"), "label": "市场监管工单系统" } }),
-            )
+            .ok(Some(&songjiang.admin(&app)), CREATE_KEY, json!({ "i": { "unitId": market.id, "label": "市场监管工单系统" } }))
             .await;
         let key = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
         let key_id = data["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
@@ -38,24 +38,25 @@ both_backends! {
         let stored = entity::api_key::Entity::find().all(&app.db).await.unwrap();
         assert!(stored.iter().all(|k| k.key_hash != key && !k.key_hash.contains(&key[4..])), "only a hash is stored");
 
-        // Tasks in 梅岭: one with a share for market-regulation, one only for traffic-police.
-        let mine = task(&app, "meiling", &w.meiling, "市场内食品安全检查", None).await;
-        let my_share = assign(&app, "meiling", &mine, w.unit("market-regulation"), "LEAD").await;
-        let their_share_same_task = assign(&app, "meiling", &mine, w.unit("traffic-police"), "SUPPORT").await;
-        let theirs = task(&app, "meiling", &w.meiling, "市场周边违停", None).await;
-        let their_share = assign(&app, "meiling", &theirs, w.unit("traffic-police"), "LEAD").await;
+        // Tasks in 松园: one with a share for the market regulator, one only for the traffic police.
+        let mine = Fixture::task(&app, &songyuan, "市场内食品安全检查").await;
+        let my_share = mine.share(&app, &market, "LEAD").await;
+        let their_share_same_task = mine.share(&app, &traffic, "SUPPORT").await;
+        let theirs = Fixture::task(&app, &songyuan, "市场周边违停").await;
+        let their_share = theirs.share(&app, &traffic, "LEAD").await;
+        let (mine, theirs) = (mine.id, theirs.id);
 
         let (status, body) = with_key(&app, &key, "{ viewer { kind unit { code } } tasks { totalCount edges { node { id title assignments { id unit { code } } timeline { kind unit { code } } } } } }", json!({})).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["viewer"]["kind"], "UNIT");
-        assert_eq!(body["data"]["viewer"]["unit"]["code"], "market-regulation");
+        assert_eq!(body["data"]["viewer"]["unit"]["code"], market.code.as_str());
         assert_eq!(body["data"]["tasks"]["totalCount"], 1, "[{}] only the task with its share: {body}", backend.name());
         let node = &body["data"]["tasks"]["edges"][0]["node"];
         assert_eq!(node["id"], mine);
         let shares: Vec<&str> = node["assignments"].as_array().unwrap().iter().map(|a| a["unit"]["code"].as_str().unwrap()).collect();
-        assert_eq!(shares, ["market-regulation"], "no other unit's share details");
+        assert_eq!(shares, [market.code.as_str()], "no other unit's share details");
         for e in node["timeline"].as_array().unwrap() {
-            assert!(e["unit"].is_null() || e["unit"]["code"] == "market-regulation", "another unit's share event leaked: {e}");
+            assert!(e["unit"].is_null() || e["unit"]["code"] == market.code.as_str(), "another unit's share event leaked: {e}");
         }
         // Other units' shares and tasks: invisible and untouchable.
         for id in [&their_share_same_task, &their_share] {
@@ -73,45 +74,23 @@ both_backends! {
         assert_eq!(body["data"]["acceptAssignment"]["assignment"]["status"], "ACCEPTED", "{body}");
 
         // A community whose committee it does not sit on: nothing.
-        let mr = entity::co_building_unit::Entity::find()
-            .filter(entity::co_building_unit::Column::Code.eq("market-regulation"))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let seats: Vec<uuid::Uuid> = entity::committee_membership::Entity::find()
-            .filter(entity::committee_membership::Column::UnitId.eq(mr.id))
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|m| m.community_id)
-            .collect();
-        let outside = entity::community::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| !seats.contains(&c.id))
-            .expect("the demo street has a committee without market-regulation");
-        let outside_id = gongzhi::graphql::node::global_id("Community", outside.id).to_string();
-        let t = task(&app, &outside.code, &outside_id, "小区内车辆乱停", None).await;
+        let t = Fixture::task(&app, &zhuxi, "小区内车辆乱停").await.id;
         let (_, body) = with_key(
             &app,
             &key,
             "query($id: ID!, $code: String!) { node(id: $id) { id } community(code: $code) { id } tasks { totalCount } }",
-            json!({ "id": t, "code": outside.code }),
+            json!({ "id": t, "code": zhuxi.code }),
         )
         .await;
         assert!(body["data"]["node"].is_null() && body["data"]["community"].is_null(), "[{}] {body}", backend.name());
         assert_eq!(body["data"]["tasks"]["totalCount"], 1, "still only its own task");
 
         // Listed with last use; revoked keys fail at once with UNAUTHENTICATED.
-        let list = app.ok(Some(&app.street_admin()), "{ apiKeys { id label active lastUsedAt unit { code } } }", json!({})).await;
+        let list = app.ok(Some(&songjiang.admin(&app)), "{ apiKeys { id label active lastUsedAt unit { code } } }", json!({})).await;
         assert!(!list["apiKeys"][0]["lastUsedAt"].is_null());
-        assert_eq!(app.error_code(Some(&app.token(Role::CommunityAdmin, "meiling")), "{ apiKeys { id } }", json!({})).await, "FORBIDDEN");
+        assert_eq!(app.error_code(Some(&songyuan.admin(&app)), "{ apiKeys { id } }", json!({})).await, "FORBIDDEN");
         app.ok(
-            Some(&app.street_admin()),
+            Some(&songjiang.admin(&app)),
             "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active revokedAt } } }",
             json!({ "i": { "id": key_id } }),
         )
@@ -126,8 +105,10 @@ both_backends! {
 both_backends! {
     async fn the_command_line_issues_keys(backend: Backend) {
         let app = TestApp::demo(&backend).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let station = Fixture::unit(&app, "派出所").await.seated_in(&app, &songyuan).await;
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongzhi"))
-            .args(["api-key", "create", "--unit", "police", "--label", "公安派出所接口", "--database-url", &app.test_db.url])
+            .args(["api-key", "create", "--unit", &station.code, "--label", "公安派出所接口", "--database-url", &app.test_db.url])
             .env("GONGZHI_LOG", "warn")
             .output()
             .unwrap();
@@ -135,7 +116,7 @@ both_backends! {
         let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
         let (status, body) = with_key(&app, &key, "{ viewer { kind unit { code } } }", json!({})).await;
         assert_eq!(status, 200);
-        assert_eq!(body["data"]["viewer"]["unit"]["code"], "police");
+        assert_eq!(body["data"]["viewer"]["unit"]["code"], station.code.as_str());
         let rec = entity::audit_log::Entity::find().all(&app.db).await.unwrap();
         assert!(rec.iter().any(|r| r.action == "createApiKey" && r.principal_kind == "SYSTEM"));
     }
@@ -144,9 +125,9 @@ both_backends! {
 both_backends! {
     async fn concurrent_updates_with_one_version_let_exactly_one_through(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let t = task(&app, "meiling", &w.meiling, "市场通道拓宽", None).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let t = Fixture::task(&app, &songyuan, "市场通道拓宽").await.id;
+        let staff = songyuan.staff(&app);
         let update = "mutation($i: UpdateTaskInput!) { updateTask(input: $i) { task { version priority } } }";
         let a = app.post(Some(&staff), update, json!({ "i": { "id": t, "expectedVersion": 1, "priority": "HIGH" } }));
         let b = app.post(Some(&staff), update, json!({ "i": { "id": t, "expectedVersion": 1, "priority": "URGENT" } }));
@@ -161,10 +142,12 @@ both_backends! {
 both_backends! {
     async fn a_retried_partner_mutation_takes_effect_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let t = task(&app, "meiling", &w.meiling, "市场消防通道清理", None).await;
-        let share = assign(&app, "meiling", &t, w.unit("fire"), "LEAD").await;
-        let unit = app.token(Role::Unit, "fire");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let fire = Fixture::unit(&app, "消防救援站").await.seated_in(&app, &songyuan).await;
+        let task = Fixture::task(&app, &songyuan, "市场消防通道清理").await;
+        let share = task.share(&app, &fire, "LEAD").await;
+        let t = task.id;
+        let unit = fire.token(&app);
         let vars = json!({ "i": { "id": share, "idempotencyKey": "fire-2026-001" } });
         // Sequential retry.
         let first = app.ok(Some(&unit), ACCEPT, vars.clone()).await;
@@ -196,8 +179,9 @@ both_backends! {
         let c2 = app.ok(Some(&unit), comment, cv).await;
         assert_eq!(c1["commentOnTask"]["event"]["id"], c2["commentOnTask"]["event"]["id"]);
         // The same key on another share, or on another task, is a conflict too: nothing changes.
-        let other_task = task(&app, "meiling", &w.meiling, "市场电线私拉", None).await;
-        let other_share = assign(&app, "meiling", &other_task, w.unit("fire"), "LEAD").await;
+        let other_task = Fixture::task(&app, &songyuan, "市场电线私拉").await;
+        let other_share = other_task.share(&app, &fire, "LEAD").await;
+        let other_task = other_task.id;
         assert_eq!(
             app.error_code(Some(&unit), ACCEPT, json!({ "i": { "id": other_share, "idempotencyKey": "fire-2026-001" } })).await,
             "CONFLICT"
@@ -211,28 +195,36 @@ both_backends! {
 both_backends! {
     async fn a_key_reaches_only_the_street_that_issued_it(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let other = other_street(&app, &["market-regulation", "police"]).await;
-        let xiyuan_admin = app.token(Role::StreetAdmin, "xiyuan-street");
-        let theirs = task(&app, "xiyuan", &other.community_id, "西园菜市场占道", None).await;
-        assign(&app, "xiyuan", &theirs, w.unit("market-regulation"), "LEAD").await;
-        let ours = task(&app, "meiling", &w.meiling, "梅岭市场占道", None).await;
-        assign(&app, "meiling", &ours, w.unit("market-regulation"), "LEAD").await;
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
+        let xiyuan = Fixture::street(&app, "西园街道").await;
+        let xishan = xiyuan.community(&app, "西山").await;
+        // The market regulator and the police station sit on both streets' committees, the water
+        // company on 松园's only.
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await.seated_in(&app, &xishan).await;
+        let station = Fixture::unit(&app, "派出所").await.seated_in(&app, &songyuan).await.seated_in(&app, &xishan).await;
+        let water = Fixture::unit(&app, "自来水公司").await.seated_in(&app, &songyuan).await;
+        let xiyuan_admin = xiyuan.admin(&app);
+        let theirs = Fixture::task(&app, &xishan, "西园菜市场占道").await;
+        theirs.share(&app, &market, "LEAD").await;
+        let ours = Fixture::task(&app, &songyuan, "松园市场占道").await;
+        ours.share(&app, &market, "LEAD").await;
+        let (ours, theirs) = (ours.id, theirs.id);
 
-        let create = |admin: &str, unit: &str| {
-            let (app, admin, input) = (&app, admin.to_owned(), json!({ "i": { "unitId": w.unit(unit), "label": "工单系统" } }));
+        let create = |admin: &str, unit: &Unit| {
+            let (app, admin, input) = (&app, admin.to_owned(), json!({ "i": { "unitId": unit.id, "label": "工单系统" } }));
             async move { app.post(Some(&admin), CREATE_KEY, input).await.1 }
         };
-        let meiling_key = create(&app.street_admin(), "market-regulation").await;
-        let meiling_secret = meiling_key["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
-        let meiling_key_id = meiling_key["data"]["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
+        let songjiang_key = create(&songjiang.admin(&app), &market).await;
+        let songjiang_secret = songjiang_key["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
+        let songjiang_key_id = songjiang_key["data"]["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
         // 西园 has no water company on its committee: no key for it there.
-        assert_eq!(code(&create(&xiyuan_admin, "water").await), "BAD_USER_INPUT");
-        let xiyuan_key = create(&xiyuan_admin, "market-regulation").await;
+        assert_eq!(code(&create(&xiyuan_admin, &water).await), "BAD_USER_INPUT");
+        let xiyuan_key = create(&xiyuan_admin, &market).await;
         let xiyuan_secret = xiyuan_key["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
 
         let probe = "query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } tasks { totalCount } }";
-        let (_, body) = with_key(&app, &meiling_secret, probe, json!({ "a": ours, "b": theirs })).await;
+        let (_, body) = with_key(&app, &songjiang_secret, probe, json!({ "a": ours, "b": theirs })).await;
         assert_eq!(
             (body["data"]["a"]["id"].as_str(), body["data"]["b"].is_null()),
             (Some(ours.as_str()), true),
@@ -247,12 +239,12 @@ both_backends! {
         let listed = app.ok(Some(&xiyuan_admin), "{ apiKeys { id } }", json!({})).await;
         assert_eq!(listed["apiKeys"].as_array().unwrap().len(), 1);
         let revoke = "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }";
-        assert_eq!(app.error_code(Some(&xiyuan_admin), revoke, json!({ "i": { "id": meiling_key_id } })).await, "NOT_FOUND");
-        let (status, _) = with_key(&app, &meiling_secret, "{ viewer { kind } }", json!({})).await;
+        assert_eq!(app.error_code(Some(&xiyuan_admin), revoke, json!({ "i": { "id": songjiang_key_id } })).await, "NOT_FOUND");
+        let (status, _) = with_key(&app, &songjiang_secret, "{ viewer { kind } }", json!({})).await;
         assert_eq!(status, 200, "not revoked by the other street");
 
         // A key without a street (issued before keys were bound) reaches nothing: refused.
-        let legacy = create(&app.street_admin(), "police").await;
+        let legacy = create(&songjiang.admin(&app), &station).await;
         let legacy_secret = legacy["data"]["createApiKey"]["secret"].as_str().unwrap().to_owned();
         entity::api_key::Entity::update_many()
             .col_expr(entity::api_key::Column::StreetId, sea_orm::sea_query::Expr::value(Option::<uuid::Uuid>::None))
@@ -271,24 +263,28 @@ both_backends! {
 both_backends! {
     async fn a_unit_sees_timelines_of_its_own_tasks_and_other_units_only_as_unit(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        // A task shared by two units, and one that market-regulation has no share of.
-        let shared = task(&app, "meiling", &w.meiling, "市场消防通道占用", None).await;
-        let mine = assign(&app, "meiling", &shared, w.unit("market-regulation"), "SUPPORT").await;
-        let fire = assign(&app, "meiling", &shared, w.unit("fire"), "LEAD").await;
-        let other = task(&app, "meiling", &w.meiling, "路灯损坏", None).await;
-        assign(&app, "meiling", &other, w.unit("power"), "LEAD").await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let brigade = Fixture::unit(&app, "消防救援站").await.seated_in(&app, &songyuan).await;
+        let power = Fixture::unit(&app, "供电所").await.seated_in(&app, &songyuan).await;
+        let staff = songyuan.staff(&app);
+        // A task shared by two units, and one that the market regulator has no share of.
+        let shared = Fixture::task(&app, &songyuan, "市场消防通道占用").await;
+        let mine = shared.share(&app, &market, "SUPPORT").await;
+        let fire = shared.share(&app, &brigade, "LEAD").await;
+        let other = Fixture::task(&app, &songyuan, "路灯损坏").await;
+        other.share(&app, &power, "LEAD").await;
+        let (shared, other) = (shared.id, other.id);
         let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
         let hidden = app.ok(Some(&staff), comment, json!({ "i": { "taskId": other, "note": "供电所已派人" } })).await;
         let hidden = hidden["commentOnTask"]["event"]["id"].as_str().unwrap().to_owned();
 
-        let fire_unit = app.token(Role::Unit, "fire");
+        let fire_unit = brigade.token(&app);
         let act = |name: &str| format!("mutation($i: AssignmentActionInput!) {{ {name}(input: $i) {{ assignment {{ status }} }} }}");
         for step in ["acceptAssignment", "startAssignment"] {
             app.ok(Some(&fire_unit), &act(step), json!({ "i": { "id": fire } })).await;
         }
-        let mr = app.token(Role::Unit, "market-regulation");
+        let mr = market.token(&app);
         app.ok(Some(&mr), &act("acceptAssignment"), json!({ "i": { "id": mine } })).await;
 
         let seen = app
@@ -301,12 +297,12 @@ both_backends! {
         assert!(seen["hidden"].is_null(), "[{}] a timeline entry of a task without its share: {seen}", backend.name());
         let timeline = seen["task"]["timeline"].as_array().unwrap();
         let actors: Vec<&str> = timeline.iter().map(|e| e["actor"].as_str().unwrap()).collect();
-        assert!(actors.contains(&"unit:market-regulation"), "its own actions by name: {actors:?}");
+        assert!(actors.contains(&format!("unit:{}", market.code).as_str()), "its own actions by name: {actors:?}");
         assert!(actors.contains(&"unit"), "the task moved on by the fire brigade, shown as a unit: {actors:?}");
-        assert!(!actors.iter().any(|a| a.contains("fire")), "{actors:?}");
+        assert!(!actors.iter().any(|a| a.contains(&brigade.code)), "{actors:?}");
         // Staff see every actor by name.
         let staff_view =
             app.ok(Some(&staff), "query($t: ID!) { node(id: $t) { ... on Task { timeline { actor } } } }", json!({ "t": shared })).await;
-        assert!(staff_view["node"]["timeline"].as_array().unwrap().iter().any(|e| e["actor"] == "unit:fire"));
+        assert!(staff_view["node"]["timeline"].as_array().unwrap().iter().any(|e| e["actor"] == format!("unit:{}", brigade.code).as_str()));
     }
 }

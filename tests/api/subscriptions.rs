@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::collab_support::*;
+use crate::fixtures::Fixture;
 use crate::support::{TestApp, backends};
 
 pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -63,9 +64,11 @@ async fn live(app: &TestApp, n: usize) {
 both_backends! {
     async fn subscribers_get_the_events_of_their_scope_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let staff = songyuan.staff(&app);
         let addr = serve(&app).await;
-        let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::CommunityStaff, "meiling"))).await;
+        let (mut ws, ack) = connect(addr, &format!("Bearer {staff}")).await;
         assert_eq!(ack["type"], "connection_ack", "{ack}");
         let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind note task { title community { code } } } }" } });
         ws.send(Message::text(sub.to_string())).await.unwrap();
@@ -73,10 +76,9 @@ both_backends! {
         let metrics = app.send(axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap()).await.2;
         assert!(String::from_utf8_lossy(&metrics).contains("gongzhi_live_subscribers 1"));
 
-        // 竹园's task first, then a refused change in 梅岭, then 梅岭's task.
-        task(&app, "zhuyuan", &w.zhuyuan, "竹园的任务", None).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let t = task(&app, "meiling", &w.meiling, "梅岭的任务", None).await;
+        // 竹溪's task first, then 松园's task, then a refused change in 松园.
+        Fixture::task(&app, &zhuxi, "竹溪的任务").await;
+        let t = Fixture::task(&app, &songyuan, "松园的任务").await.id;
         let refused = app
             .post(Some(&staff), "mutation($i: TaskTransitionInput!) { verifyTask(input: $i) { task { id } } }", json!({ "i": { "id": t } }))
             .await;
@@ -90,7 +92,7 @@ both_backends! {
 
         let first = next(&mut ws).await;
         assert_eq!(first["type"], "next", "[{}] {first}", backend.name());
-        assert_eq!(first["payload"]["data"]["taskEvents"]["task"]["community"]["code"], "meiling", "竹园's event must not arrive: {first}");
+        assert_eq!(first["payload"]["data"]["taskEvents"]["task"]["community"]["code"], songyuan.code.as_str(), "竹溪's event must not arrive: {first}");
         assert_eq!(first["payload"]["data"]["taskEvents"]["kind"], "REPORTED");
         let second = next(&mut ws).await;
         assert_eq!(second["payload"]["data"]["taskEvents"]["note"], "第二条", "nothing was emitted for the refused change: {second}");
@@ -122,9 +124,9 @@ both_backends! {
         use entity::{audit_log, task_event};
         use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
-        let t = task(&app, "meiling", &w.meiling, "梅岭市场北门占道", None).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let staff = songyuan.staff(&app);
+        let t = Fixture::task(&app, &songyuan, "松园市场北门占道").await.id;
         refuse_comment_audits(&app).await;
 
         let addr = serve(&app).await;
@@ -192,7 +194,7 @@ async fn events_cross_instances_through_postgres() {
     // Two servers on one PostgreSQL: a change on one reaches the other's subscribers, after commit.
     let Some(backend) = backends().into_iter().find(|b| b.name() == "postgres") else { return };
     let app = TestApp::demo(&backend).await;
-    let w = World::read(&app).await;
+    let songyuan = Fixture::community(&app, "松园").await;
     let other_db = gongzhi::db::connect(&app.test_db.url, 2).await.unwrap();
     let other = gongzhi::http::AppState::new(other_db.clone(), crate::support::SECRET, gongzhi::http::Limits::default());
     other.changes.listen(other_db);
@@ -201,7 +203,7 @@ async fn events_cross_instances_through_postgres() {
     let mut created = Vec::new();
     let mut crossed = None;
     for attempt in 0..20 {
-        created.push(uuid(&task(&app, "meiling", &w.meiling, &format!("跨实例事件{attempt}"), None).await));
+        created.push(uuid(&Fixture::task(&app, &songyuan, &format!("跨实例事件{attempt}")).await.id));
         if let Ok(Ok(got)) = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await {
             crossed = Some(got);
             break;
@@ -215,8 +217,9 @@ async fn events_cross_instances_through_postgres() {
 #[tokio::test]
 async fn subscriptions_close_with_going_away_when_the_server_stops() {
     let app = TestApp::demo(&backends()[0]).await;
+    let songyuan = Fixture::community(&app, "松园").await;
     let addr = serve(&app).await;
-    let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::CommunityStaff, "meiling"))).await;
+    let (mut ws, ack) = connect(addr, &format!("Bearer {}", songyuan.staff(&app))).await;
     assert_eq!(ack["type"], "connection_ack", "{ack}");
     let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind } }" } });
     ws.send(Message::text(sub.to_string())).await.unwrap();
@@ -237,9 +240,9 @@ async fn subscriptions_close_with_going_away_when_the_server_stops() {
 both_backends! {
     async fn city_staff_follow_the_tasks_at_city_level(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let w = World::read(&app).await;
-        let raised = task(&app, "meiling", &w.meiling, "市场周边交通长期拥堵", None).await;
-        let local = task(&app, "meiling", &w.meiling, "摊位雨棚破损", None).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let raised = Fixture::task(&app, &songyuan, "市场周边交通长期拥堵").await.id;
+        let local = Fixture::task(&app, &songyuan, "摊位雨棚破损").await.id;
         entity::task::Entity::update_many()
             .col_expr(entity::task::Column::Level, sea_orm::sea_query::Expr::value("CITY"))
             .filter(entity::task::Column::Id.eq(uuid(&raised)))
@@ -252,7 +255,7 @@ both_backends! {
         let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { note task { id } } }" } });
         ws.send(Message::text(sub.to_string())).await.unwrap();
         live(&app, 1).await;
-        let staff = app.token(Role::CommunityStaff, "meiling");
+        let staff = songyuan.staff(&app);
         let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id } } }";
         app.ok(Some(&staff), comment, json!({ "i": { "taskId": local, "note": "社区自行处理" } })).await;
         app.ok(Some(&staff), comment, json!({ "i": { "taskId": raised, "note": "已报请市交警支队" } })).await;
@@ -266,8 +269,10 @@ both_backends! {
 #[tokio::test]
 async fn a_subscription_ends_when_its_key_is_revoked() {
     let app = TestApp::demo(&backends()[0]).await;
-    let w = World::read(&app).await;
-    let (secret, key_id) = api_key(&app, w.unit("police")).await;
+    let songyuan = Fixture::community(&app, "松园").await;
+    let station = Fixture::unit(&app, "派出所").await.seated_in(&app, &songyuan).await;
+    let key = station.api_key(&app, &songyuan).await;
+    let (secret, key_id) = (key.secret, key.id);
     let addr = serve(&app).await;
     let (mut ws, ack) = connect(addr, &format!("ApiKey {secret}")).await;
     assert_eq!(ack["type"], "connection_ack", "{ack}");
@@ -275,7 +280,7 @@ async fn a_subscription_ends_when_its_key_is_revoked() {
     ws.send(Message::text(sub.to_string())).await.unwrap();
     live(&app, 1).await;
     app.ok(
-        Some(&app.street_admin()),
+        Some(&songyuan.street_admin(&app)),
         "mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { apiKey { active } } }",
         json!({ "i": { "id": key_id } }),
     )
@@ -294,9 +299,12 @@ async fn a_subscription_ends_when_its_key_is_revoked() {
 both_backends! {
     async fn a_mutation_over_the_websocket_refreshes_cached_answers(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
-        let q = r#"{ community(code: "zhuyuan") { id compounds { totalCount } } }"#;
-        let before = app.ok(Some(&admin), q, json!({})).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        Fixture::compound(&app, &songyuan, "松园新村").await;
+        let admin = songyuan.admin(&app);
+        let q = "query($c: String!) { community(code: $c) { id compounds { totalCount } } }";
+        let code = json!({ "c": songyuan.code });
+        let before = app.ok(Some(&admin), q, code.clone()).await;
         let n = before["community"]["compounds"]["totalCount"].as_i64().unwrap();
         let addr = serve(&app).await;
         let (mut ws, ack) = connect(addr, &format!("Bearer {admin}")).await;
@@ -308,7 +316,7 @@ both_backends! {
         let done = next(&mut ws).await;
         assert_eq!(done["type"], "next", "[{}] {done}", backend.name());
         assert!(done["payload"]["errors"].is_null(), "{done}");
-        let after = app.ok(Some(&admin), q, json!({})).await;
+        let after = app.ok(Some(&admin), q, code).await;
         assert_eq!(after["community"]["compounds"]["totalCount"].as_i64(), Some(n + 1), "[{}] a cached answer survived", backend.name());
         ws.close(None).await.ok();
     }
@@ -317,17 +325,18 @@ both_backends! {
 #[tokio::test]
 async fn a_subscription_ends_when_its_scope_changes() {
     let app = TestApp::demo(&backends()[0]).await;
-    let seats = app.ok(Some(&app.street_admin()), r#"{ unit(code: "police") { committees { id community { code } } } }"#, json!({})).await;
-    let seat = seats["unit"]["committees"].as_array().unwrap().iter().find(|c| c["community"]["code"] == "meiling").unwrap()["id"].clone();
+    let songyuan = Fixture::community(&app, "松园").await;
+    let station = Fixture::unit(&app, "派出所").await;
+    let seat = station.seat_in(&app, &songyuan).await;
     let addr = serve(&app).await;
-    let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::Unit, "police"))).await;
+    let (mut ws, ack) = connect(addr, &format!("Bearer {}", station.token(&app))).await;
     assert_eq!(ack["type"], "connection_ack", "{ack}");
     let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind } }" } });
     ws.send(Message::text(sub.to_string())).await.unwrap();
     live(&app, 1).await;
-    // The police leave 梅岭's committee: the open subscription's scope no longer holds.
+    // The station leaves 松园's committee: the open subscription's scope no longer holds.
     app.ok(
-        Some(&app.token(Role::CommunityAdmin, "meiling")),
+        Some(&songyuan.admin(&app)),
         "mutation($i: EndCommitteeMembershipInput!) { endCommitteeMembership(input: $i) { membership { id } } }",
         json!({ "i": { "id": seat } }),
     )

@@ -153,8 +153,9 @@ both_backends! {
     async fn a_second_streets_admin_sees_nothing_of_meiling_street_and_back(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let (_, m) = build_platform(&app).await;
-        let world = crate::collab_support::World::read(&app).await;
-        let task = crate::collab_support::task(&app, "meiling", &world.meiling, "梅岭综合市场占道经营", None).await;
+        let meiling = app.ok(Some(&app.street_admin()), r#"{ community(code: "meiling") { id } }"#, json!({})).await;
+        let meiling = meiling["community"]["id"].as_str().unwrap();
+        let task = crate::collab_support::task(&app, "meiling", meiling, "梅岭综合市场占道经营", None).await;
         let other = other_street(&app, &["police"]).await;
         let facts = Facts::read(&app).await;
         let meiling_street = facts.street_by_code["meiling-street"];
@@ -212,7 +213,7 @@ both_backends! {
             "{label}"
         );
         // Sites of a community outside the scope: an empty list (not NOT_FOUND).
-        let sites = app.ok(Some(&token), "query($id: ID!) { sites(communityId: $id) { id } }", json!({ "id": world.meiling })).await;
+        let sites = app.ok(Some(&token), "query($id: ID!) { sites(communityId: $id) { id } }", json!({ "id": meiling })).await;
         assert_eq!(sites, json!({ "sites": [] }), "{label}: sites of meiling");
         // The audit log of 西园街道 holds none of the fixture's mutations in 梅岭街道.
         let audit = "{ auditLog { totalCount } }";
