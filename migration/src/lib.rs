@@ -35,6 +35,7 @@ mod m20261201_000001_add_client_request_ids;
 mod m20261201_100001_count_wrong_codes_per_sign_up;
 mod m20261201_100002_drop_activity_code_failures;
 mod m20261201_100003_flag_shares_of_ended_seats;
+mod m20261203_000001_add_activity_organisers;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_100001_count_wrong_codes_per_sign_up::Migration),
             Box::new(m20261201_100002_drop_activity_code_failures::Migration),
             Box::new(m20261201_100003_flag_shares_of_ended_seats::Migration),
+            Box::new(m20261203_000001_add_activity_organisers::Migration),
         ]
     }
 }

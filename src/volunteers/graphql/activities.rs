@@ -1,15 +1,17 @@
 //! Activities (活动) and sign-ups with a waiting list.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject, Union};
 use chrono::{DateTime, Utc};
 use entity::{activity, sign_up};
 
 use super::{Count, Demand, ServiceCategory, hours, kind, person};
+use crate::error::AppError;
 use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::{loaded, rc};
-use crate::graphql::ids::{expect_id, global_id};
-use crate::organisation::graphql::{Community, Person};
-use crate::organisation::loaders::CommunityId;
+use crate::graphql::ids::{expect_id, global_id, parse_global_id};
+use crate::organisation::graphql::{CoBuildingUnit, Community, PartyOrganization, Person};
+use crate::organisation::ids::{OrganizationId, UnitId};
+use crate::organisation::loaders::{CommunityId, org_loader};
 use crate::paging::PageArgs;
 use crate::volunteers::ids::{ActivityId, CategoryId, DemandId, SignUpId};
 use crate::volunteers::loaders::*;
@@ -25,6 +27,42 @@ pub enum SignUpStatus {
     Waiting,
     /// Cancelled.
     Cancelled,
+}
+
+/// What kind of activity it is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::activity::ActivityKind")]
+pub enum ActivityKind {
+    /// Volunteer service (志愿服务).
+    Service,
+    /// The monthly party theme day (主题党日).
+    PartyThemeDay,
+    /// A neighbourly-home pilot (近邻家园).
+    NeighbourlyHome,
+}
+
+/// Who organises an activity.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::activity::OrganiserKind")]
+pub enum ActivityOrganiserKind {
+    /// The community itself.
+    Community,
+    /// A party organisation of the community: its joint committee or a branch.
+    PartyOrganization,
+    /// A co-building unit with a seat on the community's joint committee.
+    Unit,
+}
+
+/// The organisation that runs an activity (活动共联): the community, one of its party
+/// organisations, or a co-building unit seated on its joint committee.
+#[derive(Union)]
+pub enum ActivityOrganiser {
+    /// The community itself.
+    Community(Community),
+    /// A party organisation of the community.
+    PartyOrganization(PartyOrganization),
+    /// A co-building unit seated on the community's joint committee.
+    CoBuildingUnit(CoBuildingUnit),
 }
 
 /// A volunteer activity (活动).
@@ -80,9 +118,34 @@ impl Activity {
     async fn capacity(&self) -> i32 {
         self.0.capacity
     }
-    /// The organiser (principal).
+    /// Who recorded the activity (the principal, as audit records name it).
     async fn organizer(&self) -> &str {
         &self.0.organizer
+    }
+    /// Volunteer service, a party theme day or a neighbourly-home pilot.
+    async fn kind(&self) -> ActivityKind {
+        self.0.kind.into()
+    }
+    /// What kind of organisation runs it.
+    async fn organiser_kind(&self) -> ActivityOrganiserKind {
+        self.0.organiser_kind.into()
+    }
+    /// The organisation that runs it; null when the caller may not see that organisation (a
+    /// unit is shown to those who see units).
+    async fn organised_by(&self, ctx: &Context<'_>) -> Result<Option<ActivityOrganiser>> {
+        let loader = org_loader(ctx)?;
+        let id = self.0.organiser_id;
+        Ok(match self.0.organiser_kind {
+            activity::OrganiserKind::Community => {
+                loader.load_one(CommunityId(id)).await?.map(|c| ActivityOrganiser::Community(Community(c)))
+            }
+            activity::OrganiserKind::PartyOrganization => {
+                loader.load_one(OrganizationId(id)).await?.map(|o| ActivityOrganiser::PartyOrganization(PartyOrganization::Local(o)))
+            }
+            activity::OrganiserKind::Unit => {
+                loader.load_one(UnitId(id)).await?.map(|u| ActivityOrganiser::CoBuildingUnit(CoBuildingUnit(u)))
+            }
+        })
     }
     /// Whether it was cancelled.
     async fn cancelled(&self) -> bool {
@@ -170,6 +233,27 @@ pub struct CreateActivityInput {
     pub ends_at: Option<DateTime<Utc>>,
     /// Places (1 to 10000); more sign-ups join the waiting list.
     pub capacity: i32,
+    /// Volunteer service (the default), a party theme day or a neighbourly-home pilot.
+    #[graphql(default_with = "ActivityKind::Service")]
+    pub kind: ActivityKind,
+    /// The organisation that runs it: the community (the default), one of its party
+    /// organisations (its joint committee or a branch), or a co-building unit with a seat on its
+    /// joint committee today; anything else is refused with `BAD_USER_INPUT`.
+    pub organiser_id: Option<ID>,
+}
+
+/// The organiser an id names: a community, a party organisation or a co-building unit.
+fn organiser(id: &ID) -> Result<service::Organiser, AppError> {
+    match parse_global_id(id) {
+        Some((k, uuid)) if k == kind::COMMUNITY => Ok(service::Organiser::Community(CommunityId(uuid))),
+        Some((k, uuid)) if k == kind::PARTY_ORGANIZATION => Ok(service::Organiser::PartyOrganization(OrganizationId(uuid))),
+        Some((k, uuid)) if k == kind::CO_BUILDING_UNIT => Ok(service::Organiser::Unit(UnitId(uuid))),
+        Some((k, _)) => Err(AppError::bad_input(
+            "organiserId",
+            format!("an activity is organised by a community, a party organisation or a co-building unit, not a {k}"),
+        )),
+        None => Err(AppError::bad_input("organiserId", "not a valid id")),
+    }
 }
 
 /// Result of the activity mutations.
@@ -242,7 +326,7 @@ pub struct ActivitiesMutation;
 /// Mutations of the volunteer service: activities; each is one transaction with its audit record.
 #[Object]
 impl ActivitiesMutation {
-    /// Creates an activity (staff).
+    /// Creates an activity (the community's staff), for the community or the organisation that runs it.
     async fn create_activity(&self, ctx: &Context<'_>, input: CreateActivityInput) -> Result<ActivityPayload> {
         let new = service::NewActivity {
             community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
@@ -258,6 +342,8 @@ impl ActivitiesMutation {
             starts_at: input.starts_at,
             ends_at: input.ends_at,
             capacity: input.capacity,
+            kind: input.kind.into(),
+            organiser: input.organiser_id.as_ref().map(organiser).transpose()?,
         };
         Ok(ActivityPayload { activity: Activity(service::create_activity(&rc(ctx)?.cx, new).await?) })
     }

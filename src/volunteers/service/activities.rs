@@ -1,10 +1,15 @@
-//! Activities with capacity and a waiting list: creating, signing up, cancelling.
+//! Activities with capacity and a waiting list: creating, signing up, cancelling. Organisations
+//! run activities together (活动共联): an activity's organiser is its community, one of the
+//! community's party organisations (its joint committee or a branch), or a co-building unit with
+//! a seat on the community's joint committee today; kinds include the monthly party theme day
+//! (主题党日) and neighbourly-home pilots (近邻家园). Whatever the kind or organiser, an activity
+//! counts in the volunteer statistics as any other.
 
 use chrono::{DateTime, Utc};
-use entity::activity::{self, ActivityStatus};
-use entity::demand;
+use entity::activity::{self, ActivityKind, ActivityStatus, OrganiserKind};
 use entity::sign_up::{self, SignUpStatus};
 use entity::volunteer::{self, VolunteerStatus};
+use entity::{demand, party_organization};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -15,7 +20,9 @@ use super::demands::check_window;
 use crate::cx::Cx;
 use crate::db::conflict_on_unique;
 use crate::error::{AppError, AppResult};
+use crate::organisation::ids::{OrganizationId, UnitId};
 use crate::organisation::loaders::CommunityId;
+use crate::organisation::service::unit_sits_on;
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_version, clean_name, clean_text};
 use crate::volunteers::ids::{ActivityId, CategoryId, DemandId, SignUpId};
@@ -33,9 +40,55 @@ pub struct NewActivity {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub capacity: i32,
+    /// Volunteer service, a party theme day or a neighbourly-home pilot.
+    pub kind: ActivityKind,
+    /// Who organises it; the community itself when not given.
+    pub organiser: Option<Organiser>,
 }
 
-/// Creates an activity (staff; the caller is its organiser).
+/// Who organises an activity, as the caller names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Organiser {
+    /// A community: only the activity's own.
+    Community(CommunityId),
+    /// A party organisation of the activity's community: its joint committee or a branch.
+    PartyOrganization(OrganizationId),
+    /// A co-building unit with a seat on the community's joint committee today.
+    Unit(UnitId),
+}
+
+/// Checks the organiser against the activity's community: another community, a party
+/// organisation of another community, or a unit without a seat on this community's joint
+/// committee today is refused with `BAD_USER_INPUT` on `organiserId`.
+async fn check_organiser(
+    txn: &DatabaseTransaction,
+    community_id: CommunityId,
+    organiser: Option<Organiser>,
+) -> AppResult<(OrganiserKind, Uuid)> {
+    match organiser.unwrap_or(Organiser::Community(community_id)) {
+        Organiser::Community(c) if c == community_id => Ok((OrganiserKind::Community, c.0)),
+        Organiser::Community(_) => Err(AppError::bad_input("organiserId", "a community organises only its own activities")),
+        Organiser::PartyOrganization(o) => {
+            let found = party_organization::Entity::find_by_id(o.0)
+                .filter(party_organization::Column::CommunityId.eq(community_id.0))
+                .count(txn)
+                .await?;
+            if found == 0 {
+                return Err(AppError::bad_input("organiserId", "no such party organisation in this community"));
+            }
+            Ok((OrganiserKind::PartyOrganization, o.0))
+        }
+        Organiser::Unit(u) => {
+            if !unit_sits_on(txn, community_id, u).await? {
+                return Err(AppError::bad_input("organiserId", "the unit has no seat on this community's joint committee"));
+            }
+            Ok((OrganiserKind::Unit, u.0))
+        }
+    }
+}
+
+/// Creates an activity. Its community's staff (and street staff) record it, for the community
+/// itself or for the organisation that runs it ([`Organiser`]); `organizer` keeps who recorded it.
 pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity::Model> {
     cx.scope.require_staff(input.community_id.0, "create activities")?;
     if !(1..=10_000).contains(&input.capacity) {
@@ -43,6 +96,7 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     }
     let w = Write::begin(cx).await?;
     let txn = w.txn();
+    let (organiser_kind, organiser_id) = check_organiser(txn, input.community_id, input.organiser).await?;
     let from = match input.demand_id {
         Some(d) => Some(
             demand::Entity::find_by_id(d.0)
@@ -76,6 +130,9 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
         ends_at: Set(ends),
         capacity: Set(input.capacity),
         organizer: Set(cx.scope.label().to_owned()),
+        kind: Set(input.kind),
+        organiser_kind: Set(organiser_kind),
+        organiser_id: Set(organiser_id),
         status: Set(ActivityStatus::Open),
         residents_served: Set(0),
         code_hash: Set(None),
@@ -85,12 +142,13 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
     }
     .insert(txn)
     .await?;
-    w.commit(
-        Audit::new("createActivity", "Activity")
-            .object(model.id)
-            .community(model.community_id)
-            .summary(json!({ "title": model.title, "capacity": model.capacity })),
-    )
+    w.commit(Audit::new("createActivity", "Activity").object(model.id).community(model.community_id).summary(json!({
+        "title": model.title,
+        "capacity": model.capacity,
+        "kind": model.kind.to_value(),
+        "organiserKind": model.organiser_kind.to_value(),
+        "organiserId": model.organiser_id,
+    })))
     .await?;
     Ok(model)
 }

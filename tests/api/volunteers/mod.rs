@@ -17,6 +17,7 @@ mod categories;
 mod check_ins;
 mod demands;
 mod matching;
+mod organisers;
 mod registration;
 mod stats;
 

@@ -36,7 +36,7 @@ async fn build_side(app: &TestApp, code: &str) -> Side {
     let d = app
         .ok(
             Some(&app.street_admin()),
-            "query($code: String!) { community(code: $code) { id compounds(first: 1) { edges { node { id } } } } serviceCategories { id code } }",
+            "query($code: String!) { community(code: $code) { id units { id } compounds(first: 1) { edges { node { id } } } } serviceCategories { id code } }",
             json!({ "code": code }),
         )
         .await;
@@ -106,6 +106,15 @@ async fn build_side(app: &TestApp, code: &str) -> Side {
     app.ok(Some(&member), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
     app.ok(Some(&staff), ATTEND_IN, json!({ "i": { "signUpId": sign_up_id } })).await;
     app.ok(Some(&staff), ATTEND_OUT, json!({ "i": { "signUpId": sign_up_id } })).await;
+    // A party theme day run by a unit seated on the community's joint committee (活动共联).
+    let unit = d["community"]["units"][0]["id"].clone();
+    app.ok(
+        Some(&staff),
+        CREATE_ACTIVITY,
+        json!({ "i": { "communityId": community, "categoryId": category, "title": format!("{code}主题党日"), "place": format!("{code}党群服务中心"),
+            "startsAt": starts, "endsAt": ends, "capacity": 20, "kind": "PARTY_THEME_DAY", "organiserId": unit } }),
+    )
+    .await;
     Side { community: community_uuid, volunteer_person, member_person }
 }
 
@@ -142,7 +151,11 @@ const FRAGMENTS: &[(&str, &str)] = &[
            suggestedVolunteers(first: 50) { score volunteer { ...V } } }",
     ),
     ("S", "fragment S on SignUp { id status person { ...P } activity { id community { id } demand { id } } }"),
-    ("A", "fragment A on Activity { id cancelled community { id } category { id } demand { ...D } signUps { ...S } }"),
+    (
+        "A",
+        "fragment A on Activity { id cancelled kind organiserKind community { id } category { id } demand { ...D } signUps { ...S }
+           organisedBy { __typename ... on Community { id } ... on PartyOrganization { id } ... on CoBuildingUnit { id } } }",
+    ),
 ];
 
 /// `body` with the fragments it spreads, transitively.
