@@ -8,15 +8,17 @@
 //! let task = Fixture::task(&app, &songyuan, "排水沟堵塞").await;
 //! let share = task.share(&app, &clinic, "LEAD").await;
 //! let member = Fixture::member(&app, &songyuan, "林晓东").await;
+//! let volunteer = Fixture::volunteer(&app, &songyuan, "陈阿姨").await;
 //! ```
 //!
 //! `Fixture::community` joins the demo street (`meiling-street`), so `app.street_admin()` sees
 //! it; `Fixture::street(..)` makes a street of its own whose communities come from
 //! `street.community(..)`. Codes are fresh per fixture, so two tests never share a row.
-//! Objects with a public mutation (compounds, members, tasks, shares, API keys) are made through it, as a user would; streets, communities and
-//! units have none and are inserted directly.
+//! Objects with a public mutation (compounds, members, volunteers, activities, tasks, shares, API
+//! keys) are made through it, as a user would; streets, communities, units
+//! and bare residents have none and are inserted directly.
 
-use entity::{co_building_unit, committee_membership, community, party_organization, region};
+use entity::{co_building_unit, committee_membership, community, party_organization, person, region};
 use gongzhi::auth::Role;
 use gongzhi::graphql::node::global_id;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -160,8 +162,10 @@ impl Task {
     }
 }
 
-/// A person made for one test: a party member.
+/// A person made for one test: a party member or a volunteer.
 pub struct Person {
+    /// The global id of the membership or of the volunteer record.
+    pub id: String,
     /// The person's id (what a member token is anchored at).
     pub person: String,
 }
@@ -170,6 +174,11 @@ impl Person {
     /// A token of the person (a member token).
     pub fn token(&self, app: &TestApp) -> String {
         app.token(Role::Member, &self.person)
+    }
+
+    /// The person's uuid.
+    pub fn person_uuid(&self) -> Uuid {
+        self.person.parse().unwrap()
     }
 }
 
@@ -288,18 +297,112 @@ impl Fixture {
         text(&data, "/createCompound/compound/id")
     }
 
+    /// The party branch of `compound` (a global id) of `community`, named `name` and created by
+    /// the community's administrator; returns its global id.
+    pub async fn branch(app: &TestApp, community: &Community, compound: &str, name: &str) -> String {
+        let data = app
+            .ok(
+                Some(&community.admin(app)),
+                "mutation($i: CreatePartyBranchInput!) { createPartyBranch(input: $i) { partyOrganization { id } } }",
+                json!({ "i": { "compoundId": compound, "name": name } }),
+            )
+            .await;
+        text(&data, "/createPartyBranch/partyOrganization/id")
+    }
+
+    /// Appoints `member` secretary of the party organisation `organization` (a global id) of
+    /// `community`, as the community's administrator.
+    pub async fn secretary(app: &TestApp, community: &Community, organization: &str, member: &Person) {
+        app.ok(
+            Some(&community.admin(app)),
+            "mutation($i: SetPartySecretaryInput!) { setPartySecretary(input: $i) { partyOrganization { id } } }",
+            json!({ "i": { "organizationId": organization, "memberId": member.id } }),
+        )
+        .await;
+    }
+
     /// A resident party member of `community`'s community branch named `name`, registered by its
     /// staff.
     pub async fn member(app: &TestApp, community: &Community, name: &str) -> Person {
+        Self::member_of(app, community, &community.branch, name).await
+    }
+
+    /// A resident party member of `community` in the party branch `branch` (a global id) named
+    /// `name`, registered by its staff.
+    pub async fn member_of(app: &TestApp, community: &Community, branch: &str, name: &str) -> Person {
         let data = app
             .ok(
                 Some(&community.staff(app)),
                 "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id } } } }",
                 json!({ "i": { "communityId": community.id, "name": name, "phone": "13900001111", "kind": "RESIDENT",
-                    "branchId": community.branch } }),
+                    "branchId": branch } }),
             )
             .await;
-        Person { person: text(&data, "/registerPartyMember/member/person/id") }
+        Person { id: text(&data, "/registerPartyMember/member/id"), person: text(&data, "/registerPartyMember/member/person/id") }
+    }
+
+    /// A resident of `community` named `name`, with no tie to it yet (no membership, no
+    /// volunteering, no check-in); returns the person's uuid. No mutation creates a bare person,
+    /// so it is inserted.
+    pub async fn resident(app: &TestApp, community: &Community, name: &str) -> Uuid {
+        let now = chrono::Utc::now();
+        person::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            name: Set(name.to_owned()),
+            gender: Set(None),
+            birth_year: Set(None),
+            phone: Set(None),
+            address: Set(None),
+            id_number_hash: Set(None),
+            home_community_id: Set(Some(community.uuid)),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    /// A volunteer of `community` named `name` with an empty profile, registered by its staff.
+    pub async fn volunteer(app: &TestApp, community: &Community, name: &str) -> Person {
+        Self::volunteer_with(app, community, name, json!({})).await
+    }
+
+    /// A volunteer of `community` named `name` with `profile` (a `ProfileInput`), registered by
+    /// its staff.
+    pub async fn volunteer_with(app: &TestApp, community: &Community, name: &str, profile: Value) -> Person {
+        let data = app
+            .ok(
+                Some(&community.staff(app)),
+                "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id } } } }",
+                json!({ "i": { "communityId": community.id, "name": name, "phone": "13800000000", "profile": profile } }),
+            )
+            .await;
+        Person { id: text(&data, "/registerVolunteer/volunteer/id"), person: text(&data, "/registerVolunteer/volunteer/person/id") }
+    }
+
+    /// An activity of `community` in service category `category` (a global id) titled `title`,
+    /// from `starts` to `ends` with `capacity` places, created by its staff; returns its global id.
+    pub async fn activity(
+        app: &TestApp,
+        community: &Community,
+        category: &str,
+        title: &str,
+        starts: chrono::DateTime<chrono::Utc>,
+        ends: chrono::DateTime<chrono::Utc>,
+        capacity: i32,
+    ) -> String {
+        let data = app
+            .ok(
+                Some(&community.staff(app)),
+                "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }",
+                json!({ "i": { "communityId": community.id, "categoryId": category, "title": title, "place": "党群服务中心",
+                    "startsAt": starts.to_rfc3339(), "endsAt": ends.to_rfc3339(), "capacity": capacity } }),
+            )
+            .await;
+        text(&data, "/createActivity/activity/id")
     }
 
     /// The global id of the service category with `code` (the categories come with the schema).

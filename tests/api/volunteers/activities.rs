@@ -5,16 +5,17 @@ use super::*;
 both_backends! {
     async fn fifty_sign_ups_for_twenty_places_leave_thirty_waiting_and_a_cancellation_promotes_one(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let starts = (Utc::now() + Duration::days(2)).to_rfc3339();
         let ends = (Utc::now() + Duration::days(2) + Duration::hours(3)).to_rfc3339();
         let a = audited(&app, &staff, "createActivity", CREATE_ACTIVITY,
-            json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "elder-care"), "title": "重阳敬老", "place": "竹园社区党群服务中心", "startsAt": starts, "endsAt": ends, "capacity": 20 } })).await;
+            json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "elder-care"), "title": "重阳敬老", "place": "松园社区党群服务中心", "startsAt": starts, "endsAt": ends, "capacity": 20 } })).await;
         let activity = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
         let mut tokens = Vec::new();
         for i in 0..50 {
-            let (_, person) = volunteer(&app, &zhuyuan, &format!("义工{i}"), json!({})).await;
+            let (_, person) = volunteer(&app, &songyuan, &format!("义工{i}"), json!({})).await;
             tokens.push(app.token(Role::Member, &person));
         }
         let results =
@@ -78,10 +79,12 @@ both_backends! {
 both_backends! {
     async fn cancelling_an_activity_cancels_its_sign_ups_but_not_one_that_took_place(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let create = |title: &str| {
-            json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": title, "place": "竹园小区",
+            json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "sanitation"), "title": title, "place": "松园小区",
                 "startsAt": (Utc::now() - Duration::hours(1)).to_rfc3339(), "endsAt": (Utc::now() + Duration::hours(2)).to_rfc3339(), "capacity": 1 } })
         };
         let new_activity = |title: &'static str| {
@@ -89,8 +92,8 @@ both_backends! {
             async move { app.ok(Some(staff), CREATE_ACTIVITY, input).await["createActivity"]["activity"]["id"].as_str().unwrap().to_owned() }
         };
         let (rained_off, held) = (new_activity("雨天取消").await, new_activity("如期举行").await);
-        let (_, p1) = volunteer(&app, &zhuyuan, "甲", json!({})).await;
-        let (_, p2) = volunteer(&app, &zhuyuan, "乙", json!({})).await;
+        let (_, p1) = volunteer(&app, &songyuan, "甲", json!({})).await;
+        let (_, p2) = volunteer(&app, &songyuan, "乙", json!({})).await;
         let (t1, t2) = (app.token(Role::Member, &p1), app.token(Role::Member, &p2));
         for t in [&t1, &t2] {
             app.ok(Some(t), SIGN_UP, json!({ "i": { "activityId": rained_off } })).await;
@@ -101,7 +104,7 @@ both_backends! {
         let cancel =
             "mutation($i: CancelActivityInput!) { cancelActivity(input: $i) { activity { cancelled version signUps { status } } } }";
         assert_eq!(refused(&app, Some(&t1), cancel, json!({ "i": { "id": rained_off } })).await, "FORBIDDEN");
-        let other = app.token(Role::CommunityStaff, "meiling");
+        let other = zhuxi.staff(&app);
         assert_eq!(refused(&app, Some(&other), cancel, json!({ "i": { "id": rained_off } })).await, "NOT_FOUND");
         assert_eq!(refused(&app, Some(&staff), cancel, json!({ "i": { "id": rained_off, "expectedVersion": 99 } })).await, "CONFLICT");
         let done = audited(&app, &staff, "cancelActivity", cancel, json!({ "i": { "id": rained_off, "expectedVersion": 1 } })).await;
@@ -120,7 +123,7 @@ both_backends! {
         assert_eq!(refused(&app, Some(&staff), cancel, json!({ "i": { "id": held } })).await, "BAD_USER_INPUT");
         let stats = app.ok(Some(&staff), "{ volunteerStatistics { totals { activities } } }", json!({})).await;
         let records = activity::Entity::find()
-            .filter(activity::Column::CommunityId.eq(decode(&zhuyuan).unwrap().1))
+            .filter(activity::Column::CommunityId.eq(songyuan.uuid))
             .filter(activity::Column::Status.eq(activity::ActivityStatus::Open))
             .count(&app.db)
             .await
@@ -132,12 +135,13 @@ both_backends! {
 both_backends! {
     async fn concurrent_cancellations_of_one_sign_up_cancel_once_and_promote_once(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let sanitation = category(&d, "sanitation");
         let mut tokens = Vec::new();
         for i in 0..4 {
-            let (_, person) = volunteer(&app, &zhuyuan, &format!("取消{i}"), json!({})).await;
+            let (_, person) = volunteer(&app, &songyuan, &format!("取消{i}"), json!({})).await;
             tokens.push(app.token(Role::Member, &person));
         }
         let count = |activity: uuid::Uuid, s: sign_up::SignUpStatus| {
@@ -153,11 +157,7 @@ both_backends! {
         };
         for round in 0..3 {
             let starts = Utc::now() + Duration::days(1);
-            let a = activity_between(
-                &app,
-                "zhuyuan",
-                &zhuyuan,
-                &sanitation,
+            let a = Fixture::activity(&app, &songyuan, &sanitation,
                 &format!("同时取消{round}"),
                 starts,
                 starts + Duration::hours(2),
@@ -196,18 +196,19 @@ both_backends! {
 both_backends! {
     async fn a_registered_and_a_waiting_sign_up_cancelled_at_once_leave_the_activity_full(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let elder = category(&d, "elder-care");
         let mut tokens = Vec::new();
         for i in 0..5 {
-            let (_, person) = volunteer(&app, &zhuyuan, &format!("候补{i}"), json!({})).await;
+            let (_, person) = volunteer(&app, &songyuan, &format!("候补{i}"), json!({})).await;
             tokens.push(app.token(Role::Member, &person));
         }
         for round in 0..4 {
             let starts = Utc::now() + Duration::days(1);
             let a =
-                activity_between(&app, "zhuyuan", &zhuyuan, &elder, &format!("满员{round}"), starts, starts + Duration::hours(2), 2).await;
+                Fixture::activity(&app, &songyuan, &elder, &format!("满员{round}"), starts, starts + Duration::hours(2), 2).await;
             let mut s = Vec::new();
             for t in &tokens {
                 s.push(sign_up_for(&app, t, &a).await);

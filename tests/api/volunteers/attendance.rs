@@ -5,14 +5,15 @@ use super::*;
 both_backends! {
     async fn attendance_gives_hours_in_the_record_and_the_statistics(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let starts = (Utc::now() - Duration::hours(3)).to_rfc3339();
         let ends = (Utc::now() + Duration::hours(1)).to_rfc3339();
-        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": "清洁家园", "place": "竹园小区", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
+        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "sanitation"), "title": "清洁家园", "place": "松园小区", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
         let activity = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
-        let (_, p1) = volunteer(&app, &zhuyuan, "甲", json!({})).await;
-        let (_, p2) = volunteer(&app, &zhuyuan, "乙", json!({})).await;
+        let (_, p1) = volunteer(&app, &songyuan, "甲", json!({})).await;
+        let (_, p2) = volunteer(&app, &songyuan, "乙", json!({})).await;
         let (t1, t2) = (app.token(Role::Member, &p1), app.token(Role::Member, &p2));
         let s1 = audited(&app, &t1, "signUp", SIGN_UP, json!({ "i": { "activityId": activity } })).await["signUp"]["signUp"]["id"]
             .as_str()
@@ -79,16 +80,17 @@ both_backends! {
 both_backends! {
     async fn attendance_is_taken_within_the_activity_and_counts_only_its_time(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let sanitation = category(&d, "sanitation");
-        let (_, person) = volunteer(&app, &zhuyuan, "守时", json!({})).await;
+        let (_, person) = volunteer(&app, &songyuan, "守时", json!({})).await;
         let me = app.token(Role::Member, &person);
         let now = Utc::now();
         let new = |title: &'static str, starts: chrono::DateTime<Utc>, ends: chrono::DateTime<Utc>| {
-            let (app, zhuyuan, sanitation, me) = (&app, &zhuyuan, &sanitation, &me);
+            let (app, songyuan, sanitation, me) = (&app, &songyuan, &sanitation, &me);
             async move {
-                let a = activity_between(app, "zhuyuan", zhuyuan, sanitation, title, starts, ends, 5).await;
+                let a = Fixture::activity(app, songyuan, sanitation, title, starts, ends, 5).await;
                 let (s, _) = sign_up_for(app, me, &a).await;
                 (a, s)
             }
@@ -176,13 +178,14 @@ both_backends! {
 both_backends! {
     async fn guessing_the_attendance_code_locks_the_guesser_out_until_a_new_code(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let starts = (Utc::now() - Duration::minutes(30)).to_rfc3339();
         let ends = (Utc::now() + Duration::hours(2)).to_rfc3339();
-        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": "河道清理", "place": "竹园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
+        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "sanitation"), "title": "河道清理", "place": "松园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
         let activity = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
-        let (_, person) = volunteer(&app, &zhuyuan, "猜码者", json!({})).await;
+        let (_, person) = volunteer(&app, &songyuan, "猜码者", json!({})).await;
         let me = app.token(Role::Member, &person);
         app.ok(Some(&me), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
         let issue = "mutation($i: IssueAttendanceCodeInput!) { issueAttendanceCode(input: $i) { code } }";
@@ -214,14 +217,15 @@ both_backends! {
 both_backends! {
     async fn sixty_four_wrong_codes_at_once_lock_out_that_volunteer_after_exactly_twenty_and_nobody_else(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let starts = (Utc::now() - Duration::minutes(30)).to_rfc3339();
         let ends = (Utc::now() + Duration::hours(2)).to_rfc3339();
-        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": "河道清理", "place": "竹园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
+        let a = app.ok(Some(&staff), CREATE_ACTIVITY, json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "sanitation"), "title": "河道清理", "place": "松园溪", "startsAt": starts, "endsAt": ends, "capacity": 5 } })).await;
         let activity = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
-        let (_, guesser) = volunteer(&app, &zhuyuan, "猜码者", json!({})).await;
-        let (_, honest) = volunteer(&app, &zhuyuan, "守信者", json!({})).await;
+        let (_, guesser) = volunteer(&app, &songyuan, "猜码者", json!({})).await;
+        let (_, honest) = volunteer(&app, &songyuan, "守信者", json!({})).await;
         let guesser = app.token(Role::Member, &guesser);
         let honest = app.token(Role::Member, &honest);
         app.ok(Some(&guesser), SIGN_UP, json!({ "i": { "activityId": activity } })).await;

@@ -5,9 +5,10 @@ use super::*;
 both_backends! {
     async fn categories_profiles_and_demands_are_managed_and_audited(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
         let street = app.street_admin();
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let staff = songyuan.staff(&app);
         let create = "mutation($i: CreateServiceCategoryInput!) { createServiceCategory(input: $i) { category { id code } } }";
         let c =
             audited(&app, &street, "createServiceCategory", create, json!({ "i": { "code": "garbage-sorting", "name": "垃圾分类指导" } }))
@@ -27,7 +28,7 @@ both_backends! {
             &staff,
             "registerVolunteer",
             REGISTER,
-            json!({ "i": { "communityId": zhuyuan, "name": "新义工", "profile": { "availability": ["sat_am"] } } }),
+            json!({ "i": { "communityId": songyuan.id, "name": "新义工", "profile": { "availability": ["sat_am"] } } }),
         )
         .await;
         let vid = v["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned();
@@ -57,13 +58,13 @@ both_backends! {
             "retired"
         );
         assert_eq!(
-            refused(&app, Some(&me), REGISTER, json!({ "i": { "communityId": zhuyuan } })).await,
+            refused(&app, Some(&me), REGISTER, json!({ "i": { "communityId": songyuan.id } })).await,
             "CONFLICT",
             "already a volunteer here"
         );
 
         let post = "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }";
-        let demand_input = json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "dispute-mediation"), "title": "邻里纠纷调解", "startsAt": "2030-01-01T01:00:00Z", "endsAt": "2030-01-01T03:00:00Z", "headcount": 1 } });
+        let demand_input = json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "dispute-mediation"), "title": "邻里纠纷调解", "startsAt": "2030-01-01T01:00:00Z", "endsAt": "2030-01-01T03:00:00Z", "headcount": 1 } });
         assert_eq!(refused(&app, Some(&me), post, demand_input.clone()).await, "FORBIDDEN");
         let mut bad = demand_input.clone();
         bad["i"]["endsAt"] = json!("2029-12-31T00:00:00Z");

@@ -6,54 +6,54 @@ use super::*;
 both_backends! {
     async fn a_compound_branch_secretary_posts_and_manages_the_demands_of_that_compound_only(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (_, meiling, d) = ids(&app).await;
-        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
-        let graph = app
-            .ok(
-                Some(&admin),
-                r#"{ community(code: "zhuyuan") { id compounds(first: 2) { edges { node { id partyBranch { id version
-                     secretary { id person { id } } members(first: 3) { edges { node { id person { id } } } } } } } } } }"#,
-                json!({}),
-            )
-            .await;
-        let zhuyuan = graph["community"]["id"].as_str().unwrap().to_owned();
-        let compounds = graph["community"]["compounds"]["edges"].as_array().unwrap();
-        let (c0, c1) = (&compounds[0]["node"], &compounds[1]["node"]);
-        let branch = c0["partyBranch"]["id"].as_str().unwrap().to_owned();
-        // The demo street gives every branch a secretary from its members.
-        let secretary = c0["partyBranch"]["secretary"]["person"]["id"].as_str().expect("a secretary").to_owned();
-        let me = app.token(Role::Member, &secretary);
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let d = categories(&app).await;
+        let admin = songyuan.admin(&app);
+        // Two compounds with a branch each: 王 is secretary of the first, 李 a member there; 张 and
+        // 赵 are members of the second.
+        let (c0, c1) = (Fixture::compound(&app, &songyuan, "松园一区").await, Fixture::compound(&app, &songyuan, "松园二区").await);
+        let branch = Fixture::branch(&app, &songyuan, &c0, "松园一区党支部").await;
+        let other_branch = Fixture::branch(&app, &songyuan, &c1, "松园二区党支部").await;
+        let wang = Fixture::member_of(&app, &songyuan, &branch, "王建国").await;
+        let li = Fixture::member_of(&app, &songyuan, &branch, "李秀英").await;
+        let zhang = Fixture::member_of(&app, &songyuan, &other_branch, "张伟").await;
+        let zhao = Fixture::member_of(&app, &songyuan, &other_branch, "赵敏").await;
+        Fixture::secretary(&app, &songyuan, &branch, &wang).await;
+        let me = wang.token(&app);
         let led = app.ok(Some(&me), "{ viewer { secretaryOf { id kind compound { id } } } }", json!({})).await;
-        assert_eq!(led["viewer"]["secretaryOf"], json!([{ "id": branch, "kind": "COMPOUND_BRANCH", "compound": { "id": c0["id"] } }]));
+        assert_eq!(led["viewer"]["secretaryOf"], json!([{ "id": branch, "kind": "COMPOUND_BRANCH", "compound": { "id": c0 } }]));
 
         let post = "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id compound { id } } } }";
-        let input = |community: &str, compound: Option<&Value>| {
+        let input = |community: &str, compound: Option<&str>| {
             json!({ "i": { "communityId": community, "compoundId": compound, "categoryId": category(&d, "elder-care"),
                 "title": "楼道老人助餐", "startsAt": "2030-03-01T01:00:00Z", "endsAt": "2030-03-01T03:00:00Z", "headcount": 2 } })
         };
-        let posted = audited(&app, &me, "postDemand", post, input(&zhuyuan, Some(&c0["id"]))).await;
-        assert_eq!(posted["postDemand"]["demand"]["compound"]["id"], c0["id"]);
+        let posted = audited(&app, &me, "postDemand", post, input(&songyuan.id, Some(&c0))).await;
+        assert_eq!(posted["postDemand"]["demand"]["compound"]["id"], c0.as_str());
         let demand = posted["postDemand"]["demand"]["id"].as_str().unwrap().to_owned();
-        assert_eq!(refused(&app, Some(&me), post, input(&zhuyuan, Some(&c1["id"]))).await, "FORBIDDEN", "another compound");
-        assert_eq!(refused(&app, Some(&me), post, input(&zhuyuan, None)).await, "FORBIDDEN", "the whole community");
-        assert_eq!(refused(&app, Some(&me), post, input(&meiling, Some(&c0["id"]))).await, "NOT_FOUND", "another community");
-        let ordinary = c1["partyBranch"]["members"]["edges"][1]["node"]["person"]["id"].as_str().unwrap().to_owned();
-        let ordinary = app.token(Role::Member, &ordinary);
-        assert_eq!(refused(&app, Some(&ordinary), post, input(&zhuyuan, Some(&c1["id"]))).await, "FORBIDDEN", "not the secretary");
+        assert_eq!(refused(&app, Some(&me), post, input(&songyuan.id, Some(&c1))).await, "FORBIDDEN", "another compound");
+        assert_eq!(refused(&app, Some(&me), post, input(&songyuan.id, None)).await, "FORBIDDEN", "the whole community");
+        assert_eq!(refused(&app, Some(&me), post, input(&zhuxi.id, Some(&c0))).await, "NOT_FOUND", "another community");
+        let ordinary = zhao.token(&app);
+        assert_eq!(refused(&app, Some(&ordinary), post, input(&songyuan.id, Some(&c1))).await, "FORBIDDEN", "not the secretary");
 
         // Appointing another secretary moves the right at once; the post is for branch members.
         let set =
             "mutation($i: SetPartySecretaryInput!) { setPartySecretary(input: $i) { partyOrganization { version secretary { id } } } }";
-        let next = c0["partyBranch"]["members"]["edges"][1]["node"]["id"].as_str().unwrap().to_owned();
-        let version = c0["partyBranch"]["version"].as_i64().unwrap();
-        let outsider = c1["partyBranch"]["members"]["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
+        let next = li.id.clone();
+        let version = app.ok(Some(&admin), "query($id: ID!) { node(id: $id) { ... on PartyOrganization { version } } }", json!({ "id": branch })).await
+            ["node"]["version"]
+            .as_i64()
+            .unwrap();
+        let outsider = zhang.id.clone();
         assert_eq!(
             refused(&app, Some(&admin), set, json!({ "i": { "organizationId": branch, "memberId": outsider } })).await,
             "BAD_USER_INPUT"
         );
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let staff = songyuan.staff(&app);
         assert_eq!(refused(&app, Some(&staff), set, json!({ "i": { "organizationId": branch, "memberId": next } })).await, "FORBIDDEN");
-        let other_admin = app.token(Role::CommunityAdmin, "meiling");
+        let other_admin = zhuxi.admin(&app);
         assert_eq!(
             refused(&app, Some(&other_admin), set, json!({ "i": { "organizationId": branch, "memberId": next } })).await,
             "NOT_FOUND"
@@ -71,12 +71,11 @@ both_backends! {
         assert_eq!(changed["setPartySecretary"]["partyOrganization"]["secretary"]["id"], json!(next));
         let close = "mutation($i: DemandStatusInput!) { closeDemand(input: $i) { demand { status } } }";
         assert_eq!(refused(&app, Some(&me), close, json!({ "i": { "id": demand } })).await, "FORBIDDEN", "no longer secretary");
-        let next_person = c0["partyBranch"]["members"]["edges"][1]["node"]["person"]["id"].as_str().unwrap().to_owned();
-        let closed = audited(&app, &app.token(Role::Member, &next_person), "closeDemand", close, json!({ "i": { "id": demand } })).await;
+        let closed = audited(&app, &li.token(&app), "closeDemand", close, json!({ "i": { "id": demand } })).await;
         assert_eq!(closed["closeDemand"]["demand"]["status"], "CLOSED");
 
         // Who the secretary is stays personal data: a partner department sees the branch, not them.
-        let unit = app.token(Role::Unit, "police");
+        let unit = Fixture::unit(&app, "派出所").await.seated_in(&app, &songyuan).await.token(&app);
         let seen = app
             .ok(
                 Some(&unit),
@@ -93,14 +92,15 @@ both_backends! {
     async fn answers_to_invitations_respect_the_demands_state_and_fill_it_once(backend: Backend) {
         use entity::{demand, invitation};
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, _, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let mut vols = Vec::new();
         for i in 0..3 {
-            vols.push(volunteer(&app, &zhuyuan, &format!("应邀{i}"), json!({ "categories": ["traffic-civility"] })).await);
+            vols.push(volunteer(&app, &songyuan, &format!("应邀{i}"), json!({ "categories": ["traffic-civility"] })).await);
         }
         let post = |title: &str, headcount: i32| {
-            json!({ "i": { "communityId": zhuyuan, "categoryId": category(&d, "traffic-civility"), "title": title,
+            json!({ "i": { "communityId": songyuan.id, "categoryId": category(&d, "traffic-civility"), "title": title,
                 "startsAt": "2030-04-01T01:00:00Z", "endsAt": "2030-04-01T03:00:00Z", "headcount": headcount } })
         };
         let invite = |demand: &str, v: &str| {

@@ -5,32 +5,30 @@ use super::*;
 both_backends! {
     async fn matching_gives_a_fixed_ranking_with_its_parts_and_never_outsiders(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, meiling, d) = ids(&app).await;
-        let compound = d["z"]["compounds"]["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let d = categories(&app).await;
+        let compound = Fixture::compound(&app, &songyuan, "松园一区").await;
         let starts = chrono::DateTime::parse_from_rfc3339("2030-06-01T01:00:00Z").unwrap().with_timezone(&Utc);
         let slot = gongzhi::volunteers::matching::slot(starts);
         let best = volunteer(
             &app,
-            &zhuyuan,
+            &songyuan,
             "全能",
             json!({ "categories": ["elder-care"], "skills": ["急救", "驾驶"], "availability": [slot], "compoundId": compound }),
         )
         .await;
-        let category_only = volunteer(&app, &zhuyuan, "对口", json!({ "categories": ["elder-care"] })).await;
-        let skills_only = volunteer(&app, &zhuyuan, "专长", json!({ "skills": ["急救"], "availability": [slot] })).await;
-        let half = volunteer(&app, &zhuyuan, "一半", json!({ "skills": ["驾驶"] })).await;
+        let category_only = volunteer(&app, &songyuan, "对口", json!({ "categories": ["elder-care"] })).await;
+        let skills_only = volunteer(&app, &songyuan, "专长", json!({ "skills": ["急救"], "availability": [slot] })).await;
+        let half = volunteer(&app, &songyuan, "一半", json!({ "skills": ["驾驶"] })).await;
         // Registered after 对口 with the same offer, but has not served lately: ranks above it.
-        let rested = volunteer(&app, &zhuyuan, "对口二", json!({ "categories": ["elder-care"] })).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let rested = volunteer(&app, &songyuan, "对口二", json!({ "categories": ["elder-care"] })).await;
+        let staff = songyuan.staff(&app);
         // Service records: 对口 served twice in the last 90 days (and once long before), 一半 once.
         let now = Utc::now();
         let sanitation = category(&d, "sanitation");
         for (round, who) in [vec![&category_only, &half], vec![&category_only], vec![&category_only]].into_iter().enumerate() {
-            let a = activity_between(
-                &app,
-                "zhuyuan",
-                &zhuyuan,
-                &sanitation,
+            let a = Fixture::activity(&app, &songyuan, &sanitation,
                 &format!("服务{round}"),
                 now - Duration::hours(1),
                 now + Duration::hours(2),
@@ -51,13 +49,12 @@ both_backends! {
             }
         }
         // A volunteer of another community is never suggested.
-        let mstaff = app.token(Role::CommunityStaff, "meiling");
-        let outsider = app.ok(Some(&mstaff), REGISTER, json!({ "i": { "communityId": meiling, "name": "外社区", "profile": { "categories": ["elder-care"], "skills": ["急救", "驾驶"], "availability": [slot] } } })).await;
+        let outsider = app.ok(Some(&zhuxi.staff(&app)), REGISTER, json!({ "i": { "communityId": zhuxi.id, "name": "外社区", "profile": { "categories": ["elder-care"], "skills": ["急救", "驾驶"], "availability": [slot] } } })).await;
         let outsider = outsider["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned();
         // Nor is one whose check-in ended, however well they match.
-        let member = members_of(&app, &zhuyuan).await[0].person_id;
-        let check_in = checked_in(&app, member, &zhuyuan, "zhuyuan").await;
-        let ended = gongzhi::graphql::node::global_id("Volunteer", volunteer_row(&app, &zhuyuan, member).await[0].id).to_string();
+        let member = Fixture::member(&app, &songyuan, "林晓东").await.person_uuid();
+        let check_in = checked_in(&app, member, &songyuan).await;
+        let ended = gongzhi::graphql::node::global_id("Volunteer", volunteer_row(&app, &songyuan.id, member).await[0].id).to_string();
         let me = app.token(Role::Member, &member.to_string());
         app.ok(
             Some(&me),
@@ -77,7 +74,7 @@ both_backends! {
             "postDemand",
             "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }",
             json!({ "i": {
-            "communityId": zhuyuan, "categoryId": category(&d, "elder-care"), "title": "独居老人探访", "compoundId": compound,
+            "communityId": songyuan.id, "categoryId": category(&d, "elder-care"), "title": "独居老人探访", "compoundId": compound,
             "startsAt": "2030-06-01T01:00:00Z", "endsAt": "2030-06-01T04:00:00Z", "headcount": 2, "skillsWanted": ["急救", "驾驶"] } }),
         )
         .await;
@@ -118,7 +115,7 @@ both_backends! {
         assert!(!suggested_ids.contains(&outsider.as_str()), "another community's volunteer");
         assert!(!suggested_ids.contains(&ended.as_str()), "a volunteer whose check-in ended");
         // The same data, the same ranking.
-        assert_eq!(app.ok(Some(&app.token(Role::CommunityAdmin, "zhuyuan")), q, json!({ "id": demand })).await, s);
+        assert_eq!(app.ok(Some(&songyuan.admin(&app)), q, json!({ "id": demand })).await, s);
         // The reverse: the best volunteer's suggested demands include this one.
         let me = app.token(Role::Member, &best.1);
         let r = app
@@ -188,20 +185,21 @@ both_backends! {
         let mut counts = Vec::new();
         for n in [3usize, 30] {
             let app = TestApp::demo(&backend).await;
-            let (zhuyuan, _, d) = ids(&app).await;
-            let staff = app.token(Role::CommunityStaff, "zhuyuan");
+            let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+            let staff = songyuan.staff(&app);
             for i in 0..n {
-                volunteer(&app, &zhuyuan, &format!("v{i}"), json!({ "categories": ["sanitation"], "skills": ["电工"] })).await;
+                volunteer(&app, &songyuan, &format!("v{i}"), json!({ "categories": ["sanitation"], "skills": ["电工"] })).await;
             }
             let dm = app.ok(Some(&staff), "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }", json!({ "i": {
-                "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": "楼道清理", "place": "竹园小区", "startsAt": "2030-01-05T01:00:00Z", "endsAt": "2030-01-05T03:00:00Z", "headcount": 3 } })).await;
+                "communityId": songyuan.id, "categoryId": category(&d, "sanitation"), "title": "楼道清理", "place": "松园小区", "startsAt": "2030-01-05T01:00:00Z", "endsAt": "2030-01-05T03:00:00Z", "headcount": 3 } })).await;
             let demand = dm["postDemand"]["demand"]["id"].as_str().unwrap().to_owned();
             for i in 0..(n / 3) {
                 let a = app
                     .ok(
                         Some(&staff),
                         CREATE_ACTIVITY,
-                        json!({ "i": { "communityId": zhuyuan, "demandId": demand, "title": format!("活动{i}"), "capacity": 50 } }),
+                        json!({ "i": { "communityId": songyuan.id, "demandId": demand, "title": format!("活动{i}"), "capacity": 50 } }),
                     )
                     .await;
                 let a = a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned();
@@ -226,17 +224,18 @@ both_backends! {
         let mut counts = Vec::new();
         for n in [2usize, 8] {
             let app = TestApp::demo(&backend).await;
-            let (zhuyuan, _, d) = ids(&app).await;
-            let staff = app.token(Role::CommunityStaff, "zhuyuan");
+            let songyuan = Fixture::community(&app, "松园").await;
+        let d = categories(&app).await;
+            let staff = songyuan.staff(&app);
             for i in 0..4 {
-                volunteer(&app, &zhuyuan, &format!("v{i}"), json!({ "categories": ["sanitation"] })).await;
+                volunteer(&app, &songyuan, &format!("v{i}"), json!({ "categories": ["sanitation"] })).await;
             }
             for i in 0..n {
                 app.ok(
                     Some(&staff),
                     "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }",
                     json!({ "i": {
-                    "communityId": zhuyuan, "categoryId": category(&d, "sanitation"), "title": format!("需求{i}"),
+                    "communityId": songyuan.id, "categoryId": category(&d, "sanitation"), "title": format!("需求{i}"),
                     "startsAt": "2030-01-05T01:00:00Z", "endsAt": "2030-01-05T03:00:00Z", "headcount": 1 } }),
                 )
                 .await;

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::audit::{audited, refused};
+use crate::fixtures::{Community, Fixture};
 use crate::support::{Content, TestApp, decode};
 
 mod activities;
@@ -25,27 +26,19 @@ const REGISTER: &str = "mutation($i: RegisterVolunteerInput!) { registerVoluntee
 const CREATE_ACTIVITY: &str = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id } } }";
 const SIGN_UP: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { signUp { id status } } }";
 
-async fn ids(app: &TestApp) -> (String, String, Value) {
-    let d = app
-        .ok(Some(&app.street_admin()), r#"{ z: community(code: "zhuyuan") { id compounds(first: 3) { edges { node { id } } } } m: community(code: "meiling") { id } serviceCategories { id code } }"#, json!({}))
-        .await;
-    (d["z"]["id"].as_str().unwrap().to_owned(), d["m"]["id"].as_str().unwrap().to_owned(), d)
+/// The service categories (they come with the schema), for `category(&d, code)`.
+async fn categories(app: &TestApp) -> Value {
+    app.ok(Some(&app.street_admin()), "{ serviceCategories { id code } }", json!({})).await
 }
 
 fn category(d: &Value, code: &str) -> String {
     d["serviceCategories"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_str().unwrap().to_owned()
 }
 
-/// Registers a new volunteer in 竹园 with a profile; returns (volunteer id, person id).
-async fn volunteer(app: &TestApp, community: &str, name: &str, profile: Value) -> (String, String) {
-    let staff = app.token(Role::CommunityStaff, "zhuyuan");
-    let d = app
-        .ok(Some(&staff), REGISTER, json!({ "i": { "communityId": community, "name": name, "phone": "13800000000", "profile": profile } }))
-        .await;
-    (
-        d["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned(),
-        d["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().to_owned(),
-    )
+/// Registers a new volunteer in `community` with a profile; returns (volunteer id, person id).
+async fn volunteer(app: &TestApp, community: &Community, name: &str, profile: Value) -> (String, String) {
+    let v = Fixture::volunteer_with(app, community, name, profile).await;
+    (v.id, v.person)
 }
 
 const CANCEL: &str = "mutation($i: CancelSignUpInput!) { cancelSignUp(input: $i) { signUp { status } } }";
@@ -65,30 +58,6 @@ fn uuid_of(id: &str) -> uuid::Uuid {
     decode(id).unwrap().1
 }
 
-/// An activity of `community` created by staff of `code`; returns its id.
-#[expect(clippy::too_many_arguments, reason = "every field of the activity the test sets")]
-async fn activity_between(
-    app: &TestApp,
-    code: &str,
-    community: &str,
-    category_id: &str,
-    title: &str,
-    starts: chrono::DateTime<Utc>,
-    ends: chrono::DateTime<Utc>,
-    capacity: i32,
-) -> String {
-    let staff = app.token(Role::CommunityStaff, code);
-    let a = app
-        .ok(
-            Some(&staff),
-            CREATE_ACTIVITY,
-            json!({ "i": { "communityId": community, "categoryId": category_id, "title": title, "place": "党群服务中心",
-                "startsAt": starts.to_rfc3339(), "endsAt": ends.to_rfc3339(), "capacity": capacity } }),
-        )
-        .await;
-    a["createActivity"]["activity"]["id"].as_str().unwrap().to_owned()
-}
-
 /// Signs the token's person up; returns (sign-up id, status).
 async fn sign_up_for(app: &TestApp, token: &str, activity: &str) -> (String, String) {
     let s = app.ok(Some(token), SIGN_UP, json!({ "i": { "activityId": activity } })).await;
@@ -103,30 +72,19 @@ async fn audit_records(app: &TestApp) -> u64 {
     entity::audit_log::Entity::find().count(&app.db).await.unwrap()
 }
 
-/// The party members of a community, in registration order.
-async fn members_of(app: &TestApp, community: &str) -> Vec<entity::party_member::Model> {
-    use sea_orm::QueryOrder;
-    entity::party_member::Entity::find()
-        .filter(entity::party_member::Column::CommunityId.eq(uuid_of(community)))
-        .order_by_asc(entity::party_member::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-}
-
-/// The member checks in to `community` and staff of `code` approve; returns the check-in's id.
-async fn checked_in(app: &TestApp, person: uuid::Uuid, community: &str, code: &str) -> String {
+/// The member checks in to `community` and its staff approve; returns the check-in's id.
+async fn checked_in(app: &TestApp, person: uuid::Uuid, community: &Community) -> String {
     let me = app.token(Role::Member, &person.to_string());
     let r = app
         .ok(
             Some(&me),
             REQUEST_CHECK_IN,
-            json!({ "i": { "communityId": community, "workUnit": "晋江市税务局", "organizationRelation": "晋江市税务局机关党委" } }),
+            json!({ "i": { "communityId": community.id, "workUnit": "晋江市税务局", "organizationRelation": "晋江市税务局机关党委" } }),
         )
         .await;
     let id = r["requestCheckIn"]["checkIn"]["id"].as_str().unwrap().to_owned();
     app.ok(
-        Some(&app.token(Role::CommunityStaff, code)),
+        Some(&community.staff(app)),
         "mutation($i: CheckInDecisionInput!) { approveCheckIn(input: $i) { checkIn { status } } }",
         json!({ "i": { "id": id } }),
     )
@@ -143,8 +101,9 @@ async fn volunteer_row(app: &TestApp, community: &str, person: uuid::Uuid) -> Ve
         .unwrap()
 }
 
-async fn suggested(app: &TestApp, demand: &str) -> Vec<String> {
+/// The volunteers suggested for `demand` of `community`, as its staff see them.
+async fn suggested(app: &TestApp, community: &Community, demand: &str) -> Vec<String> {
     let q = "query($id: ID!) { node(id: $id) { ... on Demand { suggestedVolunteers(first: 50) { volunteer { id } } } } }";
-    let s = app.ok(Some(&app.token(Role::CommunityStaff, "zhuyuan")), q, json!({ "id": demand })).await;
+    let s = app.ok(Some(&community.staff(app)), q, json!({ "id": demand })).await;
     s["node"]["suggestedVolunteers"].as_array().unwrap().iter().map(|x| x["volunteer"]["id"].as_str().unwrap().to_owned()).collect()
 }

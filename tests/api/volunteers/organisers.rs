@@ -3,7 +3,6 @@
 //! is refused and writes nothing; every kind and organiser counts in the statistics.
 
 use super::*;
-use crate::fixtures::Fixture;
 
 const CREATE: &str = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id kind organiserKind
     organisedBy { __typename ... on Community { id } ... on PartyOrganization { id kind } ... on CoBuildingUnit { id } } } } }";
@@ -22,7 +21,7 @@ fn input(community: &str, category: &str, extra: Value) -> Value {
 both_backends! {
     async fn activities_are_organised_by_the_community_its_party_organisations_or_its_seated_units(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let (_, _, d) = ids(&app).await;
+        let d = categories(&app).await;
         let sanitation = category(&d, "sanitation");
         let songyuan = Fixture::community(&app, "松园").await;
         let zhuxi = Fixture::community(&app, "竹溪").await;
@@ -53,12 +52,9 @@ both_backends! {
         assert_eq!((a["kind"].as_str(), a["organiserKind"].as_str()), (Some("NEIGHBOURLY_HOME"), Some("UNIT")), "[{b}]");
         assert_eq!(a["organisedBy"], json!({ "__typename": "CoBuildingUnit", "id": clinic.id }), "[{b}]");
 
-        // A branch of 竹园 organises in 竹园 (demo rows: the community branch).
-        let zhuyuan = app.ok(Some(&app.street_admin()), r#"{ community(code: "zhuyuan") { id partyOrganizations { id kind } } }"#, json!({})).await;
-        let branch = zhuyuan["community"]["partyOrganizations"].as_array().unwrap().iter().find(|o| o["kind"] == "COMMUNITY_BRANCH").unwrap()["id"].clone();
-        let zhuyuan_id = zhuyuan["community"]["id"].as_str().unwrap().to_owned();
-        let a = audited(&app, &app.token(Role::CommunityStaff, "zhuyuan"), "createActivity", CREATE,
-            input(&zhuyuan_id, &sanitation, json!({ "kind": "PARTY_THEME_DAY", "organiserId": branch }))).await;
+        // A branch of 竹溪 organises in 竹溪 (its community branch).
+        let a = audited(&app, &zhuxi.staff(&app), "createActivity", CREATE,
+            input(&zhuxi.id, &sanitation, json!({ "kind": "PARTY_THEME_DAY", "organiserId": zhuxi.branch }))).await;
         assert_eq!(a["createActivity"]["activity"]["organisedBy"]["kind"], "COMMUNITY_BRANCH", "[{b}]");
 
         // Refused, and nothing written.

@@ -59,49 +59,20 @@ both_backends! {
 
 both_backends! {
     async fn staff_link_only_people_known_in_their_communities(backend: Backend) {
-        use entity::{check_in, party_member, person};
-        use std::collections::HashSet;
+        use entity::{party_member, person};
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, meiling, _) = ids(&app).await;
-        let (z, m) = (uuid_of(&zhuyuan), uuid_of(&meiling));
-        let mut tied: HashSet<uuid::Uuid> = HashSet::new();
-        tied.extend(
-            party_member::Entity::find()
-                .filter(party_member::Column::CommunityId.eq(z))
-                .all(&app.db)
-                .await
-                .unwrap()
-                .iter()
-                .map(|p| p.person_id),
-        );
-        tied.extend(
-            volunteer::Entity::find().filter(volunteer::Column::CommunityId.eq(z)).all(&app.db).await.unwrap().iter().map(|v| v.person_id),
-        );
-        tied.extend(
-            check_in::Entity::find().filter(check_in::Column::CommunityId.eq(z)).all(&app.db).await.unwrap().iter().map(|c| c.person_id),
-        );
-        let outsider = person::Entity::find()
-            .filter(person::Column::HomeCommunityId.eq(m))
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| !tied.contains(&p.id))
-            .expect("a 梅岭 resident with no tie to 竹园");
-        let resident = person::Entity::find()
-            .filter(person::Column::HomeCommunityId.eq(z))
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| !tied.contains(&p.id))
-            .expect("a 竹园 resident who is not a party member there");
+        let songyuan = Fixture::community(&app, "松园").await;
+        let zhuxi = Fixture::community(&app, "竹溪").await;
+        let z = songyuan.uuid;
+        // A resident of 竹溪 with no tie to 松园, and one of 松园 who is no party member there.
+        let outsider = Fixture::resident(&app, &zhuxi, "外社区居民").await;
+        let resident = Fixture::resident(&app, &songyuan, "松园居民").await;
 
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
-        let admin = app.token(Role::CommunityAdmin, "zhuyuan");
+        let staff = songyuan.staff(&app);
+        let admin = songyuan.admin(&app);
         let member = "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id } } } }";
-        let as_volunteer = |p: uuid::Uuid| json!({ "i": { "communityId": zhuyuan, "personId": p.to_string() } });
-        let as_member = |p: uuid::Uuid| json!({ "i": { "communityId": zhuyuan, "personId": p.to_string(), "kind": "RESIDENT" } });
+        let as_volunteer = |p: uuid::Uuid| json!({ "i": { "communityId": songyuan.id, "personId": p.to_string() } });
+        let as_member = |p: uuid::Uuid| json!({ "i": { "communityId": songyuan.id, "personId": p.to_string(), "kind": "RESIDENT" } });
         let rows = |p: uuid::Uuid| {
             let db = app.db.clone();
             async move {
@@ -121,29 +92,28 @@ both_backends! {
         };
         // Someone else's resident, or no one at all: refused alike, nothing written.
         for token in [&staff, &admin] {
-            assert_eq!(refused(&app, Some(token), REGISTER, as_volunteer(outsider.id)).await, "BAD_USER_INPUT", "[{}]", backend.name());
-            assert_eq!(refused(&app, Some(token), member, as_member(outsider.id)).await, "BAD_USER_INPUT", "[{}]", backend.name());
+            assert_eq!(refused(&app, Some(token), REGISTER, as_volunteer(outsider)).await, "BAD_USER_INPUT", "[{}]", backend.name());
+            assert_eq!(refused(&app, Some(token), member, as_member(outsider)).await, "BAD_USER_INPUT", "[{}]", backend.name());
             assert_eq!(refused(&app, Some(token), REGISTER, as_volunteer(uuid::Uuid::now_v7())).await, "BAD_USER_INPUT");
             assert_eq!(refused(&app, Some(token), member, as_member(uuid::Uuid::now_v7())).await, "BAD_USER_INPUT");
         }
-        let (_, body) = app.post(Some(&staff), REGISTER, as_volunteer(outsider.id)).await;
+        let (_, body) = app.post(Some(&staff), REGISTER, as_volunteer(outsider)).await;
         assert_eq!(body["errors"][0]["extensions"]["field"], "personId", "{body}");
-        assert_eq!(rows(outsider.id).await, 0, "[{}] nothing written for the outsider", backend.name());
+        assert_eq!(rows(outsider).await, 0, "[{}] nothing written for the outsider", backend.name());
         // Staff of the outsider's own community link them.
-        let mstaff = app.token(Role::CommunityStaff, "meiling");
-        let mine = json!({ "i": { "communityId": meiling, "personId": outsider.id.to_string() } });
-        let v = audited(&app, &mstaff, "registerVolunteer", REGISTER, mine).await;
-        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], outsider.id.to_string());
-        // Volunteering in 梅岭 is no tie to 竹园.
-        assert_eq!(refused(&app, Some(&staff), REGISTER, as_volunteer(outsider.id)).await, "BAD_USER_INPUT");
-        assert_eq!(rows(outsider.id).await, 0);
+        let mine = json!({ "i": { "communityId": zhuxi.id, "personId": outsider.to_string() } });
+        let v = audited(&app, &zhuxi.staff(&app), "registerVolunteer", REGISTER, mine).await;
+        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], outsider.to_string());
+        // Volunteering in 竹溪 is no tie to 松园.
+        assert_eq!(refused(&app, Some(&staff), REGISTER, as_volunteer(outsider)).await, "BAD_USER_INPUT");
+        assert_eq!(rows(outsider).await, 0);
 
-        // A person who lives in 竹园 is linked, as a volunteer and as a party member.
-        let v = audited(&app, &staff, "registerVolunteer", REGISTER, as_volunteer(resident.id)).await;
-        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], resident.id.to_string());
-        let p = audited(&app, &staff, "registerPartyMember", member, as_member(resident.id)).await;
-        assert_eq!(p["registerPartyMember"]["member"]["person"]["id"], resident.id.to_string());
-        assert_eq!(rows(resident.id).await, 2);
-        assert_eq!(person::Entity::find_by_id(resident.id).one(&app.db).await.unwrap().unwrap().name, resident.name, "the same person");
+        // A person who lives in 松园 is linked, as a volunteer and as a party member.
+        let v = audited(&app, &staff, "registerVolunteer", REGISTER, as_volunteer(resident)).await;
+        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], resident.to_string());
+        let p = audited(&app, &staff, "registerPartyMember", member, as_member(resident)).await;
+        assert_eq!(p["registerPartyMember"]["member"]["person"]["id"], resident.to_string());
+        assert_eq!(rows(resident).await, 2);
+        assert_eq!(person::Entity::find_by_id(resident).one(&app.db).await.unwrap().unwrap().name, "松园居民", "the same person");
     }
 }

@@ -51,13 +51,16 @@ both_backends! {
         use sea_orm::{ActiveModelTrait, Set};
         use std::collections::{BTreeMap, HashMap};
         let app = TestApp::demo(&backend).await;
-        let (zhuyuan, meiling, d) = ids(&app).await;
-        let staff = app.token(Role::CommunityStaff, "zhuyuan");
+        let songjiang = Fixture::street(&app, "松江街道").await;
+        let songyuan = songjiang.community(&app, "松园").await;
+        let zhuxi = songjiang.community(&app, "竹溪").await;
+        let d = categories(&app).await;
+        let staff = songyuan.staff(&app);
         let (sanitation, elder) = (category(&d, "sanitation"), category(&d, "elder-care"));
         let at = |y, mo, day, h, mi| Utc.with_ymd_and_hms(y, mo, day, h, mi, 0).unwrap();
         let mut people = Vec::new();
         for i in 0..4 {
-            people.push(volunteer(&app, &zhuyuan, &format!("统计{i}"), json!({})).await.1);
+            people.push(volunteer(&app, &songyuan, &format!("统计{i}"), json!({})).await.1);
         }
         let residents = |a: &str, n: i32, token: &str| {
             let (app, input, token) = (&app, json!({ "i": { "activityId": a, "residentsServed": n } }), token.to_owned());
@@ -96,13 +99,13 @@ both_backends! {
         };
         // Late evening of 31 January in UTC is 1 February in Beijing.
         let a1_starts = at(2025, 1, 31, 16, 30);
-        let a1 = activity_between(&app, "zhuyuan", &zhuyuan, &sanitation, "除夕清扫", a1_starts, a1_starts + Duration::hours(2), 10).await;
+        let a1 = Fixture::activity(&app, &songyuan, &sanitation, "除夕清扫", a1_starts, a1_starts + Duration::hours(2), 10).await;
         attended(&a1, &people[0], Some(120), a1_starts).await;
         attended(&a1, &people[1], Some(90), a1_starts).await;
         attended(&a1, &people[2], None, a1_starts).await;
         sign_up::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
-            community_id: Set(uuid_of(&zhuyuan)),
+            community_id: Set(songyuan.uuid),
             activity_id: Set(uuid_of(&a1)),
             person_id: Set(people[3].parse().unwrap()),
             status: Set(sign_up::SignUpStatus::Registered),
@@ -118,26 +121,26 @@ both_backends! {
         .unwrap();
         residents(&a1, 30, &staff).await;
         let a2_starts = at(2025, 1, 15, 2, 0);
-        let a2 = activity_between(&app, "zhuyuan", &zhuyuan, &sanitation, "河道清理", a2_starts, a2_starts + Duration::hours(2), 10).await;
+        let a2 = Fixture::activity(&app, &songyuan, &sanitation, "河道清理", a2_starts, a2_starts + Duration::hours(2), 10).await;
         attended(&a2, &people[0], Some(60), a2_starts).await;
         residents(&a2, 10, &staff).await;
         let a3_starts = at(2025, 2, 10, 2, 0);
-        let a3 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "敬老探访", a3_starts, a3_starts + Duration::hours(2), 10).await;
+        let a3 = Fixture::activity(&app, &songyuan, &elder, "敬老探访", a3_starts, a3_starts + Duration::hours(2), 10).await;
         attended(&a3, &people[1], Some(45), a3_starts).await;
         attended(&a3, &people[3], Some(30), a3_starts).await;
         residents(&a3, 5, &staff).await;
         // Held, but nobody recorded attendance: one activity, no one served.
         let a6_starts = at(2025, 1, 20, 2, 0);
-        activity_between(&app, "zhuyuan", &zhuyuan, &elder, "无人签到", a6_starts, a6_starts + Duration::hours(1), 10).await;
+        Fixture::activity(&app, &songyuan, &elder, "无人签到", a6_starts, a6_starts + Duration::hours(1), 10).await;
         // Not yet started (though someone checked in early): not counted.
         let soon = Utc::now() + Duration::minutes(30);
-        let a4 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "即将开始", soon, soon + Duration::hours(2), 10).await;
+        let a4 = Fixture::activity(&app, &songyuan, &elder, "即将开始", soon, soon + Duration::hours(2), 10).await;
         let (s4, _) = sign_up_for(&app, &app.token(Role::Member, &people[2]), &a4).await;
         app.ok(Some(&staff), CHECK_IN, json!({ "i": { "signUpId": s4 } })).await;
         residents(&a4, 7, &staff).await;
         // Cancelled: not counted.
         let a5_starts = at(2025, 3, 1, 2, 0);
-        let a5 = activity_between(&app, "zhuyuan", &zhuyuan, &elder, "雨天取消", a5_starts, a5_starts + Duration::hours(2), 10).await;
+        let a5 = Fixture::activity(&app, &songyuan, &elder, "雨天取消", a5_starts, a5_starts + Duration::hours(2), 10).await;
         residents(&a5, 99, &staff).await;
         app.ok(
             Some(&staff),
@@ -145,23 +148,21 @@ both_backends! {
             json!({ "i": { "id": a5 } }),
         )
         .await;
-        // Another community's: not counted for 竹园.
-        let mstaff = app.token(Role::CommunityStaff, "meiling");
-        let mv = app.ok(Some(&mstaff), REGISTER, json!({ "i": { "communityId": meiling, "name": "梅岭义工" } })).await;
-        let mperson = mv["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().to_owned();
-        let am = activity_between(&app, "meiling", &meiling, &sanitation, "梅岭清扫", a2_starts, a2_starts + Duration::hours(2), 10).await;
+        // Another community's: not counted for 松园.
+        let mperson = Fixture::volunteer(&app, &zhuxi, "竹溪义工").await.person;
+        let am = Fixture::activity(&app, &zhuxi, &sanitation, "竹溪清扫", a2_starts, a2_starts + Duration::hours(2), 10).await;
         attended(&am, &mperson, Some(60), a2_starts).await;
-        residents(&am, 100, &mstaff).await;
+        residents(&am, 100, &zhuxi.staff(&app)).await;
 
         let q = "query($c: ID) { volunteerStatistics(communityId: $c) { volunteers checkedInMembers
                     totals { activities personTimes hours residentsServed }
                     byCategory { category totals { activities personTimes hours residentsServed } }
                     byMonth { month totals { activities personTimes hours residentsServed } } } }";
-        let got = app.ok(Some(&staff), q, json!({ "c": zhuyuan })).await["volunteerStatistics"].clone();
+        let got = app.ok(Some(&staff), q, json!({ "c": songyuan.id })).await["volunteerStatistics"].clone();
 
         // Independently, from the raw rows: open activities of the community that have started;
         // sign-ups with a check-in; months in Beijing time.
-        let z = uuid_of(&zhuyuan);
+        let z = songyuan.uuid;
         let codes: HashMap<uuid::Uuid, String> =
             service_category::Entity::find().all(&app.db).await.unwrap().into_iter().map(|c| (c.id, c.code)).collect();
         let now = Utc::now();
@@ -221,10 +222,10 @@ both_backends! {
         );
         assert_eq!(got["totals"], t(4, 6, 5.75, 45));
         assert_eq!(got["volunteers"], 4);
-        // The street's figures include 梅岭's activity; a street admin asking for 竹园 sees the same.
-        let street = app.ok(Some(&app.street_admin()), q, json!({ "c": zhuyuan })).await["volunteerStatistics"].clone();
+        // The street's figures include 竹溪's activity; a street admin asking for 松园 sees the same.
+        let street = app.ok(Some(&songjiang.admin(&app)), q, json!({ "c": songyuan.id })).await["volunteerStatistics"].clone();
         assert_eq!(street, got);
-        let all = app.ok(Some(&app.street_admin()), q, json!({})).await;
+        let all = app.ok(Some(&songjiang.admin(&app)), q, json!({})).await;
         assert_eq!(all["volunteerStatistics"]["totals"], t(5, 7, 6.75, 145));
     }
 }
