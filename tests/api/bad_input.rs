@@ -5,6 +5,7 @@ use axum::http::Request;
 use gongzhi::http::Limits;
 use serde_json::{Value, json};
 
+use crate::fixtures::Fixture;
 use crate::support::{Content, TestApp};
 
 fn post(body: impl Into<Body>, token: Option<&str>) -> Request<Body> {
@@ -15,9 +16,10 @@ fn post(body: impl Into<Body>, token: Option<&str>) -> Request<Body> {
     req.body(body.into()).unwrap()
 }
 
+/// An ordinary query still answers, with data.
 async fn still_serving(app: &TestApp) {
     let data = app.ok(Some(&app.street_admin()), "{ communities { totalCount } }", json!({})).await;
-    assert_eq!(data["communities"]["totalCount"], 15);
+    assert!(data["communities"]["totalCount"].as_i64().is_some_and(|n| n > 0), "{data}");
 }
 
 fn code(body: &[u8]) -> String {
@@ -89,8 +91,9 @@ both_backends! {
 both_backends! {
     async fn expired_and_foreign_tokens_are_refused(backend: Backend) {
         let app = TestApp::demo(&backend).await;
+        let songjiang = Fixture::street(&app, "松江街道").await;
         let mut claims = gongzhi::auth::Claims::new(gongzhi::auth::Role::StreetAdmin, std::time::Duration::from_secs(1));
-        claims.street = Some("meiling-street".into());
+        claims.street = Some(songjiang.code.clone());
         claims.exp = 1_000;
         claims.iat = 900;
         let expired = gongzhi::auth::Keys::new(crate::support::SECRET).issue(&claims).unwrap();
@@ -114,8 +117,9 @@ both_backends! {
 both_backends! {
     async fn nul_characters_and_oversized_lists_are_refused_not_failed(backend: Backend) {
         let app = TestApp::demo(&backend).await;
-        let admin = app.token(gongzhi::auth::Role::CommunityAdmin, "zhuyuan");
-        let id = app.ok(Some(&admin), r#"{ community(code: "zhuyuan") { id } }"#, json!({})).await["community"]["id"].clone();
+        let songyuan = Fixture::community(&app, "松园").await;
+        let admin = songyuan.admin(&app);
+        let id = json!(songyuan.id);
         let create = "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }";
         // In a variable, and as a GraphQL string literal: PostgreSQL cannot store NUL in text.
         let (status, body) = app.post(Some(&admin), create, json!({ "i": { "communityId": id, "name": "a\u{0}b" } })).await;

@@ -2,6 +2,9 @@
 //! `cargo run` (or `gongzhi serve`) creates `gongzhi.sqlite` in the working directory, seeds the
 //! demo street and prints ready-made tokens; `migrate`, `seed demo`, `export-schema` and `token`
 //! do what they say. SQLite only: none of this needs a database server.
+//!
+//! What the README promises is the demo street (`--community zhuyuan`, the printed tokens), so
+//! these tests name the demo's rows; other modules build their own fixtures.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -5,13 +5,13 @@
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use gongzhi::auth::Role;
 use gongzhi::http::{Limits, SocketLimits};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use crate::fixtures::Fixture;
 use crate::subscriptions::{connect, next, serve};
 use crate::support::{Content, TestApp, backends};
 
@@ -88,7 +88,7 @@ both_backends! {
         };
         let app = TestApp::with_limits(&backend, Content::Graph(1), limits(sockets)).await;
         let addr = serve(&app).await;
-        let staff = format!("Bearer {}", app.token(Role::CommunityStaff, "meiling"));
+        let staff = format!("Bearer {}", Fixture::community(&app, "松园").await.staff(&app));
         let subscribe = |id: &str| {
             Message::text(
                 json!({ "id": id, "type": "subscribe", "payload": { "query": "subscription { taskEvents { kind } }" } }).to_string(),
@@ -142,7 +142,7 @@ both_backends! {
 async fn documents_over_the_socket_are_held_to_the_same_limits() {
     let app = TestApp::demo(&backends()[0]).await;
     let addr = serve(&app).await;
-    let (mut ws, ack) = connect(addr, &format!("Bearer {}", app.token(Role::CommunityStaff, "meiling"))).await;
+    let (mut ws, ack) = connect(addr, &format!("Bearer {}", Fixture::community(&app, "松园").await.staff(&app))).await;
     assert_eq!(ack["type"], "connection_ack");
     let bomb: String = (0..500).map(|i| format!("a{i}: taskEvents {{ kind }} ")).collect();
     ws.send(Message::text(

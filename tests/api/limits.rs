@@ -10,6 +10,7 @@ use gongzhi::config::Introspection;
 use gongzhi::http::{Limits, MetricsAccess};
 use serde_json::{Value, json};
 
+use crate::fixtures::Fixture;
 use crate::support::{Content, TestApp, backends};
 
 fn aliases(n: usize, field: &str) -> String {
@@ -273,11 +274,12 @@ both_backends! {
 async fn tokens_expired_beyond_the_leeway_are_refused() {
     use gongzhi::auth::{Claims, Keys, Role};
     let app = TestApp::demo(&backends()[0]).await;
+    let songjiang = Fixture::street(&app, "松江街道").await;
     let keys = Keys::new(crate::support::SECRET);
     let now = chrono::Utc::now().timestamp();
     let token = |expired_secs_ago: i64| {
         let mut claims = Claims::new(Role::StreetAdmin, Duration::from_secs(60));
-        claims.street = Some("meiling-street".into());
+        claims.street = Some(songjiang.code.clone());
         claims.iat = (now - 120) as u64;
         claims.exp = (now - expired_secs_ago) as u64;
         keys.issue(&claims.with_subject()).unwrap()

@@ -1,4 +1,7 @@
 //! Migrations from empty, and the demo street's idempotent seeding.
+//!
+//! The demo is this module's subject, so it counts and names the demo's rows; the other modules
+//! build their own fixtures (`fixtures.rs`).
 
 use gongzhi::demo;
 use migration::{Migrator, MigratorTrait};

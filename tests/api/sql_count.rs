@@ -1,4 +1,6 @@
 //! A nested query costs one SQL statement per level, however large the street: DataLoaders, no N+1.
+//!
+//! The demo street at scale 1 and at scale 10 is the measure here, so these tests use the demo.
 
 use serde_json::json;
 

@@ -1,6 +1,9 @@
 //! The demo city's two streets, 梅岭街道 and 青阳街道, tried from outside: each street's admin
 //! sees nothing of the other street, the one unit seated in both (住建, `housing`) reaches through
 //! a street's API key only that street's committees, and the city sees both streets' structure.
+//!
+//! The demo's two streets are this module's subject (their size, the unit they share, hundreds of
+//! ids to probe with), so it names the demo's rows; other modules build their own fixtures.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,6 +1,12 @@
 //! The tenancy suite: for each kind of principal, every root field, every connection and
 //! `node(id:)` with ids from outside the scope; nothing outside the scope may come back, and
 //! personal data is shown only to staff of the person's community and to the person.
+//!
+//! The suite runs on the demo world on purpose: two streets, fifteen communities and a second
+//! street's two, every kind of row by the hundred, read into `Facts` from the database itself, so
+//! "the other community" always holds rows the caller must not see and a leak of any one shows.
+//! Fixtures made per test would hold a handful of rows and weaken that; new types join the
+//! suite by adding their rows to the demo seed or to `build_platform`.
 
 use std::collections::{HashMap, HashSet};
 

@@ -4,6 +4,7 @@
 use super::*;
 
 both_backends! {
+    // On the whole demo street's volunteer history (thousands of rows per type), so a leak shows.
     async fn volunteer_data_stays_inside_the_scope(backend: Backend) {
         let app = TestApp::new(&backend, Content::Demo(1)).await;
         let street = app.street_admin();
