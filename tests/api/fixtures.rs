@@ -9,16 +9,20 @@
 //! let share = task.share(&app, &clinic, "LEAD").await;
 //! let member = Fixture::member(&app, &songyuan, "林晓东").await;
 //! let volunteer = Fixture::volunteer(&app, &songyuan, "陈阿姨").await;
+//! let songjiang = Fixture::street(&app, "松江街道").await;
+//! let zhuxi = songjiang.community(&app, "竹溪").await;
+//! let key = clinic.api_key(&app, &songyuan).await;
 //! ```
 //!
 //! `Fixture::community` joins the demo street (`meiling-street`), so `app.street_admin()` sees
 //! it; `Fixture::street(..)` makes a street of its own whose communities come from
-//! `street.community(..)`. Codes are fresh per fixture, so two tests never share a row.
-//! Objects with a public mutation (compounds, members, volunteers, activities, tasks, shares, API
-//! keys) are made through it, as a user would; streets, communities, units
-//! and bare residents have none and are inserted directly.
+//! `street.community(..)`, with its own administrator (`street.admin(&app)`). Codes are fresh per
+//! fixture, so two tests never share a row. Objects with a public mutation (compounds, branches,
+//! members, secretaries, committee seats, volunteers, activities, tasks, shares, API keys) are
+//! made through it, as a user would; streets, communities, units and bare residents have none
+//! and are inserted directly.
 
-use entity::{co_building_unit, committee_membership, community, party_organization, person, region};
+use entity::{co_building_unit, community, party_organization, person, region};
 use gongzhi::auth::Role;
 use gongzhi::graphql::node::global_id;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -50,7 +54,12 @@ impl Street {
 
     /// A community of this street named `name`, with its joint committee and community branch.
     pub async fn community(&self, app: &TestApp, name: &str) -> Community {
-        community_in(app, self.uuid, &self.code, name).await
+        community_in(app, self.uuid, &self.code, &fresh_code("community"), name).await
+    }
+
+    /// A community of this street with the given `code` (codes are unique per street only).
+    pub async fn community_coded(&self, app: &TestApp, code: &str, name: &str) -> Community {
+        community_in(app, self.uuid, &self.code, code, name).await
     }
 }
 
@@ -106,24 +115,17 @@ impl Unit {
         self
     }
 
-    /// Seats the unit on the community's joint committee (a member unit since 2020); returns the
-    /// seat's global id.
+    /// Seats the unit on the community's joint committee (a member unit since 2020) through
+    /// `addCommitteeMembership`, as the community's administrator; returns the seat's global id.
     pub async fn seat_in(&self, app: &TestApp, community: &Community) -> String {
-        let seat = committee_membership::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            community_id: Set(community.uuid),
-            committee_id: Set(community.committee),
-            unit_id: Set(self.uuid),
-            role: Set(committee_membership::MembershipRole::MemberUnit),
-            since: Set(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
-            until: Set(None),
-            version: Set(1),
-            created_at: Set(chrono::Utc::now()),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
-        global_id("CommitteeMembership", seat.id).to_string()
+        let data = app
+            .ok(
+                Some(&community.admin(app)),
+                "mutation($i: AddCommitteeMembershipInput!) { addCommitteeMembership(input: $i) { membership { id } } }",
+                json!({ "i": { "communityId": community.id, "unitId": self.id, "since": "2020-01-01" } }),
+            )
+            .await;
+        text(&data, "/addCommitteeMembership/membership/id")
     }
 
     /// An API key for the unit, issued by the administrator of `community`'s street (the unit
@@ -193,12 +195,12 @@ fn fresh_code(prefix: &str) -> String {
 }
 
 /// Inserts a community of the street with its joint committee and community branch.
-async fn community_in(app: &TestApp, street: Uuid, street_code: &str, name: &str) -> Community {
+async fn community_in(app: &TestApp, street: Uuid, street_code: &str, code: &str, name: &str) -> Community {
     let now = chrono::Utc::now();
     let c = community::ActiveModel {
         id: Set(Uuid::now_v7()),
         street_id: Set(street),
-        code: Set(fresh_code("community")),
+        code: Set(code.to_owned()),
         name: Set(name.to_owned()),
         created_at: Set(now),
     }
@@ -256,7 +258,7 @@ impl Fixture {
     pub async fn community(app: &TestApp, name: &str) -> Community {
         let street =
             region::Entity::find().filter(region::Column::Code.eq("meiling-street")).one(&app.db).await.unwrap().expect("the demo street");
-        community_in(app, street.id, &street.code, name).await
+        community_in(app, street.id, &street.code, &fresh_code("community"), name).await
     }
 
     /// A co-building unit named `name`, seated nowhere yet.

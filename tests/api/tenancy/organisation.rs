@@ -179,46 +179,31 @@ both_backends! {
 
 both_backends! {
     async fn two_streets_with_the_same_community_code_never_see_each_other(backend: Backend) {
-        use entity::{community, region};
-        use sea_orm::{ActiveModelTrait, Set};
         let app = TestApp::demo(&backend).await;
-        // The demo city's second street gets its own community `zhuyuan`.
-        let now = chrono::Utc::now();
-        let street = region::Entity::find()
-            .filter(region::Column::Kind.eq(region::RegionKind::Street))
-            .filter(region::Column::Code.eq("qingyang-street"))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .expect("the demo's second street");
-        community::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            street_id: Set(street.id),
-            code: Set("zhuyuan".into()),
-            name: Set("青阳竹园社区".into()),
-            created_at: Set(now),
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        // Two streets, each with a community coded `songyuan`.
+        let songjiang = crate::fixtures::Fixture::street(&app, "松江街道").await;
+        let xiyuan = crate::fixtures::Fixture::street(&app, "西园街道").await;
+        songjiang.community_coded(&app, "songyuan", "松园社区").await;
+        xiyuan.community_coded(&app, "songyuan", "西园松园社区").await;
         let token = |street: &str| {
             let mut claims = gongzhi::auth::Claims::new(Role::CommunityStaff, std::time::Duration::from_secs(600));
             claims.street = Some(street.to_owned());
-            claims.community = Some("zhuyuan".to_owned());
+            claims.community = Some("songyuan".to_owned());
             gongzhi::auth::Keys::new(crate::support::SECRET).issue(&claims.with_subject()).unwrap()
         };
-        let q = r#"{ community(code: "zhuyuan") { name } communities { edges { node { name } } } }"#;
+        let q = r#"{ community(code: "songyuan") { name } communities { edges { node { name } } } }"#;
         // The same query, asked twice in a row by each: the response cache must keep them apart.
         for _ in 0..2 {
-            let a = app.ok(Some(&token("meiling-street")), q, json!({})).await;
-            let b = app.ok(Some(&token("qingyang-street")), q, json!({})).await;
-            assert_eq!(a["community"]["name"], "竹园社区", "[{}] {a}", backend.name());
-            assert_eq!(b["community"]["name"], "青阳竹园社区", "[{}] {b}", backend.name());
+            let a = app.ok(Some(&token(&songjiang.code)), q, json!({})).await;
+            let b = app.ok(Some(&token(&xiyuan.code)), q, json!({})).await;
+            assert_eq!(a["community"]["name"], "松园社区", "[{}] {a}", backend.name());
+            assert_eq!(b["community"]["name"], "西园松园社区", "[{}] {b}", backend.name());
+            assert_eq!(a["communities"]["edges"].as_array().unwrap().len(), 1);
             assert_eq!(b["communities"]["edges"].as_array().unwrap().len(), 1);
         }
         // Without a street the code is ambiguous: refused, not guessed.
         let mut claims = gongzhi::auth::Claims::new(Role::CommunityStaff, std::time::Duration::from_secs(600));
-        claims.community = Some("zhuyuan".to_owned());
+        claims.community = Some("songyuan".to_owned());
         let ambiguous = gongzhi::auth::Keys::new(crate::support::SECRET).issue(&claims.with_subject()).unwrap();
         let (status, _) = app.post(Some(&ambiguous), q, json!({})).await;
         assert_eq!(status, 401);
