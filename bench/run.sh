@@ -18,6 +18,8 @@
 # Environment:
 #   GONGZHI_BIN   use this gongzhi binary instead of `cargo build --release`
 #   KEEP_WORKDIR  if set to 1, keep the temporary directory (logs, SQLite db)
+#   BENCH_PERF_DIR  if set, `perf record` samples the server during the measured run and
+#                 writes <backend>.perf.data there (bench/profile.sh uses it)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -337,7 +339,17 @@ except Exception:
 
     log "$name: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
     local out="$WORK/$name-wrk.txt"
+    # bench/profile.sh sets BENCH_PERF_DIR: sample the server's stacks for the length of the run.
+    local perf_pid=""
+    if [[ -n ${BENCH_PERF_DIR:-} ]]; then
+        perf record -F "${BENCH_PERF_HZ:-499}" -p "$SERVER_PID" -o "$BENCH_PERF_DIR/$name.perf.data" \
+            -- sleep "$(duration_seconds "$DURATION")" >"$WORK/$name-perf.log" 2>&1 &
+        perf_pid=$!
+    fi
     run_wrk "$DURATION" "$endpoint" "$token" --latency | tee "$out"
+    if [[ -n $perf_pid ]]; then
+        wait "$perf_pid" || warn "$name: perf record failed (see $WORK/$name-perf.log)"
+    fi
     RESULT_LINE=$(grep '^BENCH_RESULT ' "$out" || true)
     check_complete "$name" "$DURATION"
 
