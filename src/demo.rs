@@ -125,6 +125,8 @@ pub struct SeedReport {
     /// What the run did in 青阳街道.
     pub second_street: StreetReport,
     pub collaboration: String,
+    /// Compounds whose home co-building (buildings, committee, manager, leaders) was seeded.
+    pub homes: usize,
 }
 
 /// What a seeding run did in one street.
@@ -142,7 +144,7 @@ impl std::fmt::Display for SeedReport {
         write!(
             f,
             "demo street: {} communities added ({} compounds, {} party members), {} already present; \
-             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}",
+             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}; {} homes seeded",
             self.communities_added,
             self.compounds,
             self.members,
@@ -151,7 +153,8 @@ impl std::fmt::Display for SeedReport {
             second.compounds,
             second.members,
             second.communities_present,
-            self.collaboration
+            self.collaboration,
+            self.homes
         )
     }
 }
@@ -194,6 +197,9 @@ pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedRep
         .await
         .map_err(|e| anyhow::anyhow!("seeding the second street's collaboration: {e}"))?;
     report.collaboration = format!("{meiling}; {qingyang}");
+    let txn = db.begin().await.context("starting the home co-building seed transaction")?;
+    report.homes = crate::home::demo::seed(&txn, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding home co-building: {e}"))?;
+    txn.commit().await.context("committing home co-building")?;
     Ok(report)
 }
 

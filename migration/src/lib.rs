@@ -35,6 +35,11 @@ mod m20261201_000001_add_client_request_ids;
 mod m20261201_100001_count_wrong_codes_per_sign_up;
 mod m20261201_100002_drop_activity_code_failures;
 mod m20261201_100003_flag_shares_of_ended_seats;
+mod m20261202_000001_create_buildings;
+mod m20261202_000002_create_owners_committees;
+mod m20261202_000003_create_owners_committee_members;
+mod m20261202_000004_create_property_managers;
+mod m20261202_000005_create_building_leaders;
 mod m20261203_000001_add_activity_organisers;
 
 /// Every migration of gongzhi, in order.
@@ -78,6 +83,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_100001_count_wrong_codes_per_sign_up::Migration),
             Box::new(m20261201_100002_drop_activity_code_failures::Migration),
             Box::new(m20261201_100003_flag_shares_of_ended_seats::Migration),
+            Box::new(m20261202_000001_create_buildings::Migration),
+            Box::new(m20261202_000002_create_owners_committees::Migration),
+            Box::new(m20261202_000003_create_owners_committee_members::Migration),
+            Box::new(m20261202_000004_create_property_managers::Migration),
+            Box::new(m20261202_000005_create_building_leaders::Migration),
             Box::new(m20261203_000001_add_activity_organisers::Migration),
         ]
     }

@@ -12,6 +12,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::audit::graphql::AuditQuery;
 use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
+use crate::home::graphql::{HomeMutation, HomeQuery};
 use crate::organisation::graphql::{OrgMutation, OrgQuery, ViewerQuery};
 use crate::volunteers::graphql::{VolunteerMutation, VolunteerQuery};
 
@@ -22,11 +23,11 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ViewerQuery, node::NodeQuery, OrgQuery, CollabQuery, VolunteerQuery, AuditQuery);
+pub struct Query(ViewerQuery, node::NodeQuery, OrgQuery, CollabQuery, VolunteerQuery, HomeQuery, AuditQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation);
+pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]
@@ -67,18 +68,24 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
         tokio::spawn,
         HashMapCache::default(),
     );
-    let volunteers =
-        DataLoader::with_cache(crate::volunteers::loaders::VolunteerLoader::new(db, scope), tokio::spawn, HashMapCache::default());
+    let volunteers = DataLoader::with_cache(
+        crate::volunteers::loaders::VolunteerLoader::new(db.clone(), scope.clone()),
+        tokio::spawn,
+        HashMapCache::default(),
+    );
+    let home = DataLoader::with_cache(crate::home::loaders::HomeLoader::new(db, scope), tokio::spawn, HashMapCache::default());
     if live {
         org.enable_all_cache(false);
         collab.enable_all_cache(false);
         volunteers.enable_all_cache(false);
+        home.enable_all_cache(false);
     }
     let mut data = async_graphql::Data::default();
     data.insert(rc);
     data.insert(org);
     data.insert(collab);
     data.insert(volunteers);
+    data.insert(home);
     data
 }
 

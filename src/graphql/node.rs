@@ -7,10 +7,11 @@ use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
+use crate::home::graphql::{Building, BuildingLeader, Home, HomeNode, OwnersCommittee, PropertyManager};
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
 pub use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{
-    CoBuildingUnit, CommitteeMembership, Community, Compound, OrgNode, PartyMember, PartyOrganization, Street,
+    City, CoBuildingUnit, CommitteeMembership, Community, Compound, OrgNode, PartyMember, PartyOrganization, Street,
 };
 use crate::volunteers::graphql::{Activity, CheckIn, Demand, SignUp, Volunteer, VolunteerNode};
 
@@ -18,6 +19,7 @@ use crate::volunteers::graphql::{Activity, CheckIn, Demand, SignUp, Volunteer, V
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Globally unique, opaque id."))]
 pub enum Node {
+    City(City),
     Street(Street),
     Community(Community),
     Compound(Compound),
@@ -36,11 +38,17 @@ pub enum Node {
     Demand(Demand),
     Activity(Activity),
     SignUp(SignUp),
+    Home(Home),
+    Building(Building),
+    OwnersCommittee(OwnersCommittee),
+    PropertyManager(PropertyManager),
+    BuildingLeader(BuildingLeader),
 }
 
 impl From<OrgNode> for Node {
     fn from(n: OrgNode) -> Self {
         match n {
+            OrgNode::City(x) => Node::City(x),
             OrgNode::Street(x) => Node::Street(x),
             OrgNode::Community(x) => Node::Community(x),
             OrgNode::Compound(x) => Node::Compound(x),
@@ -77,6 +85,18 @@ impl From<VolunteerNode> for Node {
     }
 }
 
+impl From<HomeNode> for Node {
+    fn from(n: HomeNode) -> Self {
+        match n {
+            HomeNode::Home(x) => Node::Home(x),
+            HomeNode::Building(x) => Node::Building(x),
+            HomeNode::OwnersCommittee(x) => Node::OwnersCommittee(x),
+            HomeNode::PropertyManager(x) => Node::PropertyManager(x),
+            HomeNode::BuildingLeader(x) => Node::BuildingLeader(*x),
+        }
+    }
+}
+
 /// Resolves a global id through the nouns' scoped loaders; unknown or out-of-scope ids give null.
 async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     let Some((k, uuid)) = parse_global_id(id) else { return Ok(None) };
@@ -86,7 +106,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     if let Some(n) = crate::collaboration::graphql::resolve_node(ctx, &k, uuid).await? {
         return Ok(Some(n.into()));
     }
-    Ok(crate::volunteers::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
+    if let Some(n) = crate::volunteers::graphql::resolve_node(ctx, &k, uuid).await? {
+        return Ok(Some(n.into()));
+    }
+    Ok(crate::home::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
 }
 
 /// `node(id:)` and `nodes(ids:)`.

@@ -21,6 +21,8 @@ macro_rules! ids {
 }
 
 ids! {
+    /// A city (visible when the scope reaches into one of its streets).
+    CityId;
     /// A street (visible when the scope reaches into it).
     StreetId;
     /// A community.

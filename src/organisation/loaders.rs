@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::graphql::batch::{by, group};
-pub use crate::organisation::ids::{CommunityId, CompoundId, MemberId, MembershipId, OrganizationId, StreetId, UnitId};
+pub use crate::organisation::ids::{CityId, CommunityId, CompoundId, MemberId, MembershipId, OrganizationId, StreetId, UnitId};
 use crate::organisation::visibility;
 use crate::paging::{Page, PageArgs, child_pages};
 
@@ -90,6 +90,12 @@ pub enum MemberParent {
 /// One page of members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MemberPage(pub MemberParent, pub PageArgs);
+/// One page of a street's communities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommunityPage(pub Uuid, pub PageArgs);
+/// The streets of a city the scope reaches into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StreetsOfCity(pub Uuid);
 /// One page of a community's compounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CompoundPage(pub Uuid, pub PageArgs);
@@ -98,6 +104,7 @@ pub struct CompoundPage(pub Uuid, pub PageArgs);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CountKey {
     CompoundsOf(Uuid),
+    CommunitiesOf(Uuid),
     Members(MemberParent),
 }
 
@@ -130,6 +137,82 @@ impl Loader<StreetId> for OrgLoader {
         }
         let rows = region::Entity::find().filter(region::Column::Id.is_in(ids)).all(&self.db).await?;
         Ok(by(rows, |m| StreetId(m.id)))
+    }
+}
+
+impl Loader<CityId> for OrgLoader {
+    type Value = region::Model;
+    type Error = AppError;
+
+    /// A city is visible when the scope reaches into one of its streets.
+    async fn load(&self, keys: &[CityId]) -> Result<HashMap<CityId, Self::Value>, Self::Error> {
+        let streets: Vec<Uuid> = self.scope.streets().collect();
+        if streets.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let cities = region::Entity::find()
+            .select_only()
+            .column(region::Column::ParentId)
+            .filter(region::Column::Id.is_in(streets))
+            .filter(region::Column::ParentId.is_in(keys.iter().map(|k| k.0)));
+        let rows = region::Entity::find()
+            .filter(region::Column::Kind.eq(region::RegionKind::City))
+            .filter(region::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(cities)))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| CityId(m.id)))
+    }
+}
+
+impl Loader<StreetsOfCity> for OrgLoader {
+    type Value = Vec<region::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[StreetsOfCity]) -> Result<HashMap<StreetsOfCity, Self::Value>, Self::Error> {
+        let streets: Vec<Uuid> = self.scope.streets().collect();
+        if streets.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = region::Entity::find()
+            .filter(region::Column::Kind.eq(region::RegionKind::Street))
+            .filter(region::Column::Id.is_in(streets))
+            .filter(region::Column::ParentId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(region::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut map: HashMap<StreetsOfCity, Vec<region::Model>> = HashMap::new();
+        for row in rows {
+            if let Some(city) = row.parent_id {
+                map.entry(StreetsOfCity(city)).or_default().push(row);
+            }
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<CommunityPage> for OrgLoader {
+    type Value = Page<community::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CommunityPage]) -> Result<HashMap<CommunityPage, Self::Value>, Self::Error> {
+        let mut out = HashMap::new();
+        for (args, parents) in by_args(keys.iter().map(|k| (k.1, k.0))) {
+            let filter = Condition::all().add(self.scope.tenant_filter(community::Column::Id));
+            let pages = child_pages::<community::Entity>(
+                &self.db,
+                community::Column::StreetId,
+                community::Column::Id,
+                &parents,
+                filter,
+                &args,
+                |m| m.street_id,
+            )
+            .await?;
+            for parent in parents {
+                out.insert(CommunityPage(parent, args), pages.get(&parent).cloned().unwrap_or_default());
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -522,6 +605,22 @@ impl Loader<CountKey> for OrgLoader {
     async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, Self::Value>, Self::Error> {
         let mut out: HashMap<CountKey, u64> = keys.iter().map(|k| (*k, 0)).collect();
         let compounds: Vec<Uuid> = keys.iter().filter_map(|k| if let CountKey::CompoundsOf(c) = k { Some(*c) } else { None }).collect();
+        let streets: Vec<Uuid> = keys.iter().filter_map(|k| if let CountKey::CommunitiesOf(s) = k { Some(*s) } else { None }).collect();
+        if !streets.is_empty() {
+            let rows: Vec<(Uuid, i64)> = community::Entity::find()
+                .select_only()
+                .column(community::Column::StreetId)
+                .column_as(community::Column::Id.count(), "n")
+                .filter(community::Column::StreetId.is_in(streets))
+                .filter(self.scope.tenant_filter(community::Column::Id))
+                .group_by(community::Column::StreetId)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (s, n) in rows {
+                out.insert(CountKey::CommunitiesOf(s), n.max(0) as u64);
+            }
+        }
         let communities: Vec<Uuid> =
             keys.iter().filter_map(|k| if let CountKey::Members(MemberParent::Community(c)) = k { Some(*c) } else { None }).collect();
         let branches: Vec<Uuid> =

@@ -1,6 +1,33 @@
-//! Streets and communities: the directory of the organisation graph.
+//! The city, its streets and their communities: the directory of the organisation graph (三级联动:
+//! 市 - 街道 - 社区).
 
 use super::*;
+
+/// A city (市), e.g. 晋江市: the top of the three levels, above its streets.
+pub struct City(pub region::Model);
+
+/// A city (市), e.g. 晋江市: the top of the three levels, above its streets.
+#[Object]
+impl City {
+    /// Globally unique id.
+    pub async fn id(&self) -> ID {
+        global_id(kind::CITY, self.0.id)
+    }
+    /// Readable code, e.g. `jinjiang`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name, e.g. 晋江市.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The city's streets the caller's scope reaches into: all of them for the city's staff, a
+    /// street's own for its staff, reporters and members.
+    async fn streets(&self, ctx: &Context<'_>) -> Result<Vec<Street>> {
+        let streets = crate::organisation::loaders::org_loader(ctx)?.load_one(StreetsOfCity(self.0.id)).await?.unwrap_or_default();
+        Ok(streets.into_iter().map(Street).collect())
+    }
+}
 
 /// A street (街道): the sub-district office governing its communities.
 pub struct Street(pub region::Model);
@@ -19,6 +46,26 @@ impl Street {
     /// Name, e.g. 梅岭街道.
     async fn name(&self) -> &str {
         &self.0.name
+    }
+    /// The city the street belongs to.
+    async fn city(&self, ctx: &Context<'_>) -> Result<Option<City>> {
+        let Some(city) = self.0.parent_id else { return Ok(None) };
+        Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(CityId(city)).await?.map(City))
+    }
+    /// The street's communities in the caller's scope: all of them for the street's and the city's
+    /// staff and its reporters, one's own for community staff.
+    #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
+    async fn communities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to page forward from.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to page backward from.")] before: Option<String>,
+    ) -> Result<Conn<Community>> {
+        let args = page_args(first, after, last, before)?;
+        let page = crate::organisation::loaders::org_loader(ctx)?.load_one(CommunityPage(self.0.id, args)).await?.unwrap_or_default();
+        Ok(page.into_connection(|m| m.id, Community, TotalCount::lazy(CountKey::CommunitiesOf(self.0.id))))
     }
     /// The street party working committee (街道党工委), parent of every joint committee.
     async fn working_committee(&self) -> PartyOrganization {
@@ -100,6 +147,13 @@ pub struct DirectoryQuery;
 /// Queries of the organisation graph: its streets and communities.
 #[Object]
 impl DirectoryQuery {
+    /// The cities the caller's scope reaches into (晋江市 for everyone in its streets).
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
+    async fn cities(&self, ctx: &Context<'_>) -> Result<Vec<City>> {
+        let r = rc(ctx)?;
+        Ok(service::cities(&r.cx).await?.into_iter().map(City).collect())
+    }
+
     /// The streets the caller's scope reaches into.
     #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn streets(&self, ctx: &Context<'_>) -> Result<Vec<Street>> {

@@ -49,6 +49,7 @@ pub async fn community_of(ctx: &Context<'_>, id: Uuid) -> Result<Community> {
 
 /// The type names this noun's global ids carry.
 pub mod kind {
+    pub const CITY: &str = "City";
     pub const STREET: &str = "Street";
     pub const COMMUNITY: &str = "Community";
     pub const COMPOUND: &str = "Compound";
@@ -73,6 +74,7 @@ fn page_args(first: Option<i32>, after: Option<String>, last: Option<i32>, befor
 
 /// The organisation graph's objects that `node(id:)` refetches.
 pub enum OrgNode {
+    City(City),
     Street(Street),
     Community(Community),
     Compound(Compound),
@@ -88,6 +90,7 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
     use OrgNode as Node;
     let loader = &crate::organisation::loaders::org_loader(ctx)?;
     Ok(match k {
+        kind::CITY => loader.load_one(CityId(uuid)).await?.map(|m| Node::City(City(m))),
         kind::STREET => loader.load_one(StreetId(uuid)).await?.map(|m| Node::Street(Street(m))),
         kind::COMMUNITY => loader.load_one(CommunityId(uuid)).await?.map(|m| Node::Community(Community(m))),
         kind::COMPOUND => loader.load_one(CompoundId(uuid)).await?.map(|m| Node::Compound(Compound(m))),

@@ -2,6 +2,22 @@
 
 use super::*;
 
+/// The cities the scope reaches into: those of the streets it reaches into.
+pub async fn cities(cx: &Cx) -> AppResult<Vec<region::Model>> {
+    cx.scope.require_authenticated()?;
+    let ids: Vec<Uuid> = cx.scope.streets().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parents = region::Entity::find().select_only().column(region::Column::ParentId).filter(region::Column::Id.is_in(ids));
+    Ok(region::Entity::find()
+        .filter(region::Column::Kind.eq(region::RegionKind::City))
+        .filter(region::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(parents)))
+        .order_by_asc(region::Column::Id)
+        .all(&cx.db)
+        .await?)
+}
+
 /// The streets the scope reaches into.
 pub async fn streets(cx: &Cx) -> AppResult<Vec<region::Model>> {
     cx.scope.require_authenticated()?;

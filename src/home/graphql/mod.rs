@@ -1,0 +1,79 @@
+//! GraphQL types, queries and mutations of home co-building, one file per sub-noun (the same
+//! names as in `service/`): `homes` (a compound's home, the roots `home` and `homes`),
+//! `buildings`, `committees` (owners' committees), `managers` (property managers) and `leaders`
+//! (building and lane leaders by two-way selection). Thin: resolvers decode arguments, follow
+//! relations through the request's DataLoaders and call the service.
+
+mod buildings;
+mod committees;
+mod homes;
+mod leaders;
+mod managers;
+
+pub use buildings::*;
+pub use committees::*;
+pub use homes::*;
+pub use leaders::*;
+pub use managers::*;
+
+use async_graphql::{Context, ID, MaybeUndefined, MergedObject, Result};
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::graphql::ids::expect_id;
+use crate::home::loaders::*;
+use crate::home::service::Expected;
+use crate::organisation::loaders::{CompoundId, org_loader};
+
+/// The type names this noun's global ids carry.
+pub mod kind {
+    pub use crate::organisation::graphql::kind::*;
+    pub const HOME: &str = "Home";
+    pub const BUILDING: &str = "Building";
+    pub const OWNERS_COMMITTEE: &str = "OwnersCommittee";
+    pub const PROPERTY_MANAGER: &str = "PropertyManager";
+    pub const BUILDING_LEADER: &str = "BuildingLeader";
+}
+
+/// Queries of home co-building.
+#[derive(MergedObject, Default)]
+pub struct HomeQuery(HomesQuery);
+
+/// Mutations of home co-building, in the order the schema lists them; each is one transaction
+/// with its audit record.
+#[derive(MergedObject, Default)]
+pub struct HomeMutation(BuildingsMutation, OwnersCommitteesMutation, PropertyManagersMutation, BuildingLeadersMutation);
+
+/// Home co-building's objects that `node(id:)` refetches.
+pub enum HomeNode {
+    Home(Home),
+    Building(Building),
+    OwnersCommittee(OwnersCommittee),
+    PropertyManager(PropertyManager),
+    BuildingLeader(Box<BuildingLeader>),
+}
+
+/// Resolves home co-building's global ids through the scoped loaders.
+pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Option<HomeNode>, AppError> {
+    use HomeNode as Node;
+    let loader = home_loader(ctx)?;
+    Ok(match k {
+        kind::HOME => org_loader(ctx)?.load_one(CompoundId(uuid)).await?.map(|m| Node::Home(Home(m))),
+        kind::BUILDING => loader.load_one(BuildingId(uuid)).await?.map(|m| Node::Building(Building(m))),
+        kind::OWNERS_COMMITTEE => loader.load_one(OwnersCommitteeId(uuid)).await?.map(|m| Node::OwnersCommittee(OwnersCommittee(m))),
+        kind::PROPERTY_MANAGER => loader.load_one(PropertyManagerId(uuid)).await?.map(|m| Node::PropertyManager(PropertyManager(m))),
+        kind::BUILDING_LEADER => {
+            loader.load_one(BuildingLeaderId(uuid)).await?.map(|m| Node::BuildingLeader(Box::new(BuildingLeader::of(m))))
+        }
+        _ => None,
+    })
+}
+
+/// A "replaces" argument: absent (no check), null (none expected) or the id of the row expected.
+fn expected<T>(value: MaybeUndefined<ID>, kind: &str, wrap: impl Fn(Uuid) -> T) -> Result<Expected<T>, AppError> {
+    Ok(match value {
+        MaybeUndefined::Undefined => Expected::Unchecked,
+        MaybeUndefined::Null => Expected::Nothing,
+        MaybeUndefined::Value(id) => Expected::This(wrap(expect_id(&id, kind, "replaces")?)),
+    })
+}

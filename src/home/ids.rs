@@ -1,0 +1,13 @@
+//! Home co-building's ids: one newtype per kind of row, parsed once at the GraphQL edge and taken
+//! by the service, so that two ids cannot be swapped. The DataLoaders look rows up by the same keys.
+
+use crate::graphql::batch::loader_key;
+
+loader_key!(/// A building or lane.
+    BuildingId);
+loader_key!(/// An owners' committee's term.
+    OwnersCommitteeId);
+loader_key!(/// A property manager's contract.
+    PropertyManagerId);
+loader_key!(/// A building leader's selection.
+    BuildingLeaderId);

@@ -1,0 +1,107 @@
+//! Rules of home co-building, one file per sub-noun (the same names as in `graphql/`):
+//! buildings and lanes, owners' committees, property managers, and building leaders by two-way
+//! selection. Every function takes the request's context first; each mutation writes through
+//! the unit of work (`crate::write::Write`), and "never two at once" rules are held by the
+//! database (a unique partial index) behind a row lock on the compound or the building.
+
+mod buildings;
+mod committees;
+mod leaders;
+mod managers;
+
+pub use buildings::*;
+pub use committees::*;
+pub use leaders::*;
+pub use managers::*;
+
+use chrono::{FixedOffset, NaiveDate, Utc};
+use entity::building_leader::{self, LeaderStatus};
+use entity::{compound, owners_committee, owners_committee_member};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use uuid::Uuid;
+
+use super::visibility::Roles;
+use crate::auth::Scope;
+use crate::error::{AppError, AppResult};
+use crate::organisation::ids::CompoundId;
+use crate::write::Write;
+
+/// Today in Beijing time: terms begin and end on Beijing days.
+pub fn beijing_today() -> NaiveDate {
+    let now = Utc::now();
+    FixedOffset::east_opt(8 * 3600).map_or_else(|| now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
+}
+
+/// What a "replaces" argument says about the row in office or in charge: nothing (no check),
+/// that there is none, or which one the caller read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected<T> {
+    Unchecked,
+    Nothing,
+    This(T),
+}
+
+impl<T: PartialEq> Expected<T> {
+    /// `CONFLICT` unless the current row (or its absence) is what the caller expected.
+    pub fn check(&self, current: Option<T>, what: &str) -> AppResult<()> {
+        let ok = match self {
+            Expected::Unchecked => true,
+            Expected::Nothing => current.is_none(),
+            Expected::This(t) => current.as_ref() == Some(t),
+        };
+        if ok { Ok(()) } else { Err(AppError::Conflict(format!("the {what} has changed since it was read; read it again and retry"))) }
+    }
+}
+
+/// The roles the caller holds in home co-building: read from the database for members, empty
+/// for everyone else. One statement for each of committees and leaders.
+pub async fn roles(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Roles> {
+    let Some(me) = scope.person_id() else { return Ok(Roles::default()) };
+    let sits_on = owners_committee_member::Entity::find()
+        .select_only()
+        .column(owners_committee_member::Column::CommitteeId)
+        .filter(owners_committee_member::Column::PersonId.eq(me))
+        .filter(scope.tenant_filter(owners_committee_member::Column::CommunityId));
+    let committee_of: Vec<(Uuid, Uuid)> = owners_committee::Entity::find()
+        .select_only()
+        .columns([owners_committee::Column::CommunityId, owners_committee::Column::CompoundId])
+        .filter(owners_committee::Column::Id.in_subquery(sits_on.into_query()))
+        .filter(owners_committee::Column::EndedOn.is_null())
+        .filter(scope.tenant_filter(owners_committee::Column::CommunityId))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let leader_of: Vec<Uuid> = building_leader::Entity::find()
+        .select_only()
+        .column(building_leader::Column::BuildingId)
+        .filter(building_leader::Column::PersonId.eq(me))
+        .filter(building_leader::Column::Status.eq(LeaderStatus::Active))
+        .filter(scope.tenant_filter(building_leader::Column::CommunityId))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Roles {
+        secretary_of: scope.branch_compounds().collect(),
+        committee_of: committee_of.into_iter().collect(),
+        leader_of: leader_of.into_iter().collect(),
+    })
+}
+
+/// Locks a compound in the caller's scope for the rest of the write, so that changes of who runs
+/// it (committee, manager) run one after the other; `NOT_FOUND` outside the scope.
+async fn lock_compound(w: &Write<'_>, id: CompoundId) -> AppResult<compound::Model> {
+    let cx = w.cx();
+    w.lock(compound::Entity::find_by_id(id.0).filter(cx.scope.tenant_filter(compound::Column::CommunityId)))
+        .await?
+        .ok_or_else(|| AppError::not_found("compound"))
+}
+
+/// A term's dates: `end` (when given) after `start`.
+fn check_term(start_field: &str, start: NaiveDate, end_field: &str, end: Option<NaiveDate>) -> AppResult<()> {
+    crate::validate::check_date(start_field, start)?;
+    crate::validate::check_optional_date(end_field, end)?;
+    if end.is_some_and(|e| e <= start) {
+        return Err(AppError::bad_input(end_field, format!("`{end_field}` must be after `{start_field}`")));
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Every home mutation leaves exactly one audit record in its transaction; a refused one none.
+
+use super::*;
+
+both_backends! {
+    async fn every_home_mutation_is_audited_once_and_refusals_not_at_all(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
+        let h = Fixture::home(&app, "审苑").await;
+        let staff = h.staff(&app);
+        let (a, b) = (&h.members[0], &h.members[1]);
+
+        let add = "mutation($i: AddBuildingInput!) { addBuilding(input: $i) { building { id kind } } }";
+        let lane = json!({ "i": { "compoundId": h.compound_id, "kind": "LANE", "label": "审苑东巷", "households": 12 } });
+        let d = audited(&app, &staff, "addBuilding", add, lane.clone()).await;
+        assert_eq!(d["addBuilding"]["building"]["kind"], "LANE");
+        assert_eq!(refused(&app, Some(&staff), add, lane).await, "CONFLICT");
+        let bad = json!({ "i": { "compoundId": h.compound_id, "label": "9栋", "households": -1 } });
+        assert_eq!(refused(&app, Some(&staff), add, bad).await, "BAD_USER_INPUT");
+        let by_member = json!({ "i": { "compoundId": h.compound_id, "label": "9栋", "households": 1 } });
+        assert_eq!(refused(&app, Some(&a.token(&app)), add, by_member).await, "FORBIDDEN");
+
+        let elect = json!({ "i": { "compoundId": h.compound_id, "electedOn": "2024-01-01", "termStart": "2024-02-01",
+            "members": [{ "personId": b.person.to_string(), "role": "DIRECTOR" }] } });
+        audited(&app, &staff, "electOwnersCommittee", ELECT, elect.clone()).await;
+        assert_eq!(refused(&app, Some(&b.token(&app)), ELECT, elect).await, "FORBIDDEN");
+
+        let change = json!({ "i": { "compoundId": h.compound_id, "kind": "COMPANY", "name": "审苑物业", "contractStart": "2024-01-01", "feeRateFen": 150 } });
+        let d = audited(&app, &staff, "changePropertyManager", CHANGE_MANAGER, change).await;
+        let m = d["changePropertyManager"]["propertyManager"]["id"].clone();
+        let end = json!({ "i": { "id": m, "endedOn": "2025-01-01" } });
+        assert_eq!(refused(&app, Some(&app.token(Role::Reporter, "meiling-street")), END_MANAGEMENT, end.clone()).await, "FORBIDDEN");
+        audited(&app, &staff, "endPropertyManagement", END_MANAGEMENT, end.clone()).await;
+        assert_eq!(refused(&app, Some(&staff), END_MANAGEMENT, end).await, "BAD_USER_INPUT");
+
+        let d = audited(&app, &a.token(&app), "applyForBuildingLeader", APPLY, json!({ "i": { "buildingId": h.buildings[0] } })).await;
+        let applied = d["applyForBuildingLeader"]["buildingLeader"]["id"].clone();
+        assert_eq!(refused(&app, Some(&a.token(&app)), APPLY, json!({ "i": { "buildingId": h.buildings[0] } })).await, "CONFLICT");
+        assert_eq!(
+            refused(&app, Some(&a.token(&app)), APPLY, json!({ "i": { "buildingId": h.buildings[1], "termEnd": "2020-01-01" } })).await,
+            "BAD_USER_INPUT"
+        );
+        audited(&app, &b.token(&app), "answerBuildingLeaderSelection", ANSWER, json!({ "i": { "id": applied, "accept": true } })).await;
+        let nominate = json!({ "i": { "buildingId": h.buildings[1], "memberId": h.members[2].member_id } });
+        let d = audited(&app, &staff, "nominateBuildingLeader", NOMINATE, nominate.clone()).await;
+        assert_eq!(refused(&app, Some(&staff), NOMINATE, nominate).await, "CONFLICT");
+        let nominated = d["nominateBuildingLeader"]["buildingLeader"]["id"].clone();
+        assert_eq!(refused(&app, Some(&staff), STEP_DOWN, json!({ "i": { "id": nominated } })).await, "BAD_USER_INPUT");
+        audited(&app, &a.token(&app), "stepDownBuildingLeader", STEP_DOWN, json!({ "i": { "id": applied, "reason": "搬离小区" } })).await;
+        assert_eq!(refused(&app, None, STEP_DOWN, json!({ "i": { "id": applied } })).await, "UNAUTHENTICATED");
+    }
+}
