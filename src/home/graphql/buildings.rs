@@ -6,8 +6,9 @@ use entity::building;
 use super::{BuildingLeader, Home, kind};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
+use crate::home::ids::BuildingId;
 use crate::home::loaders::*;
-use crate::home::service::{self, NewBuilding};
+use crate::home::service::{self, BuildingChanges, NewBuilding};
 use crate::home::visibility;
 use crate::organisation::ids::CompoundId;
 use crate::organisation::loaders::org_loader;
@@ -86,6 +87,26 @@ pub struct AddBuildingPayload {
     pub building: Building,
 }
 
+/// Input of `updateBuilding`: the fields to change.
+#[derive(InputObject)]
+pub struct UpdateBuildingInput {
+    /// The building or lane.
+    pub id: ID,
+    /// New label, unique in the compound (at most 50 characters).
+    pub label: Option<String>,
+    /// New number of households (0 to 10000).
+    pub households: Option<i32>,
+    /// The version read; `CONFLICT` when it changed since.
+    pub expected_version: Option<i32>,
+}
+
+/// Result of `updateBuilding`.
+#[derive(SimpleObject)]
+pub struct UpdateBuildingPayload {
+    /// The building or lane as changed.
+    pub building: Building,
+}
+
 /// Mutations of home co-building: buildings and lanes.
 #[derive(Default)]
 pub struct BuildingsMutation;
@@ -104,5 +125,14 @@ impl BuildingsMutation {
         )
         .await?;
         Ok(AddBuildingPayload { building: Building(model) })
+    }
+
+    /// Renames a building or lane or corrects its households count (community staff).
+    async fn update_building(&self, ctx: &Context<'_>, input: UpdateBuildingInput) -> Result<UpdateBuildingPayload> {
+        let r = rc(ctx)?;
+        r.cx.scope.require_authenticated()?;
+        let id = BuildingId(expect_id(&input.id, kind::BUILDING, "id")?);
+        let changes = BuildingChanges { label: input.label, households: input.households, expected_version: input.expected_version };
+        Ok(UpdateBuildingPayload { building: Building(service::update_building(&r.cx, id, changes).await?) })
     }
 }

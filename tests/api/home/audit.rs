@@ -14,6 +14,16 @@ both_backends! {
         let d = audited(&app, &staff, "addBuilding", add, lane.clone()).await;
         assert_eq!(d["addBuilding"]["building"]["kind"], "LANE");
         assert_eq!(refused(&app, Some(&staff), add, lane).await, "CONFLICT");
+        let update = "mutation($i: UpdateBuildingInput!) { updateBuilding(input: $i) { building { label households version } } }";
+        let d = audited(&app, &staff, "updateBuilding", update, json!({ "i": { "id": h.buildings[2], "households": 64, "expectedVersion": 1 } })).await;
+        assert_eq!((d["updateBuilding"]["building"]["households"].as_i64(), d["updateBuilding"]["building"]["version"].as_i64()), (Some(64), Some(2)));
+        let stale = json!({ "i": { "id": h.buildings[2], "households": 65, "expectedVersion": 1 } });
+        assert_eq!(refused(&app, Some(&staff), update, stale).await, "CONFLICT");
+        let taken = json!({ "i": { "id": h.buildings[2], "label": "1栋" } });
+        assert_eq!(refused(&app, Some(&staff), update, taken).await, "CONFLICT");
+        let too_many = json!({ "i": { "id": h.buildings[2], "households": 10_001 } });
+        assert_eq!(refused(&app, Some(&staff), update, too_many).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&a.token(&app)), update, json!({ "i": { "id": h.buildings[2], "households": 1 } })).await, "FORBIDDEN");
         let bad = json!({ "i": { "compoundId": h.compound_id, "label": "9栋", "households": -1 } });
         assert_eq!(refused(&app, Some(&staff), add, bad).await, "BAD_USER_INPUT");
         let by_member = json!({ "i": { "compoundId": h.compound_id, "label": "9栋", "households": 1 } });

@@ -10,6 +10,7 @@ use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
 mod audit;
+mod demo;
 mod fixtures;
 mod history;
 mod pages;

@@ -232,15 +232,20 @@ both_backends! {
         };
         let structure = |communities: HashSet<Uuid>| HomeAllowed { communities, staff: false, names: false, person: None, role_compounds: HashSet::new() };
         let staff = |communities: HashSet<Uuid>| HomeAllowed { communities, staff: true, names: true, person: None, role_compounds: HashSet::new() };
-        let water = facts.unit_by_code["water"];
-        let unit_communities = facts.seats[&water].clone();
+        // A unit seated in 梅庭莱, and one that is not.
+        let mut units: Vec<(&String, &Uuid)> = facts.unit_by_code.iter().collect();
+        units.sort();
+        let (seated_code, seated) = units.iter().find(|(_, u)| facts.seats.get(*u).is_some_and(|s| s.contains(&meitinglai))).unwrap();
+        let (elsewhere_code, elsewhere) =
+            units.iter().find(|(_, u)| facts.seats.get(*u).is_some_and(|s| !s.is_empty() && !s.contains(&meitinglai))).unwrap();
 
         let cases: Vec<(&str, String, HomeAllowed, HashSet<Uuid>, bool)> = vec![
             ("city admin", app.token(Role::CityAdmin, "jinjiang"), structure(facts.communities.clone()), HashSet::new(), true),
             ("street admin", app.street_admin(), staff(street_communities.clone()), HashSet::new(), true),
             ("community admin", app.token(Role::CommunityAdmin, "meitinglai"), staff(in_meitinglai.clone()), HashSet::new(), true),
             ("community staff", app.token(Role::CommunityStaff, "meitinglai"), staff(in_meitinglai.clone()), HashSet::new(), true),
-            ("unit water", app.token(Role::Unit, "water"), structure(unit_communities.clone()), HashSet::new(), true),
+            ("unit seated in 梅庭莱", app.token(Role::Unit, seated_code), structure(facts.seats[*seated].clone()), HashSet::new(), true),
+            ("unit seated elsewhere", app.token(Role::Unit, elsewhere_code), structure(facts.seats[*elsewhere].clone()), HashSet::new(), true),
             ("reporter", app.token(Role::Reporter, "meiling-street"), structure(street_communities.clone()), HashSet::new(), true),
         ];
         let mut cases = cases;
