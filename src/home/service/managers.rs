@@ -166,3 +166,41 @@ pub async fn end_management(
     .await?;
     Ok(ended)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contract(kind: ManagerKind) -> property_manager::Model {
+        let day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default();
+        property_manager::Model {
+            id: Uuid::now_v7(),
+            community_id: Uuid::now_v7(),
+            compound_id: Uuid::now_v7(),
+            kind,
+            name: "物业".into(),
+            contract_start: day,
+            contract_end: None,
+            ended_on: None,
+            fee_rate_fen: 150,
+            version: 1,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn the_management_mode_follows_the_manager_in_charge() {
+        assert_eq!(management_mode(Some(&contract(ManagerKind::Company))), ManagementMode::Company);
+        assert_eq!(management_mode(Some(&contract(ManagerKind::SelfManagementGroup))), ManagementMode::OwnerSelfManagement);
+        assert_eq!(management_mode(None), ManagementMode::None);
+    }
+
+    #[test]
+    fn fee_rates_are_whole_fen_within_bounds() {
+        assert_eq!(check_fee(0).ok(), Some(0));
+        assert_eq!(check_fee(MAX_FEE_RATE_FEN).ok(), Some(MAX_FEE_RATE_FEN));
+        assert!(check_fee(-1).is_err());
+        assert!(check_fee(MAX_FEE_RATE_FEN + 1).is_err());
+        assert!(check_fee(i64::MAX).is_err());
+    }
+}

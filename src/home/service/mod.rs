@@ -105,3 +105,28 @@ fn check_term(start_field: &str, start: NaiveDate, end_field: &str, end: Option<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replaces_argument_checks_the_row_in_office() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(Expected::Unchecked.check(Some(a), "x").is_ok());
+        assert!(Expected::Unchecked.check(None::<Uuid>, "x").is_ok());
+        assert!(Expected::Nothing.check(None::<Uuid>, "x").is_ok());
+        assert!(matches!(Expected::Nothing.check(Some(a), "x"), Err(AppError::Conflict(_))));
+        assert!(Expected::This(a).check(Some(a), "x").is_ok());
+        assert!(matches!(Expected::This(a).check(Some(b), "x"), Err(AppError::Conflict(_))));
+        assert!(matches!(Expected::This(a).check(None, "x"), Err(AppError::Conflict(_))));
+    }
+
+    #[test]
+    fn a_terms_end_comes_after_its_start() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap_or_default();
+        assert!(check_term("start", day(1), "end", None).is_ok());
+        assert!(check_term("start", day(1), "end", Some(day(2))).is_ok());
+        assert!(matches!(check_term("start", day(2), "end", Some(day(2))), Err(AppError::BadInput { field: Some(f), .. }) if f == "end"));
+    }
+}

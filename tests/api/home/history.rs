@@ -50,6 +50,14 @@ both_backends! {
             assert_eq!(code(&body), Some("BAD_USER_INPUT"), "{body}");
             assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
         }
+        // Fractional fen, numbers past i64 and strings are not amounts: the request is refused
+        // before it runs.
+        for fee in [json!(1.5), json!(1e30), json!("150")] {
+            let mut input = manager(&h, "COMPANY", "某物业", "2020-01-01", 0, None);
+            input["i"]["feeRateFen"] = fee;
+            let (_, body) = app.post(Some(&staff), CHANGE_MANAGER, input).await;
+            assert!(matches!(code(&body), Some("GRAPHQL_VALIDATION_FAILED" | "BAD_USER_INPUT")), "[{}] {body}", backend.name());
+        }
         // A stale read: the caller thinks nobody is in charge.
         let stale = manager(&h, "SELF_MANAGEMENT_GROUP", "自治小组", "2020-01-01", 80, Some(Value::Null));
         assert_eq!(app.error_code(Some(&staff), CHANGE_MANAGER, stale).await, "CONFLICT");
