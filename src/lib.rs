@@ -8,7 +8,7 @@
 //! | floor | modules | may name |
 //! | --- | --- | --- |
 //! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`] | everything: naming every noun is its job |
-//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home and audit may name organisation |
+//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation |
 //! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`] | the kernel |
 //! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
 //!
@@ -71,6 +71,7 @@ pub mod error;
 pub mod graphql;
 pub mod home;
 pub mod http;
+pub mod innovation;
 pub mod logging;
 pub mod organisation;
 pub mod paging;

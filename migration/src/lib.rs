@@ -41,6 +41,10 @@ mod m20261202_000003_create_owners_committee_members;
 mod m20261202_000004_create_property_managers;
 mod m20261202_000005_create_building_leaders;
 mod m20261203_000001_add_activity_organisers;
+mod m20261203_000002_create_selection_rounds;
+mod m20261203_000003_create_round_reviewers;
+mod m20261203_000004_create_innovation_cases;
+mod m20261203_000005_create_case_scores;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -89,6 +93,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_create_property_managers::Migration),
             Box::new(m20261202_000005_create_building_leaders::Migration),
             Box::new(m20261203_000001_add_activity_organisers::Migration),
+            Box::new(m20261203_000002_create_selection_rounds::Migration),
+            Box::new(m20261203_000003_create_round_reviewers::Migration),
+            Box::new(m20261203_000004_create_innovation_cases::Migration),
+            Box::new(m20261203_000005_create_case_scores::Migration),
         ]
     }
 }

@@ -456,6 +456,13 @@ impl Scope {
         Scope::build(principal, set(communities), set(staff_of), BTreeSet::new(), BTreeSet::new())
     }
 
+    /// A scope like [`Scope::for_tests`] whose communities lie in `street`.
+    #[cfg(test)]
+    pub(crate) fn for_tests_in_street(principal: Principal, communities: &[Uuid], staff_of: &[Uuid], street: Uuid) -> Scope {
+        let set = |ids: &[Uuid]| ids.iter().copied().collect::<BTreeSet<Uuid>>();
+        Scope::build(principal, set(communities), set(staff_of), BTreeSet::new(), [street].into())
+    }
+
     fn build(
         principal: Principal,
         communities: BTreeSet<Uuid>,

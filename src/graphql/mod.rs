@@ -13,6 +13,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use crate::audit::graphql::AuditQuery;
 use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
 use crate::home::graphql::{HomeMutation, HomeQuery};
+use crate::innovation::graphql::{InnovationMutation, InnovationQuery};
 use crate::organisation::graphql::{OrgMutation, OrgQuery, ViewerQuery};
 use crate::volunteers::graphql::{VolunteerMutation, VolunteerQuery};
 
@@ -23,11 +24,11 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ViewerQuery, node::NodeQuery, OrgQuery, CollabQuery, VolunteerQuery, HomeQuery, AuditQuery);
+pub struct Query(ViewerQuery, node::NodeQuery, OrgQuery, CollabQuery, VolunteerQuery, HomeQuery, InnovationQuery, AuditQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation);
+pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation, InnovationMutation);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]
@@ -73,12 +74,16 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
         tokio::spawn,
         HashMapCache::default(),
     );
-    let home = DataLoader::with_cache(crate::home::loaders::HomeLoader::new(db, scope), tokio::spawn, HashMapCache::default());
+    let home =
+        DataLoader::with_cache(crate::home::loaders::HomeLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
+    let innovation =
+        DataLoader::with_cache(crate::innovation::loaders::InnovationLoader::new(db, scope), tokio::spawn, HashMapCache::default());
     if live {
         org.enable_all_cache(false);
         collab.enable_all_cache(false);
         volunteers.enable_all_cache(false);
         home.enable_all_cache(false);
+        innovation.enable_all_cache(false);
     }
     let mut data = async_graphql::Data::default();
     data.insert(rc);
@@ -86,6 +91,7 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
     data.insert(collab);
     data.insert(volunteers);
     data.insert(home);
+    data.insert(innovation);
     data
 }
 

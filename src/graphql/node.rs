@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
 use crate::home::graphql::{Building, BuildingLeader, Home, HomeNode, OwnersCommittee, PropertyManager};
+use crate::innovation::graphql::{CaseScore, InnovationCase, InnovationNode, RoundReviewer, SelectionRound};
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
 pub use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{
@@ -43,6 +44,10 @@ pub enum Node {
     OwnersCommittee(OwnersCommittee),
     PropertyManager(PropertyManager),
     BuildingLeader(BuildingLeader),
+    SelectionRound(SelectionRound),
+    RoundReviewer(RoundReviewer),
+    InnovationCase(InnovationCase),
+    CaseScore(CaseScore),
 }
 
 impl From<OrgNode> for Node {
@@ -97,6 +102,17 @@ impl From<HomeNode> for Node {
     }
 }
 
+impl From<InnovationNode> for Node {
+    fn from(n: InnovationNode) -> Self {
+        match n {
+            InnovationNode::SelectionRound(x) => Node::SelectionRound(x),
+            InnovationNode::RoundReviewer(x) => Node::RoundReviewer(x),
+            InnovationNode::InnovationCase(x) => Node::InnovationCase(x),
+            InnovationNode::CaseScore(x) => Node::CaseScore(x),
+        }
+    }
+}
+
 /// Resolves a global id through the nouns' scoped loaders; unknown or out-of-scope ids give null.
 async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     let Some((k, uuid)) = parse_global_id(id) else { return Ok(None) };
@@ -109,7 +125,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     if let Some(n) = crate::volunteers::graphql::resolve_node(ctx, &k, uuid).await? {
         return Ok(Some(n.into()));
     }
-    Ok(crate::home::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
+    if let Some(n) = crate::home::graphql::resolve_node(ctx, &k, uuid).await? {
+        return Ok(Some(n.into()));
+    }
+    Ok(crate::innovation::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
 }
 
 /// `node(id:)` and `nodes(ids:)`.

@@ -21,6 +21,7 @@ mod corners;
 mod escalation;
 mod home;
 mod http;
+mod innovation;
 mod limits;
 mod mutations;
 mod partner;
