@@ -6,6 +6,7 @@
 //! the round selects the best and publishes them, read-only, to every community of the street.
 //! [`visibility`] says who sees what.
 
+pub mod demo;
 pub mod graphql;
 pub mod ids;
 pub mod loaders;

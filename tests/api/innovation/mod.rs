@@ -1,13 +1,15 @@
 //! Innovation-case selection: who may score what, one score per reviewer and case under
 //! concurrency, a stable ranking, publication on closing, audit records and flat statement counts.
 
+use gongzhi::auth::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::audit::{audited, refused};
 use crate::fixtures::Fixture;
-use crate::support::{TestApp, decode};
+use crate::support::{Content, TestApp, decode};
 
+mod demo;
 mod fixtures;
 mod ranking;
 mod scoring;
