@@ -97,3 +97,40 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn scores_racing_the_close_count_before_it_or_are_refused(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
+        let s = Selection::new(&app).await;
+        let b = backend.name();
+        let mut cases = Vec::new();
+        for i in 0..4 {
+            cases.push(s.case_of(&app, &s.c, &format!("竞速案例{i}")).await);
+        }
+        // An early score makes the first case lead unless the racing scores count.
+        assert_eq!(outcome(&s.score(&app, &s.judge.token(&app), &cases[0], [20, 20, 10]).await), "OK");
+        let person = s.person.token(&app);
+        let admin = s.street.admin(&app);
+        let close = app.post(Some(&admin), CLOSE, json!({ "i": { "id": s.round, "select": 1 } }));
+        let scores = futures_util::future::join_all(cases[1..].iter().map(|c| s.score(&app, &person, c, [40, 40, 20])));
+        let ((_, closed), scored) = tokio::join!(close, scores);
+        assert!(closed["errors"].is_null(), "[{b}] {closed}");
+        for body in &scored {
+            assert!(["OK", "BAD_USER_INPUT"].contains(&outcome(body).as_str()), "[{b}] {body}");
+        }
+        // Whatever counted was counted before the selection: the selected case leads the final totals.
+        let rows = entity::innovation_case::Entity::find()
+            .filter(entity::innovation_case::Column::RoundId.eq(uuid_of(&s.round)))
+            .all(&app.db)
+            .await
+            .unwrap();
+        for row in &rows {
+            let sum: i32 = scores_of(&app, &gongzhi::graphql::node::global_id("InnovationCase", row.id)).await.iter().map(|x| x.total).sum();
+            assert_eq!(row.score_total, sum, "[{b}]");
+        }
+        let best = rows.iter().min_by_key(|r| (-r.score_total, r.submitted_at, r.id)).unwrap();
+        let selected: Vec<_> = rows.iter().filter(|r| r.status == entity::innovation_case::CaseStatus::Selected).collect();
+        assert_eq!(selected.len(), 1, "[{b}]");
+        assert_eq!(selected[0].id, best.id, "[{b}] the selection saw every counted score");
+    }
+}
