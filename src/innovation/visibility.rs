@@ -38,8 +38,9 @@ use crate::auth::{Principal, Scope};
 pub enum Reviewer {
     /// A person, signed in as a member.
     Person(Uuid),
-    /// A co-building unit, signed in with its credential.
-    Unit(Uuid),
+    /// A co-building unit, signed in with its credential; a credential bound to a street (an API
+    /// key) reviews only that street's rounds.
+    Unit(Uuid, Option<Uuid>),
 }
 
 /// One row of the table: what a principal sees of innovation-case selection.
@@ -70,7 +71,9 @@ pub fn sight(principal: &Principal) -> Sight {
         // The community's staff submit for its party organisations and follow their cases.
         Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } => Sight { community_cases: true, ..PUBLIC },
         // A unit submits its own cases and may be named a reviewer.
-        Principal::Unit { unit_id, .. } => Sight { own_unit: Some(*unit_id), reviewer: Some(Reviewer::Unit(*unit_id)), ..PUBLIC },
+        Principal::Unit { unit_id, street_id } => {
+            Sight { own_unit: Some(*unit_id), reviewer: Some(Reviewer::Unit(*unit_id, *street_id)), ..PUBLIC }
+        }
         // A person may be named a reviewer.
         Principal::Member { person_id } => Sight { reviewer: Some(Reviewer::Person(*person_id)), ..PUBLIC },
         // Reporting tools read what is published.
@@ -86,11 +89,18 @@ fn never() -> SimpleExpr {
 
 /// The caller's reviewer rows, as a subquery of `column` (`round_id` or `id`).
 fn reviewer_rows(reviewer: Reviewer, column: round_reviewer::Column) -> SelectStatement {
-    let who = match reviewer {
-        Reviewer::Person(p) => round_reviewer::Column::PersonId.eq(p),
-        Reviewer::Unit(u) => round_reviewer::Column::UnitId.eq(u),
-    };
-    round_reviewer::Entity::find().select_only().column(column).filter(who).into_query()
+    round_reviewer::Entity::find().select_only().column(column).filter(reviewer_is(reviewer)).into_query()
+}
+
+/// The reviewer rows of `reviewer`.
+pub fn reviewer_is(reviewer: Reviewer) -> Condition {
+    match reviewer {
+        Reviewer::Person(p) => Condition::all().add(round_reviewer::Column::PersonId.eq(p)),
+        Reviewer::Unit(u, None) => Condition::all().add(round_reviewer::Column::UnitId.eq(u)),
+        Reviewer::Unit(u, Some(street)) => {
+            Condition::all().add(round_reviewer::Column::UnitId.eq(u)).add(round_reviewer::Column::StreetId.eq(street))
+        }
+    }
 }
 
 /// The closed rounds, as a subquery of their ids.
@@ -191,10 +201,8 @@ pub fn reviewers(scope: &Scope) -> Condition {
     if let Some(street) = s.runs_street {
         any = any.add(round_reviewer::Column::StreetId.eq(street));
     }
-    match s.reviewer {
-        Some(Reviewer::Person(p)) => any = any.add(round_reviewer::Column::PersonId.eq(p)),
-        Some(Reviewer::Unit(u)) => any = any.add(round_reviewer::Column::UnitId.eq(u)),
-        None => {}
+    if let Some(r) = s.reviewer {
+        any = any.add(reviewer_is(r));
     }
     any
 }
@@ -222,7 +230,7 @@ mod tests {
             (scope(Principal::CommunityStaff { community_id: a }, true), Sight { community_cases: true, ..PUBLIC }),
             (
                 scope(Principal::Unit { unit_id: unit, street_id: None }, false),
-                Sight { own_unit: Some(unit), reviewer: Some(Reviewer::Unit(unit)), ..PUBLIC },
+                Sight { own_unit: Some(unit), reviewer: Some(Reviewer::Unit(unit, None)), ..PUBLIC },
             ),
             (scope(Principal::Member { person_id: me }, false), Sight { reviewer: Some(Reviewer::Person(me)), ..PUBLIC }),
             (scope(Principal::Reporter { street_id: street }, false), PUBLIC),
@@ -268,6 +276,23 @@ mod tests {
             assert_eq!(q.contains(&format!("\"unit_id\" = '{unit}'")), row.own_unit.is_some(), "{who:?}: {q}");
             assert_eq!(q.contains("round_reviewer"), row.reviewer.is_some(), "{who:?}: {q}");
         }
+    }
+
+    #[test]
+    fn a_unit_credential_bound_to_a_street_reviews_only_that_streets_rounds() {
+        let (a, street, _, unit) = ids();
+        let bound = Scope::for_tests_in_street(Principal::Unit { unit_id: unit, street_id: Some(street) }, &[a], &[], street);
+        assert_eq!(sight(bound.principal()).reviewer, Some(Reviewer::Unit(unit, Some(street))));
+        for q in [
+            sql::<selection_round::Entity>(rounds(&bound)),
+            sql::<innovation_case::Entity>(cases(&bound)),
+            sql::<case_score::Entity>(scores(&bound)),
+            sql::<innovation_case::Entity>(ranking(&bound)),
+        ] {
+            assert!(q.contains(&format!("\"unit_id\" = '{unit}' AND \"round_reviewer\".\"street_id\" = '{street}'")), "{q}");
+        }
+        let q = sql::<round_reviewer::Entity>(reviewers(&bound));
+        assert!(q.contains(&format!("\"unit_id\" = '{unit}' AND \"round_reviewer\".\"street_id\" = '{street}'")), "{q}");
     }
 
     #[test]

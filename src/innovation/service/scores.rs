@@ -53,13 +53,9 @@ pub async fn score_case(cx: &Cx, case_id: CaseId, points: Vec<i32>, comment: &st
     let round =
         w.lock_shared(selection_round::Entity::find_by_id(seen.round_id)).await?.ok_or_else(|| AppError::not_found("selection round"))?;
     let case = w.lock(innovation_case::Entity::find_by_id(seen.id)).await?.ok_or_else(|| AppError::not_found("innovation case"))?;
-    let who = match me {
-        Reviewer::Person(p) => round_reviewer::Column::PersonId.eq(p),
-        Reviewer::Unit(u) => round_reviewer::Column::UnitId.eq(u),
-    };
     let reviewer = round_reviewer::Entity::find()
         .filter(round_reviewer::Column::RoundId.eq(round.id))
-        .filter(who)
+        .filter(visibility::reviewer_is(me))
         .one(txn)
         .await?
         .ok_or_else(|| AppError::Forbidden("you are not a reviewer of this round".into()))?;
@@ -68,7 +64,7 @@ pub async fn score_case(cx: &Cx, case_id: CaseId, points: Vec<i32>, comment: &st
     }
     let own = match me {
         Reviewer::Person(_) => cx.scope.sees_community(case.community_id),
-        Reviewer::Unit(u) => case.unit_id == Some(u) || unit_sits_on(txn, CommunityId(case.community_id), UnitId(u)).await?,
+        Reviewer::Unit(u, _) => case.unit_id == Some(u) || unit_sits_on(txn, CommunityId(case.community_id), UnitId(u)).await?,
     };
     if own {
         return Err(AppError::Forbidden("a reviewer never scores a case from their own organisation or community".into()));

@@ -251,6 +251,18 @@ both_backends! {
             let data = app.ok(Some(token), PROBE, json!({ "ids": ids })).await;
             check_innovation(label, &data, &rows, who);
         }
+        // The reviewing unit through an API key bound to street one: the same as its login.
+        let key = s.judge.api_key(&app, &s.b).await;
+        let req = axum::http::Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("authorization", format!("ApiKey {}", key.secret))
+            .body(axum::body::Body::from(json!({ "query": PROBE, "variables": { "ids": ids } }).to_string()))
+            .unwrap();
+        let (_, _, body) = app.send(req).await;
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert!(body["errors"].is_null(), "[{b}] {body}");
+        let who = Who { streets: [s1].into(), unit: Some(s.judge.uuid), communities: [s.b.uuid].into(), ..Who::default() };
+        check_innovation(&format!("[{b}] the reviewing unit's API key"), &body["data"], &rows, &who);
         // The rule is not empty: somebody sees each kind of row, and nobody outside sees street one.
         let admin = app.ok(Some(&s.street.admin(&app)), PROBE, json!({ "ids": ids })).await;
         assert_eq!(admin["innovationCases"]["totalCount"], 8, "[{b}]");
