@@ -83,9 +83,12 @@ both_backends! {
         };
         let app = TestApp::with_pool(&backend, Content::Demo(1), limits, 4, Duration::from_secs(10)).await;
         let admin = app.street_admin();
-        // The worst document the limits allow: 100 aliases, each a page of statistics.
+        // Heavy documents of the kind the limits allow (40 aliases, each a page of statistics; the
+        // limit is 100): six of them want twelve connections at once from a pool of four. Smaller
+        // than the worst so that the test stays quick on a machine busy with other builds; what it
+        // shows is the sharing of the pool, not the cost of one document (bench/hostile.sh).
         let worst =
-            aliases(100, "volunteerStatistics { volunteers totals { personTimes hours } byCategory { category totals { personTimes } } }");
+            aliases(40, "volunteerStatistics { volunteers totals { personTimes hours } byCategory { category totals { personTimes } } }");
         let hostile: Vec<_> = (0..6)
             .map(|_| {
                 let (app, admin, worst) = (&app, admin.clone(), worst.clone());
@@ -108,7 +111,7 @@ both_backends! {
             let fine = (status == 200 && body["errors"].is_null()) || (status == 503 && code == "SERVICE_UNAVAILABLE");
             assert!(fine, "[{}] {status}: {}", backend.name(), &body.to_string()[..body.to_string().len().min(300)]);
         }
-        eprintln!("[{}] an ordinary query beside six worst-case documents took {waited:?}", backend.name());
+        eprintln!("[{}] an ordinary query beside six heavy documents took {waited:?}", backend.name());
     }
 }
 
