@@ -26,6 +26,7 @@ pub mod party_organization;
 pub mod person;
 pub mod property_manager;
 pub mod region;
+pub mod residence;
 pub mod round_reviewer;
 pub mod selection_round;
 pub mod service_category;

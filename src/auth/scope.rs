@@ -28,7 +28,8 @@ pub enum Principal {
     /// A partner department: its own unit and the committees it sits on (in `street_id` only, when
     /// its credential is bound to a street, as API keys are).
     Unit { unit_id: Uuid, street_id: Option<Uuid> },
-    /// A person: their own profile and what their communities publish.
+    /// A person (a party member, volunteer or resident): their own profile and residence, and
+    /// what their communities publish.
     Member { person_id: Uuid },
     /// A reporting tool: aggregates of a street, no personal data.
     Reporter { street_id: Uuid },
@@ -51,7 +52,7 @@ pub enum PrincipalKind {
     CommunityStaff,
     /// Partner department (共建单位) calling with its credential.
     Unit,
-    /// A party member or volunteer.
+    /// A person: a party member, volunteer or resident.
     Member,
     /// A reporting tool.
     Reporter,

@@ -7,7 +7,7 @@ use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
-use crate::home::graphql::{Building, BuildingLeader, Home, HomeNode, OwnersCommittee, PropertyManager};
+use crate::home::graphql::{Building, BuildingLeader, Home, HomeNode, OwnersCommittee, PropertyManager, Residence};
 use crate::innovation::graphql::{CaseScore, InnovationCase, InnovationNode, RoundReviewer, SelectionRound};
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
 pub use crate::graphql::ids::{expect_id, global_id};
@@ -44,6 +44,7 @@ pub enum Node {
     OwnersCommittee(OwnersCommittee),
     PropertyManager(PropertyManager),
     BuildingLeader(BuildingLeader),
+    Residence(Residence),
     SelectionRound(SelectionRound),
     RoundReviewer(RoundReviewer),
     InnovationCase(InnovationCase),
@@ -98,6 +99,7 @@ impl From<HomeNode> for Node {
             HomeNode::OwnersCommittee(x) => Node::OwnersCommittee(x),
             HomeNode::PropertyManager(x) => Node::PropertyManager(x),
             HomeNode::BuildingLeader(x) => Node::BuildingLeader(*x),
+            HomeNode::Residence(x) => Node::Residence(x),
         }
     }
 }

@@ -11,3 +11,5 @@ loader_key!(/// A property manager's contract.
     PropertyManagerId);
 loader_key!(/// A building leader's selection.
     BuildingLeaderId);
+loader_key!(/// A person's residence (a stay in a compound).
+    ResidenceId);

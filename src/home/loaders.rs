@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::building_leader::LeaderStatus;
-use entity::{building, building_leader, owners_committee, owners_committee_member, person, property_manager};
+use entity::{building, building_leader, owners_committee, owners_committee_member, person, property_manager, residence};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id.
-pub use super::ids::{BuildingId, BuildingLeaderId, OwnersCommitteeId, PropertyManagerId};
+pub use super::ids::{BuildingId, BuildingLeaderId, OwnersCommitteeId, PropertyManagerId, ResidenceId};
 
 /// Batches and caches home co-building's relations for one request.
 pub struct HomeLoader {
@@ -264,5 +264,18 @@ impl Loader<SelectionsOf> for HomeLoader {
             .await?;
         let rows = with_people(&self.db, rows, |m| m.person_id).await?;
         Ok(group(rows, |(m, _)| SelectionsOf(m.compound_id)))
+    }
+}
+
+impl Loader<ResidenceId> for HomeLoader {
+    type Value = residence::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[ResidenceId]) -> Result<HashMap<ResidenceId, Self::Value>, Self::Error> {
+        let rows = residence::Entity::find()
+            .filter(residence::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::residence_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| ResidenceId(m.id)))
     }
 }

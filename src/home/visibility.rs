@@ -1,15 +1,15 @@
 //! Who sees what of home co-building: one table, one row per principal kind, used by the service
 //! and the loaders alike.
 //!
-//! | principal | structure | households | names | selections in progress | speaks for residents |
-//! | --- | --- | --- | --- | --- | --- |
-//! | anonymous | no | no | no | no | no |
-//! | city admin | its streets' communities | all | no | no | no |
-//! | street admin, community admin, community staff | their communities | all | yes | their communities | their communities |
-//! | unit | communities it sits in | all | no | no | no |
-//! | member | their communities | buildings they lead | yes | their own, and those of compounds where they hold a role | as branch secretary or owners' committee member |
-//! | reporter | its street | all | no | no | no |
-//! | system | no | no | no | no | no |
+//! | principal | structure | households | names | selections in progress | speaks for residents | residences |
+//! | --- | --- | --- | --- | --- | --- | --- |
+//! | anonymous | no | no | no | no | no | no |
+//! | city admin | its streets' communities | all | no | no | no | no |
+//! | street admin, community admin, community staff | their communities | all | yes | their communities | their communities | their communities |
+//! | unit | communities it sits in | all | no | no | no | no |
+//! | member | their communities | buildings they lead | yes | their own, and those of compounds where they hold a role | as branch secretary or owners' committee member | their own |
+//! | reporter | its street | all | no | no | no | no |
+//! | system | no | no | no | no | no | no |
 //!
 //! "Structure" is a compound's home, its buildings and lanes (labels), its management mode, its
 //! property manager (a company or group: no personal data), and its owners' committee's terms.
@@ -25,17 +25,27 @@
 //! the two-way selection of its building leaders and see its selections in progress; a building's
 //! active leader sees its households count.
 //!
+//! "Member" is a person's token: a party member, a volunteer or a resident (one principal for a
+//! person, whatever they are to the community). "Residences" are where people live (住址: the
+//! compound, the building or lane, the door): a person sees their own, staff of the community see
+//! its residents, and nobody else sees any, nor a door number. Living somewhere gives a person
+//! rights of its own ([`ResidentRights`]): other nouns ask [`dwelling`] and [`resident_rights`]
+//! where a person lives today (deliberation: for which compound a resident raises appeals, whose
+//! board they read), and never show the door they get.
+//!
 //! The `match` in [`sight`] names every principal kind, with no catch-all: a new kind does not
 //! compile until this table decides what it sees.
 
 use std::collections::BTreeSet;
 
 use entity::building_leader::{self, LeaderStatus, ResidentsSide};
-use sea_orm::ColumnTrait;
+use entity::residence;
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::{Principal, Scope};
+use crate::error::AppResult;
 
 /// How far a principal reaches into households counts and selections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +70,16 @@ pub struct Sight {
     pub names: bool,
     /// Selections in progress (and declined ones).
     pub selections: Reach,
+    /// Residences (compound, building, door): `All` is the communities the caller is staff of,
+    /// `Roles` the caller's own.
+    pub residences: Reach,
 }
 
-const NOTHING: Sight = Sight { structure: false, households: Reach::Nothing, names: false, selections: Reach::Nothing };
+const NOTHING: Sight =
+    Sight { structure: false, households: Reach::Nothing, names: false, selections: Reach::Nothing, residences: Reach::Nothing };
 const STRUCTURE: Sight = Sight { structure: true, households: Reach::All, ..NOTHING };
-const STAFF: Sight = Sight { structure: true, households: Reach::All, names: true, selections: Reach::All };
+const STAFF: Sight = Sight { structure: true, households: Reach::All, names: true, selections: Reach::All, residences: Reach::All };
+const PERSON: Sight = Sight { structure: true, households: Reach::Roles, names: true, selections: Reach::Roles, residences: Reach::Roles };
 
 /// What a principal sees of home co-building.
 pub fn sight(principal: &Principal) -> Sight {
@@ -75,8 +90,8 @@ pub fn sight(principal: &Principal) -> Sight {
         Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } => STAFF,
         // Partner departments see the structure of the communities they sit in, no people.
         Principal::Unit { .. } => STRUCTURE,
-        // Residents see names in their communities; their roles open the rest.
-        Principal::Member { .. } => Sight { structure: true, households: Reach::Roles, names: true, selections: Reach::Roles },
+        // Residents see names in their communities and their own residence; their roles open the rest.
+        Principal::Member { .. } => PERSON,
         // Reporting tools read structure and counts, no personal data.
         Principal::Reporter { .. } => STRUCTURE,
         // Jobs query what they need explicitly.
@@ -181,6 +196,82 @@ pub fn residents_side(scope: &Scope, roles: &Roles, community_id: Uuid, compound
     }
 }
 
+/// Residences the caller sees: of the communities they are staff of, or their own.
+pub fn residence_filter(scope: &Scope) -> Condition {
+    match sight(scope.principal()).residences {
+        Reach::All => Condition::all().add(scope.staff_filter(residence::Column::CommunityId)),
+        Reach::Roles => Condition::all().add(scope.person_id().map_or_else(never, |p| residence::Column::PersonId.eq(p))),
+        Reach::Nothing => Condition::all().add(never()),
+    }
+}
+
+/// Where a person lives today: what other nouns ask of home. The door is personal data: shown to
+/// nobody but the person and staff of the community.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dwelling {
+    pub community_id: Uuid,
+    pub compound_id: Uuid,
+    /// The building or lane, when known.
+    pub building_id: Option<Uuid>,
+    /// The door (门牌), when known.
+    pub door: Option<String>,
+}
+
+impl From<residence::Model> for Dwelling {
+    fn from(r: residence::Model) -> Self {
+        Dwelling { community_id: r.community_id, compound_id: r.compound_id, building_id: r.building_id, door: r.door }
+    }
+}
+
+/// The compound (with its community, building and door) where `person` lives today, if any: one
+/// at a time, held by a unique partial index. Asked by other nouns on behalf of a caller they
+/// have already checked; it filters nothing by scope.
+pub async fn dwelling(db: &impl ConnectionTrait, person: Uuid) -> AppResult<Option<Dwelling>> {
+    Ok(residence::Entity::find()
+        .filter(residence::Column::PersonId.eq(person))
+        .filter(residence::Column::Until.is_null())
+        .one(db)
+        .await?
+        .map(Dwelling::from))
+}
+
+/// The rights living somewhere gives the caller, like [`Roles`]: a resident raises matters of
+/// their own compound and reads the boards of their compound and community. Empty for everyone
+/// but a person with a current residence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResidentRights {
+    /// Where the caller lives today.
+    pub home: Option<Dwelling>,
+}
+
+impl ResidentRights {
+    /// Whether the caller lives in this compound today.
+    pub fn lives_in_compound(&self, compound_id: Uuid) -> bool {
+        self.home.as_ref().is_some_and(|d| d.compound_id == compound_id)
+    }
+
+    /// Whether the caller lives in this community today.
+    pub fn lives_in_community(&self, community_id: Uuid) -> bool {
+        self.home.as_ref().is_some_and(|d| d.community_id == community_id)
+    }
+}
+
+/// The caller's resident rights: read for a person (one statement), none for every other
+/// principal.
+pub async fn resident_rights(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<ResidentRights> {
+    match scope.principal() {
+        Principal::Member { person_id } => Ok(ResidentRights { home: dwelling(db, *person_id).await? }),
+        Principal::Anonymous
+        | Principal::CityAdmin { .. }
+        | Principal::StreetAdmin { .. }
+        | Principal::CommunityAdmin { .. }
+        | Principal::CommunityStaff { .. }
+        | Principal::Unit { .. }
+        | Principal::Reporter { .. }
+        | Principal::System => Ok(ResidentRights::default()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,10 +297,7 @@ mod tests {
             (scope(Principal::CommunityAdmin { community_id: a }, a, true), STAFF),
             (scope(Principal::CommunityStaff { community_id: a }, a, true), STAFF),
             (scope(Principal::Unit { unit_id: unit, street_id: None }, a, false), STRUCTURE),
-            (
-                scope(Principal::Member { person_id: me }, a, false),
-                Sight { structure: true, households: Reach::Roles, names: true, selections: Reach::Roles },
-            ),
+            (scope(Principal::Member { person_id: me }, a, false), PERSON),
             (scope(Principal::Reporter { street_id: street }, a, false), STRUCTURE),
             (Scope::system([street], "system:test"), NOTHING),
         ]
@@ -293,5 +381,20 @@ mod tests {
             assert_eq!(side(&leader), staff.then_some(ResidentsSide::CommunityStaff), "{who:?}");
             assert_eq!(residents_side(&scope, &secretary, Uuid::now_v7(), compound), None, "another community, {who:?}");
         }
+    }
+    #[test]
+    fn residences_are_for_staff_of_the_community_and_the_person() {
+        let (a, me) = (Uuid::now_v7(), Uuid::now_v7());
+        for (scope, row) in every_kind(a, me) {
+            let q = sql::<residence::Entity>(residence_filter(&scope));
+            let who = scope.principal();
+            assert_eq!(q.contains(&a.to_string()), row.residences == Reach::All, "{who:?}: {q}");
+            assert_eq!(q.contains(&me.to_string()), row.residences == Reach::Roles, "{who:?}: {q}");
+            assert_eq!(q.contains("1 = 0"), row.residences == Reach::Nothing, "{who:?}: {q}");
+        }
+        let home = Dwelling { community_id: a, compound_id: me, building_id: None, door: None };
+        let rights = ResidentRights { home: Some(home) };
+        assert!(rights.lives_in_compound(me) && rights.lives_in_community(a));
+        assert!(!rights.lives_in_compound(a) && !ResidentRights::default().lives_in_community(a));
     }
 }

@@ -1,7 +1,8 @@
 //! GraphQL types, queries and mutations of home co-building, one file per sub-noun (the same
 //! names as in `service/`): `homes` (a compound's home, the roots `home` and `homes`),
-//! `buildings`, `committees` (owners' committees), `managers` (property managers) and `leaders`
-//! (building and lane leaders by two-way selection). Thin: resolvers decode arguments, follow
+//! `buildings`, `committees` (owners' committees), `managers` (property managers), `leaders`
+//! (building and lane leaders by two-way selection) and `residents` (residents and where they
+//! live). Thin: resolvers decode arguments, follow
 //! relations through the request's DataLoaders and call the service.
 
 mod buildings;
@@ -9,12 +10,14 @@ mod committees;
 mod homes;
 mod leaders;
 mod managers;
+mod residents;
 
 pub use buildings::*;
 pub use committees::*;
 pub use homes::*;
 pub use leaders::*;
 pub use managers::*;
+pub use residents::*;
 
 use async_graphql::{Context, ID, MaybeUndefined, MergedObject, Result};
 use uuid::Uuid;
@@ -33,16 +36,17 @@ pub mod kind {
     pub const OWNERS_COMMITTEE: &str = "OwnersCommittee";
     pub const PROPERTY_MANAGER: &str = "PropertyManager";
     pub const BUILDING_LEADER: &str = "BuildingLeader";
+    pub const RESIDENCE: &str = "Residence";
 }
 
 /// Queries of home co-building.
 #[derive(MergedObject, Default)]
-pub struct HomeQuery(HomesQuery);
+pub struct HomeQuery(HomesQuery, ResidentsQuery);
 
 /// Mutations of home co-building, in the order the schema lists them; each is one transaction
 /// with its audit record.
 #[derive(MergedObject, Default)]
-pub struct HomeMutation(BuildingsMutation, OwnersCommitteesMutation, PropertyManagersMutation, BuildingLeadersMutation);
+pub struct HomeMutation(BuildingsMutation, OwnersCommitteesMutation, PropertyManagersMutation, BuildingLeadersMutation, ResidentsMutation);
 
 /// Home co-building's objects that `node(id:)` refetches.
 pub enum HomeNode {
@@ -51,6 +55,7 @@ pub enum HomeNode {
     OwnersCommittee(OwnersCommittee),
     PropertyManager(PropertyManager),
     BuildingLeader(Box<BuildingLeader>),
+    Residence(Residence),
 }
 
 /// Resolves home co-building's global ids through the scoped loaders.
@@ -65,6 +70,7 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::BUILDING_LEADER => {
             loader.load_one(BuildingLeaderId(uuid)).await?.map(|m| Node::BuildingLeader(Box::new(BuildingLeader::of(m))))
         }
+        kind::RESIDENCE => loader.load_one(ResidenceId(uuid)).await?.map(|m| Node::Residence(Residence(m))),
         _ => None,
     })
 }

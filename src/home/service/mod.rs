@@ -1,6 +1,6 @@
 //! Rules of home co-building, one file per sub-noun (the same names as in `graphql/`):
-//! buildings and lanes, owners' committees, property managers, and building leaders by two-way
-//! selection. Every function takes the request's context first; each mutation writes through
+//! buildings and lanes, owners' committees, property managers, building leaders by two-way
+//! selection, and residents with their residences. Every function takes the request's context first; each mutation writes through
 //! the unit of work (`crate::write::Write`), and "never two at once" rules are held by the
 //! database (a unique partial index) behind a row lock on the compound or the building.
 
@@ -8,11 +8,13 @@ mod buildings;
 mod committees;
 mod leaders;
 mod managers;
+mod residents;
 
 pub use buildings::*;
 pub use committees::*;
 pub use leaders::*;
 pub use managers::*;
+pub use residents::*;
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 use entity::building_leader::{self, LeaderStatus};

@@ -169,3 +169,47 @@ impl Fixture {
         }
     }
 }
+
+/// A resident registered by staff through `registerResident`.
+#[derive(Clone)]
+pub struct Resident {
+    pub person: Uuid,
+    /// The current residence's global id (`Residence`).
+    pub residence: String,
+    pub name: String,
+    pub phone: String,
+    pub door: String,
+}
+
+impl Resident {
+    /// The resident's own token (a person's token).
+    pub fn token(&self, app: &TestApp) -> String {
+        app.token(Role::Member, &self.person.to_string())
+    }
+}
+
+pub const REGISTER_RESIDENT: &str =
+    "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { id door since current person { id name phone } } } }";
+
+impl Fixture {
+    /// A new person named `name` living at `door` of the compound `compound` (a global id) of
+    /// `community`, registered by its staff; the phone is made from `n`.
+    pub async fn resident_at(app: &TestApp, community: &Community, compound: &str, name: &str, door: &str, n: u32) -> Resident {
+        let phone = format!("1370000{n:04}");
+        let d = app
+            .ok(
+                Some(&community.staff(app)),
+                REGISTER_RESIDENT,
+                serde_json::json!({ "i": { "name": name, "phone": phone, "residence": { "compoundId": compound, "door": door, "since": "2020-01-01" } } }),
+            )
+            .await;
+        let r = &d["registerResident"]["residence"];
+        Resident {
+            person: r["person"]["id"].as_str().unwrap().parse().unwrap(),
+            residence: r["id"].as_str().unwrap().to_owned(),
+            name: name.to_owned(),
+            phone,
+            door: door.to_owned(),
+        }
+    }
+}

@@ -14,6 +14,7 @@ mod demo;
 mod fixtures;
 mod history;
 mod pages;
+mod residents;
 mod selection;
 
 pub const APPLY: &str =

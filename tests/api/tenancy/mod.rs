@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{
     activity, check_in, co_building_unit, committee_membership, community, compound, demand, invitation, party_member, party_organization,
-    person, region, service_category, sign_up, task, volunteer,
+    person, region, residence, service_category, sign_up, task, volunteer,
 };
 use gongzhi::auth::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -26,6 +26,7 @@ use crate::support::{TestApp, collect_ids, decode, ids_of, other_street};
 mod home;
 mod innovation;
 mod organisation;
+mod residents;
 mod volunteers;
 
 /// Every root field and connection of the organisation graph, plus refetching `$foreign` ids.
@@ -66,7 +67,8 @@ struct Facts {
     membership: HashMap<Uuid, (Uuid, Uuid)>,
     unit_by_code: HashMap<String, Uuid>,
     seats: HashMap<Uuid, HashSet<Uuid>>,
-    /// Person → the communities where a row of theirs is (member, volunteer, check-in, sign-up).
+    /// Person → the communities where a row of theirs is (member, volunteer, check-in, sign-up,
+    /// residence).
     person_links: HashMap<Uuid, HashSet<Uuid>>,
     /// Volunteer → (community, person, active).
     volunteer: HashMap<Uuid, (Uuid, Uuid, bool)>,
@@ -81,6 +83,8 @@ struct Facts {
     invitation: HashMap<Uuid, (Uuid, Uuid)>,
     categories: HashSet<Uuid>,
     task: HashMap<Uuid, Uuid>,
+    /// Residence → (community, person).
+    residence: HashMap<Uuid, (Uuid, Uuid)>,
 }
 
 impl Facts {
@@ -98,13 +102,15 @@ impl Facts {
         let volunteers = volunteer::Entity::find().all(db).await.unwrap();
         let check_ins = check_in::Entity::find().all(db).await.unwrap();
         let sign_ups = sign_up::Entity::find().all(db).await.unwrap();
+        let residences = residence::Entity::find().all(db).await.unwrap();
         let mut person_links: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
         let links = members
             .iter()
             .map(|m| (m.person_id, m.community_id))
             .chain(volunteers.iter().map(|v| (v.person_id, v.community_id)))
             .chain(check_ins.iter().map(|c| (c.person_id, c.community_id)))
-            .chain(sign_ups.iter().map(|s| (s.person_id, s.community_id)));
+            .chain(sign_ups.iter().map(|s| (s.person_id, s.community_id)))
+            .chain(residences.iter().map(|r| (r.person_id, r.community_id)));
         for (person, community) in links {
             person_links.entry(person).or_default().insert(community);
         }
@@ -147,6 +153,7 @@ impl Facts {
                 .collect(),
             categories: service_category::Entity::find().all(db).await.unwrap().into_iter().map(|c| c.id).collect(),
             task: task::Entity::find().all(db).await.unwrap().into_iter().map(|t| (t.id, t.community_id)).collect(),
+            residence: residences.iter().map(|r| (r.id, (r.community_id, r.person_id))).collect(),
         }
     }
 
@@ -323,6 +330,11 @@ fn visible(kind: &str, uuid: Uuid, facts: &Facts, allowed: &Allowed) -> Result<b
         }
         "CheckIn" => {
             let (c, p, _) = *get(&facts.check_in, kind, uuid)?;
+            allowed.sees_row(c, p)
+        }
+        // Where a person lives: staff of the community and the person.
+        "Residence" => {
+            let (c, p) = *get(&facts.residence, kind, uuid)?;
             allowed.sees_row(c, p)
         }
         "SignUp" => {
