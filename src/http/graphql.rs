@@ -23,7 +23,7 @@ const JSON: &str = "application/json";
 
 /// The media type the response is written in.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum MediaType {
+pub(super) enum MediaType {
     /// `application/json`: well-formed requests get 200, whatever their GraphQL errors.
     Json,
     /// `application/graphql-response+json`: requests that fail before execution get 400.
@@ -32,7 +32,7 @@ enum MediaType {
 
 impl MediaType {
     /// The first acceptable type the client lists; plain JSON when it lists none we serve.
-    fn from_accept(headers: &HeaderMap) -> MediaType {
+    pub(super) fn from_accept(headers: &HeaderMap) -> MediaType {
         let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
         for part in accept.split(',') {
             match part.split(';').next().unwrap_or("").trim() {
@@ -57,7 +57,7 @@ fn request_id(headers: &HeaderMap) -> String {
 }
 
 /// A response carrying only errors, for requests refused before execution.
-fn refuse(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
+pub(super) fn refuse(status: StatusCode, media: MediaType, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut resp = (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
     if status == StatusCode::UNAUTHORIZED {

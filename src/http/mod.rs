@@ -1,5 +1,6 @@
 //! HTTP: routes, the GraphQL handler, GraphiQL, health and metrics, and the tower layers
-//! every request passes (request id, tracing, CORS, timeout, body limit).
+//! every request passes (request id, tracing, CORS, timeout, body limit; compression on the
+//! GraphQL answers and GraphiQL's assets).
 
 pub mod documents;
 pub mod graphiql;
@@ -20,8 +21,12 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{And, DefaultPredicate, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Keys;
@@ -176,25 +181,44 @@ pub fn metrics_app(state: AppState) -> Router {
     Router::new().route("/metrics", get(metrics::render)).with_state(state)
 }
 
+/// Answers shorter than this many bytes go out uncompressed: below about a kilobyte the
+/// compressed form saves less than the work and the headers cost.
+pub const COMPRESS_ABOVE: u16 = 1024;
+
+/// gzip or brotli, as the client's `Accept-Encoding` prefers, for answers of at least
+/// [`COMPRESS_ABOVE`] bytes (never for images or event streams, tower-http's default rule).
+/// The response cache (`responses`) keeps answers uncompressed and this compresses them on the
+/// way out, so one cached answer serves clients with and without compression alike.
+fn compression() -> CompressionLayer<And<DefaultPredicate, SizeAbove>> {
+    CompressionLayer::new().gzip(true).br(true).compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE)))
+}
+
 /// The router of the whole server.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits.clone();
+    let graphql =
+        get(graphql::get_graphql).post(graphql::post_graphql).layer(compression()).layer(axum::middleware::map_response(no_store));
     let mut router = Router::new()
-        .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
+        .route("/graphql", graphql)
         .route("/graphql/ws", get(ws::subscribe))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if limits.graphiql {
-        router = router.route("/", get(graphiql::page)).route("/assets/graphiql/{file}", get(graphiql::asset));
+        router = router.route("/", get(graphiql::page)).route("/assets/graphiql/{file}", get(graphiql::asset).layer(compression()));
     }
     if !limits.metrics.separate {
         router = router.route("/metrics", get(metrics::render));
     }
+    // The body limit and the time limit are tower-http's layers; they refuse with a bare status,
+    // which `explain_refusal` turns into the GraphQL error body of every other refusal.
+    // Dropping a handler's future at the time limit rolls back its open transaction.
     let mut router = router
         .fallback(not_found)
         .with_state(state)
-        .layer(DefaultBodyLimit::max(limits.body_bytes))
-        .layer(axum::middleware::from_fn_with_state(limits.timeout, time_limit));
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(limits.body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.timeout))
+        .layer(axum::middleware::from_fn_with_state(Refusals { body_bytes: limits.body_bytes, timeout: limits.timeout }, explain_refusal));
     if let Some(cors) = cors(&limits.cors_origins) {
         router = router.layer(cors);
     }
@@ -206,6 +230,47 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(axum::middleware::map_request(set_aside_client_request_id))
+}
+
+/// GraphQL answers are one principal's data at one moment: no cache, shared or private, may
+/// keep them (the server's own short-lived cache is `responses`).
+async fn no_store(mut resp: axum::response::Response) -> axum::response::Response {
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    resp
+}
+
+/// What the body-limit and time-limit layers' refusals are explained with.
+#[derive(Clone, Copy)]
+struct Refusals {
+    body_bytes: usize,
+    timeout: Duration,
+}
+
+/// Gives the bare refusals of the tower-http layers (413 from the body limit, 504 from the time
+/// limit) the GraphQL error body clients read for every other refusal: `PAYLOAD_TOO_LARGE` and
+/// `TIMEOUT`, in the media type the client accepts. A refusal that already carries JSON (the
+/// handler's own, for a body that only turned out too large while it was read) passes as it is.
+async fn explain_refusal(
+    State(limits): State<Refusals>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let media = graphql::MediaType::from_accept(req.headers());
+    let resp = next.run(req).await;
+    let (code, message) = match resp.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", format!("the request body is larger than {} bytes", limits.body_bytes)),
+        StatusCode::GATEWAY_TIMEOUT => {
+            ("TIMEOUT", format!("the request ran longer than {:.1} s and was stopped", limits.timeout.as_secs_f64()))
+        }
+        _ => return resp,
+    };
+    let explained = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.contains("json"));
+    if explained {
+        return resp;
+    }
+    let mut refusal = graphql::refuse(resp.status(), media, code, &message);
+    refusal.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    refusal
 }
 
 /// Moves a client's `x-request-id` to `x-client-request-id`, so that the server gives every
@@ -231,22 +296,6 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
             .expose_headers([REQUEST_ID.clone()])
             .max_age(Duration::from_secs(600)),
     )
-}
-
-/// Stops a request that runs longer than the limit: 504 with a GraphQL error body, so that
-/// clients read it like any other refusal. Dropping the handler's future rolls back its open
-/// transaction.
-async fn time_limit(State(limit): State<Duration>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    match tokio::time::timeout(limit, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => {
-            let body = serde_json::json!({ "errors": [{
-                "message": format!("the request ran longer than {:.1} s and was stopped", limit.as_secs_f64()),
-                "extensions": { "code": "TIMEOUT" },
-            }] });
-            (StatusCode::GATEWAY_TIMEOUT, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
-        }
-    }
 }
 
 async fn healthz() -> &'static str {

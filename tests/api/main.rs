@@ -19,6 +19,7 @@ mod collaboration;
 mod connections;
 mod corners;
 mod escalation;
+mod frontends;
 mod home;
 mod http;
 mod innovation;
