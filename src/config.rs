@@ -10,6 +10,7 @@
 //! | `GONGZHI_JWT_SECRET` | HS256 secret for tokens; required (32 bytes or more) outside development, where a public default stands in |
 //! | `GONGZHI_ID_NUMBER_KEY` | key of the stored hashes of national ID numbers; required outside development (in development: the token secret); keep it stable |
 //! | `GONGZHI_CORS_ORIGINS` | comma-separated front-end origins allowed by CORS |
+//! | `GONGZHI_CORS_ALLOWED_HEADERS` | comma-separated request headers those origins may send (default [`DEFAULT_CORS_HEADERS`]) |
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
 //! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
@@ -42,6 +43,23 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The development secret; the server warns loudly when it is in use.
 pub const DEV_JWT_SECRET: &str = "gongzhi-development-secret-do-not-use-in-production";
+
+/// The request headers a front end on an allowed origin may send, unless
+/// `GONGZHI_CORS_ALLOWED_HEADERS` lists others: the request's own, W3C trace context and
+/// baggage, Sentry's trace header, and Apollo Client's identification and CSRF-prevention headers.
+pub const DEFAULT_CORS_HEADERS: &[&str] = &[
+    "content-type",
+    "authorization",
+    "accept",
+    "x-request-id",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "sentry-trace",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "apollo-require-preflight",
+];
 
 /// SQLite file used when no database URL is given.
 pub const DEFAULT_SQLITE_URL: &str = "sqlite://gongzhi.sqlite?mode=rwc";
@@ -158,6 +176,9 @@ pub struct ServeArgs {
     /// Front-end origins allowed by CORS, comma-separated.
     #[arg(long, env = "GONGZHI_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Request headers the allowed origins may send, comma-separated (replaces the default list).
+    #[arg(long, env = "GONGZHI_CORS_ALLOWED_HEADERS", value_delimiter = ',', default_values = DEFAULT_CORS_HEADERS, value_parser = parse_header_name)]
+    pub cors_allowed_headers: Vec<String>,
     /// Maximum request body in bytes.
     #[arg(long, env = "GONGZHI_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
@@ -319,6 +340,13 @@ pub fn check_production_keys(development: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks an HTTP header name (for the CORS list) and writes it in lower case.
+pub fn parse_header_name(s: &str) -> Result<String, String> {
+    let name = s.trim().to_ascii_lowercase();
+    let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if valid { Ok(name) } else { Err(format!("`{s}` is not an HTTP header name")) }
+}
+
 /// Parses a lifetime such as `90s`, `30m`, `8h` or `7d`.
 pub fn parse_ttl(s: &str) -> Result<Duration, String> {
     let s = s.trim();
@@ -349,5 +377,24 @@ mod tests {
         assert!(parse_ttl("0s").is_err());
         assert!(parse_ttl("5y").is_err());
         assert!(parse_ttl("h").is_err());
+    }
+
+    #[test]
+    fn cors_headers_are_header_names() {
+        assert_eq!(parse_header_name(" TraceParent "), Ok("traceparent".to_owned()));
+        assert!(parse_header_name("x y").is_err());
+        assert!(parse_header_name("").is_err());
+        assert!(DEFAULT_CORS_HEADERS.iter().all(|h| parse_header_name(h).as_deref() == Ok(*h)));
+        let Ok(Cli { command: Some(Command::Serve(args)), .. }) = Cli::try_parse_from(["gongzhi", "serve"]) else {
+            panic!("serve parses");
+        };
+        assert_eq!(args.cors_allowed_headers, DEFAULT_CORS_HEADERS);
+        let Ok(Cli { command: Some(Command::Serve(args)), .. }) =
+            Cli::try_parse_from(["gongzhi", "serve", "--cors-allowed-headers", "Content-Type,X-Meiling-Tenant"])
+        else {
+            panic!("serve parses");
+        };
+        assert_eq!(args.cors_allowed_headers, ["content-type", "x-meiling-tenant"]);
+        assert!(Cli::try_parse_from(["gongzhi", "serve", "--cors-allowed-headers", "x y"]).is_err());
     }
 }

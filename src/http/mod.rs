@@ -74,6 +74,8 @@ pub struct Limits {
     pub timeout: Duration,
     /// Origins allowed by CORS; none means same-origin only.
     pub cors_origins: Vec<String>,
+    /// Request headers those origins may send (`GONGZHI_CORS_ALLOWED_HEADERS`).
+    pub cors_headers: Vec<String>,
     /// How long a query response may be served again (zero: never).
     pub response_cache: Duration,
     /// Database work one request may do.
@@ -134,6 +136,7 @@ impl Default for Limits {
             body_bytes: 1024 * 1024,
             timeout: Duration::from_secs(30),
             cors_origins: Vec::new(),
+            cors_headers: crate::config::DEFAULT_CORS_HEADERS.iter().map(|h| (*h).to_owned()).collect(),
             response_cache: Duration::from_secs(1),
             work: crate::db::WorkLimits::default(),
             document: crate::graphql::limits::DocumentLimits::default(),
@@ -219,7 +222,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.timeout))
         .layer(axum::middleware::from_fn_with_state(Refusals { body_bytes: limits.body_bytes, timeout: limits.timeout }, explain_refusal));
-    if let Some(cors) = cors(&limits.cors_origins) {
+    if let Some(cors) = cors(&limits.cors_origins, &limits.cors_headers) {
         router = router.layer(cors);
     }
     router
@@ -282,7 +285,10 @@ async fn set_aside_client_request_id(mut req: axum::extract::Request) -> axum::e
     req
 }
 
-fn cors(origins: &[String]) -> Option<CorsLayer> {
+/// CORS for the front ends' origins: the methods of GraphQL over HTTP, the request headers of
+/// the configured list (tracing and client identification included by default), and the
+/// request id exposed to scripts.
+fn cors(origins: &[String], headers: &[String]) -> Option<CorsLayer> {
     let origins: Vec<HeaderValue> =
         origins.iter().filter(|o| !o.trim().is_empty()).filter_map(|o| HeaderValue::from_str(o.trim()).ok()).collect();
     if origins.is_empty() {
@@ -292,7 +298,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID.clone()])
+            .allow_headers(headers.iter().filter_map(|h| HeaderName::from_bytes(h.as_bytes()).ok()).collect::<Vec<_>>())
             .expose_headers([REQUEST_ID.clone()])
             .max_age(Duration::from_secs(600)),
     )

@@ -86,6 +86,7 @@ fn limits(args: &ServeArgs) -> Limits {
         body_bytes: args.body_limit,
         timeout: args.request_timeout(),
         cors_origins: args.cors_origins.clone(),
+        cors_headers: args.cors_allowed_headers.clone(),
         response_cache: Duration::from_millis(args.response_cache_ms),
         work: crate::db::WorkLimits { concurrent: args.db_request_concurrency.max(1), statements: args.db_request_statements },
         document: crate::graphql::limits::DocumentLimits {

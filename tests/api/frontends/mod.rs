@@ -3,3 +3,4 @@
 //! propagation and key order, and every object with an id a `Node`.
 
 mod compression;
+mod cors;
