@@ -127,6 +127,8 @@ pub struct SeedReport {
     pub collaboration: String,
     /// Compounds whose home co-building (buildings, committee, manager, leaders) was seeded.
     pub homes: usize,
+    /// What the compounds' affairs seed (renovation projects, shared income, arrears) did.
+    pub affairs: String,
     /// What the innovation-case selection seed did.
     pub innovation: String,
 }
@@ -146,7 +148,7 @@ impl std::fmt::Display for SeedReport {
         write!(
             f,
             "demo street: {} communities added ({} compounds, {} party members), {} already present; \
-             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}; {} homes seeded; {}",
+             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}; {} homes seeded ({}); {}",
             self.communities_added,
             self.compounds,
             self.members,
@@ -157,6 +159,7 @@ impl std::fmt::Display for SeedReport {
             second.communities_present,
             self.collaboration,
             self.homes,
+            self.affairs,
             self.innovation
         )
     }
@@ -203,6 +206,8 @@ pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedRep
     let txn = db.begin().await.context("starting the home co-building seed transaction")?;
     report.homes = crate::home::demo::seed(&txn, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding home co-building: {e}"))?;
     txn.commit().await.context("committing home co-building")?;
+    report.affairs =
+        crate::home::demo::seed_affairs(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding the compounds' affairs: {e}"))?;
     report.innovation =
         crate::innovation::demo::seed(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding innovation-case selection: {e}"))?;
     Ok(report)

@@ -45,6 +45,9 @@ mod m20261203_000002_create_selection_rounds;
 mod m20261203_000003_create_round_reviewers;
 mod m20261203_000004_create_innovation_cases;
 mod m20261203_000005_create_case_scores;
+mod m20261204_000001_create_projects;
+mod m20261204_000002_create_project_milestones;
+mod m20261204_000003_create_project_tasks;
 mod m20261205_000001_create_residences;
 
 /// Every migration of gongzhi, in order.
@@ -98,6 +101,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_create_round_reviewers::Migration),
             Box::new(m20261203_000004_create_innovation_cases::Migration),
             Box::new(m20261203_000005_create_case_scores::Migration),
+            Box::new(m20261204_000001_create_projects::Migration),
+            Box::new(m20261204_000002_create_project_milestones::Migration),
+            Box::new(m20261204_000003_create_project_tasks::Migration),
             Box::new(m20261205_000001_create_residences::Migration),
         ]
     }

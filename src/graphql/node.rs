@@ -7,7 +7,9 @@ use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
-use crate::home::graphql::{Building, BuildingLeader, Home, HomeNode, OwnersCommittee, PropertyManager, Residence};
+use crate::home::graphql::{
+    Building, BuildingLeader, Home, HomeNode, OwnersCommittee, Project, ProjectMilestone, PropertyManager, Residence,
+};
 use crate::innovation::graphql::{CaseScore, InnovationCase, InnovationNode, RoundReviewer, SelectionRound};
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
 pub use crate::graphql::ids::{expect_id, global_id};
@@ -45,6 +47,8 @@ pub enum Node {
     PropertyManager(PropertyManager),
     BuildingLeader(BuildingLeader),
     Residence(Residence),
+    Project(Project),
+    ProjectMilestone(ProjectMilestone),
     SelectionRound(SelectionRound),
     RoundReviewer(RoundReviewer),
     InnovationCase(InnovationCase),
@@ -100,6 +104,8 @@ impl From<HomeNode> for Node {
             HomeNode::PropertyManager(x) => Node::PropertyManager(x),
             HomeNode::BuildingLeader(x) => Node::BuildingLeader(*x),
             HomeNode::Residence(x) => Node::Residence(x),
+            HomeNode::Project(x) => Node::Project(x),
+            HomeNode::ProjectMilestone(x) => Node::ProjectMilestone(x),
         }
     }
 }

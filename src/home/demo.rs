@@ -10,6 +10,9 @@
 //!
 //! Every copy of a named compound in the street (`--scale N` repeats them) gets the same, so
 //! that the street grows with its homes. Idempotent: a compound that has buildings is left alone.
+//!
+//! The compounds' affairs (renovation projects, shared income, arrears) are seeded afterwards
+//! through the services, by [`seed_affairs`].
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use entity::building::{self, BuildingKind};
@@ -23,6 +26,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use crate::error::AppResult;
+
+mod affairs;
+pub use affairs::seed_affairs;
 
 /// A day of the demo: year, month, day.
 type Day = (i32, u32, u32);

@@ -13,3 +13,7 @@ loader_key!(/// A building leader's selection.
     BuildingLeaderId);
 loader_key!(/// A person's residence (a stay in a compound).
     ResidenceId);
+loader_key!(/// A renovation project.
+    ProjectId);
+loader_key!(/// A milestone of a renovation project.
+    MilestoneId);

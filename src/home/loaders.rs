@@ -16,7 +16,10 @@ use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id.
-pub use super::ids::{BuildingId, BuildingLeaderId, OwnersCommitteeId, PropertyManagerId, ResidenceId};
+pub use super::ids::{BuildingId, BuildingLeaderId, MilestoneId, OwnersCommitteeId, ProjectId, PropertyManagerId, ResidenceId};
+
+mod projects;
+pub use projects::*;
 
 /// Batches and caches home co-building's relations for one request.
 pub struct HomeLoader {

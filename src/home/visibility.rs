@@ -47,6 +47,9 @@ use uuid::Uuid;
 use crate::auth::{Principal, Scope};
 use crate::error::AppResult;
 
+mod affairs;
+pub use affairs::*;
+
 /// How far a principal reaches into households counts and selections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
@@ -109,6 +112,8 @@ pub struct Roles {
     pub committee_of: BTreeSet<(Uuid, Uuid)>,
     /// The buildings and lanes the person leads.
     pub leader_of: BTreeSet<Uuid>,
+    /// The compound where the person lives today (their residence), if any.
+    pub lives_in: Option<Uuid>,
 }
 
 impl Roles {

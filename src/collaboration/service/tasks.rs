@@ -120,8 +120,12 @@ pub async fn create_task(cx: &Cx, input: NewTask) -> AppResult<task::Model> {
     Ok(task)
 }
 
-/// Writes a new task and its first timeline entry; returns the task and its audit entry.
-pub(super) async fn insert_task(w: &mut Write<'_>, input: NewTask, action: &str) -> AppResult<(task::Model, Audit)> {
+/// Writes a new task and its first timeline entry in the caller's write; returns the task and its
+/// audit entry. The caller has checked the right to create it. A mutation of another noun that
+/// files a task with a change of its own (a renovation project spawning one) calls this inside
+/// its `Write` and commits with its own audit entry, so that the task and the change exist
+/// together or not at all.
+pub async fn insert_task(w: &mut Write<'_>, input: NewTask, action: &str) -> AppResult<(task::Model, Audit)> {
     let cx = w.cx();
     let community_id = input.community_id.0;
     let campaign_id = input.campaign_id.map(|c| c.0);

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, Object, Result};
 use entity::compound;
 
-use super::{Building, BuildingLeader, LeaderStatus, OwnersCommittee, PropertyManager, kind};
+use super::{Building, BuildingLeader, LeaderStatus, OwnersCommittee, Project, PropertyManager, kind};
 use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::rc;
 use crate::graphql::ids::{expect_id, global_id};
@@ -81,6 +81,12 @@ impl Home {
         let rows = home_loader(ctx)?.load_one(SelectionsOf(self.0.id)).await?.unwrap_or_default();
         let status = status.map(entity::building_leader::LeaderStatus::from);
         Ok(rows.into_iter().filter(|(m, _)| status.is_none_or(|s| m.status == s)).map(BuildingLeader::of).collect())
+    }
+    /// The compound's renovation projects (微改造) the caller sees, newest first: staff of the
+    /// community and the street, the owners' committee in office, the compound's residents, and
+    /// the unit brokering each.
+    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
+        Ok(home_loader(ctx)?.load_one(ProjectsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Project).collect())
     }
 }
 

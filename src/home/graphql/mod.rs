@@ -1,8 +1,8 @@
 //! GraphQL types, queries and mutations of home co-building, one file per sub-noun (the same
 //! names as in `service/`): `homes` (a compound's home, the roots `home` and `homes`),
 //! `buildings`, `committees` (owners' committees), `managers` (property managers), `leaders`
-//! (building and lane leaders by two-way selection) and `residents` (residents and where they
-//! live). Thin: resolvers decode arguments, follow
+//! (building and lane leaders by two-way selection), `residents` (residents and where they
+//! live) and `projects` (renovation projects). Thin: resolvers decode arguments, follow
 //! relations through the request's DataLoaders and call the service.
 
 mod buildings;
@@ -10,6 +10,7 @@ mod committees;
 mod homes;
 mod leaders;
 mod managers;
+mod projects;
 mod residents;
 
 pub use buildings::*;
@@ -17,9 +18,10 @@ pub use committees::*;
 pub use homes::*;
 pub use leaders::*;
 pub use managers::*;
+pub use projects::*;
 pub use residents::*;
 
-use async_graphql::{Context, ID, MaybeUndefined, MergedObject, Result};
+use async_graphql::{Context, ID, InputValueError, InputValueResult, MaybeUndefined, MergedObject, Result, Scalar, ScalarType, Value};
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -37,6 +39,8 @@ pub mod kind {
     pub const PROPERTY_MANAGER: &str = "PropertyManager";
     pub const BUILDING_LEADER: &str = "BuildingLeader";
     pub const RESIDENCE: &str = "Residence";
+    pub const PROJECT: &str = "Project";
+    pub const PROJECT_MILESTONE: &str = "ProjectMilestone";
 }
 
 /// Queries of home co-building.
@@ -46,7 +50,14 @@ pub struct HomeQuery(HomesQuery, ResidentsQuery);
 /// Mutations of home co-building, in the order the schema lists them; each is one transaction
 /// with its audit record.
 #[derive(MergedObject, Default)]
-pub struct HomeMutation(BuildingsMutation, OwnersCommitteesMutation, PropertyManagersMutation, BuildingLeadersMutation, ResidentsMutation);
+pub struct HomeMutation(
+    BuildingsMutation,
+    OwnersCommitteesMutation,
+    PropertyManagersMutation,
+    BuildingLeadersMutation,
+    ResidentsMutation,
+    ProjectsMutation,
+);
 
 /// Home co-building's objects that `node(id:)` refetches.
 pub enum HomeNode {
@@ -56,6 +67,8 @@ pub enum HomeNode {
     PropertyManager(PropertyManager),
     BuildingLeader(Box<BuildingLeader>),
     Residence(Residence),
+    Project(Project),
+    ProjectMilestone(ProjectMilestone),
 }
 
 /// Resolves home co-building's global ids through the scoped loaders.
@@ -71,8 +84,38 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
             loader.load_one(BuildingLeaderId(uuid)).await?.map(|m| Node::BuildingLeader(Box::new(BuildingLeader::of(m))))
         }
         kind::RESIDENCE => loader.load_one(ResidenceId(uuid)).await?.map(|m| Node::Residence(Residence(m))),
+        kind::PROJECT => loader.load_one(ProjectId(uuid)).await?.map(|m| Node::Project(Project(m))),
+        kind::PROJECT_MILESTONE => loader.load_one(MilestoneId(uuid)).await?.map(|m| Node::ProjectMilestone(ProjectMilestone(m))),
         _ => None,
     })
+}
+
+/// An amount of money as sent, before the service reads it as whole fen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fen(pub String);
+
+/// An amount of money in fen (分; 100 fen are 1 yuan), as input: a JSON number or a string of
+/// digits. Only whole amounts from 1 to 10^12 fen are accepted; negative, zero, fractional or
+/// larger amounts are refused with `BAD_USER_INPUT` naming the field, and nothing is written.
+#[Scalar(name = "Fen")]
+impl ScalarType for Fen {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        // Any number or string is taken as sent: the service, not the parser, decides what an
+        // amount is, so that every refusal is the same BAD_USER_INPUT naming the field.
+        match value {
+            Value::Number(n) => Ok(Fen(n.to_string())),
+            Value::String(s) => Ok(Fen(s)),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::Number(_) | Value::String(_))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
 }
 
 /// A "replaces" argument: absent (no check), null (none expected) or the id of the row expected.

@@ -1,19 +1,22 @@
 //! Rules of home co-building, one file per sub-noun (the same names as in `graphql/`):
 //! buildings and lanes, owners' committees, property managers, building leaders by two-way
-//! selection, and residents with their residences. Every function takes the request's context first; each mutation writes through
-//! the unit of work (`crate::write::Write`), and "never two at once" rules are held by the
-//! database (a unique partial index) behind a row lock on the compound or the building.
+//! selection, residents with their residences, and renovation projects. Every function takes the
+//! request's context first; each mutation writes through the unit of work (`crate::write::Write`),
+//! and "never two at once" rules are held by the database (a unique partial index) behind a row
+//! lock on the compound or the building.
 
 mod buildings;
 mod committees;
 mod leaders;
 mod managers;
+mod projects;
 mod residents;
 
 pub use buildings::*;
 pub use committees::*;
 pub use leaders::*;
 pub use managers::*;
+pub use projects::*;
 pub use residents::*;
 
 use chrono::{FixedOffset, NaiveDate, Utc};
@@ -56,7 +59,7 @@ impl<T: PartialEq> Expected<T> {
 }
 
 /// The roles the caller holds in home co-building: read from the database for members, empty
-/// for everyone else. One statement for each of committees and leaders.
+/// for everyone else. One statement for each of committees, leaders and the residence.
 pub async fn roles(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Roles> {
     let Some(me) = scope.person_id() else { return Ok(Roles::default()) };
     let sits_on = owners_committee_member::Entity::find()
@@ -82,10 +85,12 @@ pub async fn roles(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Roles>
         .into_tuple()
         .all(db)
         .await?;
+    let lives_in = super::visibility::resident_rights(db, scope).await?.home.map(|d| d.compound_id);
     Ok(Roles {
         secretary_of: scope.branch_compounds().collect(),
         committee_of: committee_of.into_iter().collect(),
         leader_of: leader_of.into_iter().collect(),
+        lives_in,
     })
 }
 
@@ -96,6 +101,29 @@ async fn lock_compound(w: &Write<'_>, id: CompoundId) -> AppResult<compound::Mod
     w.lock(compound::Entity::find_by_id(id.0).filter(cx.scope.tenant_filter(compound::Column::CommunityId)))
         .await?
         .ok_or_else(|| AppError::not_found("compound"))
+}
+
+/// The largest amount of money one figure may hold: 10^12 fen (ten billion yuan). Anything
+/// larger is a typing mistake, and sums of such figures stay far from overflowing an `i64`.
+pub const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
+
+/// An amount of money in fen as the caller sent it (a JSON number or a string, as text): a whole
+/// number from 1 to [`MAX_AMOUNT_FEN`]. Negative, zero, fractional, exponent-written, overflowing
+/// or non-numeric amounts are `BAD_USER_INPUT` naming `field`.
+pub fn parse_fen(field: &str, raw: &str) -> AppResult<i64> {
+    let raw = raw.trim();
+    let bad = |why: &str| Err(AppError::bad_input(field, format!("`{field}` {why}; amounts are whole fen from 1 to {MAX_AMOUNT_FEN}")));
+    if raw.starts_with('-') {
+        return bad("is negative");
+    }
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return bad("is not a whole number of fen");
+    }
+    match raw.parse::<i64>() {
+        Ok(0) => bad("is zero"),
+        Ok(fen) if fen <= MAX_AMOUNT_FEN => Ok(fen),
+        _ => bad("is too large"),
+    }
 }
 
 /// A term's dates: `end` (when given) after `start`.
@@ -122,6 +150,31 @@ mod tests {
         assert!(Expected::This(a).check(Some(a), "x").is_ok());
         assert!(matches!(Expected::This(a).check(Some(b), "x"), Err(AppError::Conflict(_))));
         assert!(matches!(Expected::This(a).check(None, "x"), Err(AppError::Conflict(_))));
+    }
+
+    #[test]
+    fn amounts_are_whole_positive_fen_within_bounds() {
+        assert_eq!(parse_fen("amountFen", "1").ok(), Some(1));
+        assert_eq!(parse_fen("amountFen", " 150 ").ok(), Some(150));
+        assert_eq!(parse_fen("amountFen", "1000000000000").ok(), Some(MAX_AMOUNT_FEN));
+        for bad in [
+            "0",
+            "-1",
+            "-0",
+            "1.5",
+            "1.0",
+            "1e3",
+            "1000000000001",
+            "9223372036854775808",
+            "99999999999999999999999",
+            "",
+            "abc",
+            "+5",
+            "0x10",
+        ] {
+            let refused = parse_fen("amountFen", bad);
+            assert!(matches!(&refused, Err(AppError::BadInput { field: Some(f), .. }) if f == "amountFen"), "{bad}: {refused:?}");
+        }
     }
 
     #[test]

@@ -59,3 +59,48 @@ both_backends! {
         assert_eq!(refused(&app, None, STEP_DOWN, json!({ "i": { "id": applied } })).await, "UNAUTHENTICATED");
     }
 }
+
+both_backends! {
+    async fn every_project_mutation_is_audited_once_and_refusals_not_at_all(backend: Backend) {
+        use super::projects::*;
+        let app = TestApp::demo(&backend).await;
+        let h = Fixture::home(&app, "审改苑").await;
+        let staff = h.staff(&app);
+        let director = &h.members[0];
+        h.elect(&app, &[director]).await;
+        let broker = Fixture::unit(&app, "审改苑交警").await.seated_in(&app, &h.community).await;
+        let unseated = Fixture::unit(&app, "审改苑外单位").await;
+        let (dt, bt) = (director.token(&app), broker.token(&app));
+
+        let funding = json!([{ "source": "STREET", "amountFen": 500_000 }]);
+        assert_eq!(refused(&app, Some(&dt), PROPOSE, proposal(&h, &unseated.id, funding.clone())).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&staff), PROPOSE, proposal(&h, &broker.id, json!([{ "source": "STREET", "amountFen": -1 }]))).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&bt), PROPOSE, proposal(&h, &broker.id, funding.clone())).await, "FORBIDDEN");
+        let d = audited(&app, &dt, "proposeProject", PROPOSE, proposal(&h, &broker.id, funding.clone())).await;
+        let id = d["proposeProject"]["project"]["id"].clone();
+        let t = json!({ "i": { "id": id } });
+        assert_eq!(refused(&app, Some(&staff), START, t.clone()).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&dt), APPROVE, t.clone()).await, "FORBIDDEN");
+        audited(&app, &staff, "approveProject", APPROVE, t.clone()).await;
+        let add = json!({ "i": { "projectId": id, "title": "道闸安装", "dueOn": "2025-05-01" } });
+        assert_eq!(refused(&app, Some(&dt), ADD_MILESTONE, add.clone()).await, "FORBIDDEN");
+        let d = audited(&app, &bt, "addProjectMilestone", ADD_MILESTONE, add).await;
+        let m = d["addProjectMilestone"]["milestone"]["id"].clone();
+        audited(&app, &bt, "startProject", START, t.clone()).await;
+        assert_eq!(refused(&app, Some(&bt), COMPLETE, t.clone()).await, "BAD_USER_INPUT");
+        let spawn = json!({ "i": { "projectId": id, "title": "道闸线路", "category": "PARKING" } });
+        assert_eq!(refused(&app, Some(&bt), SPAWN, spawn.clone()).await, "FORBIDDEN");
+        audited(&app, &staff, "spawnProjectTask", SPAWN, spawn).await;
+        let mark = json!({ "i": { "id": m, "done": true, "evidence": ["https://example.org/a.jpg"] } });
+        assert_eq!(refused(&app, Some(&dt), MARK_MILESTONE, mark.clone()).await, "FORBIDDEN");
+        audited(&app, &bt, "markProjectMilestone", MARK_MILESTONE, mark).await;
+        audited(&app, &bt, "completeProject", COMPLETE, t.clone()).await;
+        assert_eq!(refused(&app, Some(&staff), DROP, json!({ "i": { "id": id, "reason": "取消" } })).await, "BAD_USER_INPUT");
+
+        let d = audited(&app, &staff, "proposeProject", PROPOSE, proposal(&h, &broker.id, funding)).await;
+        let other = d["proposeProject"]["project"]["id"].clone();
+        assert_eq!(refused(&app, Some(&bt), DROP, json!({ "i": { "id": other, "reason": "取消" } })).await, "FORBIDDEN");
+        audited(&app, &staff, "dropProject", DROP, json!({ "i": { "id": other, "reason": "业主意见未统一" } })).await;
+        assert_eq!(refused(&app, None, DROP, json!({ "i": { "id": other, "reason": "取消" } })).await, "UNAUTHENTICATED");
+    }
+}

@@ -213,3 +213,17 @@ impl Fixture {
         }
     }
 }
+
+impl Home {
+    /// Elects an owners' committee of `members` (the first its director) through the API, as
+    /// the community's staff.
+    pub async fn elect(&self, app: &TestApp, members: &[&Member]) {
+        let members: Vec<serde_json::Value> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| serde_json::json!({ "personId": m.person.to_string(), "role": if i == 0 { "DIRECTOR" } else { "MEMBER" } }))
+            .collect();
+        let vars = serde_json::json!({ "i": { "compoundId": self.compound_id, "electedOn": "2024-01-01", "termStart": "2024-02-01", "members": members } });
+        app.ok(Some(&self.staff(app)), super::ELECT, vars).await;
+    }
+}

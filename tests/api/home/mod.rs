@@ -1,6 +1,6 @@
 //! Home co-building: two-way selection of building leaders, the history of who runs a compound
-//! (never two at once, also under racing changes), an audit record per mutation, and a flat
-//! statement count for compound pages.
+//! (never two at once, also under racing changes), renovation projects, an audit record per
+//! mutation, and a flat statement count for compound pages.
 
 use gongzhi::auth::Role;
 use serde_json::{Value, json};
@@ -14,6 +14,7 @@ mod demo;
 mod fixtures;
 mod history;
 mod pages;
+mod projects;
 mod residents;
 mod selection;
 

@@ -3,10 +3,14 @@
 //! `node(id:)`, with ids from outside the scope. Structure is seen in the scope's communities;
 //! names only inside the community (never by units, reporters or the city); contacts in full only
 //! for staff and the person; households for staff, structure readers and a building's own leader;
-//! selections in progress for staff, the person and role holders of the compound.
+//! selections in progress for staff, the person and role holders of the compound; renovation
+//! projects with their milestones and tasks for staff, the owners' committee of the compound and
+//! the brokering unit only.
 
 use entity::building_leader::LeaderStatus;
-use entity::{building, building_leader, owners_committee, owners_committee_member, property_manager};
+use entity::{
+    assignment, building, building_leader, owners_committee, owners_committee_member, project, project_milestone, property_manager,
+};
 
 use super::*;
 
@@ -24,6 +28,7 @@ fragment H on Home {
   ownersCommitteeHistory { id }
   propertyManager { id home { id } } propertyManagerHistory { id }
   leaderSelections { id status name phone personalDataVisible building { id } }
+  projects { id broker { id } home { id } milestones { id project { id } } tasks { id } }
 }
 "#;
 
@@ -37,6 +42,12 @@ struct HomeFacts {
     households: HashMap<Uuid, i32>,
     /// Person → (community, compound) of committees in office they sit on.
     committee_of: HashMap<Uuid, HashSet<(Uuid, Uuid)>>,
+    /// Project → (compound, broker).
+    project: HashMap<Uuid, (Uuid, Uuid)>,
+    /// Milestone → project.
+    milestone: HashMap<Uuid, Uuid>,
+    /// Task → the units with a share of it.
+    shares: HashMap<Uuid, HashSet<Uuid>>,
 }
 
 impl HomeFacts {
@@ -69,7 +80,32 @@ impl HomeFacts {
                 committee_of.entry(m.person_id).or_default().insert((c.community_id, c.compound_id));
             }
         }
-        HomeFacts { community, leader, households: buildings.iter().map(|b| (b.id, b.households)).collect(), committee_of }
+        let mut projects = HashMap::new();
+        for p in project::Entity::find().all(db).await.unwrap() {
+            community.insert(("Project".to_owned(), p.id), p.community_id);
+            projects.insert(p.id, (p.compound_id, p.broker_unit_id));
+        }
+        let mut milestone = HashMap::new();
+        for m in project_milestone::Entity::find().all(db).await.unwrap() {
+            community.insert(("ProjectMilestone".to_owned(), m.id), m.community_id);
+            milestone.insert(m.id, m.project_id);
+        }
+        for t in task::Entity::find().all(db).await.unwrap() {
+            community.insert(("Task".to_owned(), t.id), t.community_id);
+        }
+        let mut shares: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+        for a in assignment::Entity::find().all(db).await.unwrap() {
+            shares.entry(a.task_id).or_default().insert(a.unit_id);
+        }
+        HomeFacts {
+            community,
+            leader,
+            households: buildings.iter().map(|b| (b.id, b.households)).collect(),
+            committee_of,
+            project: projects,
+            milestone,
+            shares,
+        }
     }
 
     /// Every id of a home kind outside `communities`, at most 100.
@@ -79,7 +115,7 @@ impl HomeFacts {
         ids.sort();
         // A spread over the kinds rather than the first hundred of one.
         let mut out = Vec::new();
-        for kind in ["Home", "Building", "OwnersCommittee", "PropertyManager", "BuildingLeader"] {
+        for kind in ["Home", "Building", "OwnersCommittee", "PropertyManager", "BuildingLeader", "Project", "ProjectMilestone"] {
             out.extend(ids.iter().filter(|(k, _)| k == kind).take(20).map(|(k, id)| global_id(k, *id).to_string()));
         }
         out
@@ -97,6 +133,19 @@ struct HomeAllowed {
     person: Option<Uuid>,
     /// Compounds where the caller speaks for the residents.
     role_compounds: HashSet<Uuid>,
+    /// Compounds whose owners' committee in office the caller sits on.
+    committee: HashSet<Uuid>,
+    /// The unit the caller is.
+    unit: Option<Uuid>,
+    /// The compound the caller lives in.
+    lives_in: Option<Uuid>,
+}
+
+impl HomeAllowed {
+    /// Whether a compound's project brokered by `broker` may be shown.
+    fn project(&self, compound: Uuid, broker: Uuid) -> bool {
+        self.staff || self.committee.contains(&compound) || self.lives_in == Some(compound) || self.unit == Some(broker)
+    }
 }
 
 fn check_home(label: &str, data: &Value, facts: &Facts, home: &HomeFacts, allowed: &HomeAllowed) {
@@ -112,9 +161,24 @@ fn check_home(label: &str, data: &Value, facts: &Facts, home: &HomeFacts, allowe
                 let (c, p) = facts.member[&uuid];
                 assert!(allowed.communities.contains(&c) && (allowed.staff || allowed.person == Some(p)), "{label}: member {uuid}");
             }
+            // A project's broker: units are public within the scope (the organisation suite's rule).
+            "CoBuildingUnit" => assert!(!allowed.communities.is_empty(), "{label}: a unit shown to a caller without a scope"),
             k => {
                 let c = home.community.get(&(k.to_owned(), uuid)).unwrap_or_else(|| panic!("{label}: {k} {uuid} is in no table"));
                 assert!(allowed.communities.contains(c), "{label}: {k} {uuid} outside the scope");
+                let project = match k {
+                    "Project" => Some(uuid),
+                    "ProjectMilestone" => Some(home.milestone[&uuid]),
+                    _ => None,
+                };
+                if let Some(p) = project {
+                    let (compound, broker) = home.project[&p];
+                    assert!(allowed.project(compound, broker), "{label}: {k} {uuid} of a project the caller has no part in");
+                }
+                if k == "Task" {
+                    let shared = allowed.unit.is_some_and(|u| home.shares.get(&uuid).is_some_and(|s| s.contains(&u)));
+                    assert!(allowed.staff || shared, "{label}: task {uuid} shown outside the staff and its units");
+                }
                 if k == "BuildingLeader" {
                     assert!(allowed.names, "{label}: a leader shown where names are not");
                     let (person, status, compound, _) = home.leader[&uuid];
@@ -173,6 +237,18 @@ both_backends! {
     async fn every_principal_sees_homes_only_within_its_scope(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         gongzhi::home::demo::seed(&app.db, "meiling-street").await.unwrap();
+        gongzhi::home::demo::seed_affairs(&app.db, "meiling-street").await.unwrap();
+        // A resident of 奥林春天 and one of 香梅花都, its neighbour in 梅庭莱.
+        let mut residents = Vec::new();
+        for (n, name) in [(1, "奥林春天"), (2, "香梅花都")] {
+            let c = compound::Entity::find().filter(compound::Column::Name.eq(name)).one(&app.db).await.unwrap().unwrap();
+            let input = json!({ "i": { "name": format!("住户{n}"), "phone": format!("1350000{n:04}"),
+                "residence": { "compoundId": global_id("Compound", c.id).to_string(), "door": format!("{n}栋10{n}"), "since": "2021-01-01" } } });
+            let d = app.ok(Some(&app.token(Role::CommunityStaff, "meitinglai")), "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { person { id } } } }", input).await;
+            let person: Uuid = d["registerResident"]["residence"]["person"]["id"].as_str().unwrap().parse().unwrap();
+            residents.push((format!("resident of {name}"), person, c.id));
+        }
+        let lives_in: HashMap<Uuid, Uuid> = residents.iter().map(|(_, p, c)| (*p, *c)).collect();
         let facts = Facts::read(&app).await;
         let home = HomeFacts::read(&app).await;
         let meitinglai = facts.community_by_code["meitinglai"];
@@ -226,32 +302,62 @@ both_backends! {
         let in_meitinglai: HashSet<Uuid> = [meitinglai].into();
         let member = |person: Uuid| {
             let (role_compounds, leads) = roles(person);
-            let allowed =
-                HomeAllowed { communities: facts.person_links[&person].clone(), staff: false, names: true, person: Some(person), role_compounds };
+            let committee = home.committee_of.get(&person).into_iter().flatten().map(|(_, c)| *c).collect();
+            let allowed = HomeAllowed {
+                communities: facts.person_links[&person].clone(),
+                staff: false,
+                names: true,
+                person: Some(person),
+                role_compounds,
+                committee,
+                unit: None,
+                lives_in: lives_in.get(&person).copied(),
+            };
             (app.token(Role::Member, &person.to_string()), allowed, leads)
         };
-        let structure = |communities: HashSet<Uuid>| HomeAllowed { communities, staff: false, names: false, person: None, role_compounds: HashSet::new() };
-        let staff = |communities: HashSet<Uuid>| HomeAllowed { communities, staff: true, names: true, person: None, role_compounds: HashSet::new() };
+        let structure = |communities: HashSet<Uuid>| HomeAllowed {
+            communities,
+            staff: false,
+            names: false,
+            person: None,
+            role_compounds: HashSet::new(),
+            committee: HashSet::new(),
+            unit: None,
+            lives_in: None,
+        };
+        let unit = |u: Uuid| HomeAllowed { unit: Some(u), ..structure(facts.seats[&u].clone()) };
+        let staff = |communities: HashSet<Uuid>| HomeAllowed { staff: true, names: true, ..structure(communities) };
         // A unit seated in 梅庭莱, and one that is not.
         let mut units: Vec<(&String, &Uuid)> = facts.unit_by_code.iter().collect();
         units.sort();
         let (seated_code, seated) = units.iter().find(|(_, u)| facts.seats.get(*u).is_some_and(|s| s.contains(&meitinglai))).unwrap();
         let (elsewhere_code, elsewhere) =
             units.iter().find(|(_, u)| facts.seats.get(*u).is_some_and(|s| !s.is_empty() && !s.contains(&meitinglai))).unwrap();
+        // The unit brokering 奥林春天's car park, and a unit seated in 梅庭莱 that does not.
+        let car_park = home.project.values().find(|(c, _)| *c == aolin.id).unwrap().1;
+        let (broker_code, _) = units.iter().find(|(_, u)| **u == car_park).unwrap();
+        let (bystander_code, bystander) =
+            units.iter().find(|(_, u)| **u != car_park && facts.seats.get(*u).is_some_and(|s| s.contains(&meitinglai))).unwrap();
 
         let cases: Vec<(&str, String, HomeAllowed, HashSet<Uuid>, bool)> = vec![
             ("city admin", app.token(Role::CityAdmin, "jinjiang"), structure(facts.communities.clone()), HashSet::new(), true),
             ("street admin", app.street_admin(), staff(street_communities.clone()), HashSet::new(), true),
             ("community admin", app.token(Role::CommunityAdmin, "meitinglai"), staff(in_meitinglai.clone()), HashSet::new(), true),
             ("community staff", app.token(Role::CommunityStaff, "meitinglai"), staff(in_meitinglai.clone()), HashSet::new(), true),
-            ("unit seated in 梅庭莱", app.token(Role::Unit, seated_code), structure(facts.seats[*seated].clone()), HashSet::new(), true),
-            ("unit seated elsewhere", app.token(Role::Unit, elsewhere_code), structure(facts.seats[*elsewhere].clone()), HashSet::new(), true),
+            ("unit seated in 梅庭莱", app.token(Role::Unit, seated_code), unit(**seated), HashSet::new(), true),
+            ("unit seated elsewhere", app.token(Role::Unit, elsewhere_code), unit(**elsewhere), HashSet::new(), true),
+            ("unit brokering the car park", app.token(Role::Unit, broker_code), unit(car_park), HashSet::new(), true),
+            ("unit seated beside the broker", app.token(Role::Unit, bystander_code), unit(**bystander), HashSet::new(), true),
             ("reporter", app.token(Role::Reporter, "meiling-street"), structure(street_communities.clone()), HashSet::new(), true),
         ];
         let mut cases = cases;
         for (who, person) in [("secretary", secretary), ("committee member", committee_person), ("leader", leader_person), ("resident member", plain)] {
             let (token, allowed, leads) = member(person);
             cases.push((who, token, allowed, leads, false));
+        }
+        for (who, person, _) in &residents {
+            let (token, allowed, leads) = member(*person);
+            cases.push((who.as_str(), token, allowed, leads, false));
         }
         for (who, token, allowed, leads, all_households) in cases {
             let label = format!("[{b}] {who}");
@@ -272,6 +378,13 @@ both_backends! {
             assert_eq!(h["buildings"].as_array().unwrap().len(), 9, "{label}: structure is seen");
             assert_eq!(h["managementMode"], "COMPANY", "{label}");
             assert!(h["propertyManager"].is_object() && h["ownersCommittee"].is_object(), "{label}");
+            let projects = h["projects"].as_array().unwrap();
+            assert_eq!(projects.len(), usize::from(allowed.project(aolin.id, car_park)), "{label}: the car park");
+            if let Some(p) = projects.first() {
+                assert_eq!(p["milestones"].as_array().unwrap().len(), 4, "{label}");
+                let sees_task = allowed.staff || allowed.unit == Some(car_park);
+                assert_eq!(p["tasks"].as_array().unwrap().len(), usize::from(sees_task), "{label}: the car park's task");
+            }
             let members = h["ownersCommittee"]["members"].as_array().unwrap();
             let leader = &h["buildings"][0]["leader"];
             let proposed = h["leaderSelections"].as_array().unwrap().iter().filter(|s| s["status"] == "PROPOSED").count();

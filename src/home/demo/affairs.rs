@@ -1,0 +1,168 @@
+//! A compound's affairs in the demo street, from the article: 梅庭莱's closed temporary car parks
+//! on the outer ring of its six compounds (梅庭菜各小区外圈临时停车场改造), finished at the start
+//! of the year with its milestones, and the task it filed for its broker (the entrances' signs and
+//! markings) worked and verified. Written through the services as community staff and the
+//! brokering unit would, so that every rule (and the audit log) applies.
+//!
+//! The project belongs to 奥林春天, the first of the six, and is brokered by a unit seated on
+//! 梅庭莱's joint committee (the traffic police where seated). Every copy of 梅庭莱 in a larger
+//! street gets the same. Idempotent: a compound with a project is left alone.
+
+use chrono::NaiveDate;
+use entity::assignment::AssignmentRole;
+use entity::project::ProjectKind;
+use entity::task::{TaskCategory, TaskPriority};
+use entity::{co_building_unit, committee_membership, community, compound, project, region};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use crate::auth::{Claims, Role, Scope};
+use crate::changes::Changes;
+use crate::collaboration::loaders::{AssignmentId, TaskId};
+use crate::collaboration::service as collab;
+use crate::collaboration::workflow::{AssignmentAction, TaskAction};
+use crate::cx::Cx;
+use crate::error::{AppError, AppResult};
+use crate::home::ids::{MilestoneId, ProjectId};
+use crate::home::service::{self, FundingSource, MilestoneProgress, NewMilestone, NewProject, ProjectAction, ProjectTask};
+use crate::organisation::ids::{CompoundId, UnitId};
+
+/// The compound that holds the car-park project.
+const CAR_PARK_COMPOUND: &str = "奥林春天";
+
+/// Units that broker the car parks, the first seated on the community's committee chosen.
+const BROKERS: [&str; 4] = ["traffic-police", "housing", "municipal", "law-enforcement"];
+
+/// The car park's milestones: title, day (also the day it was done), evidence.
+const MILESTONES: [(&str, (i32, u32, u32), &str); 4] = [
+    ("协商民主议事会通过外圈停车场改造方案", (2024, 3, 20), "https://meiling.example.cn/meitinglai/car-park/resolution.pdf"),
+    ("施工围挡进场，外圈场地平整", (2024, 6, 1), "https://meiling.example.cn/meitinglai/car-park/site.jpg"),
+    ("道闸安装与车位划线完成", (2024, 11, 30), "https://meiling.example.cn/meitinglai/car-park/gates.jpg"),
+    ("验收合格，停车场投入使用", (2025, 1, 15), "https://meiling.example.cn/meitinglai/car-park/opening.jpg"),
+];
+
+fn day((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// The scope of a demo actor, resolved as its credential would be.
+async fn scope_for(db: &DatabaseConnection, role: Role, anchor: &str, street: &str) -> AppResult<Scope> {
+    let mut claims = Claims::new(role, std::time::Duration::from_secs(60));
+    claims.street = Some(street.to_owned());
+    match role {
+        Role::CommunityStaff | Role::CommunityAdmin => claims.community = Some(anchor.to_owned()),
+        Role::Unit => claims.unit = Some(anchor.to_owned()),
+        Role::Member => claims.person = anchor.parse().ok(),
+        Role::StreetAdmin | Role::CityAdmin | Role::Reporter => {}
+    }
+    Scope::resolve(db, &claims.with_subject()).await
+}
+
+/// Seeds the affairs of the named compounds in every community of the street. Returns what it did.
+pub async fn seed_affairs(db: &DatabaseConnection, street_code: &str) -> AppResult<String> {
+    let Some(street) = region::Entity::find()
+        .filter(region::Column::Kind.eq(region::RegionKind::Street))
+        .filter(region::Column::Code.eq(street_code))
+        .one(db)
+        .await?
+    else {
+        return Ok("no street to seed compound affairs into".into());
+    };
+    let communities = community::Entity::find().filter(community::Column::StreetId.eq(street.id)).all(db).await?;
+    let compounds = compound::Entity::find()
+        .filter(compound::Column::CommunityId.is_in(communities.iter().map(|c| c.id)))
+        .filter(compound::Column::Name.eq(CAR_PARK_COMPOUND))
+        .order_by_asc(compound::Column::Id)
+        .all(db)
+        .await?;
+    let events = Changes::default();
+    let cx = |scope: Scope| Cx::new(scope, crate::db::Db::system(db.clone()), "demo-seed", events.clone());
+    let mut projects = 0;
+    for c in &compounds {
+        let Some(community) = communities.iter().find(|m| m.id == c.community_id) else { continue };
+        if project::Entity::find().filter(project::Column::CompoundId.eq(c.id)).count(db).await? > 0 {
+            continue;
+        }
+        let Some(broker) = broker_of(db, community.id).await? else { continue };
+        let staff = cx(scope_for(db, Role::CommunityStaff, &community.code, street_code).await?);
+        let unit = cx(scope_for(db, Role::Unit, &broker.code, street_code).await?);
+        car_park(&staff, &unit, c, &broker).await?;
+        projects += 1;
+    }
+    Ok(format!("{projects} renovation projects seeded"))
+}
+
+/// The unit that brokers a community's car park: the first of [`BROKERS`] seated on its joint
+/// committee today.
+async fn broker_of(db: &DatabaseConnection, community_id: uuid::Uuid) -> AppResult<Option<co_building_unit::Model>> {
+    let today = chrono::Utc::now().date_naive();
+    let seated: Vec<uuid::Uuid> = committee_membership::Entity::find()
+        .filter(committee_membership::Column::CommunityId.eq(community_id))
+        .filter(committee_membership::Column::Since.lte(today))
+        .filter(Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.unit_id)
+        .collect();
+    let units = co_building_unit::Entity::find().filter(co_building_unit::Column::Id.is_in(seated)).all(db).await?;
+    Ok(BROKERS.iter().find_map(|code| units.iter().find(|u| u.code == *code)).or(units.first()).cloned())
+}
+
+/// 梅庭莱's car parks, proposed and approved by community staff, brokered and finished by the unit.
+async fn car_park(staff: &Cx, unit: &Cx, c: &compound::Model, broker: &co_building_unit::Model) -> AppResult<()> {
+    let p = service::propose_project(
+        staff,
+        NewProject {
+            compound_id: CompoundId(c.id),
+            title: "六个小区外圈临时停车场改造".into(),
+            scope:
+                "经协商民主议事会多次协商，将奥林春天、香梅花都、福源花里、世纪华庭、凯旋国际、华庭新村六个小区外圈改造为封闭式临时停车场：\
+                    场地平整、道闸与收费系统、车位与交通标志标线，解决业主停车难，停车收益归各小区业主共有。"
+                    .into(),
+            kind: ProjectKind::CarPark,
+            broker_unit_id: UnitId(broker.id),
+            // 800,000 yuan from the street, 200,000 yuan from the departments.
+            funding: vec![(FundingSource::Street, "80000000".into()), (FundingSource::Department, "20000000".into())],
+        },
+    )
+    .await?;
+    let id = ProjectId(p.id);
+    service::transition_project(staff, id, ProjectAction::Approve, None, None).await?;
+    let mut milestones = Vec::new();
+    for (title, due, _) in MILESTONES {
+        let m = service::add_milestone(staff, NewMilestone { project_id: id, title: title.into(), due_on: day(due), evidence: Vec::new() })
+            .await?;
+        milestones.push(m);
+    }
+    service::transition_project(unit, id, ProjectAction::Start, None, None).await?;
+    let (_, task) = service::spawn_task(
+        staff,
+        id,
+        ProjectTask {
+            title: "外圈停车场出入口交通标志标线".into(),
+            description: "停车场出入口设置交通标志，规范标线，引导车辆有序进出。".into(),
+            category: TaskCategory::Parking,
+            priority: TaskPriority::Normal,
+            due_at: None,
+            evidence: Vec::new(),
+        },
+        None,
+    )
+    .await?;
+    // The broker leads the task it was filed for, works it and staff verify it.
+    let (_, share) = collab::assign_task(staff, TaskId(task.id), UnitId(broker.id), AssignmentRole::Lead, None, None).await?;
+    for action in [AssignmentAction::Accept, AssignmentAction::Start, AssignmentAction::Resolve] {
+        collab::share_action(unit, AssignmentId(share.id), action, collab::ShareInput::default()).await?;
+    }
+    collab::staff_action(staff, TaskId(task.id), TaskAction::Verify, None, None).await?;
+    for (m, (_, done, evidence)) in milestones.iter().zip(MILESTONES) {
+        let progress = MilestoneProgress { done: true, done_on: Some(day(done)), evidence: vec![evidence.into()], expected_version: None };
+        service::mark_milestone(unit, MilestoneId(m.id), progress).await?;
+    }
+    let done = service::transition_project(unit, id, ProjectAction::Complete, None, None).await?;
+    if done.status != entity::project::ProjectStatus::Done {
+        return Err(AppError::internal("the demo car park did not finish"));
+    }
+    Ok(())
+}
