@@ -19,6 +19,7 @@ pub mod idempotency_key;
 pub mod innovation_case;
 pub mod inspection;
 pub mod invitation;
+pub mod ledger_entry;
 pub mod owners_committee;
 pub mod owners_committee_member;
 pub mod party_member;

@@ -48,6 +48,7 @@ mod m20261203_000005_create_case_scores;
 mod m20261204_000001_create_projects;
 mod m20261204_000002_create_project_milestones;
 mod m20261204_000003_create_project_tasks;
+mod m20261204_000004_create_ledger_entries;
 mod m20261205_000001_create_residences;
 
 /// Every migration of gongzhi, in order.
@@ -104,6 +105,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_create_projects::Migration),
             Box::new(m20261204_000002_create_project_milestones::Migration),
             Box::new(m20261204_000003_create_project_tasks::Migration),
+            Box::new(m20261204_000004_create_ledger_entries::Migration),
             Box::new(m20261205_000001_create_residences::Migration),
         ]
     }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
 use crate::home::graphql::{
-    Building, BuildingLeader, Home, HomeNode, OwnersCommittee, Project, ProjectMilestone, PropertyManager, Residence,
+    Building, BuildingLeader, Home, HomeNode, LedgerEntry, OwnersCommittee, Project, ProjectMilestone, PropertyManager, Residence,
 };
 use crate::innovation::graphql::{CaseScore, InnovationCase, InnovationNode, RoundReviewer, SelectionRound};
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
@@ -49,6 +49,7 @@ pub enum Node {
     Residence(Residence),
     Project(Project),
     ProjectMilestone(ProjectMilestone),
+    LedgerEntry(LedgerEntry),
     SelectionRound(SelectionRound),
     RoundReviewer(RoundReviewer),
     InnovationCase(InnovationCase),
@@ -106,6 +107,7 @@ impl From<HomeNode> for Node {
             HomeNode::Residence(x) => Node::Residence(x),
             HomeNode::Project(x) => Node::Project(x),
             HomeNode::ProjectMilestone(x) => Node::ProjectMilestone(x),
+            HomeNode::LedgerEntry(x) => Node::LedgerEntry(x),
         }
     }
 }

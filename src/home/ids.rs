@@ -17,3 +17,5 @@ loader_key!(/// A renovation project.
     ProjectId);
 loader_key!(/// A milestone of a renovation project.
     MilestoneId);
+loader_key!(/// An entry of a compound's shared-income ledger.
+    LedgerEntryId);

@@ -16,9 +16,13 @@ use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id.
-pub use super::ids::{BuildingId, BuildingLeaderId, MilestoneId, OwnersCommitteeId, ProjectId, PropertyManagerId, ResidenceId};
+pub use super::ids::{
+    BuildingId, BuildingLeaderId, LedgerEntryId, MilestoneId, OwnersCommitteeId, ProjectId, PropertyManagerId, ResidenceId,
+};
 
+mod ledger;
 mod projects;
+pub use ledger::*;
 pub use projects::*;
 
 /// Batches and caches home co-building's relations for one request.

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
-async fn records(app: &TestApp) -> u64 {
+/// How many audit records there are.
+pub async fn records(app: &TestApp) -> u64 {
     audit_log::Entity::find().count(&app.db).await.unwrap()
 }
 

@@ -1,6 +1,7 @@
 //! A compound's affairs in the demo street, from the article: 梅庭莱's closed temporary car parks
 //! on the outer ring of its six compounds (梅庭菜各小区外圈临时停车场改造), finished at the start
-//! of the year with its milestones, and the task it filed for its broker (the entrances' signs and
+//! of the year with its milestones, and the shared income they bring each compound's owners,
+//! month by month (about five million yuan a year between the six); and the task it filed for its broker (the entrances' signs and
 //! markings) worked and verified. Written through the services as community staff and the
 //! brokering unit would, so that every rule (and the audit log) applies.
 //!
@@ -10,11 +11,13 @@
 
 use chrono::NaiveDate;
 use entity::assignment::AssignmentRole;
+use entity::ledger_entry::{self, IncomeSource};
 use entity::project::ProjectKind;
 use entity::task::{TaskCategory, TaskPriority};
 use entity::{co_building_unit, committee_membership, community, compound, project, region};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
 
 use crate::auth::{Claims, Role, Scope};
 use crate::changes::Changes;
@@ -24,7 +27,9 @@ use crate::collaboration::workflow::{AssignmentAction, TaskAction};
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
 use crate::home::ids::{MilestoneId, ProjectId};
-use crate::home::service::{self, FundingSource, MilestoneProgress, NewMilestone, NewProject, ProjectAction, ProjectTask};
+use crate::home::service::{
+    self, FundingSource, MilestoneProgress, NewDisbursement, NewIncome, NewMilestone, NewProject, PeriodInput, ProjectAction, ProjectTask,
+};
 use crate::organisation::ids::{CompoundId, UnitId};
 
 /// The compound that holds the car-park project.
@@ -77,26 +82,75 @@ pub async fn seed_affairs(db: &DatabaseConnection, street_code: &str) -> AppResu
         .await?;
     let events = Changes::default();
     let cx = |scope: Scope| Cx::new(scope, crate::db::Db::system(db.clone()), "demo-seed", events.clone());
-    let mut projects = 0;
+    let (mut projects, mut ledgers) = (0, 0);
     for c in &compounds {
         let Some(community) = communities.iter().find(|m| m.id == c.community_id) else { continue };
-        if project::Entity::find().filter(project::Column::CompoundId.eq(c.id)).count(db).await? > 0 {
+        let staff = cx(scope_for(db, Role::CommunityStaff, &community.code, street_code).await?);
+        if project::Entity::find().filter(project::Column::CompoundId.eq(c.id)).count(db).await? == 0 {
+            if let Some(broker) = broker_of(db, community.id).await? {
+                let unit = cx(scope_for(db, Role::Unit, &broker.code, street_code).await?);
+                car_park(&staff, &unit, c, &broker).await?;
+                projects += 1;
+            }
+        }
+        ledgers += car_park_income(&staff, db, community.id).await?;
+    }
+    Ok(format!("{projects} renovation projects and {ledgers} shared-income ledgers seeded"))
+}
+
+/// The six compounds of 梅庭莱 and their car parks' monthly income in 2025, in yuan: about five
+/// million yuan a year between them (预计每年还可为各小区业主带来共有的经济效益500万元).
+const CAR_PARK_INCOME: [(&str, i64); 6] =
+    [("奥林春天", 80_000), ("香梅花都", 75_000), ("福源花里", 65_000), ("世纪华庭", 70_000), ("凯旋国际", 70_000), ("华庭新村", 56_700)];
+
+/// The year of the demo ledger: the car parks' first full year.
+const LEDGER_YEAR: i32 = 2025;
+
+/// 梅庭莱's shared income: each compound's car-park income month by month, recorded by community
+/// staff, and one disbursement of 奥林春天's approved by its owners' meeting.
+async fn car_park_income(staff: &Cx, db: &DatabaseConnection, community_id: Uuid) -> AppResult<usize> {
+    let compounds = compound::Entity::find()
+        .filter(compound::Column::CommunityId.eq(community_id))
+        .filter(compound::Column::Name.is_in(CAR_PARK_INCOME.iter().map(|(n, _)| *n)))
+        .all(db)
+        .await?;
+    let mut seeded = 0;
+    for c in &compounds {
+        let Some((_, monthly_yuan)) = CAR_PARK_INCOME.iter().find(|(n, _)| *n == c.name) else { continue };
+        if ledger_entry::Entity::find().filter(ledger_entry::Column::CompoundId.eq(c.id)).count(db).await? > 0 {
             continue;
         }
-        let Some(broker) = broker_of(db, community.id).await? else { continue };
-        let staff = cx(scope_for(db, Role::CommunityStaff, &community.code, street_code).await?);
-        let unit = cx(scope_for(db, Role::Unit, &broker.code, street_code).await?);
-        car_park(&staff, &unit, c, &broker).await?;
-        projects += 1;
+        for month in 1..=12 {
+            let income = NewIncome {
+                compound_id: CompoundId(c.id),
+                source: IncomeSource::CarPark,
+                period: PeriodInput { month: Some(format!("{LEDGER_YEAR}-{month:02}")), ..PeriodInput::default() },
+                amount: (monthly_yuan * 100).to_string(),
+                note: Some("外圈临时停车场停车费".into()),
+            };
+            service::record_income(staff, income).await?;
+        }
+        if c.name == CAR_PARK_COMPOUND {
+            let paid = NewDisbursement {
+                compound_id: CompoundId(c.id),
+                purpose: "外圈停车场保洁与道闸维护".into(),
+                approved_by: "2025年奥林春天业主大会决议".into(),
+                paid_on: day((LEDGER_YEAR, 6, 30)),
+                amount: "12000000".into(),
+                note: None,
+            };
+            service::record_disbursement(staff, paid).await?;
+        }
+        seeded += 1;
     }
-    Ok(format!("{projects} renovation projects seeded"))
+    Ok(seeded)
 }
 
 /// The unit that brokers a community's car park: the first of [`BROKERS`] seated on its joint
 /// committee today.
-async fn broker_of(db: &DatabaseConnection, community_id: uuid::Uuid) -> AppResult<Option<co_building_unit::Model>> {
+async fn broker_of(db: &DatabaseConnection, community_id: Uuid) -> AppResult<Option<co_building_unit::Model>> {
     let today = chrono::Utc::now().date_naive();
-    let seated: Vec<uuid::Uuid> = committee_membership::Entity::find()
+    let seated: Vec<Uuid> = committee_membership::Entity::find()
         .filter(committee_membership::Column::CommunityId.eq(community_id))
         .filter(committee_membership::Column::Since.lte(today))
         .filter(Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)))

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, Object, Result};
 use entity::compound;
 
-use super::{Building, BuildingLeader, LeaderStatus, OwnersCommittee, Project, PropertyManager, kind};
+use super::{Building, BuildingLeader, LeaderStatus, LedgerEntry, LedgerYear, OwnersCommittee, Project, PropertyManager, kind};
 use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::rc;
 use crate::graphql::ids::{expect_id, global_id};
@@ -87,6 +87,24 @@ impl Home {
     /// the unit brokering each.
     async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
         Ok(home_loader(ctx)?.load_one(ProjectsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Project).collect())
+    }
+    /// The shared income (公共收益) of the compound, year by year, the latest first: income,
+    /// disbursements and the balance, summed by the database over every entry and reversal.
+    /// Shown to staff of the community, the owners' committee in office and the people who live
+    /// in the compound; empty for everyone else.
+    async fn ledger_totals(&self, ctx: &Context<'_>, #[graphql(desc = "Only this year.")] year: Option<i32>) -> Result<Vec<LedgerYear>> {
+        let years = home_loader(ctx)?.load_one(LedgerTotalsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(years.into_iter().filter(|y| year.is_none_or(|wanted| y.year == wanted)).map(LedgerYear::from).collect())
+    }
+    /// The entries of the compound's shared-income ledger in a year, in the order of their
+    /// periods, reversals included. Shown to staff of the community and the owners' committee in
+    /// office; empty for everyone else.
+    async fn ledger_entries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year the entries count in.")] year: i32,
+    ) -> Result<Vec<LedgerEntry>> {
+        Ok(home_loader(ctx)?.load_one(LedgerEntriesOf(self.0.id, year)).await?.unwrap_or_default().into_iter().map(LedgerEntry).collect())
     }
 }
 

@@ -2,13 +2,15 @@
 //! names as in `service/`): `homes` (a compound's home, the roots `home` and `homes`),
 //! `buildings`, `committees` (owners' committees), `managers` (property managers), `leaders`
 //! (building and lane leaders by two-way selection), `residents` (residents and where they
-//! live) and `projects` (renovation projects). Thin: resolvers decode arguments, follow
-//! relations through the request's DataLoaders and call the service.
+//! live), `projects` (renovation projects) and `ledger` (the shared-income ledger). Thin:
+//! resolvers decode arguments, follow relations through the request's DataLoaders and call the
+//! service.
 
 mod buildings;
 mod committees;
 mod homes;
 mod leaders;
+mod ledger;
 mod managers;
 mod projects;
 mod residents;
@@ -17,6 +19,7 @@ pub use buildings::*;
 pub use committees::*;
 pub use homes::*;
 pub use leaders::*;
+pub use ledger::*;
 pub use managers::*;
 pub use projects::*;
 pub use residents::*;
@@ -41,6 +44,7 @@ pub mod kind {
     pub const RESIDENCE: &str = "Residence";
     pub const PROJECT: &str = "Project";
     pub const PROJECT_MILESTONE: &str = "ProjectMilestone";
+    pub const LEDGER_ENTRY: &str = "LedgerEntry";
 }
 
 /// Queries of home co-building.
@@ -57,6 +61,7 @@ pub struct HomeMutation(
     BuildingLeadersMutation,
     ResidentsMutation,
     ProjectsMutation,
+    LedgerMutation,
 );
 
 /// Home co-building's objects that `node(id:)` refetches.
@@ -69,6 +74,7 @@ pub enum HomeNode {
     Residence(Residence),
     Project(Project),
     ProjectMilestone(ProjectMilestone),
+    LedgerEntry(LedgerEntry),
 }
 
 /// Resolves home co-building's global ids through the scoped loaders.
@@ -86,6 +92,7 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::RESIDENCE => loader.load_one(ResidenceId(uuid)).await?.map(|m| Node::Residence(Residence(m))),
         kind::PROJECT => loader.load_one(ProjectId(uuid)).await?.map(|m| Node::Project(Project(m))),
         kind::PROJECT_MILESTONE => loader.load_one(MilestoneId(uuid)).await?.map(|m| Node::ProjectMilestone(ProjectMilestone(m))),
+        kind::LEDGER_ENTRY => loader.load_one(LedgerEntryId(uuid)).await?.map(|m| Node::LedgerEntry(LedgerEntry(m))),
         _ => None,
     })
 }

@@ -1,13 +1,14 @@
 //! Rules of home co-building, one file per sub-noun (the same names as in `graphql/`):
 //! buildings and lanes, owners' committees, property managers, building leaders by two-way
-//! selection, residents with their residences, and renovation projects. Every function takes the
-//! request's context first; each mutation writes through the unit of work (`crate::write::Write`),
-//! and "never two at once" rules are held by the database (a unique partial index) behind a row
-//! lock on the compound or the building.
+//! selection, residents with their residences, renovation projects and the shared-income ledger.
+//! Every function takes the request's context first; each mutation writes through the unit of work
+//! (`crate::write::Write`), and "never two at once" rules are held by the database (a unique
+//! partial index) behind a row lock on the compound or the building.
 
 mod buildings;
 mod committees;
 mod leaders;
+mod ledger;
 mod managers;
 mod projects;
 mod residents;
@@ -15,6 +16,7 @@ mod residents;
 pub use buildings::*;
 pub use committees::*;
 pub use leaders::*;
+pub use ledger::*;
 pub use managers::*;
 pub use projects::*;
 pub use residents::*;

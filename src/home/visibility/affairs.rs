@@ -138,6 +138,31 @@ pub fn project_filter(scope: &Scope, roles: &Roles) -> Condition {
     reach_filter(scope, roles, reach, rows)
 }
 
+/// Entries of shared-income ledgers the caller sees: staff's and the owners' committee's.
+pub fn ledger_entry_filter(scope: &Scope, roles: &Roles) -> Condition {
+    use entity::ledger_entry::Column;
+    let reach = affairs_sight(scope.principal()).ledger_entries;
+    reach_filter(
+        scope,
+        roles,
+        reach,
+        Rows { community: Column::CommunityId, compound: Column::CompoundId, building: None, residents: false, broker: None },
+    )
+}
+
+/// Entries of shared-income ledgers that count in the totals the caller sees: staff's, the
+/// owners' committee's and the compound's residents'.
+pub fn ledger_totals_filter(scope: &Scope, roles: &Roles) -> Condition {
+    use entity::ledger_entry::Column;
+    let reach = affairs_sight(scope.principal()).ledger_totals;
+    reach_filter(
+        scope,
+        roles,
+        reach,
+        Rows { community: Column::CommunityId, compound: Column::CompoundId, building: None, residents: true, broker: None },
+    )
+}
+
 /// Who the caller acts as on a compound's affairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Acting {
@@ -227,6 +252,26 @@ mod tests {
             assert_eq!(q.contains(&compound.to_string()), expected == "roles", "{who:?}: {q}");
             assert_eq!(q.contains(&home.to_string()), expected == "roles", "{who:?}: where they live, {q}");
             assert_eq!(q.contains("1 = 0"), expected == "nothing", "{who:?}: {q}");
+        }
+    }
+
+    #[test]
+    fn ledger_entries_are_for_staff_and_the_committee_and_totals_also_for_residents() {
+        let (a, me, unit, compound, home) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let roles = Roles { committee_of: [(a, compound)].into(), lives_in: Some(home), ..Roles::default() };
+        for s in every_kind(a, me, unit) {
+            let who = s.principal();
+            let entries = entity::ledger_entry::Entity::find().filter(ledger_entry_filter(&s, &roles)).build(DbBackend::Sqlite).to_string();
+            let totals = entity::ledger_entry::Entity::find().filter(ledger_totals_filter(&s, &roles)).build(DbBackend::Sqlite).to_string();
+            let staff = matches!(who, Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. });
+            let member = matches!(who, Principal::Member { .. });
+            for q in [&entries, &totals] {
+                assert_eq!(q.contains(&a.to_string()), staff || member, "{who:?}: {q}");
+                assert_eq!(q.contains(&compound.to_string()), member, "{who:?}: {q}");
+                assert!(!q.contains(&unit.to_string()), "{who:?}: {q}");
+            }
+            assert!(!entries.contains(&home.to_string()), "{who:?}: residents see no entries: {entries}");
+            assert_eq!(totals.contains(&home.to_string()), member, "{who:?}: residents see totals: {totals}");
         }
     }
 

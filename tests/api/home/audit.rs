@@ -104,3 +104,27 @@ both_backends! {
         assert_eq!(refused(&app, None, DROP, json!({ "i": { "id": other, "reason": "取消" } })).await, "UNAUTHENTICATED");
     }
 }
+
+both_backends! {
+    async fn every_ledger_mutation_is_audited_once_and_refusals_not_at_all(backend: Backend) {
+        use crate::home::ledger::*;
+        let app = TestApp::demo(&backend).await;
+        let h = Fixture::home(&app, "审账苑").await;
+        let staff = h.staff(&app);
+        let director = &h.members[0];
+        h.elect(&app, &[director]).await;
+        let dt = director.token(&app);
+
+        assert_eq!(refused(&app, Some(&staff), INCOME, income(&h, "2025-01", json!(-5))).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&h.members[1].token(&app)), INCOME, income(&h, "2025-01", json!(5))).await, "FORBIDDEN");
+        let d = audited(&app, &staff, "recordLedgerIncome", INCOME, income(&h, "2025-01", json!(500))).await;
+        let entry = d["recordLedgerIncome"]["entry"]["id"].clone();
+        assert_eq!(refused(&app, Some(&dt), DISBURSE, disbursement(&h, "2025-02-01", json!("0.5"))).await, "BAD_USER_INPUT");
+        audited(&app, &dt, "recordLedgerDisbursement", DISBURSE, disbursement(&h, "2025-02-01", json!(200))).await;
+        let reverse = json!({ "i": { "id": entry, "reason": "金额有误" } });
+        assert_eq!(refused(&app, Some(&app.token(Role::Reporter, "meiling-street")), REVERSE, reverse.clone()).await, "NOT_FOUND");
+        audited(&app, &dt, "reverseLedgerEntry", REVERSE, reverse.clone()).await;
+        assert_eq!(refused(&app, Some(&staff), REVERSE, reverse).await, "CONFLICT");
+        assert_eq!(refused(&app, None, INCOME, income(&h, "2025-01", json!(5))).await, "UNAUTHENTICATED");
+    }
+}

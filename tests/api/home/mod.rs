@@ -13,6 +13,7 @@ mod audit;
 mod demo;
 mod fixtures;
 mod history;
+mod ledger;
 mod pages;
 mod projects;
 mod residents;

@@ -1,5 +1,5 @@
 //! A compound page (committee, manager, buildings with their leaders, renovation projects with
-//! their milestones and tasks) costs the same number of statements for the demo street's homes
+//! their milestones and tasks, the shared income's yearly totals) costs the same number of statements for the demo street's homes
 //! and for ten times as many: DataLoaders, no N+1.
 
 use std::collections::BTreeSet;
@@ -21,6 +21,7 @@ const PAGE: &str = r#"query($ids: [ID!]!) { nodes(ids: $ids) { ... on Home {
   propertyManagerHistory { name mode endedOn }
   leaderSelections { status name }
   projects { title status budgetFen funding { source amountFen } broker { name } milestones { title dueOn done evidence } tasks { title status } }
+  ledgerTotals { year incomeFen disbursementFen balanceFen }
 } } }"#;
 
 const COMMUNITY_PAGE: &str = r#"query($c: ID!) { homes(communityId: $c, first: 20) { totalCount edges { node {
@@ -76,6 +77,8 @@ both_backends! {
             assert_eq!(home["managementMode"], "COMPANY");
             assert_eq!(home["projects"][0]["milestones"].as_array().unwrap().len(), 4, "the car park's milestones: {home}");
             assert_eq!(home["projects"][0]["tasks"][0]["status"], "VERIFIED", "{home}");
+            let year = json!({ "year": 2025, "incomeFen": 96_000_000, "disbursementFen": 12_000_000, "balanceFen": 84_000_000 });
+            assert_eq!(home["ledgerTotals"], json!([year]), "奥林春天's car park income: {home}");
         }
         assert_eq!(n_small, n_large, "[{}] statements grew with the data: {n_small} vs {n_large}", backend.name());
         assert!(n_small <= 22, "[{}] {n_small} statements for a compound page", backend.name());

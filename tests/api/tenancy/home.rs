@@ -4,12 +4,14 @@
 //! names only inside the community (never by units, reporters or the city); contacts in full only
 //! for staff and the person; households for staff, structure readers and a building's own leader;
 //! selections in progress for staff, the person and role holders of the compound; renovation
-//! projects with their milestones and tasks for staff, the owners' committee of the compound and
-//! the brokering unit only.
+//! projects with their milestones and tasks for staff, the owners' committee of the compound, its
+//! residents and the brokering unit only; shared-income entries for staff and the committee, the
+//! yearly totals also for the compound's residents.
 
 use entity::building_leader::LeaderStatus;
 use entity::{
-    assignment, building, building_leader, owners_committee, owners_committee_member, project, project_milestone, property_manager,
+    assignment, building, building_leader, ledger_entry, owners_committee, owners_committee_member, project, project_milestone,
+    property_manager,
 };
 
 use super::*;
@@ -29,6 +31,8 @@ fragment H on Home {
   propertyManager { id home { id } } propertyManagerHistory { id }
   leaderSelections { id status name phone personalDataVisible building { id } }
   projects { id broker { id } home { id } milestones { id project { id } } tasks { id } }
+  ledgerTotals { year incomeFen }
+  ledgerEntries(year: 2025) { id home { id } reverses { id } reversedBy { id } }
 }
 "#;
 
@@ -48,6 +52,8 @@ struct HomeFacts {
     milestone: HashMap<Uuid, Uuid>,
     /// Task → the units with a share of it.
     shares: HashMap<Uuid, HashSet<Uuid>>,
+    /// Ledger entry → compound.
+    ledger: HashMap<Uuid, Uuid>,
 }
 
 impl HomeFacts {
@@ -93,6 +99,11 @@ impl HomeFacts {
         for t in task::Entity::find().all(db).await.unwrap() {
             community.insert(("Task".to_owned(), t.id), t.community_id);
         }
+        let mut ledger = HashMap::new();
+        for e in ledger_entry::Entity::find().all(db).await.unwrap() {
+            community.insert(("LedgerEntry".to_owned(), e.id), e.community_id);
+            ledger.insert(e.id, e.compound_id);
+        }
         let mut shares: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
         for a in assignment::Entity::find().all(db).await.unwrap() {
             shares.entry(a.task_id).or_default().insert(a.unit_id);
@@ -105,6 +116,7 @@ impl HomeFacts {
             project: projects,
             milestone,
             shares,
+            ledger,
         }
     }
 
@@ -115,7 +127,9 @@ impl HomeFacts {
         ids.sort();
         // A spread over the kinds rather than the first hundred of one.
         let mut out = Vec::new();
-        for kind in ["Home", "Building", "OwnersCommittee", "PropertyManager", "BuildingLeader", "Project", "ProjectMilestone"] {
+        for kind in
+            ["Home", "Building", "OwnersCommittee", "PropertyManager", "BuildingLeader", "Project", "ProjectMilestone", "LedgerEntry"]
+        {
             out.extend(ids.iter().filter(|(k, _)| k == kind).take(20).map(|(k, id)| global_id(k, *id).to_string()));
         }
         out
@@ -142,6 +156,16 @@ struct HomeAllowed {
 }
 
 impl HomeAllowed {
+    /// Whether a compound's ledger entries may be shown.
+    fn ledger_entries(&self, compound: Uuid) -> bool {
+        self.staff || self.committee.contains(&compound)
+    }
+
+    /// Whether a compound's ledger totals may be shown.
+    fn ledger_totals(&self, compound: Uuid) -> bool {
+        self.ledger_entries(compound) || self.lives_in == Some(compound)
+    }
+
     /// Whether a compound's project brokered by `broker` may be shown.
     fn project(&self, compound: Uuid, broker: Uuid) -> bool {
         self.staff || self.committee.contains(&compound) || self.lives_in == Some(compound) || self.unit == Some(broker)
@@ -174,6 +198,12 @@ fn check_home(label: &str, data: &Value, facts: &Facts, home: &HomeFacts, allowe
                 if let Some(p) = project {
                     let (compound, broker) = home.project[&p];
                     assert!(allowed.project(compound, broker), "{label}: {k} {uuid} of a project the caller has no part in");
+                }
+                if k == "LedgerEntry" {
+                    assert!(
+                        allowed.ledger_entries(home.ledger[&uuid]),
+                        "{label}: ledger entry {uuid} shown outside staff and the committee"
+                    );
                 }
                 if k == "Task" {
                     let shared = allowed.unit.is_some_and(|u| home.shares.get(&uuid).is_some_and(|s| s.contains(&u)));
@@ -385,6 +415,10 @@ both_backends! {
                 let sees_task = allowed.staff || allowed.unit == Some(car_park);
                 assert_eq!(p["tasks"].as_array().unwrap().len(), usize::from(sees_task), "{label}: the car park's task");
             }
+            // 奥林春天's car-park income: totals for staff, the committee and its residents; the
+            // entries for staff and the committee.
+            assert_eq!(h["ledgerTotals"].as_array().unwrap().len(), usize::from(allowed.ledger_totals(aolin.id)), "{label}: ledger totals");
+            assert_eq!(h["ledgerEntries"].as_array().unwrap().is_empty(), !allowed.ledger_entries(aolin.id), "{label}: ledger entries");
             let members = h["ownersCommittee"]["members"].as_array().unwrap();
             let leader = &h["buildings"][0]["leader"];
             let proposed = h["leaderSelections"].as_array().unwrap().iter().filter(|s| s["status"] == "PROPOSED").count();
