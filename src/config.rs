@@ -17,6 +17,8 @@
 //! | `GONGZHI_RESPONSE_CACHE_MS` | how long a query response may be served again to the same principal (default 1000; 0 off) |
 //! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation job (default 60; 0 turns it off) |
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
+//! | `GONGZHI_APPEAL_RESPONSE_TIME` | how long an appeal waits for its first response (acceptance or rejection) before it moves up a tier (default `3d`) |
+//! | `GONGZHI_APPEAL_ANSWER_TIME` | how long an accepted appeal waits for its answer before it moves up a tier (default `15d`) |
 //! | `GONGZHI_BODY_LIMIT` | largest request body in bytes (default 1 MiB) |
 //! | `GONGZHI_REQUEST_TIMEOUT` | seconds one request may run (default 30) |
 //! | `GONGZHI_GRAPHIQL` | serve GraphiQL at `/` (default true) |
@@ -77,7 +79,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run pending migrations and serve the GraphQL API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run pending migrations and exit.
     Migrate(DatabaseArgs),
     /// Seed data into the database.
@@ -194,6 +196,13 @@ pub struct ServeArgs {
     /// How long past its due time a street-level task rises to the city.
     #[arg(long, env = "GONGZHI_ESCALATE_TO_CITY_AFTER", default_value = "72h", value_parser = parse_ttl)]
     pub escalate_to_city_after: Duration,
+    /// How long an appeal waits for its first response (acceptance or rejection) before it moves
+    /// up a tier.
+    #[arg(long, env = "GONGZHI_APPEAL_RESPONSE_TIME", default_value = "3d", value_parser = parse_ttl)]
+    pub appeal_response_time: Duration,
+    /// How long an accepted appeal waits for its answer before it moves up a tier.
+    #[arg(long, env = "GONGZHI_APPEAL_ANSWER_TIME", default_value = "15d", value_parser = parse_ttl)]
+    pub appeal_answer_time: Duration,
     /// Serve GraphiQL at `/` (turn off in production if no one explores the API there).
     #[arg(long, env = "GONGZHI_GRAPHIQL", value_parser = clap::builder::BoolishValueParser::new(), default_value = "true")]
     pub graphiql: bool,
@@ -305,6 +314,35 @@ pub struct TokenArgs {
     /// Lifetime, e.g. `30m`, `8h`, `7d`.
     #[arg(long, env = "GONGZHI_TOKEN_TTL", default_value = "8h", value_parser = parse_ttl)]
     pub ttl: Duration,
+}
+
+/// How long an appeal may wait at its tier: for its first response, and once accepted for its
+/// answer. Past it, the deadlines job moves it up a tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppealDeadlines {
+    pub response: chrono::Duration,
+    pub answer: chrono::Duration,
+}
+
+impl Default for AppealDeadlines {
+    fn default() -> Self {
+        AppealDeadlines { response: chrono::Duration::days(3), answer: chrono::Duration::days(15) }
+    }
+}
+
+static APPEAL_DEADLINES: std::sync::OnceLock<AppealDeadlines> = std::sync::OnceLock::new();
+
+/// Sets the deadlines of appeals for this process, once, at start-up (`serve`); later calls
+/// change nothing.
+pub fn set_appeal_deadlines(response: Duration, answer: Duration) {
+    let to = |d: Duration, fallback| chrono::Duration::from_std(d).unwrap_or(fallback);
+    let default = AppealDeadlines::default();
+    let _ = APPEAL_DEADLINES.set(AppealDeadlines { response: to(response, default.response), answer: to(answer, default.answer) });
+}
+
+/// The deadlines of appeals: as set at start-up, else the defaults (3 and 15 days).
+pub fn appeal_deadlines() -> AppealDeadlines {
+    APPEAL_DEADLINES.get().copied().unwrap_or_default()
 }
 
 /// Reads the JWT secret from the environment, falling back to the development secret.

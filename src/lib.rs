@@ -8,7 +8,7 @@
 //! | floor | modules | may name |
 //! | --- | --- | --- |
 //! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`] | everything: naming every noun is its job |
-//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks) |
+//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`deliberation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks); deliberation organisation and home |
 //! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`] | the kernel |
 //! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
 //!
@@ -66,6 +66,7 @@ pub mod collaboration;
 pub mod config;
 pub mod cx;
 pub mod db;
+pub mod deliberation;
 pub mod demo;
 pub mod error;
 pub mod graphql;

@@ -20,11 +20,11 @@ async fn main() -> ExitCode {
     init_tracing(&cli.log);
     let result = match cli.command {
         None => match Cli::try_parse_from(["gongzhi", "serve"]) {
-            Ok(Cli { command: Some(Command::Serve(args)), .. }) => gongzhi::http::serve::run(args).await,
+            Ok(Cli { command: Some(Command::Serve(args)), .. }) => gongzhi::http::serve::run(*args).await,
             Ok(_) => Err(anyhow::anyhow!("could not read the serve configuration")),
             Err(e) => Err(e.into()),
         },
-        Some(Command::Serve(args)) => gongzhi::http::serve::run(args).await,
+        Some(Command::Serve(args)) => gongzhi::http::serve::run(*args).await,
         Some(Command::Migrate(db)) => migrate(db).await,
         Some(Command::Seed(SeedCommand::Demo { db, scale })) => seed(db, scale).await,
         Some(Command::Token(args)) => token(args),

@@ -1,6 +1,7 @@
 //! sea-orm entities of gongzhi: plain rows, no API concerns.
 pub mod activity;
 pub mod api_key;
+pub mod appeal;
 pub mod assignment;
 pub mod audit_log;
 pub mod building;
@@ -14,6 +15,7 @@ pub mod committee_membership;
 pub mod community;
 pub mod compound;
 pub mod demand;
+pub mod enterprise;
 pub mod finding;
 pub mod idempotency_key;
 pub mod innovation_case;
@@ -38,4 +40,5 @@ pub mod sign_up;
 pub mod site;
 pub mod task;
 pub mod task_event;
+pub mod venue;
 pub mod volunteer;

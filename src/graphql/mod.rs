@@ -12,6 +12,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::audit::graphql::AuditQuery;
 use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
+use crate::deliberation::graphql::{DeliberationMutation, DeliberationQuery};
 use crate::home::graphql::{HomeMutation, HomeQuery};
 use crate::innovation::graphql::{InnovationMutation, InnovationQuery};
 use crate::organisation::graphql::{OrgMutation, OrgQuery, ViewerQuery};
@@ -24,11 +25,21 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ViewerQuery, node::NodeQuery, OrgQuery, CollabQuery, VolunteerQuery, HomeQuery, InnovationQuery, AuditQuery);
+pub struct Query(
+    ViewerQuery,
+    node::NodeQuery,
+    OrgQuery,
+    CollabQuery,
+    VolunteerQuery,
+    HomeQuery,
+    InnovationQuery,
+    DeliberationQuery,
+    AuditQuery,
+);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation, InnovationMutation);
+pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation, InnovationMutation, DeliberationMutation);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]
@@ -76,14 +87,20 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
     );
     let home =
         DataLoader::with_cache(crate::home::loaders::HomeLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
-    let innovation =
-        DataLoader::with_cache(crate::innovation::loaders::InnovationLoader::new(db, scope), tokio::spawn, HashMapCache::default());
+    let innovation = DataLoader::with_cache(
+        crate::innovation::loaders::InnovationLoader::new(db.clone(), scope.clone()),
+        tokio::spawn,
+        HashMapCache::default(),
+    );
+    let deliberation =
+        DataLoader::with_cache(crate::deliberation::loaders::DeliberationLoader::new(db, scope), tokio::spawn, HashMapCache::default());
     if live {
         org.enable_all_cache(false);
         collab.enable_all_cache(false);
         volunteers.enable_all_cache(false);
         home.enable_all_cache(false);
         innovation.enable_all_cache(false);
+        deliberation.enable_all_cache(false);
     }
     let mut data = async_graphql::Data::default();
     data.insert(rc);
@@ -92,6 +109,7 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
     data.insert(volunteers);
     data.insert(home);
     data.insert(innovation);
+    data.insert(deliberation);
     data
 }
 

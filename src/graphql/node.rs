@@ -4,6 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection, Site, Task, TaskEvent};
+use crate::deliberation::graphql::{Appeal, DeliberationNode, Enterprise, Venue};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
@@ -54,6 +55,9 @@ pub enum Node {
     RoundReviewer(RoundReviewer),
     InnovationCase(InnovationCase),
     CaseScore(CaseScore),
+    Venue(Venue),
+    Enterprise(Enterprise),
+    Appeal(Appeal),
 }
 
 impl From<OrgNode> for Node {
@@ -123,6 +127,16 @@ impl From<InnovationNode> for Node {
     }
 }
 
+impl From<DeliberationNode> for Node {
+    fn from(n: DeliberationNode) -> Self {
+        match n {
+            DeliberationNode::Venue(x) => Node::Venue(x),
+            DeliberationNode::Enterprise(x) => Node::Enterprise(x),
+            DeliberationNode::Appeal(x) => Node::Appeal(*x),
+        }
+    }
+}
+
 /// Resolves a global id through the nouns' scoped loaders; unknown or out-of-scope ids give null.
 async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     let Some((k, uuid)) = parse_global_id(id) else { return Ok(None) };
@@ -138,7 +152,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     if let Some(n) = crate::home::graphql::resolve_node(ctx, &k, uuid).await? {
         return Ok(Some(n.into()));
     }
-    Ok(crate::innovation::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
+    if let Some(n) = crate::innovation::graphql::resolve_node(ctx, &k, uuid).await? {
+        return Ok(Some(n.into()));
+    }
+    Ok(crate::deliberation::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
 }
 
 /// `node(id:)` and `nodes(ids:)`.

@@ -25,6 +25,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         let report = crate::demo::seed_if_empty(&db).await?;
         tracing::info!("{report}");
     }
+    crate::config::set_appeal_deadlines(args.appeal_response_time, args.appeal_answer_time);
     let limits = limits(&args);
     let state = AppState::new(db.clone(), &secret, limits);
     state.changes.listen(db.clone());

@@ -11,7 +11,7 @@ use crate::support::TestApp;
 
 mod audit;
 mod demo;
-mod fixtures;
+pub mod fixtures;
 mod history;
 mod ledger;
 mod pages;

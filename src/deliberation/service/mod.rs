@@ -1,0 +1,49 @@
+//! Rules of consultative democracy, one file per sub-noun (the same names as in `graphql/`):
+//! venues and their convenors, enterprises, appeals (raising and reading), the workflow's
+//! actions, supports and the public board, and the deadlines job. Every function takes the
+//! request's context first; each mutation writes through the unit of work
+//! (`crate::write::Write`), locking the appeal's row so that two actions on one appeal run one
+//! after the other and the second finds the first's state.
+
+mod actions;
+mod appeals;
+mod enterprises;
+mod venues;
+
+pub use actions::*;
+pub use appeals::*;
+pub use enterprises::*;
+pub use venues::*;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use entity::appeal;
+use sea_orm::{EntityTrait, QueryFilter};
+
+use super::ids::AppealId;
+use super::visibility::{self, Ties};
+use super::workflow::{self, Action, Refusal};
+use crate::error::{AppError, AppResult};
+use crate::write::Write;
+
+/// Locks an appeal the caller may act on, for the rest of the write; `NOT_FOUND` otherwise.
+async fn lock_appeal(w: &Write<'_>, id: AppealId, ties: &Ties) -> AppResult<appeal::Model> {
+    let cx = w.cx();
+    w.lock(appeal::Entity::find_by_id(id.0).filter(visibility::acting_filter(&cx.scope, ties)))
+        .await?
+        .ok_or_else(|| AppError::not_found("appeal"))
+}
+
+/// The table's decision for the caller on a locked appeal: the next state, or the refusal
+/// (`CONFLICT` for the state, `FORBIDDEN` for the caller).
+fn decide(w: &Write<'_>, ties: &Ties, a: &appeal::Model, action: Action) -> AppResult<appeal::AppealState> {
+    let roles = visibility::roles_toward(&w.cx().scope, ties, a);
+    workflow::decide(a.state, a.tier, action, &roles).map_err(|r| match r {
+        Refusal::State(m) => AppError::Conflict(m),
+        Refusal::Forbidden(m) => AppError::Forbidden(m),
+    })
+}
+
+/// The day (Beijing time) of a moment.
+pub fn beijing_day(t: DateTime<Utc>) -> NaiveDate {
+    FixedOffset::east_opt(8 * 3600).map_or_else(|| t.date_naive(), |tz| t.with_timezone(&tz).date_naive())
+}

@@ -1,0 +1,141 @@
+//! Consultative democracy per principal: venues, enterprises and appeals through every root
+//! field (`venues`, `enterprises`, `appeals`) and `node(id:)`, for every kind of principal, the
+//! resident among them. Two neighbourhoods of the demo street (each with a community of its own
+//! and another community beside it) hold the rows; each caller must see exactly its share.
+
+use std::collections::BTreeSet;
+
+use crate::deliberation::fixtures::{Neighbourhood, raise};
+use crate::fixtures::Fixture;
+
+use super::*;
+
+const PROBE_D: &str = r#"query($a: ID!, $b: ID!, $ids: [ID!]!) {
+  va: venues(communityId: $a) { id kind convenor { id name phone personalDataVisible } }
+  vb: venues(communityId: $b) { id kind convenor { id name phone personalDataVisible } }
+  ea: enterprises(communityId: $a) { id name }
+  eb: enterprises(communityId: $b) { id name }
+  appeals(first: 100) { totalCount edges { node { id title raiser { id name phone personalDataVisible } enterprise { id } } } }
+  nodes(ids: $ids) { __typename ... on Node { id } }
+}"#;
+
+fn ids_at(data: &Value, pointer: &str) -> BTreeSet<String> {
+    let mut out = Vec::new();
+    collect_ids(data.pointer(pointer).unwrap_or(&Value::Null), &mut out);
+    out.into_iter().filter(|id| decode(id).is_some()).collect()
+}
+
+fn global(kind: &str, ids: &[&String]) -> BTreeSet<String> {
+    ids.iter().map(|id| (*id).clone()).filter(|id| decode(id).is_some_and(|(k, _)| k == kind)).collect()
+}
+
+/// What one caller may see: venues of these communities (with convenors or not), enterprises
+/// and appeals by id, and whose phones in full.
+struct May {
+    venues: BTreeSet<String>,
+    convenors: bool,
+    enterprises: BTreeSet<String>,
+    appeals: BTreeSet<String>,
+    /// People whose contact is shown in full: staff see everyone's, a person their own.
+    clear: Option<BTreeSet<String>>,
+}
+
+both_backends! {
+    async fn every_principal_sees_venues_enterprises_and_appeals_only_within_its_scope(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
+        let b = backend.name();
+        let a: Neighbourhood = Fixture::neighbourhood(&app, "甲").await;
+        let bn: Neighbourhood = Fixture::neighbourhood(&app, "乙").await;
+        let a1 = raise(&app, &a.raiser, "甲春苑一").await;
+        let a2 = raise(&app, &a.summer_resident, "甲夏苑二").await;
+        let enterprise_raise = json!({ "i": { "title": "甲企业三", "description": "d", "category": "BUSINESS", "enterpriseId": a.enterprise,
+            "communityId": a.community.id, "site": "工业路" } });
+        let d = app.ok(Some(&a.staff(&app)), crate::deliberation::fixtures::RAISE, enterprise_raise).await;
+        let a3 = d["raiseAppeal"]["appeal"]["id"].as_str().unwrap().to_owned();
+        let b1 = raise(&app, &bn.raiser, "乙春苑一").await;
+        let venues_of = |n: &Neighbourhood| [n.station.clone(), n.centre.clone()];
+        let all_venues: Vec<String> = venues_of(&a).into_iter().chain(venues_of(&bn)).collect();
+        let all: Vec<String> = all_venues
+            .iter()
+            .cloned()
+            .chain([a.enterprise.clone(), bn.enterprise.clone(), a1.clone(), a2.clone(), a3.clone(), b1.clone()])
+            .collect();
+        let set = |items: &[&String]| items.iter().map(|s| (*s).clone()).collect::<BTreeSet<String>>();
+        let none = BTreeSet::new;
+        let va: BTreeSet<String> = venues_of(&a).into_iter().collect();
+        let vb: BTreeSet<String> = venues_of(&bn).into_iter().collect();
+        let both: BTreeSet<String> = va.union(&vb).cloned().collect();
+        let person = |p: uuid::Uuid| Some([p.to_string()].into_iter().collect::<BTreeSet<_>>());
+        let city = app.token(Role::CityAdmin, "jinjiang");
+        let cases: Vec<(&str, String, May)> = vec![
+            ("city admin", city, May { venues: both.clone(), convenors: false, enterprises: none(), appeals: none(), clear: None }),
+            ("street admin", a.street(&app), May { venues: both.clone(), convenors: true, enterprises: set(&[&a.enterprise, &bn.enterprise]), appeals: set(&[&a1, &a2, &a3, &b1]), clear: Some(none()) }),
+            ("community admin of 甲", a.community.admin(&app), May { venues: va.clone(), convenors: true, enterprises: set(&[&a.enterprise]), appeals: set(&[&a1, &a2, &a3]), clear: Some(none()) }),
+            ("community staff of 乙", bn.staff(&app), May { venues: vb.clone(), convenors: true, enterprises: set(&[&bn.enterprise]), appeals: set(&[&b1]), clear: Some(none()) }),
+            ("staff of 甲's neighbour community", a.other.staff(&app), May { venues: none(), convenors: true, enterprises: none(), appeals: none(), clear: Some(none()) }),
+            ("unit seated in 甲", a.unit.token(&app), May { venues: va.clone(), convenors: false, enterprises: none(), appeals: none(), clear: None }),
+            ("reporter", a.reporter(&app), May { venues: both.clone(), convenors: false, enterprises: none(), appeals: none(), clear: None }),
+            ("resident raiser of 甲", a.raiser.token(&app), May { venues: va.clone(), convenors: true, enterprises: none(), appeals: set(&[&a1]), clear: person(a.raiser.person) }),
+            ("other resident of 甲", a.neighbour.token(&app), May { venues: va.clone(), convenors: true, enterprises: none(), appeals: none(), clear: person(a.neighbour.person) }),
+            ("resident of 甲's 夏苑", a.summer_resident.token(&app), May { venues: va.clone(), convenors: true, enterprises: none(), appeals: set(&[&a2]), clear: person(a.summer_resident.person) }),
+            ("convenor of 甲's station", a.convenor.token(&app), May { venues: va.clone(), convenors: true, enterprises: none(), appeals: set(&[&a1]), clear: person(a.convenor.person_uuid()) }),
+            ("resident of another community", a.stranger.token(&app), May { venues: none(), convenors: true, enterprises: none(), appeals: none(), clear: person(a.stranger.person) }),
+            ("resident raiser of 乙", bn.raiser.token(&app), May { venues: vb.clone(), convenors: true, enterprises: none(), appeals: set(&[&b1]), clear: person(bn.raiser.person) }),
+        ];
+        for (who, token, may) in cases {
+            let label = format!("[{b}] {who}");
+            let data = app.ok(Some(&token), PROBE_D, json!({ "a": a.community.id, "b": bn.community.id, "ids": all })).await;
+            let venues: BTreeSet<String> = ids_at(&data, "/va").union(&ids_at(&data, "/vb")).filter(|&id| decode(id).unwrap().0 == "Venue").cloned().collect();
+            assert_eq!(venues, may.venues, "{label}: venues");
+            let enterprises: BTreeSet<String> = ids_at(&data, "/ea").union(&ids_at(&data, "/eb")).cloned().collect();
+            assert_eq!(enterprises, may.enterprises, "{label}: enterprises");
+            let appeals: BTreeSet<String> = global("Appeal", &ids_at(&data, "/appeals").iter().collect::<Vec<_>>());
+            assert_eq!(appeals, may.appeals, "{label}: appeals");
+            assert_eq!(data["appeals"]["totalCount"], may.appeals.len(), "{label}");
+            // Refetching answers exactly what the caller may see.
+            let refetched: BTreeSet<String> = data["nodes"].as_array().unwrap().iter().filter_map(|n| n["id"].as_str().map(str::to_owned)).collect();
+            let expected: BTreeSet<String> = may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().collect();
+            assert_eq!(refetched, expected, "{label}: node(id:)");
+            // Convenors where names are shown; contacts in full for staff and the person only.
+            for v in data["va"].as_array().unwrap().iter().chain(data["vb"].as_array().unwrap()) {
+                if v["kind"] == "STATION" {
+                    assert_eq!(v["convenor"].is_object(), may.convenors, "{label}: {v}");
+                }
+            }
+            let mut people = Vec::new();
+            people_in(&data, &mut people);
+            for p in people {
+                let id = p["id"].as_str().unwrap();
+                let in_clear = p["personalDataVisible"] == true;
+                let may_clear = may.clear.as_ref().is_some_and(|c| c.is_empty() || c.contains(id));
+                assert!(!in_clear || may_clear, "{label}: contact shown in full: {p}");
+                if !in_clear {
+                    assert!(p["phone"].as_str().is_none_or(|ph| ph.contains("****")), "{label}: phone not masked: {p}");
+                }
+            }
+        }
+        // Nobody without a credential.
+        for q in [
+            "query($c: ID!) { venues(communityId: $c) { id } }",
+            "query($c: ID!) { enterprises(communityId: $c) { id } }",
+            "{ appeals { totalCount } }",
+        ] {
+            assert_eq!(app.error_code(None, q, json!({ "c": a.community.id })).await, "UNAUTHENTICATED", "[{b}] {q}");
+        }
+        assert_eq!(app.error_code(None, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": a1 })).await, "UNAUTHENTICATED");
+    }
+}
+
+/// Every object with `personalDataVisible` (a person) anywhere in `value`.
+fn people_in(value: &Value, out: &mut Vec<Value>) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("personalDataVisible") {
+                out.push(value.clone());
+            }
+            map.values().for_each(|v| people_in(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| people_in(v, out)),
+        _ => {}
+    }
+}
