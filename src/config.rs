@@ -15,7 +15,7 @@
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
 //! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
 //! | `GONGZHI_RESPONSE_CACHE_MS` | how long a query response may be served again to the same principal (default 1000; 0 off) |
-//! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation job (default 60; 0 turns it off) |
+//! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation jobs, of overdue tasks and of appeals past their deadlines (default 60; 0 turns them off) |
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
 //! | `GONGZHI_APPEAL_RESPONSE_TIME` | how long an appeal waits for its first response (acceptance or rejection) before it moves up a tier (default `3d`) |
 //! | `GONGZHI_APPEAL_ANSWER_TIME` | how long an accepted appeal waits for its answer before it moves up a tier (default `15d`) |

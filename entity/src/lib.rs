@@ -2,6 +2,7 @@
 pub mod activity;
 pub mod api_key;
 pub mod appeal;
+pub mod appeal_support;
 pub mod assignment;
 pub mod audit_log;
 pub mod building;

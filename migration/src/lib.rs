@@ -53,6 +53,7 @@ mod m20261205_000001_create_residences;
 mod m20261205_000002_create_venues;
 mod m20261205_000003_create_enterprises;
 mod m20261205_000004_create_appeals;
+mod m20261207_000001_create_appeal_supports;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -113,6 +114,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_create_venues::Migration),
             Box::new(m20261205_000003_create_enterprises::Migration),
             Box::new(m20261205_000004_create_appeals::Migration),
+            Box::new(m20261207_000001_create_appeal_supports::Migration),
         ]
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::venue::VenueKind;
-use entity::{appeal, enterprise, venue};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{appeal, appeal_support, enterprise, venue};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::OnceCell;
 
 use super::visibility::{self, Ties};
@@ -47,6 +47,10 @@ impl DeliberationLoader {
 
 loader_key!(/// The deliberation station of a compound.
     StationOf);
+loader_key!(/// An appeal as the public board shows it.
+    BoardAppealId);
+loader_key!(/// Whether the caller supports an appeal (present when they do).
+    SupportedByMe);
 
 impl Loader<VenueId> for DeliberationLoader {
     type Value = venue::Model;
@@ -99,5 +103,38 @@ impl Loader<AppealId> for DeliberationLoader {
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| AppealId(m.id)))
+    }
+}
+
+impl Loader<BoardAppealId> for DeliberationLoader {
+    type Value = appeal::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[BoardAppealId]) -> Result<HashMap<BoardAppealId, Self::Value>, Self::Error> {
+        let ties = self.ties().await?;
+        let rows = appeal::Entity::find()
+            .filter(appeal::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::board_filter(&self.scope, ties))
+            .filter(appeal::Column::State.ne(appeal::AppealState::Withdrawn))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| BoardAppealId(m.id)))
+    }
+}
+
+impl Loader<SupportedByMe> for DeliberationLoader {
+    type Value = ();
+    type Error = AppError;
+    async fn load(&self, keys: &[SupportedByMe]) -> Result<HashMap<SupportedByMe, Self::Value>, Self::Error> {
+        // Only a person supports; nobody else needs a statement.
+        let Some(me) = self.scope.person_id() else { return Ok(HashMap::new()) };
+        let rows: Vec<uuid::Uuid> = appeal_support::Entity::find()
+            .select_only()
+            .column(appeal_support::Column::AppealId)
+            .filter(appeal_support::Column::PersonId.eq(me))
+            .filter(appeal_support::Column::AppealId.is_in(keys.iter().map(|k| k.0)))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|a| (SupportedByMe(a), ())).collect())
     }
 }

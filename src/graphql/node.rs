@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection, Site, Task, TaskEvent};
-use crate::deliberation::graphql::{Appeal, DeliberationNode, Enterprise, Venue};
+use crate::deliberation::graphql::{Appeal, BoardAppeal, DeliberationNode, Enterprise, Venue};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
@@ -58,6 +58,7 @@ pub enum Node {
     Venue(Venue),
     Enterprise(Enterprise),
     Appeal(Appeal),
+    BoardAppeal(BoardAppeal),
 }
 
 impl From<OrgNode> for Node {
@@ -133,6 +134,7 @@ impl From<DeliberationNode> for Node {
             DeliberationNode::Venue(x) => Node::Venue(x),
             DeliberationNode::Enterprise(x) => Node::Enterprise(x),
             DeliberationNode::Appeal(x) => Node::Appeal(*x),
+            DeliberationNode::BoardAppeal(x) => Node::BoardAppeal(*x),
         }
     }
 }

@@ -39,6 +39,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             std::time::Duration::from_secs(args.escalation_interval_secs),
             policy,
         );
+        // Appeals past their deadlines move up a tier on the same beat.
+        crate::deliberation::service::spawn_deadlines(
+            db.clone(),
+            state.changes.clone(),
+            std::time::Duration::from_secs(args.escalation_interval_secs),
+            crate::config::appeal_deadlines(),
+        );
     }
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {}", args.addr))?;
     let addr = listener.local_addr().context("listener has no address")?;

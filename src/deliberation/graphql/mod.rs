@@ -6,11 +6,13 @@
 
 mod actions;
 mod appeals;
+mod board;
 mod enterprises;
 mod venues;
 
 pub use actions::*;
 pub use appeals::*;
+pub use board::*;
 pub use enterprises::*;
 pub use venues::*;
 
@@ -32,18 +34,19 @@ pub mod kind {
 
 /// Queries of consultative democracy, in the order the schema lists them.
 #[derive(MergedObject, Default)]
-pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery);
+pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery);
 
 /// Mutations of consultative democracy, in the order the schema lists them; each is one
 /// transaction with its audit record.
 #[derive(MergedObject, Default)]
-pub struct DeliberationMutation(VenuesMutation, EnterprisesMutation, AppealsMutation, AppealActionsMutation);
+pub struct DeliberationMutation(VenuesMutation, EnterprisesMutation, AppealsMutation, AppealActionsMutation, BoardMutation);
 
 /// Consultative democracy's objects that `node(id:)` refetches.
 pub enum DeliberationNode {
     Venue(Venue),
     Enterprise(Enterprise),
     Appeal(Box<Appeal>),
+    BoardAppeal(Box<BoardAppeal>),
 }
 
 /// Resolves consultative democracy's global ids through the scoped loaders.
@@ -54,6 +57,7 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::VENUE => loader.load_one(VenueId(uuid)).await?.map(|m| Node::Venue(Venue(m))),
         kind::ENTERPRISE => loader.load_one(EnterpriseId(uuid)).await?.map(|m| Node::Enterprise(Enterprise(m))),
         kind::APPEAL => loader.load_one(AppealId(uuid)).await?.map(|m| Node::Appeal(Box::new(Appeal(m)))),
+        kind::BOARD_APPEAL => loader.load_one(BoardAppealId(uuid)).await?.map(|m| Node::BoardAppeal(Box::new(BoardAppeal(m)))),
         _ => None,
     })
 }

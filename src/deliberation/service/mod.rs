@@ -7,11 +7,15 @@
 
 mod actions;
 mod appeals;
+mod board;
+mod deadlines;
 mod enterprises;
 mod venues;
 
 pub use actions::*;
 pub use appeals::*;
+pub use board::*;
+pub use deadlines::*;
 pub use enterprises::*;
 pub use venues::*;
 

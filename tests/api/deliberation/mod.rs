@@ -11,6 +11,8 @@ use fixtures::{Neighbourhood, RAISE, at, raise};
 
 mod accepting;
 mod audit;
+mod board;
+mod deadlines;
 pub mod fixtures;
 mod raising;
 mod transitions;

@@ -1,5 +1,5 @@
-//! Consultative democracy per principal: venues, enterprises and appeals through every root
-//! field (`venues`, `enterprises`, `appeals`) and `node(id:)`, for every kind of principal, the
+//! Consultative democracy per principal: venues, enterprises, appeals and the public boards
+//! through every root field (`venues`, `enterprises`, `appeals`, `board`) and `node(id:)`, for every kind of principal, the
 //! resident among them. Two neighbourhoods of the demo street (each with a community of its own
 //! and another community beside it) hold the rows; each caller must see exactly its share.
 
@@ -10,12 +10,17 @@ use crate::fixtures::Fixture;
 
 use super::*;
 
-const PROBE_D: &str = r#"query($a: ID!, $b: ID!, $ids: [ID!]!) {
+const PROBE_D: &str = r#"query($a: ID!, $b: ID!, $as: ID!, $asu: ID!, $bs: ID!, $ids: [ID!]!) {
   va: venues(communityId: $a) { id kind convenor { id name phone personalDataVisible } }
   vb: venues(communityId: $b) { id kind convenor { id name phone personalDataVisible } }
   ea: enterprises(communityId: $a) { id name }
   eb: enterprises(communityId: $b) { id name }
   appeals(first: 100) { totalCount edges { node { id title raiser { id name phone personalDataVisible } enterprise { id } } } }
+  boards: board(compoundId: $as, first: 100) { totalCount edges { node { id appeal { id } } } }
+  boardsu: board(compoundId: $asu, first: 100) { totalCount edges { node { id appeal { id } } } }
+  boardc: board(communityId: $a, first: 100) { totalCount edges { node { id appeal { id } } } }
+  boardb: board(compoundId: $bs, first: 100) { totalCount edges { node { id appeal { id } } } }
+  boardbc: board(communityId: $b, first: 100) { totalCount edges { node { id appeal { id } } } }
   nodes(ids: $ids) { __typename ... on Node { id } }
 }"#;
 
@@ -59,6 +64,7 @@ both_backends! {
             .iter()
             .cloned()
             .chain([a.enterprise.clone(), bn.enterprise.clone(), a1.clone(), a2.clone(), a3.clone(), b1.clone()])
+            .chain([&a1, &a2, &a3, &b1].into_iter().map(|id| on_board(id)))
             .collect();
         let set = |items: &[&String]| items.iter().map(|s| (*s).clone()).collect::<BTreeSet<String>>();
         let none = BTreeSet::new;
@@ -82,19 +88,42 @@ both_backends! {
             ("resident of another community", a.stranger.token(&app), May { venues: none(), convenors: true, enterprises: none(), appeals: none(), clear: person(a.stranger.person) }),
             ("resident raiser of 乙", bn.raiser.token(&app), May { venues: vb.clone(), convenors: true, enterprises: none(), appeals: set(&[&b1]), clear: person(bn.raiser.person) }),
         ];
+        // The boards each caller reads: a resident their compound's and their community's, staff
+        // their communities', nobody else any.
+        let boards_of = |who: &str| -> BTreeSet<String> {
+            let ids: Vec<&String> = match who {
+                "street admin" => vec![&a1, &a2, &a3, &b1],
+                "community admin of 甲" => vec![&a1, &a2, &a3],
+                "community staff of 乙" | "resident raiser of 乙" => vec![&b1],
+                "resident raiser of 甲" | "other resident of 甲" => vec![&a1, &a3],
+                "resident of 甲's 夏苑" => vec![&a2, &a3],
+                _ => vec![],
+            };
+            ids.into_iter().map(|id| on_board(id)).collect()
+        };
         for (who, token, may) in cases {
             let label = format!("[{b}] {who}");
-            let data = app.ok(Some(&token), PROBE_D, json!({ "a": a.community.id, "b": bn.community.id, "ids": all })).await;
+            let vars = json!({ "a": a.community.id, "b": bn.community.id, "as": a.spring, "asu": a.summer, "bs": bn.spring, "ids": all });
+            let data = app.ok(Some(&token), PROBE_D, vars).await;
+            let boards: BTreeSet<String> = ["boards", "boardsu", "boardc", "boardb", "boardbc"]
+                .iter()
+                .flat_map(|k| data[*k]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap().to_owned()))
+                .collect();
+            assert_eq!(boards, boards_of(who), "{label}: boards");
             let venues: BTreeSet<String> = ids_at(&data, "/va").union(&ids_at(&data, "/vb")).filter(|&id| decode(id).unwrap().0 == "Venue").cloned().collect();
             assert_eq!(venues, may.venues, "{label}: venues");
             let enterprises: BTreeSet<String> = ids_at(&data, "/ea").union(&ids_at(&data, "/eb")).cloned().collect();
             assert_eq!(enterprises, may.enterprises, "{label}: enterprises");
             let appeals: BTreeSet<String> = global("Appeal", &ids_at(&data, "/appeals").iter().collect::<Vec<_>>());
+            // A board's `appeal` is the full appeal only where the caller sees it in full.
+            let full_through_boards: Vec<String> = ["/boards", "/boardsu", "/boardc", "/boardb", "/boardbc"].iter().flat_map(|k| global("Appeal", &ids_at(&data, k).iter().collect::<Vec<_>>())).collect();
+            assert!(full_through_boards.iter().all(|id| may.appeals.contains(id)), "{label}: {full_through_boards:?}");
             assert_eq!(appeals, may.appeals, "{label}: appeals");
             assert_eq!(data["appeals"]["totalCount"], may.appeals.len(), "{label}");
             // Refetching answers exactly what the caller may see.
             let refetched: BTreeSet<String> = data["nodes"].as_array().unwrap().iter().filter_map(|n| n["id"].as_str().map(str::to_owned)).collect();
-            let expected: BTreeSet<String> = may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().collect();
+            let expected: BTreeSet<String> =
+                may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().chain(boards_of(who)).collect();
             assert_eq!(refetched, expected, "{label}: node(id:)");
             // Convenors where names are shown; contacts in full for staff and the person only.
             for v in data["va"].as_array().unwrap().iter().chain(data["vb"].as_array().unwrap()) {
@@ -119,11 +148,18 @@ both_backends! {
             "query($c: ID!) { venues(communityId: $c) { id } }",
             "query($c: ID!) { enterprises(communityId: $c) { id } }",
             "{ appeals { totalCount } }",
+            "query($c: ID!) { board(communityId: $c) { totalCount } }",
         ] {
             assert_eq!(app.error_code(None, q, json!({ "c": a.community.id })).await, "UNAUTHENTICATED", "[{b}] {q}");
         }
         assert_eq!(app.error_code(None, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": a1 })).await, "UNAUTHENTICATED");
     }
+}
+
+/// The board id of an appeal.
+fn on_board(appeal: &str) -> String {
+    let (_, uuid) = decode(appeal).unwrap();
+    global_id("BoardAppeal", uuid).to_string()
 }
 
 /// Every object with `personalDataVisible` (a person) anywhere in `value`.
