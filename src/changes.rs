@@ -8,11 +8,15 @@
 //! - Stored events (rows a noun writes with its change, such as a task's timeline) are handed
 //!   after the commit to the sinks registered at start-up (a noun's live subscriptions), here and
 //!   on every other instance. The bus knows only their ids; what they are is the sink's business.
+//! - Follow-ups ([`FollowUp`]), registered at start-up like the sinks, run inside a write's
+//!   transaction just before it commits: one noun's part of another noun's change (a verified
+//!   task closing the action item it carries out), so that both commit together or not at all,
+//!   while the noun that writes never names the noun that follows.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
 use uuid::Uuid;
 
 use crate::error::AppResult;
@@ -30,12 +34,21 @@ pub trait EventSink: Send + Sync {
     async fn deliver(&self, db: &DatabaseConnection, ids: &[Uuid]);
 }
 
+/// One noun's part of another noun's write, run in that write's transaction before it commits.
+#[async_trait::async_trait]
+pub trait FollowUp: Send + Sync {
+    /// Follows the write whose audit record names `action` on the object `object_id`; an error
+    /// rolls the whole write back.
+    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<()>;
+}
+
 /// The change bus of one instance: cheap to clone.
 #[derive(Clone)]
 pub struct Changes {
     instance: Uuid,
     counter: Arc<AtomicU64>,
     sinks: Arc<[Arc<dyn EventSink>]>,
+    follow_ups: Arc<[Arc<dyn FollowUp>]>,
 }
 
 impl Default for Changes {
@@ -47,7 +60,21 @@ impl Default for Changes {
 impl Changes {
     /// A bus handing committed stored events to `sinks`.
     pub fn with_sinks(sinks: Vec<Arc<dyn EventSink>>) -> Self {
-        Changes { instance: Uuid::now_v7(), counter: Arc::default(), sinks: sinks.into() }
+        Changes { instance: Uuid::now_v7(), counter: Arc::default(), sinks: sinks.into(), follow_ups: Arc::new([]) }
+    }
+
+    /// The bus with these follow-ups of writes (see [`FollowUp`]).
+    pub fn following(mut self, follow_ups: Vec<Arc<dyn FollowUp>>) -> Self {
+        self.follow_ups = follow_ups.into();
+        self
+    }
+
+    /// Inside the transaction, before it commits: every follow-up of the write.
+    pub async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<()> {
+        for f in self.follow_ups.iter() {
+            f.follow(txn, action, object_id).await?;
+        }
+        Ok(())
     }
 
     /// Notes that data changed (a commit here or on another instance).

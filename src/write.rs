@@ -8,7 +8,8 @@
 //! w.commit(Audit::new("cancelTask", "Task").object(task.id).community(task.community_id)).await?;
 //! ```
 //!
-//! [`Write::commit`] requires the audit entry and does, in this order: the audit row, the change
+//! [`Write::commit`] requires the audit entry and does, in this order: the follow-ups other nouns
+//! registered on the change bus (`changes::FollowUp`, inside the transaction), the audit row, the change
 //! announcement inside the transaction (PostgreSQL `NOTIFY`, delivered only on commit), the
 //! commit, then this instance's change counter (cached answers and scopes are no longer served)
 //! and the hand-over of stored events to live subscribers. Dropping a `Write` without committing
@@ -143,6 +144,7 @@ impl<'a> Write<'a> {
     /// Commits the mutation with its audit record (see the module documentation for the order).
     pub async fn commit(self, audit: Audit) -> AppResult<()> {
         let Write { cx, txn, events } = self;
+        cx.changes.follow(&txn, &audit.action, audit.object_id).await?;
         record(&txn, cx, audit).await?;
         cx.changes.announce(&txn, &events).await?;
         txn.commit().await?;

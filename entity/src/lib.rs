@@ -1,5 +1,9 @@
 //! sea-orm entities of gongzhi: plain rows, no API concerns.
+pub mod action_item;
+pub mod action_note;
 pub mod activity;
+pub mod agenda_appeal;
+pub mod agenda_item;
 pub mod api_key;
 pub mod appeal;
 pub mod appeal_support;
@@ -23,6 +27,8 @@ pub mod innovation_case;
 pub mod inspection;
 pub mod invitation;
 pub mod ledger_entry;
+pub mod meeting;
+pub mod meeting_participant;
 pub mod owners_committee;
 pub mod owners_committee_member;
 pub mod party_member;

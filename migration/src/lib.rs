@@ -54,6 +54,12 @@ mod m20261205_000002_create_venues;
 mod m20261205_000003_create_enterprises;
 mod m20261205_000004_create_appeals;
 mod m20261207_000001_create_appeal_supports;
+mod m20261207_000002_create_meetings;
+mod m20261207_000003_create_meeting_participants;
+mod m20261207_000004_create_agenda_items;
+mod m20261207_000005_create_agenda_appeals;
+mod m20261207_000006_create_action_items;
+mod m20261207_000007_create_action_notes;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -115,6 +121,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000003_create_enterprises::Migration),
             Box::new(m20261205_000004_create_appeals::Migration),
             Box::new(m20261207_000001_create_appeal_supports::Migration),
+            Box::new(m20261207_000002_create_meetings::Migration),
+            Box::new(m20261207_000003_create_meeting_participants::Migration),
+            Box::new(m20261207_000004_create_agenda_items::Migration),
+            Box::new(m20261207_000005_create_agenda_appeals::Migration),
+            Box::new(m20261207_000006_create_action_items::Migration),
+            Box::new(m20261207_000007_create_action_notes::Migration),
         ]
     }
 }

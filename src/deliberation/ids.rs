@@ -10,3 +10,9 @@ loader_key!(/// An enterprise named in a community.
     EnterpriseId);
 loader_key!(/// An appeal.
     AppealId);
+loader_key!(/// A deliberation meeting.
+    MeetingId);
+loader_key!(/// An item of a meeting's agenda.
+    AgendaItemId);
+loader_key!(/// An action item of a decision.
+    ActionItemId);

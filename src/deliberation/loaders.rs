@@ -5,17 +5,20 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::venue::VenueKind;
-use entity::{appeal, appeal_support, enterprise, venue};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use entity::{
+    action_item, action_note, agenda_appeal, agenda_item, appeal, appeal_support, enterprise, meeting, meeting_participant, venue,
+};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::OnceCell;
 
 use super::visibility::{self, Ties};
 use crate::auth::Scope;
 use crate::error::AppError;
-use crate::graphql::batch::{by, loader_key};
+use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id.
-pub use super::ids::{AppealId, EnterpriseId, VenueId};
+pub use super::ids::{ActionItemId, AgendaItemId, AppealId, EnterpriseId, MeetingId, VenueId};
 
 /// Batches and caches consultative democracy's relations for one request.
 pub struct DeliberationLoader {
@@ -51,6 +54,16 @@ loader_key!(/// An appeal as the public board shows it.
     BoardAppealId);
 loader_key!(/// Whether the caller supports an appeal (present when they do).
     SupportedByMe);
+loader_key!(/// The participants of a meeting.
+    ParticipantsOf);
+loader_key!(/// The agenda of a meeting, in order.
+    AgendaOf);
+loader_key!(/// The appeals an agenda item takes up, as the board shows them.
+    AppealsOnItem);
+loader_key!(/// The action items of an agenda item.
+    ActionsOf);
+loader_key!(/// The progress notes of an action item.
+    NotesOf);
 
 impl Loader<VenueId> for DeliberationLoader {
     type Value = venue::Model;
@@ -136,5 +149,141 @@ impl Loader<SupportedByMe> for DeliberationLoader {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|a| (SupportedByMe(a), ())).collect())
+    }
+}
+
+impl Loader<MeetingId> for DeliberationLoader {
+    type Value = meeting::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[MeetingId]) -> Result<HashMap<MeetingId, Self::Value>, Self::Error> {
+        let rows = meeting::Entity::find()
+            .filter(meeting::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::meeting_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| MeetingId(m.id)))
+    }
+}
+
+impl Loader<AgendaItemId> for DeliberationLoader {
+    type Value = agenda_item::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[AgendaItemId]) -> Result<HashMap<AgendaItemId, Self::Value>, Self::Error> {
+        let rows = agenda_item::Entity::find()
+            .filter(agenda_item::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::agenda_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| AgendaItemId(m.id)))
+    }
+}
+
+impl Loader<ActionItemId> for DeliberationLoader {
+    type Value = action_item::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[ActionItemId]) -> Result<HashMap<ActionItemId, Self::Value>, Self::Error> {
+        let rows = action_item::Entity::find()
+            .filter(action_item::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::action_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| ActionItemId(m.id)))
+    }
+}
+
+impl Loader<ParticipantsOf> for DeliberationLoader {
+    type Value = Vec<meeting_participant::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, Self::Error> {
+        // Keys come from meetings the caller sees; the filter holds again for a forged key.
+        let visible = Query::select()
+            .column(meeting::Column::Id)
+            .from(meeting::Entity)
+            .cond_where(visibility::meeting_filter(&self.scope))
+            .to_owned();
+        let rows = meeting_participant::Entity::find()
+            .filter(meeting_participant::Column::MeetingId.is_in(keys.iter().map(|k| k.0)))
+            .filter(meeting_participant::Column::MeetingId.in_subquery(visible))
+            .order_by_asc(meeting_participant::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| ParticipantsOf(m.meeting_id)))
+    }
+}
+
+impl Loader<AgendaOf> for DeliberationLoader {
+    type Value = Vec<agenda_item::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[AgendaOf]) -> Result<HashMap<AgendaOf, Self::Value>, Self::Error> {
+        let rows = agenda_item::Entity::find()
+            .filter(agenda_item::Column::MeetingId.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::agenda_filter(&self.scope))
+            .order_by_asc(agenda_item::Column::Position)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| AgendaOf(m.meeting_id)))
+    }
+}
+
+impl Loader<AppealsOnItem> for DeliberationLoader {
+    type Value = Vec<appeal::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[AppealsOnItem]) -> Result<HashMap<AppealsOnItem, Self::Value>, Self::Error> {
+        let links = agenda_appeal::Entity::find()
+            .filter(agenda_appeal::Column::AgendaItemId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(agenda_appeal::Column::AppealId)
+            .all(&self.db)
+            .await?;
+        if links.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ties = self.ties().await?;
+        let rows = appeal::Entity::find()
+            .filter(appeal::Column::Id.is_in(links.iter().map(|l| l.appeal_id)))
+            .filter(visibility::board_filter(&self.scope, ties))
+            .filter(appeal::Column::State.ne(appeal::AppealState::Withdrawn))
+            .all(&self.db)
+            .await?;
+        let rows: HashMap<uuid::Uuid, appeal::Model> = rows.into_iter().map(|a| (a.id, a)).collect();
+        let mut out: HashMap<AppealsOnItem, Vec<appeal::Model>> = HashMap::new();
+        for l in links {
+            if let Some(a) = rows.get(&l.appeal_id) {
+                out.entry(AppealsOnItem(l.agenda_item_id)).or_default().push(a.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<ActionsOf> for DeliberationLoader {
+    type Value = Vec<action_item::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[ActionsOf]) -> Result<HashMap<ActionsOf, Self::Value>, Self::Error> {
+        let rows = action_item::Entity::find()
+            .filter(action_item::Column::AgendaItemId.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::action_filter(&self.scope))
+            .order_by_asc(action_item::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| ActionsOf(m.agenda_item_id)))
+    }
+}
+
+impl Loader<NotesOf> for DeliberationLoader {
+    type Value = Vec<action_note::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[NotesOf]) -> Result<HashMap<NotesOf, Self::Value>, Self::Error> {
+        let visible = Query::select()
+            .column(action_item::Column::Id)
+            .from(action_item::Entity)
+            .cond_where(visibility::action_filter(&self.scope))
+            .to_owned();
+        let rows = action_note::Entity::find()
+            .filter(action_note::Column::ActionItemId.is_in(keys.iter().map(|k| k.0)))
+            .filter(action_note::Column::ActionItemId.in_subquery(visible))
+            .order_by_asc(action_note::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |m| NotesOf(m.action_item_id)))
     }
 }

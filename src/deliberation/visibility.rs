@@ -21,13 +21,25 @@
 //! and their community's boards, and may support (附议) any appeal of their community; who
 //! supported is staff's to see, the count is public.
 //!
-//! The `match` in [`sight`] and in [`roles_toward`] names every principal kind, with no
-//! catch-all.
+//! **Meetings** ([`meeting_reach`]) with their participants, agenda, decisions, action items and
+//! notes: staff of the meeting's community see them all; a person the meetings they convene or
+//! are invited to; a unit those it is invited to; nobody else any. An agenda item, an action item
+//! and a note are seen with their meeting. The decisions reach the public board through the
+//! appeals they take up (`BoardAppeal.decisions`), with no names.
+//!
+//! Who runs a meeting ([`runs_meeting`]): staff of its community and its convenor. An action item
+//! is also worked by its owner (the unit or the person it names).
+//!
+//! The `match`es in [`sight`], [`meeting_reach`] and [`roles_toward`] name every principal kind,
+//! with no catch-all.
 
 use std::collections::BTreeSet;
 
 use entity::appeal::{self, RaiserKind};
+use entity::meeting_participant::{self, PartyKind};
 use entity::venue::{self, VenueKind};
+use entity::{action_item, agenda_item, meeting};
+use sea_orm::sea_query::Query;
 use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -181,6 +193,90 @@ pub fn shows_supporters(scope: &Scope, community_id: Uuid) -> bool {
     sight(scope.principal()).supporters && scope.is_staff_of(community_id)
 }
 
+/// How far a principal reaches into meetings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingReach {
+    /// Every meeting of the communities the caller is staff of.
+    Staff,
+    /// The meetings this person convenes or is invited to.
+    Person(Uuid),
+    /// The meetings this unit is invited to.
+    Unit(Uuid),
+    /// None.
+    Nothing,
+}
+
+/// What a principal sees of meetings.
+pub fn meeting_reach(principal: &Principal) -> MeetingReach {
+    match principal {
+        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } => MeetingReach::Staff,
+        Principal::Member { person_id } => MeetingReach::Person(*person_id),
+        Principal::Unit { unit_id, .. } => MeetingReach::Unit(*unit_id),
+        Principal::Anonymous | Principal::CityAdmin { .. } | Principal::Reporter { .. } | Principal::System => MeetingReach::Nothing,
+    }
+}
+
+/// The meetings a party is invited to, as a subquery.
+fn invited(kind: PartyKind, id: Uuid) -> SimpleExpr {
+    meeting::Column::Id.in_subquery(
+        Query::select()
+            .column(meeting_participant::Column::MeetingId)
+            .from(meeting_participant::Entity)
+            .and_where(meeting_participant::Column::PartyKind.eq(kind))
+            .and_where(meeting_participant::Column::PartyId.eq(id))
+            .to_owned(),
+    )
+}
+
+/// Meetings the caller sees.
+pub fn meeting_filter(scope: &Scope) -> Condition {
+    let cond = Condition::all();
+    match meeting_reach(scope.principal()) {
+        MeetingReach::Staff => cond.add(scope.staff_filter(meeting::Column::CommunityId)),
+        MeetingReach::Person(me) => cond
+            .add(scope.tenant_filter(meeting::Column::CommunityId))
+            .add(Condition::any().add(meeting::Column::ConvenorId.eq(me)).add(invited(PartyKind::Person, me))),
+        MeetingReach::Unit(unit) => cond.add(scope.tenant_filter(meeting::Column::CommunityId)).add(invited(PartyKind::Unit, unit)),
+        MeetingReach::Nothing => cond.add(never()),
+    }
+}
+
+/// Agenda items of the meetings the caller sees.
+pub fn agenda_filter(scope: &Scope) -> Condition {
+    Condition::all().add(
+        agenda_item::Column::MeetingId
+            .in_subquery(Query::select().column(meeting::Column::Id).from(meeting::Entity).cond_where(meeting_filter(scope)).to_owned()),
+    )
+}
+
+/// Action items of the meetings the caller sees.
+pub fn action_filter(scope: &Scope) -> Condition {
+    Condition::all().add(
+        action_item::Column::AgendaItemId.in_subquery(
+            Query::select().column(agenda_item::Column::Id).from(agenda_item::Entity).cond_where(agenda_filter(scope)).to_owned(),
+        ),
+    )
+}
+
+/// Whether the caller runs this meeting: staff of its community, or its convenor.
+pub fn runs_meeting(scope: &Scope, m: &meeting::Model) -> bool {
+    match meeting_reach(scope.principal()) {
+        MeetingReach::Staff => scope.is_staff_of(m.community_id),
+        MeetingReach::Person(me) => m.convenor_id == Some(me) && scope.sees_community(m.community_id),
+        MeetingReach::Unit(_) | MeetingReach::Nothing => false,
+    }
+}
+
+/// Whether the caller owns this action item (the unit or the person it names).
+pub fn owns_action(scope: &Scope, a: &action_item::Model) -> bool {
+    match (a.owner_kind, meeting_reach(scope.principal())) {
+        (PartyKind::Unit, MeetingReach::Unit(u)) | (PartyKind::Person, MeetingReach::Person(u)) => {
+            u == a.owner_id && scope.sees_community(a.community_id)
+        }
+        _ => false,
+    }
+}
+
 /// The roles the caller plays towards an appeal it may act on (see `workflow::rule`).
 pub fn roles_toward(scope: &Scope, ties: &Ties, a: &appeal::Model) -> Vec<Role> {
     let staff = scope.is_staff_of(a.community_id);
@@ -235,6 +331,48 @@ mod tests {
             (scope(Principal::Reporter { street_id: street }, a, false), STRUCTURE),
             (Scope::system([street], "system:test"), NOTHING),
         ]
+    }
+
+    #[test]
+    fn meetings_are_staffs_and_their_invitees_only() {
+        let (a, me) = (Uuid::now_v7(), Uuid::now_v7());
+        for (s, _) in every_kind(a, me) {
+            let where_ = meeting::Entity::find().filter(meeting_filter(&s)).build(DbBackend::Sqlite).to_string();
+            match meeting_reach(s.principal()) {
+                MeetingReach::Staff => assert!(where_.contains("community_id"), "{where_}"),
+                MeetingReach::Person(p) => {
+                    assert_eq!(p, me);
+                    assert!(where_.contains("PERSON") && where_.contains("convenor_id"), "{where_}");
+                }
+                MeetingReach::Unit(_) => assert!(where_.contains("'UNIT'"), "{where_}"),
+                MeetingReach::Nothing => assert!(where_.contains("1 = 0"), "{where_}"),
+            }
+        }
+        let m = |convenor| meeting::Model {
+            id: Uuid::now_v7(),
+            community_id: a,
+            venue_id: Uuid::now_v7(),
+            kind: meeting::MeetingKind::Deliberation,
+            title: "t".into(),
+            starts_at: chrono::Utc::now(),
+            convenor_id: convenor,
+            state: meeting::MeetingState::Planned,
+            minutes: None,
+            eligible_voters: None,
+            held_at: None,
+            created_by: "x".into(),
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        let staff = scope(Principal::CommunityStaff { community_id: a }, a, true);
+        let person = scope(Principal::Member { person_id: me }, a, false);
+        let unit = scope(Principal::Unit { unit_id: me, street_id: None }, a, false);
+        assert!(runs_meeting(&staff, &m(None)));
+        assert!(runs_meeting(&person, &m(Some(me))));
+        assert!(!runs_meeting(&person, &m(Some(Uuid::now_v7()))));
+        assert!(!runs_meeting(&unit, &m(Some(me))), "a unit never runs a meeting");
+        assert!(!runs_meeting(&Scope::anonymous(), &m(Some(me))));
     }
 
     fn appeal(community: Uuid, compound: Option<Uuid>, raiser: Option<Uuid>) -> appeal::Model {

@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection, Site, Task, TaskEvent};
-use crate::deliberation::graphql::{Appeal, BoardAppeal, DeliberationNode, Enterprise, Venue};
+use crate::deliberation::graphql::{ActionItem, AgendaItem, Appeal, BoardAppeal, DeliberationNode, Enterprise, Meeting, Venue};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
@@ -59,6 +59,9 @@ pub enum Node {
     Enterprise(Enterprise),
     Appeal(Appeal),
     BoardAppeal(BoardAppeal),
+    Meeting(Meeting),
+    AgendaItem(AgendaItem),
+    ActionItem(ActionItem),
 }
 
 impl From<OrgNode> for Node {
@@ -135,6 +138,9 @@ impl From<DeliberationNode> for Node {
             DeliberationNode::Enterprise(x) => Node::Enterprise(x),
             DeliberationNode::Appeal(x) => Node::Appeal(*x),
             DeliberationNode::BoardAppeal(x) => Node::BoardAppeal(*x),
+            DeliberationNode::Meeting(x) => Node::Meeting(*x),
+            DeliberationNode::AgendaItem(x) => Node::AgendaItem(x),
+            DeliberationNode::ActionItem(x) => Node::ActionItem(x),
         }
     }
 }

@@ -168,7 +168,8 @@ impl AppState {
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
-            changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone())]),
+            changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone())])
+                .following(vec![Arc::new(crate::deliberation::service::ActionsFollowTasks)]),
             live: live.clone(),
             ws_schema: build(crate::graphql::schema_with_error_codes()),
             responses: Arc::new(responses::ResponseCache::new(limits.response_cache)),

@@ -8,12 +8,14 @@ mod actions;
 mod appeals;
 mod board;
 mod enterprises;
+mod meetings;
 mod venues;
 
 pub use actions::*;
 pub use appeals::*;
 pub use board::*;
 pub use enterprises::*;
+pub use meetings::*;
 pub use venues::*;
 
 use async_graphql::{Context, ID, MergedObject, Result};
@@ -30,16 +32,27 @@ pub mod kind {
     pub const ENTERPRISE: &str = "Enterprise";
     pub const APPEAL: &str = "Appeal";
     pub const BOARD_APPEAL: &str = "BoardAppeal";
+    pub const MEETING: &str = "Meeting";
+    pub const MEETING_PARTICIPANT: &str = "MeetingParticipant";
+    pub const AGENDA_ITEM: &str = "AgendaItem";
+    pub const ACTION_ITEM: &str = "ActionItem";
 }
 
 /// Queries of consultative democracy, in the order the schema lists them.
 #[derive(MergedObject, Default)]
-pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery);
+pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery, MeetingsQuery);
 
 /// Mutations of consultative democracy, in the order the schema lists them; each is one
 /// transaction with its audit record.
 #[derive(MergedObject, Default)]
-pub struct DeliberationMutation(VenuesMutation, EnterprisesMutation, AppealsMutation, AppealActionsMutation, BoardMutation);
+pub struct DeliberationMutation(
+    VenuesMutation,
+    EnterprisesMutation,
+    AppealsMutation,
+    AppealActionsMutation,
+    BoardMutation,
+    MeetingsMutation,
+);
 
 /// Consultative democracy's objects that `node(id:)` refetches.
 pub enum DeliberationNode {
@@ -47,6 +60,9 @@ pub enum DeliberationNode {
     Enterprise(Enterprise),
     Appeal(Box<Appeal>),
     BoardAppeal(Box<BoardAppeal>),
+    Meeting(Box<Meeting>),
+    AgendaItem(AgendaItem),
+    ActionItem(ActionItem),
 }
 
 /// Resolves consultative democracy's global ids through the scoped loaders.
@@ -57,6 +73,9 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::VENUE => loader.load_one(VenueId(uuid)).await?.map(|m| Node::Venue(Venue(m))),
         kind::ENTERPRISE => loader.load_one(EnterpriseId(uuid)).await?.map(|m| Node::Enterprise(Enterprise(m))),
         kind::APPEAL => loader.load_one(AppealId(uuid)).await?.map(|m| Node::Appeal(Box::new(Appeal(m)))),
+        kind::MEETING => loader.load_one(MeetingId(uuid)).await?.map(|m| Node::Meeting(Box::new(Meeting(m)))),
+        kind::AGENDA_ITEM => loader.load_one(AgendaItemId(uuid)).await?.map(|m| Node::AgendaItem(AgendaItem(m))),
+        kind::ACTION_ITEM => loader.load_one(ActionItemId(uuid)).await?.map(|m| Node::ActionItem(ActionItem(m))),
         kind::BOARD_APPEAL => loader.load_one(BoardAppealId(uuid)).await?.map(|m| Node::BoardAppeal(Box::new(BoardAppeal(m)))),
         _ => None,
     })

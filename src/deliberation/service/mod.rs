@@ -10,6 +10,8 @@ mod appeals;
 mod board;
 mod deadlines;
 mod enterprises;
+mod follow_through;
+mod meetings;
 mod venues;
 
 pub use actions::*;
@@ -17,6 +19,8 @@ pub use appeals::*;
 pub use board::*;
 pub use deadlines::*;
 pub use enterprises::*;
+pub use follow_through::*;
+pub use meetings::*;
 pub use venues::*;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
