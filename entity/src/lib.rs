@@ -1,6 +1,8 @@
 //! sea-orm entities of gongzhi: plain rows, no API concerns.
 pub mod activity;
 pub mod api_key;
+pub mod arrears_case;
+pub mod arrears_contact;
 pub mod assignment;
 pub mod audit_log;
 pub mod building;

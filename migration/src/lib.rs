@@ -50,6 +50,8 @@ mod m20261204_000002_create_project_milestones;
 mod m20261204_000003_create_project_tasks;
 mod m20261204_000004_create_ledger_entries;
 mod m20261205_000001_create_residences;
+mod m20261206_000001_create_arrears_cases;
+mod m20261206_000002_create_arrears_contacts;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -107,6 +109,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000003_create_project_tasks::Migration),
             Box::new(m20261204_000004_create_ledger_entries::Migration),
             Box::new(m20261205_000001_create_residences::Migration),
+            Box::new(m20261206_000001_create_arrears_cases::Migration),
+            Box::new(m20261206_000002_create_arrears_contacts::Migration),
         ]
     }
 }
