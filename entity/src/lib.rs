@@ -7,6 +7,8 @@ pub mod agenda_item;
 pub mod api_key;
 pub mod appeal;
 pub mod appeal_support;
+pub mod arrears_case;
+pub mod arrears_contact;
 pub mod assignment;
 pub mod audit_log;
 pub mod building;

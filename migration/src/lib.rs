@@ -53,6 +53,8 @@ mod m20261205_000001_create_residences;
 mod m20261205_000002_create_venues;
 mod m20261205_000003_create_enterprises;
 mod m20261205_000004_create_appeals;
+mod m20261206_000001_create_arrears_cases;
+mod m20261206_000002_create_arrears_contacts;
 mod m20261207_000001_create_appeal_supports;
 mod m20261207_000002_create_meetings;
 mod m20261207_000003_create_meeting_participants;
@@ -120,6 +122,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_create_venues::Migration),
             Box::new(m20261205_000003_create_enterprises::Migration),
             Box::new(m20261205_000004_create_appeals::Migration),
+            Box::new(m20261206_000001_create_arrears_cases::Migration),
+            Box::new(m20261206_000002_create_arrears_contacts::Migration),
             Box::new(m20261207_000001_create_appeal_supports::Migration),
             Box::new(m20261207_000002_create_meetings::Migration),
             Box::new(m20261207_000003_create_meeting_participants::Migration),

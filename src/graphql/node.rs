@@ -9,7 +9,8 @@ use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
 use crate::home::graphql::{
-    Building, BuildingLeader, Home, HomeNode, LedgerEntry, OwnersCommittee, Project, ProjectMilestone, PropertyManager, Residence,
+    ArrearsCase, ArrearsContact, Building, BuildingLeader, Home, HomeNode, LedgerEntry, OwnersCommittee, Project, ProjectMilestone,
+    PropertyManager, Residence,
 };
 use crate::innovation::graphql::{CaseScore, InnovationCase, InnovationNode, RoundReviewer, SelectionRound};
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
@@ -51,6 +52,8 @@ pub enum Node {
     Project(Project),
     ProjectMilestone(ProjectMilestone),
     LedgerEntry(LedgerEntry),
+    ArrearsCase(ArrearsCase),
+    ArrearsContact(ArrearsContact),
     SelectionRound(SelectionRound),
     RoundReviewer(RoundReviewer),
     InnovationCase(InnovationCase),
@@ -116,6 +119,8 @@ impl From<HomeNode> for Node {
             HomeNode::Project(x) => Node::Project(x),
             HomeNode::ProjectMilestone(x) => Node::ProjectMilestone(x),
             HomeNode::LedgerEntry(x) => Node::LedgerEntry(x),
+            HomeNode::ArrearsCase(x) => Node::ArrearsCase(x),
+            HomeNode::ArrearsContact(x) => Node::ArrearsContact(x),
         }
     }
 }

@@ -19,3 +19,7 @@ loader_key!(/// A milestone of a renovation project.
     MilestoneId);
 loader_key!(/// An entry of a compound's shared-income ledger.
     LedgerEntryId);
+loader_key!(/// A property-fee arrears case.
+    ArrearsCaseId);
+loader_key!(/// A contact attempt on an arrears case.
+    ArrearsContactId);

@@ -17,11 +17,14 @@ use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id.
 pub use super::ids::{
-    BuildingId, BuildingLeaderId, LedgerEntryId, MilestoneId, OwnersCommitteeId, ProjectId, PropertyManagerId, ResidenceId,
+    ArrearsCaseId, ArrearsContactId, BuildingId, BuildingLeaderId, LedgerEntryId, MilestoneId, OwnersCommitteeId, ProjectId,
+    PropertyManagerId, ResidenceId,
 };
 
+mod arrears;
 mod ledger;
 mod projects;
+pub use arrears::*;
 pub use ledger::*;
 pub use projects::*;
 

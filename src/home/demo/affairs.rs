@@ -8,13 +8,21 @@
 //! The project belongs to 奥林春天, the first of the six, and is brokered by a unit seated on
 //! 梅庭莱's joint committee (the traffic police where seated). Every copy of 梅庭莱 in a larger
 //! street gets the same. Idempotent: a compound with a project is left alone.
+//!
+//! Property-fee arrears (物业费催缴) in the owner-run 桂园人家, whose committee's service centre
+//! collects its own fees, and in 奥林春天, where the compound page and the tenancy suite look
+//! (two of its cases on the buildings its leaders lead): a few doors each, opened by community
+//! staff with their contacts and outcomes (a plan agreed, a refusal, one paid, one escalated, one
+//! still open). Idempotent: a compound with a case is left alone.
 
 use chrono::NaiveDate;
+use entity::arrears_case::{self, ArrearsStatus};
+use entity::arrears_contact::ContactChannel;
 use entity::assignment::AssignmentRole;
 use entity::ledger_entry::{self, IncomeSource};
 use entity::project::ProjectKind;
 use entity::task::{TaskCategory, TaskPriority};
-use entity::{co_building_unit, committee_membership, community, compound, project, region};
+use entity::{building, co_building_unit, committee_membership, community, compound, project, region};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -26,9 +34,10 @@ use crate::collaboration::service as collab;
 use crate::collaboration::workflow::{AssignmentAction, TaskAction};
 use crate::cx::Cx;
 use crate::error::{AppError, AppResult};
-use crate::home::ids::{MilestoneId, ProjectId};
+use crate::home::ids::{ArrearsCaseId, BuildingId, MilestoneId, ProjectId};
 use crate::home::service::{
-    self, FundingSource, MilestoneProgress, NewDisbursement, NewIncome, NewMilestone, NewProject, PeriodInput, ProjectAction, ProjectTask,
+    self, FundingSource, MilestoneProgress, NewArrearsCase, NewArrearsContact, NewArrearsOutcome, NewDisbursement, NewIncome, NewMilestone,
+    NewProject, PeriodInput, ProjectAction, ProjectTask,
 };
 use crate::organisation::ids::{CompoundId, UnitId};
 
@@ -95,7 +104,126 @@ pub async fn seed_affairs(db: &DatabaseConnection, street_code: &str) -> AppResu
         }
         ledgers += car_park_income(&staff, db, community.id).await?;
     }
-    Ok(format!("{projects} renovation projects and {ledgers} shared-income ledgers seeded"))
+    let arrears_compounds = compound::Entity::find()
+        .filter(compound::Column::CommunityId.is_in(communities.iter().map(|c| c.id)))
+        .filter(compound::Column::Name.is_in(ARREARS_COMPOUNDS))
+        .order_by_asc(compound::Column::Id)
+        .all(db)
+        .await?;
+    let mut arrears = 0;
+    for c in &arrears_compounds {
+        let Some(community) = communities.iter().find(|m| m.id == c.community_id) else { continue };
+        if arrears_case::Entity::find().filter(arrears_case::Column::CompoundId.eq(c.id)).count(db).await? > 0 {
+            continue;
+        }
+        let staff = cx(scope_for(db, Role::CommunityStaff, &community.code, street_code).await?);
+        arrears += arrears_cases(&staff, db, c).await?;
+    }
+    Ok(format!("{projects} renovation projects, {ledgers} shared-income ledgers and {arrears} arrears cases seeded"))
+}
+
+/// The compounds with property-fee arrears cases.
+const ARREARS_COMPOUNDS: [&str; 2] = ["桂园人家", "奥林春天"];
+
+/// A demo arrears case: the building (its index among the compound's), the door, the amount in
+/// yuan, the day owed since, its contacts (day, channel, result), and its outcome with the plan or
+/// reason that goes with it.
+type DemoCase = (
+    usize,
+    &'static str,
+    i64,
+    (i32, u32, u32),
+    &'static [((i32, u32, u32), ContactChannel, &'static str)],
+    Option<(ArrearsStatus, Option<&'static str>)>,
+);
+
+const ARREARS: [DemoCase; 5] = [
+    (
+        0,
+        "1单元302",
+        3_600,
+        (2024, 7, 1),
+        &[
+            ((2025, 3, 5), ContactChannel::Notice, "张贴催缴通知书，未回应"),
+            ((2025, 3, 20), ContactChannel::Visit, "楼长陪同上门，业主经营困难，同意分期缴纳"),
+        ],
+        Some((ArrearsStatus::PlanAgreed, Some("2025年4月至9月分六期缴清，每月600元"))),
+    ),
+    (
+        1,
+        "2单元501",
+        2_160,
+        (2024, 10, 1),
+        &[((2025, 4, 2), ContactChannel::Phone, "电话沟通，业主对地下车库渗水维修不满，拒绝缴费")],
+        Some((ArrearsStatus::Refused, None)),
+    ),
+    (
+        2,
+        "1单元101",
+        960,
+        (2025, 1, 1),
+        &[((2025, 4, 10), ContactChannel::Visit, "上门说明收支公示情况，业主当场缴清")],
+        Some((ArrearsStatus::Paid, None)),
+    ),
+    (
+        0,
+        "2单元602",
+        5_400,
+        (2024, 1, 1),
+        &[
+            ((2025, 2, 12), ContactChannel::Notice, "送达书面催缴通知书"),
+            ((2025, 3, 1), ContactChannel::Visit, "第二次上门，无人应答"),
+            ((2025, 3, 18), ContactChannel::Visit, "第三次上门，业主拒绝沟通"),
+        ],
+        Some((ArrearsStatus::Escalated, Some("经三次上门未果，提请社区人民调解委员会调解"))),
+    ),
+    (1, "1单元201", 1_800, (2025, 2, 1), &[((2025, 5, 6), ContactChannel::Notice, "张贴催缴通知书")], None),
+];
+
+/// A compound's arrears cases, opened, contacted and closed by community staff. Returns how many.
+async fn arrears_cases(staff: &Cx, db: &DatabaseConnection, c: &compound::Model) -> AppResult<usize> {
+    let buildings = building::Entity::find()
+        .filter(building::Column::CommunityId.eq(c.community_id))
+        .filter(building::Column::CompoundId.eq(c.id))
+        .order_by_asc(building::Column::Id)
+        .all(db)
+        .await?;
+    if buildings.is_empty() {
+        return Ok(0);
+    }
+    let mut seeded = 0;
+    for (index, door, yuan, since, contacts, outcome) in ARREARS {
+        let Some(b) = buildings.get(index % buildings.len()) else { continue };
+        let case = service::open_case(
+            staff,
+            NewArrearsCase {
+                compound_id: CompoundId(c.id),
+                building_id: BuildingId(b.id),
+                door: door.into(),
+                amount: (yuan * 100).to_string(),
+                owed_since: day(since),
+                note: None,
+            },
+        )
+        .await?;
+        let id = ArrearsCaseId(case.id);
+        for (on, channel, result) in contacts {
+            let contact = NewArrearsContact { case_id: id, contacted_on: Some(day(*on)), channel: *channel, result: (*result).into() };
+            service::record_contact(staff, contact).await?;
+        }
+        if let Some((status, text)) = outcome {
+            let text = text.map(str::to_owned);
+            let (plan, reason) = match status {
+                ArrearsStatus::PlanAgreed => (text, None),
+                ArrearsStatus::Escalated => (None, text),
+                ArrearsStatus::Open | ArrearsStatus::Paid | ArrearsStatus::Refused => (None, None),
+            };
+            let set = NewArrearsOutcome { outcome: status, note: None, plan, reason, expected_version: Some(case.version) };
+            service::set_outcome(staff, id, set).await?;
+        }
+        seeded += 1;
+    }
+    Ok(seeded)
 }
 
 /// The six compounds of 梅庭莱 and their car parks' monthly income in 2025, in yuan: about five

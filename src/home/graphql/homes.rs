@@ -3,7 +3,10 @@
 use async_graphql::{Context, Enum, ID, Object, Result};
 use entity::compound;
 
-use super::{Building, BuildingLeader, LeaderStatus, LedgerEntry, LedgerYear, OwnersCommittee, Project, PropertyManager, kind};
+use super::{
+    ArrearsCase, ArrearsStatus, Building, BuildingLeader, LeaderStatus, LedgerEntry, LedgerYear, OwnersCommittee, Project, PropertyManager,
+    kind,
+};
 use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::rc;
 use crate::graphql::ids::{expect_id, global_id};
@@ -105,6 +108,18 @@ impl Home {
         #[graphql(desc = "The year the entries count in.")] year: i32,
     ) -> Result<Vec<LedgerEntry>> {
         Ok(home_loader(ctx)?.load_one(LedgerEntriesOf(self.0.id, year)).await?.unwrap_or_default().into_iter().map(LedgerEntry).collect())
+    }
+    /// The compound's property-fee arrears cases (物业费催缴) the caller sees, newest first: all of
+    /// them to staff of the community and the owners' committee in office, those of their own
+    /// building to a building's leader; empty for everyone else, residents included.
+    async fn arrears_cases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only cases in this state.")] status: Option<ArrearsStatus>,
+    ) -> Result<Vec<ArrearsCase>> {
+        let rows = home_loader(ctx)?.load_one(ArrearsCasesOf(self.0.id)).await?.unwrap_or_default();
+        let status = status.map(entity::arrears_case::ArrearsStatus::from);
+        Ok(rows.into_iter().filter(|m| status.is_none_or(|s| m.status == s)).map(ArrearsCase).collect())
     }
 }
 

@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::ledger_entry;
 
-use super::{Fen, Home, kind};
+use super::{Fen, Home, home_compound_id, kind};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
 use crate::home::ids::LedgerEntryId;
@@ -204,14 +204,6 @@ pub struct LedgerEntryPayload {
     pub entry: LedgerEntry,
 }
 
-fn compound_id(id: &ID) -> Result<CompoundId, crate::error::AppError> {
-    let uuid = match expect_id(id, kind::HOME, "compoundId") {
-        Ok(id) => id,
-        Err(_) => expect_id(id, kind::COMPOUND, "compoundId")?,
-    };
-    Ok(CompoundId(uuid))
-}
-
 /// Mutations of home co-building: the shared-income ledger. There is no update and no delete.
 #[derive(Default)]
 pub struct LedgerMutation;
@@ -226,7 +218,7 @@ impl LedgerMutation {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
         let new = NewIncome {
-            compound_id: compound_id(&input.compound_id)?,
+            compound_id: home_compound_id(&input.compound_id)?,
             source: input.source.into(),
             period: PeriodInput { month: input.month, from: input.from, to: input.to },
             amount: input.amount_fen.0,
@@ -241,7 +233,7 @@ impl LedgerMutation {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
         let new = NewDisbursement {
-            compound_id: compound_id(&input.compound_id)?,
+            compound_id: home_compound_id(&input.compound_id)?,
             purpose: input.purpose,
             approved_by: input.approved_by,
             paid_on: input.paid_on,

@@ -2,10 +2,12 @@
 //! names as in `service/`): `homes` (a compound's home, the roots `home` and `homes`),
 //! `buildings`, `committees` (owners' committees), `managers` (property managers), `leaders`
 //! (building and lane leaders by two-way selection), `residents` (residents and where they
-//! live), `projects` (renovation projects) and `ledger` (the shared-income ledger). Thin:
+//! live), `projects` (renovation projects), `ledger` (the shared-income ledger) and `arrears`
+//! (property-fee arrears help). Thin:
 //! resolvers decode arguments, follow relations through the request's DataLoaders and call the
 //! service.
 
+mod arrears;
 mod buildings;
 mod committees;
 mod homes;
@@ -15,6 +17,7 @@ mod managers;
 mod projects;
 mod residents;
 
+pub use arrears::*;
 pub use buildings::*;
 pub use committees::*;
 pub use homes::*;
@@ -45,6 +48,8 @@ pub mod kind {
     pub const PROJECT: &str = "Project";
     pub const PROJECT_MILESTONE: &str = "ProjectMilestone";
     pub const LEDGER_ENTRY: &str = "LedgerEntry";
+    pub const ARREARS_CASE: &str = "ArrearsCase";
+    pub const ARREARS_CONTACT: &str = "ArrearsContact";
 }
 
 /// Queries of home co-building.
@@ -62,6 +67,7 @@ pub struct HomeMutation(
     ResidentsMutation,
     ProjectsMutation,
     LedgerMutation,
+    ArrearsMutation,
 );
 
 /// Home co-building's objects that `node(id:)` refetches.
@@ -75,6 +81,8 @@ pub enum HomeNode {
     Project(Project),
     ProjectMilestone(ProjectMilestone),
     LedgerEntry(LedgerEntry),
+    ArrearsCase(ArrearsCase),
+    ArrearsContact(ArrearsContact),
 }
 
 /// Resolves home co-building's global ids through the scoped loaders.
@@ -93,6 +101,8 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::PROJECT => loader.load_one(ProjectId(uuid)).await?.map(|m| Node::Project(Project(m))),
         kind::PROJECT_MILESTONE => loader.load_one(MilestoneId(uuid)).await?.map(|m| Node::ProjectMilestone(ProjectMilestone(m))),
         kind::LEDGER_ENTRY => loader.load_one(LedgerEntryId(uuid)).await?.map(|m| Node::LedgerEntry(LedgerEntry(m))),
+        kind::ARREARS_CASE => loader.load_one(ArrearsCaseId(uuid)).await?.map(|m| Node::ArrearsCase(ArrearsCase(m))),
+        kind::ARREARS_CONTACT => loader.load_one(ArrearsContactId(uuid)).await?.map(|m| Node::ArrearsContact(ArrearsContact(m))),
         _ => None,
     })
 }
@@ -123,6 +133,15 @@ impl ScalarType for Fen {
     fn to_value(&self) -> Value {
         Value::String(self.0.clone())
     }
+}
+
+/// A compound's id as sent, a `Home` or a `Compound` id.
+fn home_compound_id(id: &ID) -> Result<CompoundId, AppError> {
+    let uuid = match expect_id(id, kind::HOME, "compoundId") {
+        Ok(id) => id,
+        Err(_) => expect_id(id, kind::COMPOUND, "compoundId")?,
+    };
+    Ok(CompoundId(uuid))
 }
 
 /// A "replaces" argument: absent (no check), null (none expected) or the id of the row expected.

@@ -1,10 +1,12 @@
 //! Rules of home co-building, one file per sub-noun (the same names as in `graphql/`):
 //! buildings and lanes, owners' committees, property managers, building leaders by two-way
-//! selection, residents with their residences, renovation projects and the shared-income ledger.
+//! selection, residents with their residences, renovation projects, the shared-income ledger and
+//! property-fee arrears cases.
 //! Every function takes the request's context first; each mutation writes through the unit of work
 //! (`crate::write::Write`), and "never two at once" rules are held by the database (a unique
 //! partial index) behind a row lock on the compound or the building.
 
+mod arrears;
 mod buildings;
 mod committees;
 mod leaders;
@@ -13,6 +15,7 @@ mod managers;
 mod projects;
 mod residents;
 
+pub use arrears::*;
 pub use buildings::*;
 pub use committees::*;
 pub use leaders::*;

@@ -163,6 +163,44 @@ pub fn ledger_totals_filter(scope: &Scope, roles: &Roles) -> Condition {
     )
 }
 
+/// Property-fee arrears cases the caller sees: staff's, the owners' committee's in office, and
+/// those of the buildings the caller leads. Never a resident's, not even of their own building.
+pub fn arrears_filter(scope: &Scope, roles: &Roles) -> Condition {
+    use entity::arrears_case::Column;
+    let reach = affairs_sight(scope.principal()).arrears;
+    reach_filter(
+        scope,
+        roles,
+        reach,
+        Rows {
+            community: Column::CommunityId,
+            compound: Column::CompoundId,
+            building: Some(Column::BuildingId),
+            residents: false,
+            broker: None,
+        },
+    )
+}
+
+/// Contact attempts on arrears cases the caller sees: those of the cases of [`arrears_filter`]
+/// (each carries its case's compound and building).
+pub fn arrears_contact_filter(scope: &Scope, roles: &Roles) -> Condition {
+    use entity::arrears_contact::Column;
+    let reach = affairs_sight(scope.principal()).arrears;
+    reach_filter(
+        scope,
+        roles,
+        reach,
+        Rows {
+            community: Column::CommunityId,
+            compound: Column::CompoundId,
+            building: Some(Column::BuildingId),
+            residents: false,
+            broker: None,
+        },
+    )
+}
+
 /// Who the caller acts as on a compound's affairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Acting {
@@ -272,6 +310,29 @@ mod tests {
             }
             assert!(!entries.contains(&home.to_string()), "{who:?}: residents see no entries: {entries}");
             assert_eq!(totals.contains(&home.to_string()), member, "{who:?}: residents see totals: {totals}");
+        }
+    }
+
+    #[test]
+    fn arrears_are_for_staff_the_committee_and_the_buildings_leader_never_residents() {
+        let (a, me, unit, compound, home, led) =
+            (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let roles = Roles { committee_of: [(a, compound)].into(), leader_of: [led].into(), lives_in: Some(home), ..Roles::default() };
+        for s in every_kind(a, me, unit) {
+            let who = s.principal();
+            let cases = entity::arrears_case::Entity::find().filter(arrears_filter(&s, &roles)).build(DbBackend::Sqlite).to_string();
+            let contacts =
+                entity::arrears_contact::Entity::find().filter(arrears_contact_filter(&s, &roles)).build(DbBackend::Sqlite).to_string();
+            let staff = matches!(who, Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. });
+            let member = matches!(who, Principal::Member { .. });
+            for q in [&cases, &contacts] {
+                assert_eq!(q.contains(&a.to_string()), staff || member, "{who:?}: {q}");
+                assert_eq!(q.contains(&compound.to_string()), member, "{who:?}: the committee, {q}");
+                assert_eq!(q.contains(&led.to_string()), member, "{who:?}: the building's leader, {q}");
+                assert!(!q.contains(&home.to_string()), "{who:?}: residents see no arrears: {q}");
+                assert!(!q.contains(&unit.to_string()), "{who:?}: {q}");
+                assert_eq!(q.contains("1 = 0"), !(staff || member), "{who:?}: {q}");
+            }
         }
     }
 

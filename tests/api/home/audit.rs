@@ -128,3 +128,31 @@ both_backends! {
         assert_eq!(refused(&app, None, INCOME, income(&h, "2025-01", json!(5))).await, "UNAUTHENTICATED");
     }
 }
+
+both_backends! {
+    async fn every_arrears_mutation_is_audited_once_and_refusals_not_at_all(backend: Backend) {
+        use crate::home::arrears::*;
+        let app = TestApp::demo(&backend).await;
+        let h = Fixture::home(&app, "审催苑").await;
+        let staff = h.staff(&app);
+        let director = &h.members[0];
+        h.elect(&app, &[director]).await;
+        let dt = director.token(&app);
+
+        assert_eq!(refused(&app, Some(&staff), OPEN, case(&h, 0, "1单元101", json!(0))).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&h.members[1].token(&app)), OPEN, case(&h, 0, "1单元101", json!(5))).await, "FORBIDDEN");
+        let d = audited(&app, &dt, "openArrearsCase", OPEN, case(&h, 0, "1单元101", json!(360_000))).await;
+        let id = d["openArrearsCase"]["arrearsCase"]["id"].clone();
+        assert_eq!(refused(&app, Some(&staff), OPEN, case(&h, 0, "1单元101", json!(5))).await, "CONFLICT");
+        let reporter = app.token(Role::Reporter, "meiling-street");
+        assert_eq!(refused(&app, Some(&reporter), CONTACT, contact(&id)).await, "NOT_FOUND");
+        audited(&app, &staff, "recordArrearsContact", CONTACT, contact(&id)).await;
+        let plan = json!({ "i": { "id": id, "outcome": "PLAN_AGREED", "plan": "分三期", "expectedVersion": 1 } });
+        audited(&app, &dt, "setArrearsOutcome", OUTCOME, plan.clone()).await;
+        assert_eq!(refused(&app, Some(&staff), OUTCOME, plan).await, "CONFLICT");
+        audited(&app, &staff, "setArrearsOutcome", OUTCOME, json!({ "i": { "id": id, "outcome": "PAID", "expectedVersion": 2 } })).await;
+        assert_eq!(refused(&app, Some(&staff), OUTCOME, json!({ "i": { "id": id, "outcome": "REFUSED" } })).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, Some(&staff), CONTACT, contact(&id)).await, "BAD_USER_INPUT");
+        assert_eq!(refused(&app, None, CONTACT, contact(&id)).await, "UNAUTHENTICATED");
+    }
+}

@@ -1,5 +1,6 @@
 //! Home co-building: two-way selection of building leaders, the history of who runs a compound
-//! (never two at once, also under racing changes), renovation projects, an audit record per
+//! (never two at once, also under racing changes), renovation projects, the shared-income ledger,
+//! property-fee arrears, an audit record per
 //! mutation, and a flat statement count for compound pages.
 
 use gongzhi::auth::Role;
@@ -9,6 +10,7 @@ use crate::audit::{audited, refused};
 use crate::fixtures::Fixture;
 use crate::support::TestApp;
 
+mod arrears;
 mod audit;
 mod demo;
 pub mod fixtures;

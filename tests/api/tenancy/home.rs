@@ -6,12 +6,13 @@
 //! selections in progress for staff, the person and role holders of the compound; renovation
 //! projects with their milestones and tasks for staff, the owners' committee of the compound, its
 //! residents and the brokering unit only; shared-income entries for staff and the committee, the
-//! yearly totals also for the compound's residents.
+//! yearly totals also for the compound's residents; property-fee arrears cases and their contacts
+//! for staff, the committee and the leader of the case's building, never for residents.
 
 use entity::building_leader::LeaderStatus;
 use entity::{
-    assignment, building, building_leader, ledger_entry, owners_committee, owners_committee_member, project, project_milestone,
-    property_manager,
+    arrears_case, arrears_contact, assignment, building, building_leader, ledger_entry, owners_committee, owners_committee_member, project,
+    project_milestone, property_manager,
 };
 
 use super::*;
@@ -33,6 +34,7 @@ fragment H on Home {
   projects { id broker { id } home { id } milestones { id project { id } } tasks { id } }
   ledgerTotals { year incomeFen }
   ledgerEntries(year: 2025) { id home { id } reverses { id } reversedBy { id } }
+  arrearsCases { id door home { id } building { id } contacts { id arrearsCase { id } } }
 }
 "#;
 
@@ -54,6 +56,10 @@ struct HomeFacts {
     shares: HashMap<Uuid, HashSet<Uuid>>,
     /// Ledger entry → compound.
     ledger: HashMap<Uuid, Uuid>,
+    /// Arrears case → (compound, building).
+    arrears: HashMap<Uuid, (Uuid, Uuid)>,
+    /// Arrears contact → its case.
+    contact: HashMap<Uuid, Uuid>,
 }
 
 impl HomeFacts {
@@ -104,6 +110,16 @@ impl HomeFacts {
             community.insert(("LedgerEntry".to_owned(), e.id), e.community_id);
             ledger.insert(e.id, e.compound_id);
         }
+        let mut arrears = HashMap::new();
+        for a in arrears_case::Entity::find().all(db).await.unwrap() {
+            community.insert(("ArrearsCase".to_owned(), a.id), a.community_id);
+            arrears.insert(a.id, (a.compound_id, a.building_id));
+        }
+        let mut contact = HashMap::new();
+        for k in arrears_contact::Entity::find().all(db).await.unwrap() {
+            community.insert(("ArrearsContact".to_owned(), k.id), k.community_id);
+            contact.insert(k.id, k.case_id);
+        }
         let mut shares: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
         for a in assignment::Entity::find().all(db).await.unwrap() {
             shares.entry(a.task_id).or_default().insert(a.unit_id);
@@ -117,6 +133,8 @@ impl HomeFacts {
             milestone,
             shares,
             ledger,
+            arrears,
+            contact,
         }
     }
 
@@ -125,13 +143,28 @@ impl HomeFacts {
         let mut ids: Vec<(String, Uuid)> =
             self.community.iter().filter(|(_, c)| !communities.contains(c)).map(|(k, _)| k.clone()).collect();
         ids.sort();
-        // A spread over the kinds rather than the first hundred of one.
+        // A spread over the kinds rather than the first hundred of one: up to twenty of each,
+        // taken in turn, at most a hundred (what `nodes` takes).
+        let per_kind: Vec<Vec<String>> = [
+            "Home",
+            "Building",
+            "OwnersCommittee",
+            "PropertyManager",
+            "BuildingLeader",
+            "Project",
+            "ProjectMilestone",
+            "LedgerEntry",
+            "ArrearsCase",
+            "ArrearsContact",
+        ]
+        .iter()
+        .map(|kind| ids.iter().filter(|(k, _)| k == kind).take(20).map(|(k, id)| global_id(k, *id).to_string()).collect())
+        .collect();
         let mut out = Vec::new();
-        for kind in
-            ["Home", "Building", "OwnersCommittee", "PropertyManager", "BuildingLeader", "Project", "ProjectMilestone", "LedgerEntry"]
-        {
-            out.extend(ids.iter().filter(|(k, _)| k == kind).take(20).map(|(k, id)| global_id(k, *id).to_string()));
+        for i in 0..20 {
+            out.extend(per_kind.iter().filter_map(|list| list.get(i).cloned()));
         }
+        out.truncate(100);
         out
     }
 }
@@ -153,6 +186,8 @@ struct HomeAllowed {
     unit: Option<Uuid>,
     /// The compound the caller lives in.
     lives_in: Option<Uuid>,
+    /// The buildings the caller leads.
+    leads: HashSet<Uuid>,
 }
 
 impl HomeAllowed {
@@ -164,6 +199,11 @@ impl HomeAllowed {
     /// Whether a compound's ledger totals may be shown.
     fn ledger_totals(&self, compound: Uuid) -> bool {
         self.ledger_entries(compound) || self.lives_in == Some(compound)
+    }
+
+    /// Whether an arrears case of a compound's building may be shown (never for living there).
+    fn arrears(&self, compound: Uuid, building: Uuid) -> bool {
+        self.staff || self.committee.contains(&compound) || self.leads.contains(&building)
     }
 
     /// Whether a compound's project brokered by `broker` may be shown.
@@ -203,6 +243,18 @@ fn check_home(label: &str, data: &Value, facts: &Facts, home: &HomeFacts, allowe
                     assert!(
                         allowed.ledger_entries(home.ledger[&uuid]),
                         "{label}: ledger entry {uuid} shown outside staff and the committee"
+                    );
+                }
+                let case = match k {
+                    "ArrearsCase" => Some(uuid),
+                    "ArrearsContact" => Some(home.contact[&uuid]),
+                    _ => None,
+                };
+                if let Some(case) = case {
+                    let (compound, building) = home.arrears[&case];
+                    assert!(
+                        allowed.arrears(compound, building),
+                        "{label}: {k} {uuid} shown outside staff, the committee and the building's leader"
                     );
                 }
                 if k == "Task" {
@@ -342,6 +394,7 @@ both_backends! {
                 committee,
                 unit: None,
                 lives_in: lives_in.get(&person).copied(),
+                leads: leads.clone(),
             };
             (app.token(Role::Member, &person.to_string()), allowed, leads)
         };
@@ -354,6 +407,7 @@ both_backends! {
             committee: HashSet::new(),
             unit: None,
             lives_in: None,
+            leads: HashSet::new(),
         };
         let unit = |u: Uuid| HomeAllowed { unit: Some(u), ..structure(facts.seats[&u].clone()) };
         let staff = |communities: HashSet<Uuid>| HomeAllowed { staff: true, names: true, ..structure(communities) };
@@ -419,6 +473,15 @@ both_backends! {
             // entries for staff and the committee.
             assert_eq!(h["ledgerTotals"].as_array().unwrap().len(), usize::from(allowed.ledger_totals(aolin.id)), "{label}: ledger totals");
             assert_eq!(h["ledgerEntries"].as_array().unwrap().is_empty(), !allowed.ledger_entries(aolin.id), "{label}: ledger entries");
+            // 奥林春天's arrears: every case for staff and the committee, a leader's building's
+            // for the leader, none for anyone else (its residents included).
+            let expected = home.arrears.values().filter(|(c, b)| *c == aolin.id && allowed.arrears(*c, *b)).count();
+            assert_eq!(h["arrearsCases"].as_array().unwrap().len(), expected, "{label}: arrears cases");
+            let all = home.arrears.values().filter(|(c, _)| *c == aolin.id).count();
+            assert_eq!(all, 5, "{label}: the demo's cases of 奥林春天");
+            if allowed.lives_in.is_some() {
+                assert_eq!(expected, 0, "{label}: a resident sees no arrears case, not even of their compound");
+            }
             let members = h["ownersCommittee"]["members"].as_array().unwrap();
             let leader = &h["buildings"][0]["leader"];
             let proposed = h["leaderSelections"].as_array().unwrap().iter().filter(|s| s["status"] == "PROPOSED").count();
