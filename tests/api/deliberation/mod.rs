@@ -14,6 +14,7 @@ mod audit;
 mod board;
 mod deadlines;
 pub mod fixtures;
+pub mod meetings;
 mod raising;
 mod transitions;
 

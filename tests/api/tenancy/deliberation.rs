@@ -1,5 +1,6 @@
-//! Consultative democracy per principal: venues, enterprises, appeals and the public boards
-//! through every root field (`venues`, `enterprises`, `appeals`, `board`) and `node(id:)`, for every kind of principal, the
+//! Consultative democracy per principal: venues, enterprises, appeals, the public boards and
+//! meetings with their agenda and actions through every root field (`venues`, `enterprises`,
+//! `appeals`, `board`, `meetings`) and `node(id:)`, for every kind of principal, the
 //! resident among them. Two neighbourhoods of the demo street (each with a community of its own
 //! and another community beside it) hold the rows; each caller must see exactly its share.
 
@@ -21,6 +22,7 @@ const PROBE_D: &str = r#"query($a: ID!, $b: ID!, $as: ID!, $asu: ID!, $bs: ID!, 
   boardc: board(communityId: $a, first: 100) { totalCount edges { node { id appeal { id } } } }
   boardb: board(compoundId: $bs, first: 100) { totalCount edges { node { id appeal { id } } } }
   boardbc: board(communityId: $b, first: 100) { totalCount edges { node { id appeal { id } } } }
+  meetings(first: 100) { totalCount edges { node { id agenda { id actions { id } } } } }
   nodes(ids: $ids) { __typename ... on Node { id } }
 }"#;
 
@@ -58,6 +60,18 @@ both_backends! {
         let d = app.ok(Some(&a.staff(&app)), crate::deliberation::fixtures::RAISE, enterprise_raise).await;
         let a3 = d["raiseAppeal"]["appeal"]["id"].as_str().unwrap().to_owned();
         let b1 = raise(&app, &bn.raiser, "乙春苑一").await;
+        // A meeting of 甲 inviting its station's convenor and its seated unit, with a decided item
+        // and an action.
+        let (meeting, _) = crate::deliberation::meetings::schedule(&app, &a, "甲联席会议").await;
+        let staff_a = a.staff(&app);
+        let d = app.ok(Some(&staff_a), crate::deliberation::meetings::ADD_ITEM, json!({ "i": { "meetingId": meeting, "title": "甲议题" } })).await;
+        let item = d["addAgendaItem"]["agendaItem"]["id"].as_str().unwrap().to_owned();
+        app.ok(Some(&staff_a), crate::deliberation::meetings::RECORD, json!({ "i": { "meetingId": meeting, "minutes": "纪要" } })).await;
+        app.ok(Some(&staff_a), crate::deliberation::meetings::DECIDE, json!({ "i": { "agendaItemId": item, "decision": "同意" } })).await;
+        let d = app.ok(Some(&staff_a), crate::deliberation::meetings::ADD_ACTION, json!({ "i": { "agendaItemId": item, "title": "落实",
+            "dueOn": "2027-01-15", "owner": { "kind": "PERSON", "id": a.convenor.person } } })).await;
+        let action = d["addActionItem"]["actionItem"]["id"].as_str().unwrap().to_owned();
+        let meeting_rows: BTreeSet<String> = [meeting.clone(), item.clone(), action.clone()].into_iter().collect();
         let venues_of = |n: &Neighbourhood| [n.station.clone(), n.centre.clone()];
         let all_venues: Vec<String> = venues_of(&a).into_iter().chain(venues_of(&bn)).collect();
         let all: Vec<String> = all_venues
@@ -65,6 +79,7 @@ both_backends! {
             .cloned()
             .chain([a.enterprise.clone(), bn.enterprise.clone(), a1.clone(), a2.clone(), a3.clone(), b1.clone()])
             .chain([&a1, &a2, &a3, &b1].into_iter().map(|id| on_board(id)))
+            .chain(meeting_rows.iter().cloned())
             .collect();
         let set = |items: &[&String]| items.iter().map(|s| (*s).clone()).collect::<BTreeSet<String>>();
         let none = BTreeSet::new;
@@ -110,6 +125,13 @@ both_backends! {
                 .flat_map(|k| data[*k]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap().to_owned()))
                 .collect();
             assert_eq!(boards, boards_of(who), "{label}: boards");
+            // A meeting, its agenda and actions: staff of 甲 and the street, and 甲's invitees.
+            let meetings_seen = matches!(who, "street admin" | "community admin of 甲" | "unit seated in 甲" | "convenor of 甲's station");
+            let mut listed = Vec::new();
+            collect_ids(&data["meetings"], &mut listed);
+            let listed: BTreeSet<String> = listed.into_iter().collect();
+            let expected_meetings = if meetings_seen { meeting_rows.clone() } else { BTreeSet::new() };
+            assert_eq!(listed, expected_meetings, "{label}: meetings");
             let venues: BTreeSet<String> = ids_at(&data, "/va").union(&ids_at(&data, "/vb")).filter(|&id| decode(id).unwrap().0 == "Venue").cloned().collect();
             assert_eq!(venues, may.venues, "{label}: venues");
             let enterprises: BTreeSet<String> = ids_at(&data, "/ea").union(&ids_at(&data, "/eb")).cloned().collect();
@@ -123,7 +145,7 @@ both_backends! {
             // Refetching answers exactly what the caller may see.
             let refetched: BTreeSet<String> = data["nodes"].as_array().unwrap().iter().filter_map(|n| n["id"].as_str().map(str::to_owned)).collect();
             let expected: BTreeSet<String> =
-                may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().chain(boards_of(who)).collect();
+                may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().chain(boards_of(who)).chain(expected_meetings).collect();
             assert_eq!(refetched, expected, "{label}: node(id:)");
             // Convenors where names are shown; contacts in full for staff and the person only.
             for v in data["va"].as_array().unwrap().iter().chain(data["vb"].as_array().unwrap()) {
@@ -149,6 +171,7 @@ both_backends! {
             "query($c: ID!) { enterprises(communityId: $c) { id } }",
             "{ appeals { totalCount } }",
             "query($c: ID!) { board(communityId: $c) { totalCount } }",
+            "{ meetings { totalCount } }",
         ] {
             assert_eq!(app.error_code(None, q, json!({ "c": a.community.id })).await, "UNAUTHENTICATED", "[{b}] {q}");
         }
