@@ -193,6 +193,19 @@ pub fn shows_supporters(scope: &Scope, community_id: Uuid) -> bool {
     sight(scope.principal()).supporters && scope.is_staff_of(community_id)
 }
 
+/// Whether the caller reads the statistics of consultative democracy (counts and times, no
+/// personal data): staff of the street and the communities, and reporting tools, over their
+/// communities.
+pub fn reads_statistics(scope: &Scope) -> bool {
+    match scope.principal() {
+        Principal::StreetAdmin { .. }
+        | Principal::CommunityAdmin { .. }
+        | Principal::CommunityStaff { .. }
+        | Principal::Reporter { .. } => true,
+        Principal::Anonymous | Principal::CityAdmin { .. } | Principal::Unit { .. } | Principal::Member { .. } | Principal::System => false,
+    }
+}
+
 /// How far a principal reaches into meetings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeetingReach {

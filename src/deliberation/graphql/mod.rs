@@ -9,6 +9,7 @@ mod appeals;
 mod board;
 mod enterprises;
 mod meetings;
+mod stats;
 mod venues;
 
 pub use actions::*;
@@ -16,6 +17,7 @@ pub use appeals::*;
 pub use board::*;
 pub use enterprises::*;
 pub use meetings::*;
+pub use stats::*;
 pub use venues::*;
 
 use async_graphql::{Context, ID, MergedObject, Result};
@@ -40,7 +42,7 @@ pub mod kind {
 
 /// Queries of consultative democracy, in the order the schema lists them.
 #[derive(MergedObject, Default)]
-pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery, MeetingsQuery);
+pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery, MeetingsQuery, DeliberationStatsQuery);
 
 /// Mutations of consultative democracy, in the order the schema lists them; each is one
 /// transaction with its audit record.

@@ -12,6 +12,7 @@ mod deadlines;
 mod enterprises;
 mod follow_through;
 mod meetings;
+mod stats;
 mod venues;
 
 pub use actions::*;
@@ -21,6 +22,7 @@ pub use deadlines::*;
 pub use enterprises::*;
 pub use follow_through::*;
 pub use meetings::*;
+pub use stats::*;
 pub use venues::*;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

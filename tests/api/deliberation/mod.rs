@@ -16,6 +16,7 @@ mod deadlines;
 pub mod fixtures;
 pub mod meetings;
 mod raising;
+mod stats;
 mod transitions;
 
 /// The error code of a response, if any.
