@@ -175,8 +175,8 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<String> {
 }
 
 /// Seeds the demo street at `scale` (N × 15 communities) and the second street (always two
-/// communities) with every platform's demo data. The volunteer history is 梅岭街道's only, so the
-/// article's figures stay its own. Idempotent.
+/// communities) with every platform's demo data. The volunteer and deliberation histories are
+/// 梅岭街道's only, so the article's figures stay its own. Idempotent.
 pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedReport> {
     let mut report = seed_graph(db, scale).await?;
     let street = region::Entity::find()
@@ -195,6 +195,12 @@ pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedRep
             crate::volunteers::demo::seed_community(&txn, c, i % COMMUNITIES.len())
                 .await
                 .map_err(|e| anyhow::anyhow!("seeding volunteers: {e}"))?;
+        }
+        // The deliberation history's raisers are the volunteers just seeded.
+        for (i, c) in communities.iter().enumerate() {
+            crate::deliberation::demo::seed_community(&txn, c, i % COMMUNITIES.len())
+                .await
+                .map_err(|e| anyhow::anyhow!("seeding the deliberation history: {e}"))?;
         }
         txn.commit().await.context("committing the volunteer history")?;
     }

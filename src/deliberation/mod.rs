@@ -11,6 +11,7 @@
 //! Deliberation names organisation (communities, compounds, people, units) and home (where a
 //! resident lives: `home::visibility::dwelling`); neither knows it.
 
+pub mod demo;
 pub mod graphql;
 pub mod ids;
 pub mod loaders;

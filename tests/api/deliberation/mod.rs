@@ -13,6 +13,7 @@ mod accepting;
 mod audit;
 mod board;
 mod deadlines;
+mod demo;
 pub mod fixtures;
 pub mod meetings;
 mod raising;

@@ -1,0 +1,41 @@
+//! The demo street's deliberation history shows the article's figures (over 100 meetings, over
+//! 5,000 issues solved), computed from the records, and equal to counts of the raw rows.
+
+use entity::appeal::{self, AppealState};
+use entity::meeting;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::*;
+use crate::support::Content;
+
+both_backends! {
+    async fn the_demo_street_shows_the_articles_deliberation_figures_computed_from_the_records(backend: Backend) {
+        let app = TestApp::new(&backend, Content::Demo(1)).await;
+        let b = backend.name();
+        let q = "query($by: DeliberationGrouping!) { deliberationStatistics(by: $by) { communityId month meetingsHeld appealsRaised appealsDone
+            appealsRejected appealsMerged ratedSatisfied medianHoursToDone } }";
+        let d = app.ok(Some(&app.street_admin()), q, json!({ "by": "TOTAL" })).await;
+        let total = &d["deliberationStatistics"][0];
+        let held = meeting::Entity::find().filter(meeting::Column::HeldAt.is_not_null()).count(&app.db).await.unwrap();
+        let done = appeal::Entity::find().filter(appeal::Column::State.eq(AppealState::Done)).count(&app.db).await.unwrap();
+        let raised = appeal::Entity::find().count(&app.db).await.unwrap();
+        assert!(held >= 100 && done >= 5_000, "[{b}] the article's figures: {held} meetings, {done} solved");
+        assert_eq!(total["meetingsHeld"].as_u64(), Some(held), "[{b}] {total}");
+        assert_eq!(total["appealsDone"].as_u64(), Some(done), "[{b}] {total}");
+        assert_eq!(total["appealsRaised"].as_u64(), Some(raised), "[{b}] {total}");
+        assert!(total["medianHoursToDone"].as_f64().unwrap() > 24.0, "[{b}] {total}");
+        // Every community of the street has its share, and the communities add up to the street.
+        let d = app.ok(Some(&app.street_admin()), q, json!({ "by": "COMMUNITY" })).await;
+        let rows = d["deliberationStatistics"].as_array().unwrap();
+        assert_eq!(rows.len(), 15, "[{b}] {rows:?}");
+        let sum: u64 = rows.iter().map(|r| r["appealsDone"].as_u64().unwrap()).sum();
+        assert_eq!(sum, done, "[{b}]");
+        // Months from January 2025.
+        let d = app.ok(Some(&app.street_admin()), q, json!({ "by": "MONTH" })).await;
+        assert_eq!(d["deliberationStatistics"][0]["month"], "2025-01", "[{b}]");
+        // A reporter reads the same figures.
+        let reporter = app.token(gongzhi::auth::Role::Reporter, "meiling-street");
+        let d = app.ok(Some(&reporter), q, json!({ "by": "TOTAL" })).await;
+        assert_eq!(d["deliberationStatistics"][0]["appealsDone"].as_u64(), Some(done), "[{b}]");
+    }
+}
