@@ -131,6 +131,8 @@ pub struct SeedReport {
     pub affairs: String,
     /// What the innovation-case selection seed did.
     pub innovation: String,
+    /// What the deliberation story seed did.
+    pub deliberation: String,
 }
 
 /// What a seeding run did in one street.
@@ -148,7 +150,7 @@ impl std::fmt::Display for SeedReport {
         write!(
             f,
             "demo street: {} communities added ({} compounds, {} party members), {} already present; \
-             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}; {} homes seeded ({}); {}",
+             second street 青阳街道: {} communities added ({} compounds, {} party members), {} already present; {}; {} homes seeded ({}); {}; {}",
             self.communities_added,
             self.compounds,
             self.members,
@@ -160,7 +162,8 @@ impl std::fmt::Display for SeedReport {
             self.collaboration,
             self.homes,
             self.affairs,
-            self.innovation
+            self.innovation,
+            self.deliberation
         )
     }
 }
@@ -184,7 +187,7 @@ pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedRep
         .filter(region::Column::Code.eq(STREET_CODE))
         .one(db)
         .await?;
-    if let Some(street) = street {
+    if let Some(street) = &street {
         let txn = db.begin().await.context("starting the volunteer seed transaction")?;
         let communities = community::Entity::find()
             .filter(community::Column::StreetId.eq(street.id))
@@ -216,6 +219,11 @@ pub async fn seed(db: &DatabaseConnection, scale: u32) -> anyhow::Result<SeedRep
         crate::home::demo::seed_affairs(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding the compounds' affairs: {e}"))?;
     report.innovation =
         crate::innovation::demo::seed(db, STREET_CODE).await.map_err(|e| anyhow::anyhow!("seeding innovation-case selection: {e}"))?;
+    if let Some(street) = &street {
+        report.deliberation = crate::deliberation::demo::seed_car_park_story(db, street.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding 梅庭莱's car-park decision: {e}"))?;
+    }
     Ok(report)
 }
 

@@ -18,6 +18,8 @@ pub struct Model {
     pub votes_against: Option<i32>,
     pub votes_abstain: Option<i32>,
     pub passed: Option<bool>,
+    /// The renovation project (home co-building) the decision approved, if any.
+    pub approves_project_id: Option<Uuid>,
     pub decided_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,

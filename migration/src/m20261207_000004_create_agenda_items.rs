@@ -23,6 +23,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null(AgendaItem::VotesAgainst))
                     .col(integer_null(AgendaItem::VotesAbstain))
                     .col(boolean_null(AgendaItem::Passed))
+                    .col(uuid_null(AgendaItem::ApprovesProjectId))
                     .col(timestamp_with_time_zone_null(AgendaItem::DecidedAt))
                     .col(integer(AgendaItem::Version))
                     .col(timestamp_with_time_zone(AgendaItem::CreatedAt))
@@ -62,6 +63,7 @@ enum AgendaItem {
     VotesAgainst,
     VotesAbstain,
     Passed,
+    ApprovesProjectId,
     DecidedAt,
     Version,
     CreatedAt,

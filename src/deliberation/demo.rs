@@ -210,6 +210,7 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
             votes_against: Set(None),
             votes_abstain: Set(None),
             passed: Set(None),
+            approves_project_id: Set(None),
             decided_at: Set(Some(held)),
             version: Set(2),
             created_at: Set(last),
@@ -230,4 +231,157 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
         agenda_appeal::Entity::insert_many(links).exec(db).await?;
     }
     Ok(())
+}
+
+/// The six compounds of 梅庭莱社区 whose outer ring became closed temporary car parks.
+const MEITINGLAI: &str = "meitinglai";
+const RING: [&str; 6] = ["奥林春天", "香梅花都", "福源花里", "世纪华庭", "凯旋国际", "华庭新村"];
+
+/// 梅庭莱's car-park decision, from the article (梅庭菜各小区外圈临时停车场改造): the outer ring of
+/// its six compounds, raised by the compounds' residents, discussed at a residents' meeting with
+/// the property managers and owners' committees (见面会), at a joint meeting (联席会议) and at a
+/// deliberation meeting (协商民主议事会) whose owners' vote passed and approved the car-park
+/// project of home co-building (seeded by `home::demo`, whose shared income it brings). Records
+/// of 2024, written once after the compounds' affairs; left alone when its meetings exist.
+pub async fn seed_car_park_story(db: &impl ConnectionTrait, street_id: Uuid) -> AppResult<String> {
+    let Some(c) = community::Entity::find()
+        .filter(community::Column::StreetId.eq(street_id))
+        .filter(community::Column::Code.eq(MEITINGLAI))
+        .one(db)
+        .await?
+    else {
+        return Ok("no 梅庭莱社区: car-park story skipped".into());
+    };
+    let title = "梅庭莱社区外圈停车场改造协商议事会";
+    if meeting::Entity::find().filter(meeting::Column::CommunityId.eq(c.id)).filter(meeting::Column::Title.eq(title)).count(db).await? > 0 {
+        return Ok("car-park story present".into());
+    }
+    let Some(centre) =
+        venue::Entity::find().filter(venue::Column::CommunityId.eq(c.id)).filter(venue::Column::Kind.eq(VenueKind::Centre)).one(db).await?
+    else {
+        return Ok("梅庭莱 has no deliberation centre: car-park story skipped".into());
+    };
+    let compounds = compound::Entity::find()
+        .filter(compound::Column::CommunityId.eq(c.id))
+        .filter(compound::Column::Name.is_in(RING))
+        .order_by_asc(compound::Column::Name)
+        .all(db)
+        .await?;
+    let project = match compounds.iter().find(|k| k.name == RING[0]) {
+        Some(k) => entity::project::Entity::find()
+            .filter(entity::project::Column::CompoundId.eq(k.id))
+            .order_by_asc(entity::project::Column::Id)
+            .one(db)
+            .await?
+            .map(|p| p.id),
+        None => None,
+    };
+    let at = |m: u32, d: u32| Utc.with_ymd_and_hms(2024, m, d, 2, 0, 0).single().unwrap_or_else(Utc::now);
+    // One appeal per compound: the outer ring's parking.
+    let mut appeals = Vec::new();
+    for (i, k) in compounds.iter().enumerate() {
+        let raised = at(8, 1 + i as u32);
+        appeals.push(appeal::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            community_id: Set(c.id),
+            compound_id: Set(Some(k.id)),
+            building_id: Set(None),
+            site: Set(None),
+            raiser_kind: Set(RaiserKind::PartyOrganization),
+            raiser_person_id: Set(None),
+            enterprise_id: Set(None),
+            organization_id: Set(None),
+            unit_id: Set(None),
+            raised_by: Set("demo-history".into()),
+            title: Set(format!("{}外圈道路乱停车、出行难", k.name)),
+            description: Set("小区外圈道路车辆乱停乱放，业主出行和消防通道受影响，建议改造为封闭式临时停车场。".into()),
+            category: Set(AppealCategory::TrafficParking),
+            photos: Set("[]".into()),
+            tier: Set(AppealTier::Community),
+            state: Set(AppealState::Done),
+            answer: Set(Some("经三次协商，外圈改造为封闭式临时停车场，收益归全体业主。".into())),
+            reject_reason: Set(None),
+            merged_into_id: Set(None),
+            scheduled_venue_id: Set(Some(centre.id)),
+            scheduled_on: Set(Some(at(11, 20).date_naive())),
+            due_at: Set(None),
+            escalations: Set(0),
+            escalated_at: Set(None),
+            review_requested_at: Set(None),
+            rating: Set(Some(OutcomeRating::Satisfied)),
+            rating_comment: Set(None),
+            rated_at: Set(Some(at(12, 28))),
+            supporters: Set(0),
+            raised_at: Set(raised),
+            responded_at: Set(Some(raised + Duration::days(1))),
+            answered_at: Set(Some(at(11, 20))),
+            closed_at: Set(Some(at(12, 20))),
+            version: Set(1),
+            updated_at: Set(at(12, 28)),
+        });
+    }
+    let appeal_ids: Vec<Uuid> = appeals.iter().filter_map(|a| a.id.clone().take()).collect();
+    if !appeals.is_empty() {
+        appeal::Entity::insert_many(appeals).exec(db).await?;
+    }
+    let steps = [
+        (MeetingKind::ResidentsMeeting, "梅庭莱社区外圈停车业主见面会", at(9, 12), "征求六个小区业主、业委会和物业意见", None),
+        (MeetingKind::JointMeeting, "梅庭莱社区外圈停车联席会议", at(10, 18), "支部、居委会、业委会、物业共商改造方案", None),
+        (MeetingKind::Deliberation, title, at(11, 20), "外圈改造为封闭式临时停车场，收益归全体业主", Some((412, 37, 21))),
+    ];
+    let (mut ms, mut items, mut links) = (Vec::new(), Vec::new(), Vec::new());
+    for (kind, name, held, decision, votes) in steps {
+        let (meeting_id, item_id) = (Uuid::now_v7(), Uuid::now_v7());
+        let last = votes.is_some();
+        ms.push(meeting::ActiveModel {
+            id: Set(meeting_id),
+            community_id: Set(c.id),
+            venue_id: Set(centre.id),
+            kind: Set(kind),
+            title: Set(name.to_owned()),
+            starts_at: Set(held),
+            convenor_id: Set(None),
+            state: Set(MeetingState::Held),
+            minutes: Set(Some(format!("{decision}。"))),
+            eligible_voters: Set(last.then_some(640)),
+            held_at: Set(Some(held)),
+            created_by: Set("demo-history".into()),
+            version: Set(1),
+            created_at: Set(held - Duration::days(7)),
+            updated_at: Set(held),
+        });
+        items.push(agenda_item::ActiveModel {
+            id: Set(item_id),
+            community_id: Set(c.id),
+            meeting_id: Set(meeting_id),
+            position: Set(1),
+            title: Set("六个小区外圈临时停车场改造".into()),
+            decision: Set(Some(decision.to_owned())),
+            votes_for: Set(votes.map(|v| v.0)),
+            votes_against: Set(votes.map(|v| v.1)),
+            votes_abstain: Set(votes.map(|v| v.2)),
+            passed: Set(votes.map(|_| true)),
+            approves_project_id: Set(if last { project } else { None }),
+            decided_at: Set(Some(held)),
+            version: Set(2),
+            created_at: Set(held - Duration::days(7)),
+        });
+        if last {
+            for a in &appeal_ids {
+                links.push(agenda_appeal::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    community_id: Set(c.id),
+                    agenda_item_id: Set(item_id),
+                    appeal_id: Set(*a),
+                    created_at: Set(held),
+                });
+            }
+        }
+    }
+    meeting::Entity::insert_many(ms).exec(db).await?;
+    agenda_item::Entity::insert_many(items).exec(db).await?;
+    if !links.is_empty() {
+        agenda_appeal::Entity::insert_many(links).exec(db).await?;
+    }
+    Ok(format!("梅庭莱's car-park decision: 3 meetings, {} appeals, project approved: {}", appeal_ids.len(), project.is_some()))
 }

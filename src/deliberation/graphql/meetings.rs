@@ -12,11 +12,14 @@ use crate::collaboration::graphql::{Task, TaskCategory, TaskPriority};
 use crate::collaboration::loaders::{TaskId, collab_loader};
 use crate::deliberation::ids::{ActionItemId, AgendaItemId, MeetingId, VenueId};
 use crate::deliberation::loaders::{ActionsOf, AgendaOf, AppealsOnItem, NotesOf, ParticipantsOf, deliberation_loader};
-use crate::deliberation::service::{self, ActionTask, MeetingFilter, NewAction, NewMeeting, Party, Votes};
+use crate::deliberation::service::{self, ActionTask, Decision, MeetingFilter, NewAction, NewMeeting, Party, Votes};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::rc;
 use crate::graphql::ids::{expect_id, global_id};
+use crate::home::graphql::Project;
+use crate::home::ids::ProjectId;
+use crate::home::loaders::home_loader;
 use crate::organisation::ids::CommunityId;
 use crate::paging::PageArgs;
 
@@ -241,6 +244,13 @@ impl AgendaItem {
     async fn passed(&self) -> Option<bool> {
         self.0.passed
     }
+    /// The renovation project the decision approved, if any (to those who see the project).
+    async fn approved_project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+        match self.0.approves_project_id {
+            Some(p) => Ok(home_loader(ctx)?.load_one(ProjectId(p)).await?.map(Project)),
+            None => Ok(None),
+        }
+    }
     /// When it was decided.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
@@ -445,6 +455,9 @@ pub struct DecideAgendaItemInput {
     /// For owners' matters: the votes, checked against the quorum rule (two thirds of the
     /// eligible owners voting).
     pub votes: Option<VotesInput>,
+    /// A renovation project of the community (a PROPOSED `Project`) the decision approves, as
+    /// community staff would; refused when the vote did not pass.
+    pub approves_project_id: Option<ID>,
     /// The item's version read; `CONFLICT` when it changed since.
     pub expected_version: Option<i32>,
 }
@@ -574,10 +587,12 @@ impl MeetingsMutation {
     /// Decides an item of a held meeting, once; the decision answers the appeals it takes up.
     async fn decide_agenda_item(&self, ctx: &Context<'_>, input: DecideAgendaItemInput) -> Result<AgendaItemPayload> {
         let r = rc(ctx)?;
-        let votes = input.votes.map(|v| Votes { for_: v.for_, against: v.against, abstain: v.abstain });
-        let item =
-            service::decide_agenda_item(&r.cx, agenda_item_id(&input.agenda_item_id)?, input.decision, votes, input.expected_version)
-                .await?;
+        let decision = Decision {
+            text: input.decision,
+            votes: input.votes.map(|v| Votes { for_: v.for_, against: v.against, abstain: v.abstain }),
+            approves: input.approves_project_id.map(|p| expect_id(&p, kind::PROJECT, "approvesProjectId").map(ProjectId)).transpose()?,
+        };
+        let item = service::decide_agenda_item(&r.cx, agenda_item_id(&input.agenda_item_id)?, decision, input.expected_version).await?;
         Ok(AgendaItemPayload { agenda_item: AgendaItem(item) })
     }
 

@@ -26,6 +26,8 @@ use crate::deliberation::ids::{AgendaItemId, AppealId, MeetingId, VenueId};
 use crate::deliberation::visibility::{self, Ties, ties};
 use crate::deliberation::workflow::Action;
 use crate::error::{AppError, AppResult};
+use crate::home::ids::ProjectId;
+use crate::home::service::{ProjectAction, transition_in};
 use crate::organisation::ids::{CommunityId, UnitId};
 use crate::paging::{Page, PageArgs};
 use crate::validate::{check_time, clean_name, clean_text};
@@ -248,6 +250,7 @@ pub async fn add_agenda_item(
         votes_against: Set(None),
         votes_abstain: Set(None),
         passed: Set(None),
+        approves_project_id: Set(None),
         decided_at: Set(None),
         version: Set(1),
         created_at: Set(now),
@@ -364,14 +367,19 @@ pub fn check_votes(votes: Votes, eligible: Option<i32>) -> AppResult<bool> {
     Ok(2 * i64::from(votes.for_) > cast)
 }
 
-/// Decides an item of a held meeting, once: the decision answers the appeals it takes up.
-pub async fn decide_agenda_item(
-    cx: &Cx,
-    id: AgendaItemId,
-    decision: String,
-    votes: Option<Votes>,
-    expected: Option<i32>,
-) -> AppResult<agenda_item::Model> {
+/// A decision to take on an agenda item.
+pub struct Decision {
+    pub text: String,
+    pub votes: Option<Votes>,
+    /// A renovation project of the community the decision approves (PROPOSED → APPROVED).
+    pub approves: Option<ProjectId>,
+}
+
+/// Decides an item of a held meeting, once: the decision answers the appeals it takes up, and
+/// may approve a renovation project of the community (through home co-building's own rules, in
+/// this write).
+pub async fn decide_agenda_item(cx: &Cx, id: AgendaItemId, decision: Decision, expected: Option<i32>) -> AppResult<agenda_item::Model> {
+    let Decision { text: decision, votes, approves } = decision;
     cx.scope.require_authenticated()?;
     let decision = clean_text("decision", &decision, 5000)?;
     let w = Write::begin(cx).await?;
@@ -389,6 +397,19 @@ pub async fn decide_agenda_item(
         return Err(AppError::Conflict("the item was already decided".into()));
     }
     let passed = votes.map(|v| check_votes(v, m.eligible_voters)).transpose()?;
+    let approved = match approves {
+        Some(_) if passed == Some(false) => {
+            return Err(AppError::bad_input("approvesProjectId", "the vote did not pass: the decision approves nothing"));
+        }
+        Some(p) => {
+            let (project, _) = transition_in(&w, p, ProjectAction::Approve, None, None).await?;
+            if project.community_id != m.community_id {
+                return Err(AppError::bad_input("approvesProjectId", "the project is of another community"));
+            }
+            Some(project.id)
+        }
+        None => None,
+    };
     let ties = ties(txn, &cx.scope).await?;
     let on_item: Vec<Uuid> = agenda_appeal::Entity::find()
         .filter(agenda_appeal::Column::CommunityId.eq(m.community_id))
@@ -424,6 +445,7 @@ pub async fn decide_agenda_item(
     row.votes_against = Set(votes.map(|v| v.against));
     row.votes_abstain = Set(votes.map(|v| v.abstain));
     row.passed = Set(passed);
+    row.approves_project_id = Set(approved);
     row.decided_at = Set(Some(now));
     row.version = Set(item.version + 1);
     let item = crate::db::guarded_update::<agenda_item::Entity, _>(
@@ -439,7 +461,7 @@ pub async fn decide_agenda_item(
         Audit::new("decideAgendaItem", "AgendaItem")
             .object(item.id)
             .community(item.community_id)
-            .summary(json!({ "meetingId": m.id, "passed": passed, "answered": answered })),
+            .summary(json!({ "meetingId": m.id, "passed": passed, "answered": answered, "approvesProjectId": approved })),
     )
     .await?;
     Ok(item)

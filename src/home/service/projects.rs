@@ -280,8 +280,24 @@ pub async fn transition_project(
         ProjectAction::Approve | ProjectAction::Start | ProjectAction::Complete => None,
     };
     let w = Write::begin(cx).await?;
+    let (model, audit) = transition_in(&w, id, action, reason, expected).await?;
+    w.commit(audit).await?;
+    Ok(model)
+}
+
+/// [`transition_project`] inside the caller's write: the project as written and its audit entry.
+/// A mutation of another noun that moves a project with a change of its own (a deliberation
+/// decision approving one) calls this and commits with its own audit entry.
+pub async fn transition_in(
+    w: &Write<'_>,
+    id: ProjectId,
+    action: ProjectAction,
+    reason: Option<String>,
+    expected: Option<i32>,
+) -> AppResult<(project::Model, Audit)> {
+    let cx = w.cx();
     let roles = roles(w.txn(), &cx.scope).await?;
-    let current = lock_project(&w, id, &roles).await?;
+    let current = lock_project(w, id, &roles).await?;
     if !acting_on(cx, &roles, &current).is_some_and(|who| action.allowed(who)) {
         return Err(AppError::Forbidden(action.refusal().into()));
     }
@@ -316,15 +332,12 @@ pub async fn transition_project(
             row.drop_reason = Set(reason);
         }
     }
-    let model = save(&w, &current, row).await?;
-    w.commit(
-        Audit::new(action.name(), "Project")
-            .object(model.id)
-            .community(model.community_id)
-            .summary(json!({ "from": current.status.to_value(), "to": model.status.to_value() })),
-    )
-    .await?;
-    Ok(model)
+    let model = save(w, &current, row).await?;
+    let audit = Audit::new(action.name(), "Project")
+        .object(model.id)
+        .community(model.community_id)
+        .summary(json!({ "from": current.status.to_value(), "to": model.status.to_value() }));
+    Ok((model, audit))
 }
 
 /// A milestone to add.

@@ -1,5 +1,6 @@
 //! The demo street's deliberation history shows the article's figures (over 100 meetings, over
-//! 5,000 issues solved), computed from the records, and equal to counts of the raw rows.
+//! 5,000 issues solved), computed from the records, and equal to counts of the raw rows; and
+//! 梅庭莱's car-park decision approved its renovation project.
 
 use entity::appeal::{self, AppealState};
 use entity::meeting;
@@ -30,9 +31,26 @@ both_backends! {
         assert_eq!(rows.len(), 15, "[{b}] {rows:?}");
         let sum: u64 = rows.iter().map(|r| r["appealsDone"].as_u64().unwrap()).sum();
         assert_eq!(sum, done, "[{b}]");
-        // Months from January 2025.
+        // Months from August 2024 (梅庭莱's car-park appeals), the history from January 2025.
         let d = app.ok(Some(&app.street_admin()), q, json!({ "by": "MONTH" })).await;
-        assert_eq!(d["deliberationStatistics"][0]["month"], "2025-01", "[{b}]");
+        let months: Vec<&str> = d["deliberationStatistics"].as_array().unwrap().iter().map(|r| r["month"].as_str().unwrap()).collect();
+        assert_eq!(months.first(), Some(&"2024-08"), "[{b}] {months:?}");
+        assert!(months.contains(&"2025-01") && months.contains(&"2026-10"), "[{b}] {months:?}");
+        // 梅庭莱's car-park decision: three meetings, the last one's vote passed and approved the
+        // car-park project of home co-building, its item taking up the six compounds' appeals.
+        let story = meeting::Entity::find().filter(meeting::Column::Title.eq("梅庭莱社区外圈停车场改造协商议事会")).one(&app.db).await.unwrap().unwrap();
+        let id = gongzhi::graphql::node::global_id("Meeting", story.id).to_string();
+        let page = "query($id: ID!) { node(id: $id) { ... on Meeting { kind state agenda { passed votesFor
+            approvedProject { title status home { compound { name } } } appeals { title state } } } } }";
+        let d = app.ok(Some(&app.street_admin()), page, json!({ "id": id })).await;
+        let item = &d["node"]["agenda"][0];
+        assert_eq!((item["passed"].as_bool(), item["votesFor"].as_i64()), (Some(true), Some(412)), "[{b}] {d}");
+        assert_eq!(item["approvedProject"]["home"]["compound"]["name"], "奥林春天", "[{b}] {d}");
+        assert_eq!(item["appeals"].as_array().unwrap().len(), 6, "[{b}] {d}");
+        assert!(item["appeals"].as_array().unwrap().iter().all(|a| a["state"] == "DONE"), "[{b}] {d}");
+        let ring = meeting::Entity::find().filter(meeting::Column::CommunityId.eq(story.community_id))
+            .filter(meeting::Column::Title.contains("外圈停车")).count(&app.db).await.unwrap();
+        assert_eq!(ring, 3, "[{b}] several meetings over the outer ring");
         // A reporter reads the same figures.
         let reporter = app.token(gongzhi::auth::Role::Reporter, "meiling-street");
         let d = app.ok(Some(&reporter), q, json!({ "by": "TOTAL" })).await;

@@ -213,3 +213,31 @@ both_backends! {
         assert!(counts[0] <= 20, "[{b}] {counts:?} statements for a meeting page");
     }
 }
+
+both_backends! {
+    async fn a_passed_decision_approves_a_renovation_project_and_a_failed_vote_approves_nothing(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
+        let b = backend.name();
+        let n = Fixture::neighbourhood(&app, "改造").await;
+        let staff = n.staff(&app);
+        let propose = "mutation($i: ProposeProjectInput!) { proposeProject(input: $i) { project { id status } } }";
+        let d = app.ok(Some(&staff), propose, json!({ "i": { "compoundId": n.spring, "title": "春苑外圈临时停车场", "scope": "外圈道路改造为封闭式停车场",
+            "kind": "CAR_PARK", "brokerUnitId": n.unit.id, "funding": [ { "source": "SHARED_INCOME", "amountFen": 12_000_000 } ] } })).await;
+        let project = at(&d, "/proposeProject/project/id");
+        let (meeting, _) = schedule(&app, &n, "春苑停车场业主代表会").await;
+        let d = app.ok(Some(&staff), ADD_ITEM, json!({ "i": { "meetingId": meeting, "title": "外圈停车场改造方案" } })).await;
+        let item = at(&d, "/addAgendaItem/agendaItem/id");
+        app.ok(Some(&staff), RECORD, json!({ "i": { "meetingId": meeting, "minutes": "业主代表表决。" } })).await;
+        let decide = |votes: Value| json!({ "i": { "agendaItemId": item, "decision": "同意按方案改造", "votes": votes, "approvesProjectId": project } });
+        // 7 of 9 voted, 3 for: no majority, no approval, nothing written.
+        assert_eq!(refused(&app, Some(&staff), DECIDE, decide(json!({ "for": 3, "against": 4, "abstain": 0 }))).await, "BAD_USER_INPUT", "[{b}]");
+        let status = "query($id: ID!) { node(id: $id) { ... on Project { status } } }";
+        assert_eq!(app.ok(Some(&staff), status, json!({ "id": project })).await["node"]["status"], "PROPOSED", "[{b}]");
+        // 6 for of 7: approved in the decision's write, one audit record.
+        audited(&app, &staff, "decideAgendaItem", DECIDE, decide(json!({ "for": 6, "against": 1, "abstain": 0 }))).await;
+        assert_eq!(app.ok(Some(&staff), status, json!({ "id": project })).await["node"]["status"], "APPROVED", "[{b}]");
+        let d = app.ok(Some(&staff), "query($id: ID!) { node(id: $id) { ... on AgendaItem { passed approvedProject { id status } } } }",
+            json!({ "id": item })).await;
+        assert_eq!((d["node"]["passed"].as_bool(), d["node"]["approvedProject"]["id"].as_str()), (Some(true), Some(project.as_str())), "[{b}] {d}");
+    }
+}
