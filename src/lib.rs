@@ -8,7 +8,7 @@
 //! | floor | modules | may name |
 //! | --- | --- | --- |
 //! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`] | everything: naming every noun is its job |
-//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`deliberation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks); deliberation organisation and home |
+//! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`deliberation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks); deliberation organisation, home and collaboration (a decision approves a project, an action item files a task) |
 //! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`] | the kernel |
 //! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
 //!
@@ -27,10 +27,14 @@
 //! # The write path
 //!
 //! Every mutation is one [`write::Write`]: begin, lock and check versions, write, then
-//! [`write::Write::commit`] with its [`write::Audit`] entry, which writes the audit record,
+//! [`write::Write::commit`] with its [`write::Audit`] entry, which runs the follow-ups other
+//! nouns registered on the change bus ([`changes::FollowUp`]: a verified task closing the
+//! deliberation action it carries out, inside the same transaction), writes the audit record,
 //! announces the change inside the transaction (PostgreSQL `NOTIFY`), commits, and only then
 //! notes the change here ([`changes::Changes`]: cached answers and scopes are no longer served)
-//! and hands stored events to live subscribers. No other code commits a mutation.
+//! and hands stored events to live subscribers. No other code commits a mutation. A mutation
+//! that changes another noun's rows with its own calls that noun's in-write function
+//! (`collaboration::service::insert_task`, `home::service::transition_in`) and commits once.
 //!
 //! # Adding a mutation
 //!
@@ -55,7 +59,8 @@
 //! # Adding a noun
 //!
 //! A folder `src/<noun>/` with `visibility.rs` (its scope rules: one exhaustive `match` per
-//! principal kind), `service/`, `graphql/`, `loaders.rs` and `demo.rs`; its query and mutation
+//! principal kind), `service/`, `graphql/`, `loaders.rs`, `ids.rs` (its typed ids) where it has
+//! ids of its own, and `demo.rs` where the demo street shows it; its query and mutation
 //! roots join the `MergedObject`s in [`graphql`], its node types the [`graphql::node::Node`]
 //! dispatch, its loaders [`graphql::request_data`], and `.ci/floors` learns its name.
 

@@ -1,18 +1,16 @@
-//! Deliberation meetings (议事会) with their participants, agenda items and decisions (决议), and
-//! the follow-through of each decision: action items (落实) with their owners, notes and the
-//! collaboration tasks that carry them out.
+//! Deliberation meetings (议事会) with their participants, agenda items and decisions (决议); the
+//! follow-through of each decision is `follow_through.rs`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
-use entity::{action_item, action_note, agenda_item, meeting, meeting_participant};
-use uuid::Uuid;
+use chrono::{DateTime, Utc};
+use entity::{agenda_item, meeting, meeting_participant};
 
-use super::{BoardAppeal, Venue, appeal_id, kind};
-use crate::collaboration::graphql::{Task, TaskCategory, TaskPriority};
-use crate::collaboration::loaders::{TaskId, collab_loader};
-use crate::deliberation::ids::{ActionItemId, AgendaItemId, MeetingId, VenueId};
-use crate::deliberation::loaders::{ActionsOf, AgendaOf, AppealsOnItem, NotesOf, ParticipantsOf, deliberation_loader};
-use crate::deliberation::service::{self, ActionTask, Decision, MeetingFilter, NewAction, NewMeeting, Party, Votes};
+use super::follow_through::ActionItem;
+use super::parties::{PartyInput, PartyKind, party, party_id};
+use super::{BoardAppeal, Venue, agenda_item_id, appeal_id, kind};
+use crate::deliberation::ids::{MeetingId, VenueId};
+use crate::deliberation::loaders::{ActionsOf, AgendaOf, AppealsOnItem, ParticipantsOf, deliberation_loader};
+use crate::deliberation::service::{self, Decision, MeetingFilter, NewMeeting, Votes};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::rc;
@@ -44,70 +42,6 @@ pub enum MeetingState {
     Planned,
     /// Held, with its minutes and attendance; its items are decided.
     Held,
-}
-
-/// Who takes part in a meeting or owns an action item.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "entity::meeting_participant::PartyKind")]
-pub enum PartyKind {
-    /// A person (`partyId` is the person's id).
-    Person,
-    /// A party organisation of the community.
-    PartyOrganization,
-    /// A co-building unit seated on the community's joint committee.
-    Unit,
-    /// A compound's owners' committee (a participant, never an action's owner).
-    OwnersCommittee,
-    /// A compound's property manager.
-    PropertyManager,
-}
-
-/// Where an action item stands.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "entity::action_item::ActionStatus")]
-pub enum ActionStatus {
-    /// To be done.
-    Open,
-    /// Done (for one carried out by a collaboration task: the task was verified).
-    Done,
-}
-
-/// The global id kind of a party, and the party's id as the API spells it.
-fn party_kind_name(kind: entity::meeting_participant::PartyKind) -> Option<&'static str> {
-    use entity::meeting_participant::PartyKind as K;
-    match kind {
-        K::Person => None,
-        K::PartyOrganization => Some(kind::PARTY_ORGANIZATION),
-        K::Unit => Some(kind::CO_BUILDING_UNIT),
-        K::OwnersCommittee => Some(kind::OWNERS_COMMITTEE),
-        K::PropertyManager => Some(kind::PROPERTY_MANAGER),
-    }
-}
-
-fn party_id(kind: entity::meeting_participant::PartyKind, id: Uuid) -> ID {
-    match party_kind_name(kind) {
-        Some(k) => global_id(k, id),
-        None => ID(id.to_string()),
-    }
-}
-
-/// A party named in an input: a person by their id, anyone else by their global id.
-#[derive(InputObject, Clone)]
-pub struct PartyInput {
-    /// What kind of party.
-    pub kind: PartyKind,
-    /// The person's id, or the global id of the organisation, unit, owners' committee or
-    /// property manager.
-    pub id: ID,
-}
-
-fn party(input: &PartyInput, field: &str) -> Result<Party, AppError> {
-    let kind: entity::meeting_participant::PartyKind = input.kind.into();
-    let id = match party_kind_name(kind) {
-        Some(k) => expect_id(&input.id, k, field)?,
-        None => Uuid::parse_str(&input.id).map_err(|_| AppError::bad_input(field, "not a valid person id"))?,
-    };
-    Ok(Party { kind, id })
 }
 
 /// A deliberation meeting (议事会) at a venue of its community: seen by the community's staff,
@@ -266,83 +200,6 @@ impl AgendaItem {
     }
 }
 
-/// An action item (落实) of a decision: what is to be done, by whom, by when.
-pub struct ActionItem(pub action_item::Model);
-
-/// An action item (落实) of a decision: what is to be done, by whom, by when.
-#[Object]
-impl ActionItem {
-    /// Globally unique id.
-    pub async fn id(&self) -> ID {
-        global_id(kind::ACTION_ITEM, self.0.id)
-    }
-    /// What is to be done.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// What kind of party owns it.
-    async fn owner_kind(&self) -> PartyKind {
-        self.0.owner_kind.into()
-    }
-    /// Who owns it: a person's id, or the global id of the organisation, unit or property manager.
-    async fn owner_id(&self) -> ID {
-        party_id(self.0.owner_kind, self.0.owner_id)
-    }
-    /// The day it is due.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
-    }
-    /// Where it stands.
-    async fn status(&self) -> ActionStatus {
-        self.0.status.into()
-    }
-    /// When it was done.
-    async fn done_at(&self) -> Option<DateTime<Utc>> {
-        self.0.done_at
-    }
-    /// The collaboration task that carries it out, when it needs departments (to those who see
-    /// the task); its verification closes the action.
-    async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
-        match self.0.task_id {
-            Some(t) => Ok(collab_loader(ctx)?.load_one(TaskId(t)).await?.map(Task)),
-            None => Ok(None),
-        }
-    }
-    /// Progress notes, oldest first.
-    async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<ActionNote>> {
-        let rows = deliberation_loader(ctx)?.load_one(NotesOf(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(ActionNote).collect())
-    }
-    /// Version, incremented when it is done; pass it as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-}
-
-/// A progress note on an action item.
-pub struct ActionNote(pub action_note::Model);
-
-/// A progress note on an action item.
-#[Object]
-impl ActionNote {
-    /// What was done.
-    async fn note(&self) -> &str {
-        &self.0.note
-    }
-    /// Evidence: an http(s) URL.
-    async fn evidence(&self) -> Option<&str> {
-        self.0.evidence.as_deref()
-    }
-    /// Who recorded it.
-    async fn recorded_by(&self) -> &str {
-        &self.0.recorded_by
-    }
-    /// When.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-}
-
 /// What a meetings list's `totalCount` counts.
 struct MeetingCount(MeetingFilter);
 
@@ -462,54 +319,6 @@ pub struct DecideAgendaItemInput {
     pub expected_version: Option<i32>,
 }
 
-/// The collaboration task an action that needs departments becomes.
-#[derive(InputObject)]
-pub struct ActionTaskInput {
-    /// What the departments are to do (at most 5000 characters).
-    pub description: String,
-    /// The task's category.
-    pub category: TaskCategory,
-    /// The task's priority.
-    pub priority: TaskPriority,
-    /// When the task is due.
-    pub due_at: Option<DateTime<Utc>>,
-}
-
-/// Input of `addActionItem`.
-#[derive(InputObject)]
-pub struct AddActionItemInput {
-    /// The decided item.
-    pub agenda_item_id: ID,
-    /// What is to be done (at most 200 characters).
-    pub title: String,
-    /// Who owns it: a party organisation, a seated unit, a property manager or a person.
-    pub owner: PartyInput,
-    /// The day it is due.
-    pub due_on: NaiveDate,
-    /// When it needs departments: the collaboration task it becomes (the owner must be a unit).
-    pub task: Option<ActionTaskInput>,
-}
-
-/// Input of `recordActionProgress`.
-#[derive(InputObject)]
-pub struct RecordActionProgressInput {
-    /// The open action item.
-    pub action_item_id: ID,
-    /// What was done (at most 2000 characters).
-    pub note: String,
-    /// Evidence: an http(s) URL.
-    pub evidence: Option<String>,
-}
-
-/// Input of `completeActionItem`.
-#[derive(InputObject)]
-pub struct CompleteActionItemInput {
-    /// The open action item (not one carried out by a task: the task's verification closes it).
-    pub action_item_id: ID,
-    /// The version read; `CONFLICT` when it changed since.
-    pub expected_version: Option<i32>,
-}
-
 /// Result of the meeting mutations.
 #[derive(SimpleObject)]
 pub struct MeetingPayload {
@@ -524,30 +333,15 @@ pub struct AgendaItemPayload {
     pub agenda_item: AgendaItem,
 }
 
-/// Result of the action item mutations.
-#[derive(SimpleObject)]
-pub struct ActionItemPayload {
-    /// The action item.
-    pub action_item: ActionItem,
-}
-
 fn meeting_id(id: &ID) -> Result<MeetingId, AppError> {
     Ok(MeetingId(expect_id(id, kind::MEETING, "meetingId")?))
 }
 
-fn agenda_item_id(id: &ID) -> Result<AgendaItemId, AppError> {
-    Ok(AgendaItemId(expect_id(id, kind::AGENDA_ITEM, "agendaItemId")?))
-}
-
-fn action_item_id(id: &ID) -> Result<ActionItemId, AppError> {
-    Ok(ActionItemId(expect_id(id, kind::ACTION_ITEM, "actionItemId")?))
-}
-
-/// Mutations of consultative democracy: meetings and their follow-through.
+/// Mutations of consultative democracy: meetings, their agenda and decisions.
 #[derive(Default)]
 pub struct MeetingsMutation;
 
-/// Mutations of consultative democracy: meetings and their follow-through.
+/// Mutations of consultative democracy: meetings, their agenda and decisions.
 #[Object]
 impl MeetingsMutation {
     /// Schedules a meeting at a venue (staff of its community, or the venue's convenor), with
@@ -594,41 +388,5 @@ impl MeetingsMutation {
         };
         let item = service::decide_agenda_item(&r.cx, agenda_item_id(&input.agenda_item_id)?, decision, input.expected_version).await?;
         Ok(AgendaItemPayload { agenda_item: AgendaItem(item) })
-    }
-
-    /// Adds an action item to a decided item; one that needs departments becomes a
-    /// collaboration task in the same transaction. The item's answered appeals start.
-    async fn add_action_item(&self, ctx: &Context<'_>, input: AddActionItemInput) -> Result<ActionItemPayload> {
-        let r = rc(ctx)?;
-        let new = NewAction {
-            title: input.title,
-            owner: party(&input.owner, "owner")?,
-            due_on: input.due_on,
-            task: input.task.map(|t| ActionTask {
-                description: t.description,
-                category: t.category.into(),
-                priority: t.priority.into(),
-                due_at: t.due_at,
-            }),
-        };
-        let a = service::add_action_item(&r.cx, agenda_item_id(&input.agenda_item_id)?, new).await?;
-        Ok(ActionItemPayload { action_item: ActionItem(a) })
-    }
-
-    /// Notes progress on an open action item (whoever runs its meeting, or its owner).
-    async fn record_action_progress(&self, ctx: &Context<'_>, input: RecordActionProgressInput) -> Result<ActionItemPayload> {
-        let r = rc(ctx)?;
-        let id = action_item_id(&input.action_item_id)?;
-        service::record_action_progress(&r.cx, id, input.note, input.evidence).await?;
-        let a = deliberation_loader(ctx)?.load_one(id).await?.ok_or_else(|| AppError::not_found("action item"))?;
-        Ok(ActionItemPayload { action_item: ActionItem(a) })
-    }
-
-    /// Marks an open action item done (whoever runs its meeting, or its owner); the item's
-    /// appeals are DONE once its last action is.
-    async fn complete_action_item(&self, ctx: &Context<'_>, input: CompleteActionItemInput) -> Result<ActionItemPayload> {
-        let r = rc(ctx)?;
-        let a = service::complete_action_item(&r.cx, action_item_id(&input.action_item_id)?, input.expected_version).await?;
-        Ok(ActionItemPayload { action_item: ActionItem(a) })
     }
 }

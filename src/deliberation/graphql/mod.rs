@@ -8,7 +8,9 @@ mod actions;
 mod appeals;
 mod board;
 mod enterprises;
+mod follow_through;
 mod meetings;
+mod parties;
 mod stats;
 mod venues;
 
@@ -16,7 +18,9 @@ pub use actions::*;
 pub use appeals::*;
 pub use board::*;
 pub use enterprises::*;
+pub use follow_through::*;
 pub use meetings::*;
+pub use parties::*;
 pub use stats::*;
 pub use venues::*;
 
@@ -25,7 +29,7 @@ use uuid::Uuid;
 
 use crate::deliberation::loaders::*;
 use crate::error::AppError;
-use crate::graphql::ids::parse_global_id;
+use crate::graphql::ids::{expect_id, parse_global_id};
 
 /// The type names this noun's global ids carry.
 pub mod kind {
@@ -54,6 +58,7 @@ pub struct DeliberationMutation(
     AppealActionsMutation,
     BoardMutation,
     MeetingsMutation,
+    FollowThroughMutation,
 );
 
 /// Consultative democracy's objects that `node(id:)` refetches.
@@ -90,4 +95,9 @@ fn appeal_id(id: &ID, field: &str) -> Result<AppealId, AppError> {
         Some((k, _)) => Err(AppError::bad_input(field, format!("expected the id of an Appeal, got a {k}"))),
         None => Err(AppError::bad_input(field, "not a valid id")),
     }
+}
+
+/// An agenda item named by its id.
+fn agenda_item_id(id: &ID) -> Result<AgendaItemId, AppError> {
+    Ok(AgendaItemId(expect_id(id, kind::AGENDA_ITEM, "agendaItemId")?))
 }
