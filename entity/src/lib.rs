@@ -36,6 +36,7 @@ pub mod owners_committee_member;
 pub mod party_member;
 pub mod party_organization;
 pub mod person;
+pub mod pledge;
 pub mod project;
 pub mod project_milestone;
 pub mod project_task;

@@ -62,6 +62,7 @@ mod m20261207_000004_create_agenda_items;
 mod m20261207_000005_create_agenda_appeals;
 mod m20261207_000006_create_action_items;
 mod m20261207_000007_create_action_notes;
+mod m20261207_000008_create_pledges;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -131,6 +132,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000005_create_agenda_appeals::Migration),
             Box::new(m20261207_000006_create_action_items::Migration),
             Box::new(m20261207_000007_create_action_notes::Migration),
+            Box::new(m20261207_000008_create_pledges::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::venue::VenueKind;
 use entity::{
-    action_item, action_note, agenda_appeal, agenda_item, appeal, appeal_support, enterprise, meeting, meeting_participant, venue,
+    action_item, action_note, agenda_appeal, agenda_item, appeal, appeal_support, enterprise, meeting, meeting_participant, pledge, venue,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -64,6 +64,8 @@ loader_key!(/// The action items of an agenda item.
     ActionsOf);
 loader_key!(/// The progress notes of an action item.
     NotesOf);
+loader_key!(/// A pledge of a practice campaign.
+    PledgeId);
 
 impl Loader<VenueId> for DeliberationLoader {
     type Value = venue::Model;
@@ -285,5 +287,18 @@ impl Loader<NotesOf> for DeliberationLoader {
             .all(&self.db)
             .await?;
         Ok(group(rows, |m| NotesOf(m.action_item_id)))
+    }
+}
+
+impl Loader<PledgeId> for DeliberationLoader {
+    type Value = pledge::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[PledgeId]) -> Result<HashMap<PledgeId, Self::Value>, Self::Error> {
+        let rows = pledge::Entity::find()
+            .filter(pledge::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::pledge_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| PledgeId(m.id)))
     }
 }

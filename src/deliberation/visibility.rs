@@ -206,6 +206,34 @@ pub fn reads_statistics(scope: &Scope) -> bool {
     }
 }
 
+/// Whether the caller may make or fulfil a pledge of `kind`/`id` in `community`: its staff for
+/// anyone, a unit for itself, a person for themself.
+pub fn may_pledge(scope: &Scope, community: Uuid, kind: PartyKind, id: Uuid) -> bool {
+    match (meeting_reach(scope.principal()), kind) {
+        (MeetingReach::Staff, _) => scope.is_staff_of(community),
+        (MeetingReach::Unit(u), PartyKind::Unit) | (MeetingReach::Person(u), PartyKind::Person) => {
+            u == id && scope.sees_community(community)
+        }
+        (MeetingReach::Unit(_) | MeetingReach::Person(_) | MeetingReach::Nothing, _) => false,
+    }
+}
+
+/// Pledges the caller sees: staff their communities'; a unit or a person their own.
+pub fn pledge_filter(scope: &Scope) -> Condition {
+    use entity::pledge::Column;
+    let cond = Condition::all();
+    match meeting_reach(scope.principal()) {
+        MeetingReach::Staff => cond.add(scope.staff_filter(Column::CommunityId)),
+        MeetingReach::Person(me) => {
+            cond.add(scope.tenant_filter(Column::CommunityId)).add(Column::PledgerKind.eq(PartyKind::Person)).add(Column::PledgerId.eq(me))
+        }
+        MeetingReach::Unit(u) => {
+            cond.add(scope.tenant_filter(Column::CommunityId)).add(Column::PledgerKind.eq(PartyKind::Unit)).add(Column::PledgerId.eq(u))
+        }
+        MeetingReach::Nothing => cond.add(never()),
+    }
+}
+
 /// How far a principal reaches into meetings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeetingReach {

@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection, Site, Task, TaskEvent};
-use crate::deliberation::graphql::{ActionItem, AgendaItem, Appeal, BoardAppeal, DeliberationNode, Enterprise, Meeting, Venue};
+use crate::deliberation::graphql::{ActionItem, AgendaItem, Appeal, BoardAppeal, DeliberationNode, Enterprise, Meeting, Pledge, Venue};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
@@ -65,6 +65,7 @@ pub enum Node {
     Meeting(Meeting),
     AgendaItem(AgendaItem),
     ActionItem(ActionItem),
+    Pledge(Pledge),
 }
 
 impl From<OrgNode> for Node {
@@ -146,6 +147,7 @@ impl From<DeliberationNode> for Node {
             DeliberationNode::Meeting(x) => Node::Meeting(*x),
             DeliberationNode::AgendaItem(x) => Node::AgendaItem(x),
             DeliberationNode::ActionItem(x) => Node::ActionItem(x),
+            DeliberationNode::Pledge(x) => Node::Pledge(x),
         }
     }
 }

@@ -11,6 +11,7 @@ mod enterprises;
 mod follow_through;
 mod meetings;
 mod parties;
+mod pledges;
 mod stats;
 mod venues;
 
@@ -21,6 +22,7 @@ pub use enterprises::*;
 pub use follow_through::*;
 pub use meetings::*;
 pub use parties::*;
+pub use pledges::*;
 pub use stats::*;
 pub use venues::*;
 
@@ -42,11 +44,12 @@ pub mod kind {
     pub const MEETING_PARTICIPANT: &str = "MeetingParticipant";
     pub const AGENDA_ITEM: &str = "AgendaItem";
     pub const ACTION_ITEM: &str = "ActionItem";
+    pub const PLEDGE: &str = "Pledge";
 }
 
 /// Queries of consultative democracy, in the order the schema lists them.
 #[derive(MergedObject, Default)]
-pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery, MeetingsQuery, DeliberationStatsQuery);
+pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery, MeetingsQuery, DeliberationStatsQuery, PledgesQuery);
 
 /// Mutations of consultative democracy, in the order the schema lists them; each is one
 /// transaction with its audit record.
@@ -59,6 +62,7 @@ pub struct DeliberationMutation(
     BoardMutation,
     MeetingsMutation,
     FollowThroughMutation,
+    PledgesMutation,
 );
 
 /// Consultative democracy's objects that `node(id:)` refetches.
@@ -70,6 +74,7 @@ pub enum DeliberationNode {
     Meeting(Box<Meeting>),
     AgendaItem(AgendaItem),
     ActionItem(ActionItem),
+    Pledge(Pledge),
 }
 
 /// Resolves consultative democracy's global ids through the scoped loaders.
@@ -83,6 +88,7 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::MEETING => loader.load_one(MeetingId(uuid)).await?.map(|m| Node::Meeting(Box::new(Meeting(m)))),
         kind::AGENDA_ITEM => loader.load_one(AgendaItemId(uuid)).await?.map(|m| Node::AgendaItem(AgendaItem(m))),
         kind::ACTION_ITEM => loader.load_one(ActionItemId(uuid)).await?.map(|m| Node::ActionItem(ActionItem(m))),
+        kind::PLEDGE => loader.load_one(PledgeId(uuid)).await?.map(|m| Node::Pledge(Pledge(m))),
         kind::BOARD_APPEAL => loader.load_one(BoardAppealId(uuid)).await?.map(|m| Node::BoardAppeal(Box::new(BoardAppeal(m)))),
         _ => None,
     })

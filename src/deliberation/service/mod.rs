@@ -12,6 +12,7 @@ mod deadlines;
 mod enterprises;
 mod follow_through;
 mod meetings;
+mod pledges;
 mod stats;
 mod venues;
 
@@ -22,6 +23,7 @@ pub use deadlines::*;
 pub use enterprises::*;
 pub use follow_through::*;
 pub use meetings::*;
+pub use pledges::*;
 pub use stats::*;
 pub use venues::*;
 

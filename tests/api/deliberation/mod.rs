@@ -16,6 +16,7 @@ mod deadlines;
 mod demo;
 pub mod fixtures;
 pub mod meetings;
+mod pledges;
 mod raising;
 mod stats;
 mod transitions;

@@ -22,6 +22,7 @@ const PROBE_D: &str = r#"query($a: ID!, $b: ID!, $as: ID!, $asu: ID!, $bs: ID!, 
   boardc: board(communityId: $a, first: 100) { totalCount edges { node { id appeal { id } } } }
   boardb: board(compoundId: $bs, first: 100) { totalCount edges { node { id appeal { id } } } }
   boardbc: board(communityId: $b, first: 100) { totalCount edges { node { id appeal { id } } } }
+  pledges(first: 100) { totalCount edges { node { id } } }
   meetings(first: 100) { totalCount edges { node { id agenda { id actions { id } } } } }
   nodes(ids: $ids) { __typename ... on Node { id } }
 }"#;
@@ -72,6 +73,11 @@ both_backends! {
             "dueOn": "2027-01-15", "owner": { "kind": "PERSON", "id": a.convenor.person } } })).await;
         let action = d["addActionItem"]["actionItem"]["id"].as_str().unwrap().to_owned();
         let meeting_rows: BTreeSet<String> = [meeting.clone(), item.clone(), action.clone()].into_iter().collect();
+        // A pledge of 甲's seated unit, made by the unit for itself.
+        let d = app.ok(Some(&a.unit.token(&app)), "mutation($i: MakePledgeInput!) { makePledge(input: $i) { pledge { id } } }",
+            json!({ "i": { "communityId": a.community.id, "campaign": "FOR_SOCIETY", "pledger": { "kind": "UNIT", "id": a.unit.id },
+                "title": "义务检修", "dueOn": "2027-01-01" } })).await;
+        let pledge = d["makePledge"]["pledge"]["id"].as_str().unwrap().to_owned();
         let venues_of = |n: &Neighbourhood| [n.station.clone(), n.centre.clone()];
         let all_venues: Vec<String> = venues_of(&a).into_iter().chain(venues_of(&bn)).collect();
         let all: Vec<String> = all_venues
@@ -80,6 +86,7 @@ both_backends! {
             .chain([a.enterprise.clone(), bn.enterprise.clone(), a1.clone(), a2.clone(), a3.clone(), b1.clone()])
             .chain([&a1, &a2, &a3, &b1].into_iter().map(|id| on_board(id)))
             .chain(meeting_rows.iter().cloned())
+            .chain([pledge.clone()])
             .collect();
         let set = |items: &[&String]| items.iter().map(|s| (*s).clone()).collect::<BTreeSet<String>>();
         let none = BTreeSet::new;
@@ -132,6 +139,11 @@ both_backends! {
             let listed: BTreeSet<String> = listed.into_iter().collect();
             let expected_meetings = if meetings_seen { meeting_rows.clone() } else { BTreeSet::new() };
             assert_eq!(listed, expected_meetings, "{label}: meetings");
+            // The pledge: staff of 甲 and the street, and its pledger.
+            let pledge_seen = matches!(who, "street admin" | "community admin of 甲" | "unit seated in 甲");
+            let pledges: BTreeSet<String> = ids_at(&data, "/pledges");
+            let expected_pledges: BTreeSet<String> = if pledge_seen { [pledge.clone()].into_iter().collect() } else { BTreeSet::new() };
+            assert_eq!(pledges, expected_pledges, "{label}: pledges");
             let venues: BTreeSet<String> = ids_at(&data, "/va").union(&ids_at(&data, "/vb")).filter(|&id| decode(id).unwrap().0 == "Venue").cloned().collect();
             assert_eq!(venues, may.venues, "{label}: venues");
             let enterprises: BTreeSet<String> = ids_at(&data, "/ea").union(&ids_at(&data, "/eb")).cloned().collect();
@@ -145,7 +157,7 @@ both_backends! {
             // Refetching answers exactly what the caller may see.
             let refetched: BTreeSet<String> = data["nodes"].as_array().unwrap().iter().filter_map(|n| n["id"].as_str().map(str::to_owned)).collect();
             let expected: BTreeSet<String> =
-                may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().chain(boards_of(who)).chain(expected_meetings).collect();
+                may.venues.iter().chain(&may.enterprises).chain(&may.appeals).cloned().chain(boards_of(who)).chain(expected_meetings).chain(expected_pledges).collect();
             assert_eq!(refetched, expected, "{label}: node(id:)");
             // Convenors where names are shown; contacts in full for staff and the person only.
             for v in data["va"].as_array().unwrap().iter().chain(data["vb"].as_array().unwrap()) {
@@ -172,6 +184,7 @@ both_backends! {
             "{ appeals { totalCount } }",
             "query($c: ID!) { board(communityId: $c) { totalCount } }",
             "{ meetings { totalCount } }",
+            "{ pledges { totalCount } }",
         ] {
             assert_eq!(app.error_code(None, q, json!({ "c": a.community.id })).await, "UNAUTHENTICATED", "[{b}] {q}");
         }
