@@ -37,9 +37,10 @@ pub trait EventSink: Send + Sync {
 /// One noun's part of another noun's write, run in that write's transaction before it commits.
 #[async_trait::async_trait]
 pub trait FollowUp: Send + Sync {
-    /// Follows the write whose audit record names `action` on the object `object_id`; an error
-    /// rolls the whole write back.
-    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<()>;
+    /// Follows the write whose audit record names `action` on the object `object_id`; returns
+    /// the ids of the stored events it wrote (handed to the sinks with the write's own); an
+    /// error rolls the whole write back.
+    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<Vec<Uuid>>;
 }
 
 /// The change bus of one instance: cheap to clone.
@@ -69,12 +70,14 @@ impl Changes {
         self
     }
 
-    /// Inside the transaction, before it commits: every follow-up of the write.
-    pub async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<()> {
+    /// Inside the transaction, before it commits: every follow-up of the write, and the stored
+    /// events they wrote.
+    pub async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<Vec<Uuid>> {
+        let mut events = Vec::new();
         for f in self.follow_ups.iter() {
-            f.follow(txn, action, object_id).await?;
+            events.extend(f.follow(txn, action, object_id).await?);
         }
-        Ok(())
+        Ok(events)
     }
 
     /// Notes that data changed (a commit here or on another instance).

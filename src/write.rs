@@ -143,8 +143,8 @@ impl<'a> Write<'a> {
 
     /// Commits the mutation with its audit record (see the module documentation for the order).
     pub async fn commit(self, audit: Audit) -> AppResult<()> {
-        let Write { cx, txn, events } = self;
-        cx.changes.follow(&txn, &audit.action, audit.object_id).await?;
+        let Write { cx, txn, mut events } = self;
+        events.extend(cx.changes.follow(&txn, &audit.action, audit.object_id).await?);
         record(&txn, cx, audit).await?;
         cx.changes.announce(&txn, &events).await?;
         txn.commit().await?;

@@ -6,6 +6,7 @@ pub mod agenda_appeal;
 pub mod agenda_item;
 pub mod api_key;
 pub mod appeal;
+pub mod appeal_event;
 pub mod appeal_support;
 pub mod arrears_case;
 pub mod arrears_contact;

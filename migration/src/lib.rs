@@ -63,6 +63,7 @@ mod m20261207_000005_create_agenda_appeals;
 mod m20261207_000006_create_action_items;
 mod m20261207_000007_create_action_notes;
 mod m20261207_000008_create_pledges;
+mod m20261207_000009_create_appeal_events;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -133,6 +134,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000006_create_action_items::Migration),
             Box::new(m20261207_000007_create_action_notes::Migration),
             Box::new(m20261207_000008_create_pledges::Migration),
+            Box::new(m20261207_000009_create_appeal_events::Migration),
         ]
     }
 }

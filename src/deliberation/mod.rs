@@ -14,6 +14,7 @@
 pub mod demo;
 pub mod graphql;
 pub mod ids;
+pub mod live;
 pub mod loaders;
 pub mod service;
 pub mod visibility;

@@ -12,7 +12,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::audit::graphql::AuditQuery;
 use crate::collaboration::graphql::{CollabMutation, CollabQuery, CollabSubscription};
-use crate::deliberation::graphql::{DeliberationMutation, DeliberationQuery};
+use crate::deliberation::graphql::{DeliberationMutation, DeliberationQuery, DeliberationSubscription};
 use crate::home::graphql::{HomeMutation, HomeQuery};
 use crate::innovation::graphql::{InnovationMutation, InnovationQuery};
 use crate::organisation::graphql::{OrgMutation, OrgQuery, ViewerQuery};
@@ -43,7 +43,7 @@ pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(CollabSubscription);
+pub struct Subscription(CollabSubscription, DeliberationSubscription);
 
 /// The GraphQL schema of gongzhi.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

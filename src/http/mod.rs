@@ -54,6 +54,8 @@ pub struct AppState {
     pub changes: crate::changes::Changes,
     /// Committed task events, fanned out to this instance's subscribers.
     pub live: crate::collaboration::live::LiveTasks,
+    /// Live appeal events of this instance.
+    pub live_appeals: crate::deliberation::live::LiveAppeals,
     /// Recent query responses (see `responses`).
     pub responses: Arc<responses::ResponseCache>,
     /// The schema the WebSocket endpoint serves (error codes applied by an extension).
@@ -156,8 +158,9 @@ impl AppState {
         // With introspection off, the schemas refuse it too, whatever a document's path.
         let off = limits.introspection == crate::config::Introspection::Off;
         let live = crate::collaboration::live::LiveTasks::default();
+        let live_appeals = crate::deliberation::live::LiveAppeals::default();
         let build = |b: async_graphql::SchemaBuilder<_, _, _>| {
-            let b = b.data(live.clone());
+            let b = b.data(live.clone()).data(live_appeals.clone());
             if off { b.disable_introspection().finish() } else { b.finish() }
         };
         AppState {
@@ -168,9 +171,10 @@ impl AppState {
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
-            changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone())])
+            changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone()), Arc::new(live_appeals.clone())])
                 .following(vec![Arc::new(crate::deliberation::service::ActionsFollowTasks)]),
             live: live.clone(),
+            live_appeals: live_appeals.clone(),
             ws_schema: build(crate::graphql::schema_with_error_codes()),
             responses: Arc::new(responses::ResponseCache::new(limits.response_cache)),
             limits,

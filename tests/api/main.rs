@@ -31,7 +31,7 @@ mod schema;
 mod seed;
 mod sql_count;
 mod streets;
-mod subscriptions;
+pub mod subscriptions;
 mod tenancy;
 mod transitions;
 mod volunteers;

@@ -201,6 +201,7 @@ pub struct TestApp {
     pub statements: Arc<AtomicUsize>,
     /// The server's event bus, to see when a subscription is live.
     pub live: gongzhi::collaboration::live::LiveTasks,
+    pub live_appeals: gongzhi::deliberation::live::LiveAppeals,
     /// Tells the server it is shutting down.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
     keys: Keys,
@@ -227,8 +228,19 @@ impl TestApp {
         });
         let state = AppState::new(db.clone(), SECRET, limits);
         let live = state.live.clone();
+        let live_appeals = state.live_appeals.clone();
         let stopping = state.stopping.clone();
-        TestApp { backend: backend.clone(), router: gongzhi::app(state), db, statements, live, stopping, keys: Keys::new(SECRET), test_db }
+        TestApp {
+            backend: backend.clone(),
+            router: gongzhi::app(state),
+            db,
+            statements,
+            live,
+            live_appeals,
+            stopping,
+            keys: Keys::new(SECRET),
+            test_db,
+        }
     }
 
     /// The demo street's organisation graph at scale 1: tests start with no tasks of their own.

@@ -77,7 +77,7 @@ pub async fn act(cx: &Cx, id: AppealId, step: Step, expected: Option<i32>) -> Ap
     cx.scope.require_authenticated()?;
     let step = step.clean()?;
     let action = step.action();
-    let w = Write::begin(cx).await?;
+    let mut w = Write::begin(cx).await?;
     let txn = w.txn();
     let ties = ties(txn, &cx.scope).await?;
     let a = lock_appeal(&w, id, &ties).await?;
@@ -174,6 +174,8 @@ pub async fn act(cx: &Cx, id: AppealId, step: Step, expected: Option<i32>) -> Ap
     row.updated_at = Set(now);
     let model =
         crate::db::guarded_update::<appeal::Entity, _>(txn, row, appeal::Column::Id, appeal::Column::Version, a.id, a.version).await?;
+    let event = super::appeal_event(txn, &model, action.mutation()).await?;
+    w.stored_event(event);
     w.commit(Audit::new(action.mutation(), "Appeal").object(model.id).community(model.community_id).summary(summary)).await?;
     Ok(model)
 }

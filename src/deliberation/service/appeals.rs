@@ -163,7 +163,7 @@ pub async fn raise_appeal(cx: &Cx, input: NewAppeal) -> AppResult<appeal::Model>
     let description = clean_name("description", &input.description, 2000)?;
     let site = clean_optional("site", input.site.clone(), 200)?;
     let photos = clean_photos(input.photos.clone())?;
-    let w = Write::begin(cx).await?;
+    let mut w = Write::begin(cx).await?;
     let txn = w.txn();
     let place = match input.on_behalf {
         None => residents_place(&w, &input).await?,
@@ -228,6 +228,8 @@ pub async fn raise_appeal(cx: &Cx, input: NewAppeal) -> AppResult<appeal::Model>
     }
     .insert(txn)
     .await?;
+    let event = super::appeal_event(txn, &model, "raiseAppeal").await?;
+    w.stored_event(event);
     w.commit(Audit::new("raiseAppeal", "Appeal").object(model.id).community(model.community_id).summary(json!({
         "raiserKind": model.raiser_kind.to_value(),
         "category": model.category.to_value(),

@@ -68,7 +68,7 @@ pub async fn board_count(cx: &Cx, filter: BoardFilter) -> AppResult<u64> {
 /// A resident supports (附议) an open appeal of their community that they did not raise, once.
 pub async fn support_appeal(cx: &Cx, id: AppealId) -> AppResult<appeal::Model> {
     cx.scope.require_authenticated()?;
-    let w = Write::begin(cx).await?;
+    let mut w = Write::begin(cx).await?;
     let txn = w.txn();
     let ties = ties(txn, &cx.scope).await?;
     let a = lock_appeal(&w, id, &ties).await?;
@@ -102,6 +102,8 @@ pub async fn support_appeal(cx: &Cx, id: AppealId) -> AppResult<appeal::Model> {
         .exec(txn)
         .await?;
     let model = appeal::Model { supporters: a.supporters + 1, ..a };
+    let event = super::appeal_event(txn, &model, "supportAppeal").await?;
+    w.stored_event(event);
     w.commit(
         Audit::new("supportAppeal", "Appeal")
             .object(model.id)

@@ -37,7 +37,7 @@ pub async fn escalate_overdue_appeals(cx: &Cx, now: DateTime<Utc>, deadlines: Ap
     for a in due {
         let Some(above) = tier_above(a.tier) else { continue };
         let wait = if a.state == AppealState::Raised { deadlines.response } else { deadlines.answer };
-        let w = Write::begin(cx).await?;
+        let mut w = Write::begin(cx).await?;
         let result = appeal::Entity::update_many()
             .col_expr(appeal::Column::Tier, Expr::value(above.to_value()))
             .col_expr(appeal::Column::Escalations, Expr::col(appeal::Column::Escalations).add(1))
@@ -57,6 +57,9 @@ pub async fn escalate_overdue_appeals(cx: &Cx, now: DateTime<Utc>, deadlines: Ap
         if result.rows_affected == 0 {
             continue; // dropping the write rolls it back
         }
+        let moved_up = appeal::Model { tier: above, escalations: a.escalations + 1, ..a.clone() };
+        let event = super::appeal_event(w.txn(), &moved_up, "escalateAppeal").await?;
+        w.stored_event(event);
         let summary = json!({ "from": a.tier.to_value(), "to": above.to_value(), "state": a.state.to_value(), "automatic": true });
         w.commit(Audit::new("escalateAppeal", "Appeal").object(a.id).community(a.community_id).summary(summary)).await?;
         moved += 1;

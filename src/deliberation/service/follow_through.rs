@@ -128,7 +128,8 @@ pub async fn add_action_item(cx: &Cx, item: AgendaItemId, input: NewAction) -> A
     let ties = ties(w.txn(), &cx.scope).await?;
     let mut started = Vec::new();
     for a in appeals_of_item(&w, m.community_id, found.id, AppealState::Answered).await? {
-        move_appeal(&w, &ties, &a, Action::Start, |_| {}).await?;
+        let event = move_appeal(&w, &ties, &a, Action::Start, "addActionItem", |_| {}).await?;
+        w.stored_event(event);
         started.push(a.id);
     }
     w.commit(Audit::new("addActionItem", "ActionItem").object(action.id).community(action.community_id).summary(json!({
@@ -183,7 +184,7 @@ pub async fn record_action_progress(cx: &Cx, id: ActionItemId, note: String, evi
 /// verification closes it). The item's appeals finish once its last action is done.
 pub async fn complete_action_item(cx: &Cx, id: ActionItemId, expected: Option<i32>) -> AppResult<action_item::Model> {
     cx.scope.require_authenticated()?;
-    let w = Write::begin(cx).await?;
+    let mut w = Write::begin(cx).await?;
     let a = lock_action(&w, id).await?;
     Write::expect_version(expected, a.version)?;
     if a.status != ActionStatus::Open {
@@ -209,7 +210,10 @@ pub async fn complete_action_item(cx: &Cx, id: ActionItemId, expected: Option<i3
         a.version,
     )
     .await?;
-    let finished = finish_if_done(w.txn(), done.community_id, done.agenda_item_id, now).await?;
+    let (finished, events) = finish_if_done(w.txn(), done.community_id, done.agenda_item_id, now, "completeActionItem").await?;
+    for e in events {
+        w.stored_event(e);
+    }
     w.commit(
         Audit::new("completeActionItem", "ActionItem")
             .object(done.id)
@@ -220,9 +224,15 @@ pub async fn complete_action_item(cx: &Cx, id: ActionItemId, expected: Option<i3
     Ok(done)
 }
 
-/// When no action of the item is open any more, its appeals in progress are done. Returns
-/// the appeals finished.
-async fn finish_if_done(txn: &DatabaseTransaction, community: Uuid, item: Uuid, now: DateTime<Utc>) -> AppResult<Vec<Uuid>> {
+/// When no action of the item is open any more, its appeals in progress are done, each with its
+/// timeline entry as `kind`. Returns the appeals finished and their entries' ids.
+async fn finish_if_done(
+    txn: &DatabaseTransaction,
+    community: Uuid,
+    item: Uuid,
+    now: DateTime<Utc>,
+    kind: &str,
+) -> AppResult<(Vec<Uuid>, Vec<Uuid>)> {
     let open = action_item::Entity::find()
         .filter(action_item::Column::CommunityId.eq(community))
         .filter(action_item::Column::AgendaItemId.eq(item))
@@ -230,7 +240,7 @@ async fn finish_if_done(txn: &DatabaseTransaction, community: Uuid, item: Uuid, 
         .count(txn)
         .await?;
     if open > 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let ids: Vec<Uuid> = agenda_appeal::Entity::find()
         .filter(agenda_appeal::Column::CommunityId.eq(community))
@@ -240,15 +250,13 @@ async fn finish_if_done(txn: &DatabaseTransaction, community: Uuid, item: Uuid, 
         .into_iter()
         .map(|l| l.appeal_id)
         .collect();
-    let in_progress: Vec<Uuid> = appeal::Entity::find()
+    let rows = appeal::Entity::find()
         .filter(appeal::Column::CommunityId.eq(community))
         .filter(appeal::Column::Id.is_in(ids))
         .filter(appeal::Column::State.eq(AppealState::InProgress))
         .all(txn)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+        .await?;
+    let in_progress: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     if !in_progress.is_empty() {
         appeal::Entity::update_many()
             .col_expr(appeal::Column::State, Expr::value(AppealState::Done.to_value()))
@@ -261,7 +269,12 @@ async fn finish_if_done(txn: &DatabaseTransaction, community: Uuid, item: Uuid, 
             .exec(txn)
             .await?;
     }
-    Ok(in_progress)
+    let mut events = Vec::new();
+    for a in rows {
+        let done = appeal::Model { state: AppealState::Done, closed_at: Some(now), version: a.version + 1, ..a };
+        events.push(super::appeal_event(txn, &done, kind).await?);
+    }
+    Ok((in_progress, events))
 }
 
 /// A verified collaboration task closes the action items it carries out, and the appeals of
@@ -270,14 +283,15 @@ pub struct ActionsFollowTasks;
 
 #[async_trait::async_trait]
 impl crate::changes::FollowUp for ActionsFollowTasks {
-    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<()> {
-        let (Some(task), "verifyTask") = (object_id, action) else { return Ok(()) };
+    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<Vec<Uuid>> {
+        let (Some(task), "verifyTask") = (object_id, action) else { return Ok(Vec::new()) };
         let open = action_item::Entity::find()
             .filter(action_item::Column::TaskId.eq(task))
             .filter(action_item::Column::Status.eq(ActionStatus::Open))
             .all(txn)
             .await?;
         let now = Utc::now();
+        let mut events = Vec::new();
         for a in open {
             action_item::Entity::update_many()
                 .col_expr(action_item::Column::Status, Expr::value(ActionStatus::Done.to_value()))
@@ -288,8 +302,8 @@ impl crate::changes::FollowUp for ActionsFollowTasks {
                 .filter(action_item::Column::Id.eq(a.id))
                 .exec(txn)
                 .await?;
-            finish_if_done(txn, a.community_id, a.agenda_item_id, now).await?;
+            events.extend(finish_if_done(txn, a.community_id, a.agenda_item_id, now, "verifyTask").await?.1);
         }
-        Ok(())
+        Ok(events)
     }
 }

@@ -193,21 +193,25 @@ async fn bump(w: &Write<'_>, m: &meeting::Model, mut row: meeting::ActiveModel) 
 }
 
 /// Moves an appeal to `next` by `action` as the caller (the workflow table decides), with what
-/// the step writes; returns the appeal as written.
+/// the step writes, and writes its timeline entry as `kind`; returns the entry's id, for the
+/// write to note as a stored event.
 pub(super) async fn move_appeal(
     w: &Write<'_>,
     ties: &Ties,
     a: &appeal::Model,
     action: Action,
+    kind: &str,
     fill: impl FnOnce(&mut appeal::ActiveModel),
-) -> AppResult<appeal::Model> {
+) -> AppResult<Uuid> {
     let next = decide(w, ties, a, action)?;
     let mut row: appeal::ActiveModel = a.clone().into();
     row.state = Set(next);
     fill(&mut row);
     row.version = Set(a.version + 1);
     row.updated_at = Set(Utc::now());
-    crate::db::guarded_update::<appeal::Entity, _>(w.txn(), row, appeal::Column::Id, appeal::Column::Version, a.id, a.version).await
+    let moved =
+        crate::db::guarded_update::<appeal::Entity, _>(w.txn(), row, appeal::Column::Id, appeal::Column::Version, a.id, a.version).await?;
+    super::appeal_event(w.txn(), &moved, kind).await
 }
 
 /// Adds an item to a planned meeting's agenda, taking up `appeals` of the meeting's community
@@ -224,7 +228,7 @@ pub async fn add_agenda_item(
     if appeals.len() > MAX_ITEM_APPEALS {
         return Err(AppError::bad_input("appealIds", format!("at most {MAX_ITEM_APPEALS} appeals per item")));
     }
-    let w = Write::begin(cx).await?;
+    let mut w = Write::begin(cx).await?;
     let m = lock_meeting(&w, id).await?;
     Write::expect_version(expected, m.version)?;
     if m.state != MeetingState::Planned {
@@ -257,6 +261,7 @@ pub async fn add_agenda_item(
     }
     .insert(txn)
     .await?;
+    let mut events = Vec::new();
     let mut ids = appeals.clone();
     ids.sort_by_key(|a| a.0);
     ids.dedup();
@@ -269,11 +274,13 @@ pub async fn add_agenda_item(
             )
             .await?
             .ok_or_else(|| AppError::bad_input("appealIds", "no such appeal of the meeting's community"))?;
-        move_appeal(&w, &ties, &found, Action::Schedule, |row| {
-            row.scheduled_venue_id = Set(Some(m.venue_id));
-            row.scheduled_on = Set(Some(beijing_day(m.starts_at)));
-        })
-        .await?;
+        events.push(
+            move_appeal(&w, &ties, &found, Action::Schedule, "addAgendaItem", |row| {
+                row.scheduled_venue_id = Set(Some(m.venue_id));
+                row.scheduled_on = Set(Some(beijing_day(m.starts_at)));
+            })
+            .await?,
+        );
         agenda_appeal::ActiveModel {
             id: Set(Uuid::now_v7()),
             community_id: Set(m.community_id),
@@ -285,6 +292,9 @@ pub async fn add_agenda_item(
         .await?;
     }
     let m = bump(&w, &m, m.clone().into()).await?;
+    for e in events {
+        w.stored_event(e);
+    }
     w.commit(Audit::new("addAgendaItem", "Meeting").object(m.id).community(m.community_id).summary(json!({
         "itemId": item.id, "position": item.position, "appealIds": ids.iter().map(|a| a.0).collect::<Vec<_>>(),
     })))
@@ -382,7 +392,7 @@ pub async fn decide_agenda_item(cx: &Cx, id: AgendaItemId, decision: Decision, e
     let Decision { text: decision, votes, approves } = decision;
     cx.scope.require_authenticated()?;
     let decision = clean_text("decision", &decision, 5000)?;
-    let w = Write::begin(cx).await?;
+    let mut w = Write::begin(cx).await?;
     let txn = w.txn();
     let item = w
         .lock(agenda_item::Entity::find_by_id(id.0).filter(visibility::agenda_filter(&cx.scope)))
@@ -429,14 +439,16 @@ pub async fn decide_agenda_item(cx: &Cx, id: AgendaItemId, decision: Decision, e
         )
         .await?;
     let now = Utc::now();
-    let mut answered = Vec::new();
+    let (mut answered, mut events) = (Vec::new(), Vec::new());
     for a in &scheduled {
-        move_appeal(&w, &ties, a, Action::Answer, |row| {
-            row.answer = Set(Some(decision.clone()));
-            row.answered_at = Set(Some(now));
-            row.due_at = Set(None);
-        })
-        .await?;
+        events.push(
+            move_appeal(&w, &ties, a, Action::Answer, "decideAgendaItem", |row| {
+                row.answer = Set(Some(decision.clone()));
+                row.answered_at = Set(Some(now));
+                row.due_at = Set(None);
+            })
+            .await?,
+        );
         answered.push(a.id);
     }
     let mut row: agenda_item::ActiveModel = item.clone().into();
@@ -457,6 +469,9 @@ pub async fn decide_agenda_item(cx: &Cx, id: AgendaItemId, decision: Decision, e
         item.version,
     )
     .await?;
+    for e in events {
+        w.stored_event(e);
+    }
     w.commit(
         Audit::new("decideAgendaItem", "AgendaItem")
             .object(item.id)

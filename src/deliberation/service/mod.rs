@@ -55,6 +55,28 @@ fn decide(w: &Write<'_>, ties: &Ties, a: &appeal::Model, action: Action) -> AppR
     })
 }
 
+/// Writes an appeal's timeline entry (its state, tier and supporters after a change, by `kind`,
+/// the mutation's or job's name) in the change's transaction; returns its id, which the write
+/// notes as a stored event (`Write::stored_event`) so that live subscribers get it after the
+/// commit.
+pub async fn appeal_event(txn: &impl sea_orm::ConnectionTrait, a: &appeal::Model, kind: &str) -> AppResult<uuid::Uuid> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let id = uuid::Uuid::now_v7();
+    entity::appeal_event::ActiveModel {
+        id: Set(id),
+        community_id: Set(a.community_id),
+        appeal_id: Set(a.id),
+        kind: Set(kind.to_owned()),
+        state: Set(a.state),
+        tier: Set(a.tier),
+        supporters: Set(a.supporters),
+        at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(id)
+}
+
 /// The day (Beijing time) of a moment.
 pub fn beijing_day(t: DateTime<Utc>) -> NaiveDate {
     FixedOffset::east_opt(8 * 3600).map_or_else(|| t.date_naive(), |tz| t.with_timezone(&tz).date_naive())

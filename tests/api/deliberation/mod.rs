@@ -15,6 +15,7 @@ mod board;
 mod deadlines;
 mod demo;
 pub mod fixtures;
+mod live;
 pub mod meetings;
 mod pledges;
 mod raising;
