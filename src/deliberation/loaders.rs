@@ -66,6 +66,8 @@ loader_key!(/// The progress notes of an action item.
     NotesOf);
 loader_key!(/// A pledge of a practice campaign.
     PledgeId);
+loader_key!(/// The decided agenda items that took up an appeal, as its board shows them.
+    DecisionsOf);
 
 impl Loader<VenueId> for DeliberationLoader {
     type Value = venue::Model;
@@ -300,5 +302,46 @@ impl Loader<PledgeId> for DeliberationLoader {
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| PledgeId(m.id)))
+    }
+}
+
+impl Loader<DecisionsOf> for DeliberationLoader {
+    type Value = Vec<agenda_item::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[DecisionsOf]) -> Result<HashMap<DecisionsOf, Self::Value>, Self::Error> {
+        // Only appeals on a board the caller reads, even for a forged key.
+        let ties = self.ties().await?;
+        let on_board = Query::select()
+            .column(appeal::Column::Id)
+            .from(appeal::Entity)
+            .cond_where(visibility::board_filter(&self.scope, ties))
+            .to_owned();
+        let links = agenda_appeal::Entity::find()
+            .filter(agenda_appeal::Column::AppealId.is_in(keys.iter().map(|k| k.0)))
+            .filter(agenda_appeal::Column::AppealId.in_subquery(on_board))
+            .all(&self.db)
+            .await?;
+        if links.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let items: HashMap<uuid::Uuid, agenda_item::Model> = agenda_item::Entity::find()
+            .filter(agenda_item::Column::Id.is_in(links.iter().map(|l| l.agenda_item_id)))
+            .filter(agenda_item::Column::DecidedAt.is_not_null())
+            .order_by_asc(agenda_item::Column::DecidedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        let mut out: HashMap<DecisionsOf, Vec<agenda_item::Model>> = HashMap::new();
+        for l in links {
+            if let Some(i) = items.get(&l.agenda_item_id) {
+                out.entry(DecisionsOf(l.appeal_id)).or_default().push(i.clone());
+            }
+        }
+        for v in out.values_mut() {
+            v.sort_by_key(|i| i.decided_at);
+        }
+        Ok(out)
     }
 }

@@ -8,7 +8,7 @@ use entity::appeal;
 
 use super::{Appeal, AppealCategory, AppealState, AppealTier, OutcomeRating, appeal_id, kind};
 use crate::deliberation::ids::AppealId;
-use crate::deliberation::loaders::{BoardAppealId, SupportedByMe, deliberation_loader};
+use crate::deliberation::loaders::{BoardAppealId, DecisionsOf, SupportedByMe, deliberation_loader};
 use crate::deliberation::service::{self, Board, BoardFilter};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
@@ -97,6 +97,23 @@ impl BoardAppeal {
     async fn supporters_count(&self) -> i32 {
         self.0.supporters
     }
+    /// The decisions (决议) of the meetings that took it up, oldest first.
+    async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<BoardDecision>> {
+        let rows = deliberation_loader(ctx)?.load_one(DecisionsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .filter_map(|i| {
+                Some(BoardDecision {
+                    decision: i.decision?,
+                    passed: i.passed,
+                    votes_for: i.votes_for,
+                    votes_against: i.votes_against,
+                    votes_abstain: i.votes_abstain,
+                    decided_at: i.decided_at?,
+                })
+            })
+            .collect())
+    }
     /// Whether the caller supports it.
     async fn supported_by_me(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(deliberation_loader(ctx)?.load_one(SupportedByMe(self.0.id)).await?.is_some())
@@ -113,6 +130,23 @@ impl BoardAppeal {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
+}
+
+/// A meeting's decision on an appeal, as the board shows it: no names.
+#[derive(SimpleObject)]
+pub struct BoardDecision {
+    /// The decision.
+    pub decision: String,
+    /// Whether the owners' vote passed; null when not voted on.
+    pub passed: Option<bool>,
+    /// Owners' votes for.
+    pub votes_for: Option<i32>,
+    /// Owners' votes against.
+    pub votes_against: Option<i32>,
+    /// Owners abstaining.
+    pub votes_abstain: Option<i32>,
+    /// When it was decided.
+    pub decided_at: DateTime<Utc>,
 }
 
 /// What a board's `totalCount` counts.

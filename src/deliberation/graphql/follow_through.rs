@@ -162,6 +162,24 @@ fn action_item_id(id: &ID) -> Result<ActionItemId, AppError> {
     Ok(ActionItemId(expect_id(id, kind::ACTION_ITEM, "actionItemId")?))
 }
 
+/// Queries of consultative democracy: the follow-through of decisions.
+#[derive(Default)]
+pub struct FollowThroughQuery;
+
+/// Queries of consultative democracy: the follow-through of decisions.
+#[Object]
+impl FollowThroughQuery {
+    /// The action items a collaboration task carries out (the link from the task's side), among
+    /// those the caller sees.
+    #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
+    async fn action_items_of_task(&self, ctx: &Context<'_>, #[graphql(desc = "The task.")] task_id: ID) -> Result<Vec<ActionItem>> {
+        let r = rc(ctx)?;
+        r.cx.scope.require_authenticated()?;
+        let task = TaskId(expect_id(&task_id, crate::collaboration::graphql::kind::TASK, "taskId")?);
+        Ok(service::action_items_of_task(&r.cx, task).await?.into_iter().map(ActionItem).collect())
+    }
+}
+
 /// Mutations of consultative democracy: the follow-through of decisions.
 #[derive(Default)]
 pub struct FollowThroughMutation;

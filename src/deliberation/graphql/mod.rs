@@ -51,7 +51,16 @@ pub mod kind {
 
 /// Queries of consultative democracy, in the order the schema lists them.
 #[derive(MergedObject, Default)]
-pub struct DeliberationQuery(VenuesQuery, EnterprisesQuery, AppealsQuery, BoardQuery, MeetingsQuery, DeliberationStatsQuery, PledgesQuery);
+pub struct DeliberationQuery(
+    VenuesQuery,
+    EnterprisesQuery,
+    AppealsQuery,
+    BoardQuery,
+    MeetingsQuery,
+    FollowThroughQuery,
+    DeliberationStatsQuery,
+    PledgesQuery,
+);
 
 /// Mutations of consultative democracy, in the order the schema lists them; each is one
 /// transaction with its audit record.

@@ -139,6 +139,17 @@ pub async fn add_action_item(cx: &Cx, item: AgendaItemId, input: NewAction) -> A
     Ok(action)
 }
 
+/// The action items a collaboration task carries out, among those the caller sees.
+pub async fn action_items_of_task(cx: &Cx, task: crate::collaboration::loaders::TaskId) -> AppResult<Vec<action_item::Model>> {
+    cx.scope.require_authenticated()?;
+    Ok(action_item::Entity::find()
+        .filter(action_item::Column::TaskId.eq(task.0))
+        .filter(visibility::action_filter(&cx.scope))
+        .order_by_asc(action_item::Column::Id)
+        .all(&cx.db)
+        .await?)
+}
+
 /// Locks an action item the caller may work on (whoever runs its meeting, or its owner).
 async fn lock_action(w: &Write<'_>, id: ActionItemId) -> AppResult<action_item::Model> {
     let cx = w.cx();

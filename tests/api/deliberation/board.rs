@@ -10,7 +10,7 @@ use super::*;
 
 pub const BOARD: &str = r#"query($c: ID, $k: ID) { board(compoundId: $k, communityId: $c, first: 100) { totalCount edges { node {
   id title category state tier compound { id name } building { id label } answer rejectReason outcome supportersCount
-  supportedByMe raisedAt answeredAt closedAt mergedInto { id } appeal { id } } } } }"#;
+  supportedByMe raisedAt answeredAt closedAt mergedInto { id } appeal { id } decisions { decision passed decidedAt } } } } }"#;
 pub const SUPPORT: &str =
     "mutation($i: SupportAppealInput!) { supportAppeal(input: $i) { boardAppeal { id supportersCount supportedByMe } } }";
 

@@ -128,6 +128,17 @@ both_backends! {
         let d = app.ok(Some(&n.neighbour.token(&app)), super::board::BOARD, json!({ "k": n.spring })).await;
         let on_board = d["board"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["title"] == "春苑外圈改造临时停车场").unwrap()["node"].clone();
         assert_eq!((on_board["state"].as_str(), on_board["outcome"].as_str()), (Some("DONE"), Some("SATISFIED")), "[{b}] {on_board}");
+        // The board carries the meeting's decision, with its vote.
+        let q = "query($k: ID) { board(compoundId: $k) { edges { node { title decisions { decision passed votesFor } } } } }";
+        let d = app.ok(Some(&n.neighbour.token(&app)), q, json!({ "k": n.spring })).await;
+        let on_board = d["board"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["title"] == "春苑外圈改造临时停车场").unwrap()["node"].clone();
+        assert_eq!(on_board["decisions"], json!([{ "decision": "同意改造，收益归全体业主", "passed": true, "votesFor": 5 }]), "[{b}] {on_board}");
+        // From the task's side, its action item: for staff, not for a resident who cannot see it.
+        let q = "query($t: ID!) { actionItemsOfTask(taskId: $t) { id status } }";
+        let d = app.ok(Some(&staff), q, json!({ "t": task })).await;
+        assert_eq!(d["actionItemsOfTask"], json!([{ "id": unit_item, "status": "DONE" }]), "[{b}] {d}");
+        let d = app.ok(Some(&n.neighbour.token(&app)), q, json!({ "t": task })).await;
+        assert_eq!(d["actionItemsOfTask"], json!([]), "[{b}] {d}");
     }
 }
 
