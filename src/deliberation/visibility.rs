@@ -24,7 +24,7 @@
 //! **Meetings** ([`meeting_reach`]) with their participants, agenda, decisions, action items and
 //! notes: staff of the meeting's community see them all; a person the meetings they convene or
 //! are invited to; a unit those it is invited to; nobody else any. An agenda item, an action item
-//! and a note are seen with their meeting. The decisions reach the public board through the
+//! and a note are seen with their meeting; an action item also by its owner. The decisions reach the public board through the
 //! appeals they take up (`BoardAppeal.decisions`), with no names.
 //!
 //! Who runs a meeting ([`runs_meeting`]): staff of its community and its convenor. An action item
@@ -290,13 +290,25 @@ pub fn agenda_filter(scope: &Scope) -> Condition {
     )
 }
 
-/// Action items of the meetings the caller sees.
+/// Action items of the meetings the caller sees, and those the caller owns (a unit or a person
+/// named as an action's owner works on it without being invited to the meeting).
 pub fn action_filter(scope: &Scope) -> Condition {
-    Condition::all().add(
-        action_item::Column::AgendaItemId.in_subquery(
+    let owned = |kind: PartyKind, id: Uuid| {
+        Condition::all()
+            .add(scope.tenant_filter(action_item::Column::CommunityId))
+            .add(action_item::Column::OwnerKind.eq(kind))
+            .add(action_item::Column::OwnerId.eq(id))
+    };
+    let owner = match meeting_reach(scope.principal()) {
+        MeetingReach::Person(me) => owned(PartyKind::Person, me),
+        MeetingReach::Unit(u) => owned(PartyKind::Unit, u),
+        MeetingReach::Staff | MeetingReach::Nothing => Condition::all().add(never()),
+    };
+    Condition::any()
+        .add(action_item::Column::AgendaItemId.in_subquery(
             Query::select().column(agenda_item::Column::Id).from(agenda_item::Entity).cond_where(agenda_filter(scope)).to_owned(),
-        ),
-    )
+        ))
+        .add(owner)
 }
 
 /// Whether the caller runs this meeting: staff of its community, or its convenor.

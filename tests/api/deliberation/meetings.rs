@@ -91,6 +91,15 @@ both_backends! {
             "owner": { "kind": "PERSON", "id": n.convenor.person } } });
         let d = audited(&app, &staff, "addActionItem", ADD_ACTION, person_action).await;
         let person_item = at(&d, "/addActionItem/actionItem/id");
+        // A unit named as an action's owner works on it without being invited to the meeting.
+        let water = Fixture::unit(&app, "议事供水所").await.seated_in(&app, &n.community).await;
+        let d = audited(&app, &staff, "addActionItem", ADD_ACTION, json!({ "i": { "agendaItemId": item, "title": "排查外圈供水管线",
+            "dueOn": "2027-01-20", "owner": { "kind": "UNIT", "id": water.id } } })).await;
+        let water_item = at(&d, "/addActionItem/actionItem/id");
+        let d = app.ok(Some(&water.token(&app)), MEETING_PAGE, json!({ "id": meeting })).await;
+        assert!(d["node"].is_null(), "[{b}] the owner is not invited to the meeting: {d}");
+        audited(&app, &water.token(&app), "recordActionProgress", PROGRESS, json!({ "i": { "actionItemId": water_item, "note": "已排查管线" } })).await;
+        audited(&app, &water.token(&app), "completeActionItem", COMPLETE, json!({ "i": { "actionItemId": water_item } })).await;
         // A task owned by anyone but a unit, or an owner outside the community, is refused.
         let wrong = json!({ "i": { "agendaItemId": item, "title": "x", "dueOn": "2027-01-15", "owner": { "kind": "PERSON", "id": n.convenor.person },
             "task": { "description": "x", "category": "PARKING", "priority": "NORMAL" } } });
