@@ -29,6 +29,7 @@
 //! | `GONGZHI_MAX_ALIASES`, `GONGZHI_MAX_FIELDS_PER_SELECTION`, `GONGZHI_MAX_FIELDS` | document limits (100, 100, 2,000) |
 //! | `GONGZHI_INTROSPECTION_BUDGET` | introspection units per document (1,500) |
 //! | `GONGZHI_MAX_RESPONSE_BYTES` | largest answer (8 MiB) |
+//! | `GONGZHI_MAX_EXPORTS` | exports streaming at once on one instance, each on a database connection (2) |
 //! | `GONGZHI_DB_REQUEST_CONCURRENCY`, `GONGZHI_DB_REQUEST_STATEMENTS` | statements of one request at once (4) and in all (1,000) |
 //! | `GONGZHI_DB_POOL_WAIT_MS` | wait for a pooled connection before answering 503 (3,000) |
 //! | `GONGZHI_HEADER_TIMEOUT` | seconds to send a request's headers, and idle keep-alive (10) |
@@ -235,6 +236,9 @@ pub struct ServeArgs {
     /// Largest answer in bytes; a request whose answer grows past it gets `LIMIT_EXCEEDED`.
     #[arg(long, env = "GONGZHI_MAX_RESPONSE_BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_response_bytes: usize,
+    /// Exports (`/export`) one instance streams at once; each holds a database connection.
+    #[arg(long, env = "GONGZHI_MAX_EXPORTS", default_value_t = 2)]
+    pub max_exports: usize,
     /// Database statements of one request running at once.
     #[arg(long, env = "GONGZHI_DB_REQUEST_CONCURRENCY", default_value_t = 4)]
     pub db_request_concurrency: usize,

@@ -260,6 +260,14 @@ impl Db {
         self.work.as_ref().map_or(0, |w| w.used.load(Ordering::Relaxed))
     }
 
+    /// Runs one query whose rows are read as they come, for exports: one statement of the
+    /// budget, on a pool connection held until the stream ends or is dropped (the concurrency
+    /// gate is for short statements; exports are bounded by their own limit, see `http`).
+    pub async fn stream(&self, stmt: sea_orm::Statement) -> Result<sea_orm::QueryStream, DbErr> {
+        self.count()?;
+        sea_orm::StreamTrait::stream_raw(&self.pool, stmt).await
+    }
+
     /// Counts one statement against the budget.
     fn count(&self) -> Result<(), DbErr> {
         if let Some(work) = &self.work {

@@ -66,6 +66,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod changes;
 pub mod collaboration;
 pub mod config;
@@ -81,6 +82,7 @@ pub mod innovation;
 pub mod logging;
 pub mod organisation;
 pub mod paging;
+pub mod reporting;
 pub mod validate;
 pub mod volunteers;
 pub mod write;

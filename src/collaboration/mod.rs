@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod graphql;
 pub mod loaders;
+pub mod reporting;
 pub mod service;
 pub mod visibility;
 pub mod workflow;

@@ -3,6 +3,7 @@
 //! GraphQL answers and GraphiQL's assets).
 
 pub mod documents;
+pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod listen;
@@ -65,6 +66,10 @@ pub struct AppState {
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
     /// Open WebSockets and subscriptions per principal (see `ws`).
     pub sockets: Arc<ws::Sockets>,
+    /// Every noun's datasets, for `/export` (see `crate::reporting`).
+    pub catalogue: crate::reporting::Catalogue,
+    /// Places for exports streaming at once (`Limits::exports`).
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 /// Limits on requests.
@@ -94,6 +99,8 @@ pub struct Limits {
     pub jwt_leeway: Duration,
     /// Limits on connections and WebSockets.
     pub sockets: SocketLimits,
+    /// Exports one instance streams at once; each holds a database connection while it runs.
+    pub exports: usize,
 }
 
 /// How `/metrics` is reached.
@@ -147,6 +154,7 @@ impl Default for Limits {
             metrics: MetricsAccess::default(),
             jwt_leeway: Duration::from_secs(5),
             sockets: SocketLimits::default(),
+            exports: 2,
         }
     }
 }
@@ -159,6 +167,7 @@ impl AppState {
         let off = limits.introspection == crate::config::Introspection::Off;
         let live = crate::collaboration::live::LiveTasks::default();
         let live_appeals = crate::deliberation::live::LiveAppeals::default();
+        let exports = limits.exports.max(1);
         let build = |b: async_graphql::SchemaBuilder<_, _, _>| {
             let b = b.data(live.clone()).data(live_appeals.clone());
             if off { b.disable_introspection().finish() } else { b.finish() }
@@ -180,6 +189,8 @@ impl AppState {
             limits,
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
             sockets: Arc::default(),
+            catalogue: crate::catalogue::catalogue(),
+            exports: Arc::new(tokio::sync::Semaphore::new(exports)),
         }
     }
 }
@@ -209,6 +220,8 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", graphql)
         .route("/graphql/ws", get(ws::subscribe))
+        .route("/export", get(export::index))
+        .route("/export/{file}", get(export::export).layer(compression()))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if limits.graphiql {

@@ -118,6 +118,7 @@ fn limits(args: &ServeArgs) -> Limits {
             subscriptions_per_principal: args.ws_subscriptions_per_principal,
             sockets_per_principal: args.ws_sockets_per_principal,
         },
+        exports: args.max_exports,
     }
 }
 

@@ -40,7 +40,7 @@ mod idempotency;
 mod inspections;
 pub mod live;
 pub mod partner;
-mod tasks;
+pub(crate) mod tasks;
 
 pub use assignments::*;
 pub use campaigns::*;

@@ -16,7 +16,7 @@ pub struct TaskFilter {
     pub has_shares_of_ended_seats: bool,
 }
 
-fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>> {
+pub(crate) fn tasks_select(cx: &Cx, filter: &TaskFilter) -> AppResult<Select<task::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = task::Entity::find().filter(task_filter(&cx.scope));
     if let Some(c) = filter.community_id {

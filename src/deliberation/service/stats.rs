@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::appeal::{self, AppealState, OutcomeRating};
 use entity::meeting;
 use sea_orm::sea_query::Condition;
@@ -23,6 +23,7 @@ use crate::cx::Cx;
 use crate::deliberation::visibility;
 use crate::error::{AppError, AppResult};
 use crate::organisation::ids::{CommunityId, CompoundId};
+use crate::reporting::period::{Period, month_of};
 
 /// How the figures are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,26 +70,8 @@ pub struct Figures {
 impl Figures {
     /// The `p`-th percentile (nearest rank) of sorted hours.
     pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-        if sorted.is_empty() {
-            return None;
-        }
-        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-        sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
+        crate::reporting::percentile(sorted, p)
     }
-}
-
-fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
-}
-
-/// The first moment of a Beijing day, in UTC.
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    beijing().from_local_datetime(&local).single().map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
-}
-
-fn month_of(t: DateTime<Utc>) -> String {
-    t.with_timezone(&beijing()).format("%Y-%m").to_string()
 }
 
 fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
@@ -104,19 +87,13 @@ pub async fn statistics(cx: &Cx, q: StatsQuery) -> AppResult<Vec<Figures>> {
     if !visibility::reads_statistics(&cx.scope) {
         return Err(AppError::Forbidden("statistics are for street, community and reporting users".into()));
     }
-    if let (Some(f), Some(t)) = (q.from, q.to)
-        && f > t
-    {
-        return Err(AppError::bad_input("from", "the range begins after it ends"));
-    }
+    let period = Period::new(q.from, q.to)?;
     let communities: Vec<Uuid> = match q.community {
         Some(c) if cx.scope.sees_community(c.0) => vec![c.0],
         Some(_) => return Err(AppError::not_found("community")),
         None => cx.scope.communities().collect(),
     };
-    let from = q.from.map(start_of);
-    let until = q.to.and_then(|t| t.succ_opt()).map(start_of);
-    let within = |t: Option<DateTime<Utc>>| t.is_some_and(|t| from.is_none_or(|f| t >= f) && until.is_none_or(|u| t < u));
+    let within = |t: Option<DateTime<Utc>>| period.holds(t);
     // Any moment of an appeal in the range brings its row.
     let mut rows_cond = Condition::all().add(appeal::Column::CommunityId.is_in(communities.clone()));
     if let Some(c) = q.compound {
@@ -209,13 +186,5 @@ mod tests {
         assert_eq!(Figures::percentile(&v, 90.0), Some(9.0));
         assert_eq!(Figures::percentile(&[7.0], 90.0), Some(7.0));
         assert_eq!(Figures::percentile(&[], 50.0), None);
-    }
-
-    #[test]
-    fn days_and_months_are_beijing_time() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
-        assert_eq!(start_of(day).to_rfc3339(), "2026-10-31T16:00:00+00:00");
-        let late = Utc.with_ymd_and_hms(2026, 10, 31, 16, 30, 0).single().unwrap_or_default();
-        assert_eq!(month_of(late), "2026-11", "half past midnight in Beijing is November");
     }
 }

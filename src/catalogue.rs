@@ -1,0 +1,11 @@
+//! The catalogue of reporting: every noun's datasets, in the order `/export` lists them. A noun
+//! that feeds reporting adds its `reporting::datasets()` here.
+
+use crate::reporting::Catalogue;
+
+/// Every dataset of every noun.
+pub fn catalogue() -> Catalogue {
+    let mut all = Vec::new();
+    all.extend(crate::collaboration::reporting::datasets());
+    all.into()
+}
