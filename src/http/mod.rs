@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod listen;
 pub mod metrics;
 pub mod principal;
+pub mod reports;
 pub mod responses;
 pub mod serve;
 pub mod ws;
@@ -222,6 +223,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(ws::subscribe))
         .route("/export", get(export::index))
         .route("/export/{file}", get(export::export).layer(compression()))
+        .route("/reports/monthly", get(reports::monthly).layer(compression()))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if limits.graphiql {

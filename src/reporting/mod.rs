@@ -24,6 +24,7 @@
 //! ```
 
 pub mod encode;
+pub mod html;
 pub mod period;
 
 use std::sync::Arc;
