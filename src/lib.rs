@@ -7,9 +7,9 @@
 //!
 //! | floor | modules | may name |
 //! | --- | --- | --- |
-//! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`] | everything: naming every noun is its job |
+//! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`], [`catalogue`] | everything: naming every noun is its job |
 //! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`deliberation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks); deliberation organisation, home and collaboration (a decision approves a project, an action item files a task) |
-//! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`] | the kernel |
+//! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`], [`reporting`] | the kernel |
 //! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
 //!
 //! The rule to keep: a file that names every noun lives at the root; a file every noun uses
@@ -55,6 +55,12 @@
 //!     Ok(site)
 //! }
 //! ```
+//!
+//! # Reporting
+//!
+//! A noun's figures and records reach reporting tools as [`reporting::Dataset`]s in its
+//! `reporting.rs`, listed in [`catalogue`]: `/export` serves them as CSV and NDJSON and the monthly
+//! report draws its page from them, so a figure reads the same everywhere.
 //!
 //! # Adding a noun
 //!
