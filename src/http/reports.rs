@@ -173,7 +173,82 @@ async fn render(state: &AppState, query: Option<&str>, headers: &HeaderMap, requ
         }
         page.end_section();
     }
+    campaigns(&mut page, state, &cx, community).await?;
+    overdue_by_unit(&mut page, &cx, community).await?;
     Ok(page.finish())
+}
+
+/// The campaigns' progress: each collaboration campaign's tasks (all time), and the practice
+/// campaigns' pledges.
+async fn campaigns(page: &mut Page, state: &AppState, cx: &Cx, community: Option<Uuid>) -> AppResult<()> {
+    page.section("活动进展");
+    let tasks = find(state, "tasks")?;
+    let about = tasks.about();
+    let at = |name: &str| about.columns.iter().position(|c| c.name == name);
+    let (campaign_at, status_at, overdue_at) = (at("campaign_id"), at("status"), at("overdue"));
+    // (tasks, verified, open and overdue) per campaign, read in one pass over the stream.
+    let mut counts: HashMap<String, [u64; 3]> = HashMap::new();
+    let mut rows = tasks.rows(cx.clone(), Filters { community, ..Filters::default() }).await?;
+    while let Some(row) = rows.try_next().await? {
+        let Some(Cell::Text(campaign)) = campaign_at.and_then(|i| row.get(i)) else { continue };
+        let c = counts.entry(campaign.clone()).or_default();
+        c[0] += 1;
+        if matches!(status_at.and_then(|i| row.get(i)), Some(Cell::Text(s)) if s == "VERIFIED") {
+            c[1] += 1;
+        }
+        if matches!(overdue_at.and_then(|i| row.get(i)), Some(Cell::Bool(true))) {
+            c[2] += 1;
+        }
+    }
+    let mut table = Vec::new();
+    for campaign in crate::collaboration::service::campaigns(cx).await? {
+        let id = crate::graphql::ids::global_id("Campaign", campaign.id).0;
+        let [all, verified, overdue] = counts.get(&id).copied().unwrap_or_default();
+        table.push(vec![(campaign.name, false), (all.to_string(), true), (verified.to_string(), true), (overdue.to_string(), true)]);
+    }
+    if table.is_empty() {
+        page.note("本范围内没有协作专项行动。");
+    } else {
+        page.table(&["专项行动", "任务", "核验通过", "当前超期"], &table);
+    }
+    let pledges = crate::deliberation::service::campaign_counts(cx, community.map(crate::organisation::ids::CommunityId)).await?;
+    let mut by_campaign: std::collections::BTreeMap<&'static str, [u64; 3]> = std::collections::BTreeMap::new();
+    for ((campaign, _), c) in &pledges {
+        let name = match campaign {
+            entity::pledge::PracticeCampaign::ForResidents => "我为群众办实事",
+            entity::pledge::PracticeCampaign::ForEnterprises => "我为企业解难题",
+            entity::pledge::PracticeCampaign::ForSociety => "我为社会做好事",
+        };
+        let slot = by_campaign.entry(name).or_default();
+        slot[0] += c.pledged;
+        slot[1] += c.fulfilled;
+        slot[2] += c.overdue;
+    }
+    let table: Vec<Vec<(String, bool)>> = by_campaign
+        .into_iter()
+        .map(|(name, [pledged, fulfilled, overdue])| {
+            vec![(name.to_owned(), false), (pledged.to_string(), true), (fulfilled.to_string(), true), (overdue.to_string(), true)]
+        })
+        .collect();
+    if !table.is_empty() {
+        page.table(&["实践活动", "承诺", "已兑现", "逾期未兑现"], &table);
+    }
+    page.end_section();
+    Ok(())
+}
+
+/// The units with open shares of overdue tasks, most first.
+async fn overdue_by_unit(page: &mut Page, cx: &Cx, community: Option<Uuid>) -> AppResult<()> {
+    page.section("超期任务（按共建单位）");
+    let units = crate::collaboration::service::overdue_by_unit(cx, community.map(crate::organisation::ids::CommunityId)).await?;
+    if units.is_empty() {
+        page.note("当前没有超期任务。");
+    } else {
+        let rows: Vec<Vec<(String, bool)>> = units.into_iter().map(|u| vec![(u.unit_name, false), (u.tasks.to_string(), true)]).collect();
+        page.table(&["共建单位", "超期任务"], &rows);
+    }
+    page.end_section();
+    Ok(())
 }
 
 fn find(state: &AppState, name: &str) -> AppResult<std::sync::Arc<dyn Dataset>> {

@@ -39,6 +39,7 @@ pub mod escalation;
 mod idempotency;
 mod inspections;
 pub mod live;
+mod overdue;
 pub mod partner;
 pub(crate) mod tasks;
 
@@ -47,6 +48,7 @@ pub use campaigns::*;
 pub use escalation::{EscalationPolicy, all_community_ids, escalate_overdue};
 use idempotency::*;
 pub use inspections::*;
+pub use overdue::*;
 pub use tasks::*;
 
 // ---------------------------------------------------------------- shared by the parts
