@@ -27,7 +27,7 @@ mod innovation;
 mod limits;
 mod mutations;
 mod partner;
-mod reporting;
+pub mod reporting;
 mod schema;
 mod seed;
 mod sql_count;

@@ -27,6 +27,7 @@ mod deliberation;
 mod home;
 mod innovation;
 mod organisation;
+mod reports;
 mod residents;
 mod volunteers;
 
