@@ -7,5 +7,6 @@ use crate::reporting::Catalogue;
 pub fn catalogue() -> Catalogue {
     let mut all = Vec::new();
     all.extend(crate::collaboration::reporting::datasets());
+    all.extend(crate::deliberation::reporting::datasets());
     all.into()
 }

@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod ids;
 pub mod live;
 pub mod loaders;
+pub mod reporting;
 pub mod service;
 pub mod visibility;
 pub mod workflow;

@@ -153,3 +153,72 @@ both_backends! {
         assert_eq!(entity::task::Entity::find().count(&app.db).await.unwrap(), before);
     }
 }
+
+both_backends! {
+    async fn the_demo_street_has_a_year_of_task_history_in_every_community(backend: Backend) {
+        use chrono::{Duration, Utc};
+        use entity::task::TaskStatus;
+        use gongzhi::reporting::period::{beijing, month_of, months_ending};
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let app = TestApp::new(&backend, Content::Demo(1)).await;
+        let street = entity::region::Entity::find()
+            .filter(entity::region::Column::Code.eq(demo::STREET_CODE))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let communities =
+            entity::community::Entity::find().filter(entity::community::Column::StreetId.eq(street.id)).all(&app.db).await.unwrap();
+        assert_eq!(communities.len(), 15);
+        let tasks = entity::task::Entity::find().all(&app.db).await.unwrap();
+        let events = entity::task_event::Entity::find().all(&app.db).await.unwrap();
+        let now = Utc::now();
+        let this_month = now.with_timezone(&beijing()).date_naive();
+        let months: Vec<String> = months_ending(this_month, gongzhi::collaboration::demo::HISTORY_MONTHS + 1)
+            .into_iter()
+            .take(12)
+            .map(|d| d.format("%Y-%m").to_string())
+            .collect();
+        assert_eq!(months.len(), 12);
+        for c in &communities {
+            let mine: Vec<&entity::task::Model> = tasks.iter().filter(|t| t.community_id == c.id).collect();
+            for m in &months {
+                let opened = mine.iter().filter(|t| month_of(t.created_at) == *m).count();
+                let resolved = mine.iter().filter(|t| t.resolved_at.is_some_and(|r| month_of(r) == *m)).count();
+                let verified =
+                    mine.iter().filter(|t| t.status == TaskStatus::Verified && t.closed_at.is_some_and(|r| month_of(r) == *m)).count();
+                assert!(opened > 0 && resolved > 0 && verified > 0, "[{}] {} in {m}: {opened} opened, {resolved} resolved, {verified} verified", backend.name(), c.code);
+            }
+            for s in [TaskStatus::Cancelled, TaskStatus::Verified] {
+                assert!(mine.iter().any(|t| t.status == s), "{}: no {s:?} task", c.code);
+            }
+        }
+        assert!(tasks.len() >= 2000, "a few thousand tasks: {}", tasks.len());
+        let old = tasks.iter().filter(|t| t.created_at < now - Duration::days(365)).count();
+        assert!(old > 0, "the history reaches back a year");
+        // The timelines agree with the tasks: the last status change ends in the task's status,
+        // every moment is in the past, escalations and reopenings are there and late tasks rose.
+        let mut by_task: std::collections::HashMap<uuid::Uuid, Vec<&entity::task_event::Model>> = std::collections::HashMap::new();
+        for e in &events {
+            by_task.entry(e.task_id).or_default().push(e);
+        }
+        let name = |s: TaskStatus| sea_orm::ActiveEnum::to_value(&s);
+        let mut late = 0;
+        for t in &tasks {
+            let mut timeline = by_task.remove(&t.id).unwrap_or_default();
+            timeline.sort_by_key(|e| (e.created_at, e.id));
+            assert_eq!(timeline.first().map(|e| e.kind), Some(entity::task_event::EventKind::Reported), "{}", t.title);
+            let last = timeline.iter().rev().find_map(|e| e.to_status.clone()).unwrap_or_else(|| "REPORTED".into());
+            assert_eq!(last, name(t.status), "{}: timeline ends in {last}", t.title);
+            assert!(timeline.iter().all(|e| e.created_at <= now && e.created_at >= t.created_at));
+            if t.resolved_at.zip(t.due_at).is_some_and(|(r, d)| r > d) {
+                late += 1;
+                assert_ne!(t.level, entity::task::TaskLevel::Community, "a late task rose: {}", t.title);
+            }
+        }
+        assert!(late > 100, "some done late: {late}");
+        assert!(tasks.iter().any(|t| t.level == entity::task::TaskLevel::City && t.status == TaskStatus::Verified));
+        assert!(events.iter().filter(|e| e.kind == entity::task_event::EventKind::Reopened).count() > 50);
+        assert!(events.iter().filter(|e| e.kind == entity::task_event::EventKind::Declined).count() > 50);
+    }
+}

@@ -251,7 +251,9 @@ both_backends! {
             assert_eq!(uuids_of(&data["communities"], "Community"), own.community_ids(), "{label}");
             assert_eq!(data["communities"]["totalCount"], own.communities.len(), "{label}");
             assert_eq!(uuids_of(&data["viewer"], "Community"), own.community_ids(), "{label}");
-            assert_eq!(uuids_of(&data["tasks"], "Task"), own.tasks, "{label}");
+            // The demo's year of history is more than a page: the first page is this street's,
+            // and the count is all of them.
+            assert!(uuids_of(&data["tasks"], "Task").is_subset(&own.tasks), "{label}");
             assert_eq!(data["tasks"]["totalCount"], own.tasks.len(), "{label}");
             assert_eq!(uuids_of(&data["campaigns"], "Campaign"), own.campaigns, "{label}");
             // Seats, also those of units on both streets' committees: only this street's.
@@ -338,7 +340,9 @@ both_backends! {
             assert_eq!(committees.len(), seated.len(), "{label}: one committee per community");
             assert_eq!(uuids_of(&data["units"], "CommitteeMembership"), seats.keys().copied().collect(), "{label}: units list");
             let tasks = uuids_of(&data["tasks"], "Task");
-            assert_eq!(tasks, tasks_with_shares_of(&app, housing.id, own).await, "{label}: tasks with its shares");
+            let with_shares = tasks_with_shares_of(&app, housing.id, own).await;
+            assert!(tasks.is_subset(&with_shares), "{label}: tasks with its shares");
+            assert_eq!(data["tasks"]["totalCount"], with_shares.len(), "{label}: tasks with its shares");
             assert!(!tasks.is_empty(), "{label}: 住建 has work in {}", own.code);
             // Campaigns reaching the communities it sits in, of this street only.
             assert!(uuids_of(&data["campaigns"], "Campaign").is_subset(&own.campaigns), "{label}: campaigns");

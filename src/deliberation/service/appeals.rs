@@ -250,7 +250,7 @@ pub struct AppealFilter {
     pub tier: Option<AppealTier>,
 }
 
-async fn appeals_select(cx: &Cx, filter: AppealFilter) -> AppResult<Select<appeal::Entity>> {
+pub(crate) async fn appeals_select(cx: &Cx, filter: AppealFilter) -> AppResult<Select<appeal::Entity>> {
     cx.scope.require_authenticated()?;
     let ties = ties(&cx.db, &cx.scope).await?;
     let mut select = appeal::Entity::find().filter(visibility::appeal_filter(&cx.scope, &ties));

@@ -489,7 +489,7 @@ pub struct MeetingFilter {
     pub state: Option<MeetingState>,
 }
 
-fn meetings_select(cx: &Cx, filter: MeetingFilter) -> sea_orm::Select<meeting::Entity> {
+pub(crate) fn meetings_select(cx: &Cx, filter: MeetingFilter) -> sea_orm::Select<meeting::Entity> {
     let mut select = meeting::Entity::find().filter(visibility::meeting_filter(&cx.scope));
     if let Some(c) = filter.community_id {
         select = select.filter(meeting::Column::CommunityId.eq(c.0));

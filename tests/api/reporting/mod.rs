@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::support::TestApp;
 
+mod deliberation;
 mod exports;
 mod report;
 
