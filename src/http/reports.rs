@@ -97,7 +97,6 @@ const SECTIONS: &[Section] = &[
         ],
         trends: &[("raised", "每月收到诉求"), ("done", "每月办结诉求")],
     },
-    Section { title: "家园共建", dataset: "home-figures", take: Take::Sum, ranged: true, figures: &[], trends: &[] },
     Section { title: "组织体系", dataset: "organisation-figures", take: Take::Sum, ranged: false, figures: &[], trends: &[] },
 ];
 
