@@ -7,5 +7,7 @@ use crate::reporting::Catalogue;
 pub fn catalogue() -> Catalogue {
     let mut all = Vec::new();
     all.extend(crate::collaboration::reporting::datasets());
+    all.extend(crate::volunteers::reporting::datasets());
+    all.extend(crate::organisation::reporting::datasets());
     all.into()
 }
