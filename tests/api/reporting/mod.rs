@@ -6,6 +6,8 @@ use serde_json::Value;
 use crate::support::TestApp;
 
 mod exports;
+mod organisation;
+mod volunteers;
 
 /// An answer of `/export` (or any GET): status, headers, body.
 pub struct Got {
