@@ -6,7 +6,9 @@ use crate::reporting::Catalogue;
 /// Every dataset of every noun.
 pub fn catalogue() -> Catalogue {
     let mut all = Vec::new();
+    all.extend(crate::organisation::reporting::datasets());
     all.extend(crate::collaboration::reporting::datasets());
+    all.extend(crate::volunteers::reporting::datasets());
     all.extend(crate::deliberation::reporting::datasets());
     all.into()
 }

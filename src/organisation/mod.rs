@@ -4,5 +4,6 @@
 pub mod graphql;
 pub mod ids;
 pub mod loaders;
+pub mod reporting;
 pub mod service;
 pub mod visibility;

@@ -117,6 +117,34 @@ pub fn sees_behind_visible_rows(scope: &Scope) -> bool {
     rules(scope.principal()).behind_visible_rows
 }
 
+/// What a principal reads of the organisation figures (`organisationStatistics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figures {
+    /// Every figure of the communities in scope, party members included.
+    Full,
+    /// The structure only: organisations, seated units, compounds, buildings, households; no
+    /// counts of people.
+    Structure,
+    /// None: the caller is refused.
+    Refused,
+}
+
+/// The organisation figures a principal reads (the counts come from the scope's communities).
+pub fn figures(scope: &Scope) -> Figures {
+    match scope.principal() {
+        Principal::Anonymous => Figures::Refused,
+        // The city reads its streets' structure, not their people.
+        Principal::CityAdmin { .. } => Figures::Structure,
+        Principal::StreetAdmin { .. } | Principal::CommunityAdmin { .. } | Principal::CommunityStaff { .. } => Figures::Full,
+        // Reporting tools read aggregates of the street.
+        Principal::Reporter { .. } => Figures::Full,
+        // Partner departments and residents work with the graph, they do not report on it.
+        Principal::Unit { .. } | Principal::Member { .. } => Figures::Refused,
+        // Jobs query what they need explicitly.
+        Principal::System => Figures::Refused,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryTrait};
@@ -232,6 +260,22 @@ mod tests {
         }
         assert_eq!(rules(&Principal::StreetAdmin { street_id: street }).street, Some(street));
         assert_eq!(rules(&Principal::CommunityStaff { community_id: community }).community, Some(community));
+    }
+
+    #[test]
+    fn figures_are_for_staff_reporters_and_the_city_structure_only() {
+        for p in every_principal() {
+            let scope = Scope::for_tests(p.clone(), &[], &[]);
+            let expected = match p {
+                Principal::StreetAdmin { .. }
+                | Principal::CommunityAdmin { .. }
+                | Principal::CommunityStaff { .. }
+                | Principal::Reporter { .. } => Figures::Full,
+                Principal::CityAdmin { .. } => Figures::Structure,
+                Principal::Anonymous | Principal::Unit { .. } | Principal::Member { .. } | Principal::System => Figures::Refused,
+            };
+            assert_eq!(figures(&scope), expected, "{p:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod graphql;
 pub mod ids;
 pub mod loaders;
+pub mod reporting;
 pub mod service;
 pub mod visibility;
 

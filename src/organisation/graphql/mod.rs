@@ -23,6 +23,7 @@ use crate::paging::PageArgs;
 mod committees;
 mod compounds;
 mod directory;
+mod figures;
 mod members;
 mod party;
 mod viewer;
@@ -30,13 +31,14 @@ mod viewer;
 pub use committees::*;
 pub use compounds::*;
 pub use directory::*;
+pub use figures::*;
 pub use members::*;
 pub use party::*;
 pub use viewer::*;
 
 /// Queries of the organisation graph.
 #[derive(MergedObject, Default)]
-pub struct OrgQuery(DirectoryQuery, UnitsQuery);
+pub struct OrgQuery(DirectoryQuery, UnitsQuery, FiguresQuery);
 
 /// Mutations of the organisation graph; each is checked against the caller's scope and role.
 #[derive(MergedObject, Default)]

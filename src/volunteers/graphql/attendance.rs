@@ -13,7 +13,7 @@ use crate::organisation::ids::PersonId;
 use crate::volunteers::ids::{ActivityId, SignUpId};
 use crate::volunteers::service::{self, Attendance};
 
-pub(super) fn hours(minutes: u64) -> f64 {
+pub(crate) fn hours(minutes: u64) -> f64 {
     (minutes as f64 / 60.0 * 100.0).round() / 100.0
 }
 

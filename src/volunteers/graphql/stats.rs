@@ -1,12 +1,15 @@
 //! Statistics of the volunteer service, computed from the records.
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::NaiveDate;
 
 use super::{hours, kind};
 use crate::graphql::context::rc;
 use crate::graphql::ids::expect_id;
+use crate::organisation::graphql::{Community, community_of};
 use crate::organisation::loaders::CommunityId;
-use crate::volunteers::stats::{self, Totals};
+use crate::reporting::Period;
+use crate::volunteers::stats::{self, CommunityFigures, Totals};
 
 /// Totals of the volunteer service for a slice.
 #[derive(SimpleObject)]
@@ -51,6 +54,33 @@ pub struct MonthTotals {
     pub totals: ServiceTotals,
 }
 
+/// The figures of one community.
+pub struct CommunityServiceTotals {
+    community_id: uuid::Uuid,
+    figures: CommunityFigures,
+}
+
+/// The figures of one community.
+#[Object]
+impl CommunityServiceTotals {
+    /// The community.
+    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
+        community_of(ctx, self.community_id).await
+    }
+    /// Volunteers registered (before the range ends).
+    async fn volunteers(&self) -> i32 {
+        i32::try_from(self.figures.volunteers).unwrap_or(i32::MAX)
+    }
+    /// In-service members checked in (approved before the range ends).
+    async fn checked_in_members(&self) -> i32 {
+        i32::try_from(self.figures.checked_in_members).unwrap_or(i32::MAX)
+    }
+    /// Its totals.
+    async fn totals(&self) -> ServiceTotals {
+        (&self.figures.totals).into()
+    }
+}
+
 /// Statistics of the volunteer service, computed from the records.
 #[derive(SimpleObject)]
 pub struct VolunteerStatistics {
@@ -64,6 +94,8 @@ pub struct VolunteerStatistics {
     pub by_category: Vec<CategoryTotals>,
     /// By month, oldest first.
     pub by_month: Vec<MonthTotals>,
+    /// By community: one row for every community asked about (zeros included).
+    pub by_community: Vec<CommunityServiceTotals>,
 }
 
 /// Queries of the volunteer service: stats.
@@ -73,15 +105,20 @@ pub struct StatsQuery;
 /// Queries of the volunteer service: stats.
 #[Object]
 impl StatsQuery {
-    /// Statistics of the volunteer service for the caller's communities, or one of them.
+    /// Statistics of the volunteer service for the caller's communities, or one of them, over a
+    /// range of Beijing days (all time when no range is given). Activities count by their
+    /// start within the range; volunteers and checked-in members are those registered or
+    /// approved before the range ends.
     #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
     async fn volunteer_statistics(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
+        #[graphql(desc = "The first day, Beijing time (included).")] from: Option<NaiveDate>,
+        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<NaiveDate>,
     ) -> Result<VolunteerStatistics> {
         let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
-        let s = stats::statistics(&rc(ctx)?.cx, c).await?;
+        let s = stats::statistics(&rc(ctx)?.cx, c, Period::new(from, to)?).await?;
         let n = |x: u64| i32::try_from(x).unwrap_or(i32::MAX);
         Ok(VolunteerStatistics {
             volunteers: n(s.volunteers),
@@ -89,6 +126,11 @@ impl StatsQuery {
             totals: (&s.totals).into(),
             by_category: s.by_category.iter().map(|(c, t)| CategoryTotals { category: c.clone(), totals: t.into() }).collect(),
             by_month: s.by_month.iter().map(|(m, t)| MonthTotals { month: m.clone(), totals: t.into() }).collect(),
+            by_community: s
+                .by_community
+                .into_iter()
+                .map(|(community_id, figures)| CommunityServiceTotals { community_id, figures })
+                .collect(),
         })
     }
 }

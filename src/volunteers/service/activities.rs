@@ -154,7 +154,7 @@ pub async fn create_activity(cx: &Cx, input: NewActivity) -> AppResult<activity:
 }
 
 /// The activities the caller may see.
-pub(super) fn activities_select(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<sea_orm::Select<activity::Entity>> {
+pub(crate) fn activities_select(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<sea_orm::Select<activity::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = activity::Entity::find().filter(published_filter(&cx.scope, activity::Column::CommunityId));
     if let Some(c) = community_id {

@@ -221,7 +221,7 @@ pub async fn update_profile(cx: &Cx, id: VolunteerId, profile: Profile, expected
 }
 
 /// The volunteers the caller may see: staff see their community's, a member their own.
-pub(super) fn volunteers_select(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<sea_orm::Select<volunteer::Entity>> {
+pub(crate) fn volunteers_select(cx: &Cx, community_id: Option<CommunityId>) -> AppResult<sea_orm::Select<volunteer::Entity>> {
     cx.scope.require_authenticated()?;
     let mut select = volunteer::Entity::find().filter(volunteer_filter(&cx.scope));
     if let Some(c) = community_id {

@@ -8,6 +8,8 @@ use crate::support::TestApp;
 mod deliberation;
 mod exports;
 mod report;
+mod organisation;
+mod volunteers;
 
 /// An answer of `/export` (or any GET): status, headers, body.
 pub struct Got {

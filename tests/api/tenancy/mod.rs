@@ -25,6 +25,7 @@ use crate::support::{TestApp, collect_ids, decode, ids_of, other_street};
 
 mod deliberation;
 mod exports_deliberation;
+mod exports_volunteers;
 mod home;
 mod innovation;
 mod organisation;
