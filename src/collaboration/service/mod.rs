@@ -40,6 +40,7 @@ mod idempotency;
 mod inspections;
 pub mod live;
 pub mod partner;
+mod stats;
 pub(crate) mod tasks;
 
 pub use assignments::*;
@@ -47,6 +48,7 @@ pub use campaigns::*;
 pub use escalation::{EscalationPolicy, all_community_ids, escalate_overdue};
 use idempotency::*;
 pub use inspections::*;
+pub use stats::*;
 pub use tasks::*;
 
 // ---------------------------------------------------------------- shared by the parts
