@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::support::TestApp;
 
+mod collaboration;
 mod exports;
 
 /// An answer of `/export` (or any GET): status, headers, body.
