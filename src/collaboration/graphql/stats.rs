@@ -165,6 +165,7 @@ impl CollabStatsQuery {
     /// a unit the tasks it has a share of, city staff what was escalated to the city), in total
     /// or grouped.
     #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
+    #[expect(clippy::too_many_arguments, reason = "a figure takes its range, its three filters and its grouping")]
     async fn task_statistics(
         &self,
         ctx: &Context<'_>,

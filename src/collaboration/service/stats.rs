@@ -194,7 +194,7 @@ pub async fn task_statistics(cx: &Cx, q: CollabStatsQuery, by: TaskGrouping) -> 
     };
     type Key = (Option<Uuid>, Option<String>, Option<String>, Option<String>, Option<String>);
     let mut out: BTreeMap<Key, TaskFigures> = BTreeMap::new();
-    fn slot<'a>(out: &'a mut BTreeMap<Key, TaskFigures>, f: TaskFigures) -> &'a mut TaskFigures {
+    fn slot(out: &mut BTreeMap<Key, TaskFigures>, f: TaskFigures) -> &mut TaskFigures {
         let k =
             (f.community, f.category.map(|c| c.to_value()), f.level.map(|l| l.to_value()), f.month.clone(), f.status.map(|s| s.to_value()));
         out.entry(k).or_insert(f)
