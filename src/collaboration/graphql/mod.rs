@@ -27,6 +27,7 @@ mod escalation;
 mod inspections;
 mod live;
 mod partner;
+mod stats;
 mod tasks;
 
 pub use assignments::*;
@@ -35,6 +36,7 @@ pub use escalation::*;
 pub use inspections::*;
 pub use live::*;
 pub use partner::*;
+pub use stats::*;
 pub use tasks::*;
 
 /// The type names this noun's global ids carry.
@@ -52,7 +54,7 @@ pub mod kind {
 
 /// Queries of collaboration.
 #[derive(MergedObject, Default)]
-pub struct CollabQuery(CampaignQuery, TaskQuery, InspectionQuery, SiteQuery, PartnerQuery);
+pub struct CollabQuery(CampaignQuery, TaskQuery, InspectionQuery, SiteQuery, PartnerQuery, CollabStatsQuery);
 
 /// Mutations of collaboration; each is one transaction with its timeline and audit record.
 #[derive(MergedObject, Default)]

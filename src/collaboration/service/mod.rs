@@ -41,6 +41,7 @@ mod inspections;
 pub mod live;
 mod overdue;
 pub mod partner;
+mod stats;
 pub(crate) mod tasks;
 
 pub use assignments::*;
@@ -49,6 +50,7 @@ pub use escalation::{EscalationPolicy, all_community_ids, escalate_overdue};
 use idempotency::*;
 pub use inspections::*;
 pub use overdue::*;
+pub use stats::*;
 pub use tasks::*;
 
 // ---------------------------------------------------------------- shared by the parts

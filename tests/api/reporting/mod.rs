@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::support::TestApp;
 
 mod deliberation;
+mod collaboration;
 mod exports;
 mod report;
 mod organisation;
