@@ -24,6 +24,8 @@
 //! ```
 
 pub mod encode;
+pub mod graphql;
+pub mod keys;
 pub mod period;
 
 use std::sync::Arc;
