@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::support::TestApp;
 
 mod exports;
+mod keys;
 
 /// An answer of `/export` (or any GET): status, headers, body.
 pub struct Got {
