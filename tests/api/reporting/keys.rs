@@ -190,6 +190,10 @@ both_backends! {
         assert_eq!(app.ok(Some(&theirs), LIST, json!({})).await["reportingKeys"]["totalCount"], json!(0));
         assert_eq!(refused(&app, Some(&theirs), REVOKE, json!({ "i": { "id": own.id } })).await, "NOT_FOUND");
         assert_eq!(refused(&app, Some(&songyuan.staff(&app)), ISSUE, json!({ "i": { "label": "x", "communityId": songyuan.id } })).await, "FORBIDDEN");
+        // A key is a node for those who manage it.
+        let node = "query($id: ID!) { node(id: $id) { ... on ReportingKey { label } } }";
+        assert_eq!(app.ok(Some(&admin), node, json!({ "id": own.id })).await["node"]["label"], json!("松园自己的"));
+        assert!(app.ok(Some(&theirs), node, json!({ "id": own.id })).await["node"].is_null());
         // The street admin sees the community's key among the street's; the community admin revokes it.
         assert_eq!(app.ok(Some(&songyuan.street_admin(&app)), LIST, json!({})).await["reportingKeys"]["totalCount"], json!(1));
         assert_eq!(app.ok(Some(&admin), LIST, json!({})).await["reportingKeys"]["totalCount"], json!(1));
