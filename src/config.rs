@@ -93,6 +93,47 @@ pub enum Command {
     /// Manage partner departments' API keys.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// Manage reporting tools' read-only keys.
+    #[command(subcommand)]
+    ReportingKey(ReportingKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportingKeyCommand {
+    /// Issue a read-only reporting key for a street or one of its communities; the key is
+    /// printed once.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The street's code, e.g. `meiling-street`.
+        #[arg(long)]
+        street: String,
+        /// What the key is for, e.g. 月报.
+        #[arg(long)]
+        label: String,
+        /// A community key: only this community of the street (its code).
+        #[arg(long)]
+        community: Option<String>,
+        /// Days until the key stops working (at most 366).
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+    },
+    /// List a street's reporting keys, revoked ones included.
+    List {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The street's code.
+        #[arg(long)]
+        street: String,
+    },
+    /// Revoke a reporting key at once.
+    Revoke {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The key's id (as `list` prints it, or its GraphQL id).
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, SeedCommand};
+use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, ReportingKeyCommand, SeedCommand};
 
 fn init_tracing(log: &gongzhi::config::LogArgs) {
     gongzhi::logging::init(&log.filter, matches!(log.format, LogFormat::Json));
@@ -31,6 +31,7 @@ async fn main() -> ExitCode {
         Some(Command::ApiKey(ApiKeyCommand::Create { db, unit, label, street })) => {
             create_api_key(db, &unit, &label, street.as_deref()).await
         }
+        Some(Command::ReportingKey(command)) => reporting_key(command).await,
         Some(Command::ExportSchema) => {
             print!("{}", gongzhi::graphql::sdl());
             Ok(())
@@ -88,6 +89,84 @@ async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: 
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!("API key {} for {} ({}); it is shown only this once:", key.prefix, unit.name, unit.code);
     println!("{secret}");
+    Ok(())
+}
+
+/// `gongzhi reporting-key create|list|revoke`: under the server's own scope for the key's
+/// street, recorded in the audit log as `cli:reporting-key`.
+async fn reporting_key(command: ReportingKeyCommand) -> anyhow::Result<()> {
+    use gongzhi::reporting::keys;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let connect = |args: gongzhi::config::DatabaseArgs| async move {
+        let (url, _) = args.resolve();
+        let db = gongzhi::db::connect(&url, 2).await?;
+        gongzhi::db::migrate(&db).await?;
+        anyhow::Ok(db)
+    };
+    let street_of = |db: sea_orm::DatabaseConnection, code: String| async move {
+        let found = entity::region::Entity::find()
+            .filter(entity::region::Column::Kind.eq(entity::region::RegionKind::Street))
+            .filter(entity::region::Column::Code.eq(code.as_str()))
+            .one(&db)
+            .await?;
+        found.ok_or_else(|| anyhow::anyhow!("no street with code `{code}`"))
+    };
+    let cx = |db: sea_orm::DatabaseConnection, street: uuid::Uuid| {
+        let scope = gongzhi::auth::Scope::system([street], "cli:reporting-key");
+        gongzhi::cx::Cx::new(scope, gongzhi::db::Db::system(db), "cli", gongzhi::changes::Changes::default())
+    };
+    let app = |e: gongzhi::error::AppError| anyhow::anyhow!("{e}");
+    match command {
+        ReportingKeyCommand::Create { db, street, label, community, days } => {
+            let db = connect(db).await?;
+            let street = street_of(db.clone(), street).await?;
+            let community = match community {
+                Some(code) => {
+                    let found = entity::community::Entity::find()
+                        .filter(entity::community::Column::StreetId.eq(street.id))
+                        .filter(entity::community::Column::Code.eq(code.as_str()))
+                        .one(&db)
+                        .await?;
+                    Some(found.ok_or_else(|| anyhow::anyhow!("no community `{code}` in {}", street.code))?.id)
+                }
+                None => None,
+            };
+            let expires = chrono::Utc::now() + chrono::Duration::days(i64::from(days));
+            let (key, secret) = keys::issue(&cx(db, street.id), &label, community, Some(expires)).await.map_err(app)?;
+            let place = key.community.as_ref().map_or_else(|| key.street.name.clone(), |c| format!("{} {}", key.street.name, c.name));
+            eprintln!("reporting key {} for {place}, until {}; it is shown only this once:", key.key.id, key.key.expires_at.to_rfc3339());
+            println!("{secret}");
+        }
+        ReportingKeyCommand::List { db, street } => {
+            let db = connect(db).await?;
+            let street = street_of(db.clone(), street).await?;
+            println!("id\tlabel\tcommunity\tcreated_by\texpires_at\trevoked_at\tlast_used_at");
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "-".into());
+            for k in keys::of_street(&db, street.id).await.map_err(app)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    k.key.id,
+                    k.key.label,
+                    k.community.as_ref().map_or("-", |c| c.code.as_str()),
+                    k.key.created_by,
+                    k.key.expires_at.to_rfc3339(),
+                    when(k.key.revoked_at),
+                    when(k.key.last_used_at),
+                );
+            }
+        }
+        ReportingKeyCommand::Revoke { db, id } => {
+            let db = connect(db).await?;
+            let uuid = match uuid::Uuid::parse_str(&id) {
+                Ok(u) => u,
+                Err(_) => gongzhi::graphql::node::expect_id(&async_graphql::ID(id.clone()), "ReportingKey", "id").map_err(app)?,
+            };
+            let key = entity::reporting_key::Entity::find_by_id(uuid).one(&db).await?;
+            let key = key.ok_or_else(|| anyhow::anyhow!("no reporting key `{id}`"))?;
+            let revoked = keys::revoke(&cx(db, key.street_id), key.id, None).await.map_err(app)?;
+            eprintln!("reporting key {} ({}) revoked", revoked.key.id, revoked.key.label);
+        }
+    }
     Ok(())
 }
 

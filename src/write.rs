@@ -87,8 +87,12 @@ pub struct Write<'a> {
 impl<'a> Write<'a> {
     /// Begins the mutation's transaction. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so that concurrent writers queue on the busy timeout instead of failing when
-    /// they upgrade a read lock.
+    /// they upgrade a read lock. A read-only caller (a reporter, by key or by token) is refused
+    /// `FORBIDDEN` here, before any database work, so that no mutation can forget it.
     pub async fn begin(cx: &'a Cx) -> AppResult<Write<'a>> {
+        if cx.scope.is_read_only() {
+            return Err(AppError::Forbidden("reporters read; they change nothing".into()));
+        }
         let txn = crate::db::begin_write(&cx.db).await?;
         Ok(Write { cx, txn, events: Vec::new() })
     }

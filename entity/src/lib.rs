@@ -43,6 +43,7 @@ pub mod project_milestone;
 pub mod project_task;
 pub mod property_manager;
 pub mod region;
+pub mod reporting_key;
 pub mod residence;
 pub mod round_reviewer;
 pub mod selection_round;

@@ -57,7 +57,8 @@ mod tests {
             Principal::CommunityStaff { community_id: c },
             Principal::Unit { unit_id: Uuid::now_v7(), street_id: Some(street) },
             Principal::Member { person_id: Uuid::now_v7() },
-            Principal::Reporter { street_id: street },
+            Principal::Reporter { street_id: street, community_id: None },
+            Principal::Reporter { street_id: street, community_id: Some(c) },
         ] {
             assert!(matches!(reads(&Scope::for_tests(p.clone(), &[c], &[])), Err(AppError::Forbidden(_))), "{p:?}");
         }

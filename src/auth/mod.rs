@@ -6,6 +6,7 @@
 
 pub mod api_keys;
 pub mod cache;
+pub mod reporting_keys;
 pub mod scope;
 pub mod token;
 

@@ -31,8 +31,9 @@ pub enum Principal {
     /// A person (a party member, volunteer or resident): their own profile and residence, and
     /// what their communities publish.
     Member { person_id: Uuid },
-    /// A reporting tool: aggregates of a street, no personal data.
-    Reporter { street_id: Uuid },
+    /// A reporting tool: aggregates of a street, no personal data; read-only. A community key
+    /// (`community_id`) reports on that one community of the street only.
+    Reporter { street_id: Uuid, community_id: Option<Uuid> },
     /// The server itself (periodic jobs); never reached from a credential.
     System,
 }
@@ -333,7 +334,7 @@ impl Scope {
                 let (principal, staff) = if claims.role == Role::StreetAdmin {
                     (Principal::StreetAdmin { street_id: street.id }, ids.clone())
                 } else {
-                    (Principal::Reporter { street_id: street.id }, BTreeSet::new())
+                    (Principal::Reporter { street_id: street.id, community_id: None }, BTreeSet::new())
                 };
                 let admin = staff.clone();
                 Ok(Scope::build(principal, ids, staff, admin, [street.id].into()))
@@ -421,6 +422,33 @@ impl Scope {
                 scope.branch_compounds = Arc::new(branch_compounds);
                 Ok(scope)
             }
+        }
+    }
+
+    /// The scope of a reporting key: its street's communities, or its one community for a
+    /// community key (a community no longer of the street leaves the scope empty).
+    pub async fn for_reporter(db: &impl ConnectionTrait, street_id: Uuid, community_id: Option<Uuid>) -> AppResult<Scope> {
+        use sea_orm::sea_query::ExprTrait;
+        let mut filter = community::Column::StreetId.eq(street_id);
+        if let Some(c) = community_id {
+            filter = filter.and(community::Column::Id.eq(c));
+        }
+        let ids = community_ids(db, filter).await?;
+        Ok(Scope::build(Principal::Reporter { street_id, community_id }, ids, BTreeSet::new(), BTreeSet::new(), [street_id].into()))
+    }
+
+    /// Whether the caller only reads: reporters (by key or by token) never change anything.
+    pub fn is_read_only(&self) -> bool {
+        match self.principal {
+            Principal::Reporter { .. } => true,
+            Principal::Anonymous
+            | Principal::CityAdmin { .. }
+            | Principal::StreetAdmin { .. }
+            | Principal::CommunityAdmin { .. }
+            | Principal::CommunityStaff { .. }
+            | Principal::Unit { .. }
+            | Principal::Member { .. }
+            | Principal::System => false,
         }
     }
 
@@ -557,6 +585,16 @@ mod tests {
         assert!(!scope.sees_community(Uuid::nil()));
         assert!(matches!(scope.require_admin(Uuid::nil()), Err(AppError::Unauthenticated(_))));
         assert!(!scope.reveals_person(Some(Uuid::nil()), Uuid::nil()));
+    }
+
+    #[test]
+    fn reporters_by_key_or_token_only_read() {
+        let (street, c) = (Uuid::now_v7(), Uuid::now_v7());
+        for community_id in [None, Some(c)] {
+            assert!(Scope::for_tests(Principal::Reporter { street_id: street, community_id }, &[c], &[]).is_read_only());
+        }
+        assert!(!Scope::for_tests(Principal::StreetAdmin { street_id: street }, &[c], &[c]).is_read_only());
+        assert!(!Scope::system([street], "system:test").is_read_only());
     }
 
     #[test]

@@ -207,7 +207,8 @@ mod tests {
             Principal::CommunityStaff { community_id: id },
             Principal::Unit { unit_id: id, street_id: None },
             Principal::Member { person_id: id },
-            Principal::Reporter { street_id: id },
+            Principal::Reporter { street_id: id, community_id: None },
+            Principal::Reporter { street_id: id, community_id: Some(id) },
             Principal::System,
         ]
     }
@@ -247,7 +248,8 @@ mod tests {
             Principal::StreetAdmin { street_id: id },
             Principal::CommunityAdmin { community_id: id },
             Principal::CommunityStaff { community_id: id },
-            Principal::Reporter { street_id: id },
+            Principal::Reporter { street_id: id, community_id: None },
+            Principal::Reporter { street_id: id, community_id: Some(id) },
         ] {
             assert_eq!(sees(&p), Sees { tasks: Tasks::All, inspections: true, campaigns: true }, "{p:?}");
             for cond in [task_condition(&p, tenant()), assignment_condition(&p, tenant()), event_condition(&p, tenant())] {

@@ -381,7 +381,8 @@ mod tests {
             (scope(Principal::CommunityStaff { community_id: a }, a, true), STAFF),
             (scope(Principal::Unit { unit_id: unit, street_id: None }, a, false), STRUCTURE),
             (scope(Principal::Member { person_id: me }, a, false), PERSON),
-            (scope(Principal::Reporter { street_id: street }, a, false), STRUCTURE),
+            (scope(Principal::Reporter { street_id: street, community_id: None }, a, false), STRUCTURE),
+            (scope(Principal::Reporter { street_id: street, community_id: Some(a) }, a, false), STRUCTURE),
             (Scope::system([street], "system:test"), NOTHING),
         ]
     }

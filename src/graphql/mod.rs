@@ -16,6 +16,7 @@ use crate::deliberation::graphql::{DeliberationMutation, DeliberationQuery, Deli
 use crate::home::graphql::{HomeMutation, HomeQuery};
 use crate::innovation::graphql::{InnovationMutation, InnovationQuery};
 use crate::organisation::graphql::{OrgMutation, OrgQuery, ViewerQuery};
+use crate::reporting::graphql::{ReportingMutation, ReportingQuery};
 use crate::volunteers::graphql::{VolunteerMutation, VolunteerQuery};
 
 /// Deepest selection a query may have.
@@ -35,11 +36,20 @@ pub struct Query(
     InnovationQuery,
     DeliberationQuery,
     AuditQuery,
+    ReportingQuery,
 );
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrgMutation, CollabMutation, VolunteerMutation, HomeMutation, InnovationMutation, DeliberationMutation);
+pub struct Mutation(
+    OrgMutation,
+    CollabMutation,
+    VolunteerMutation,
+    HomeMutation,
+    InnovationMutation,
+    DeliberationMutation,
+    ReportingMutation,
+);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]

@@ -18,6 +18,7 @@ pub use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{
     City, CoBuildingUnit, CommitteeMembership, Community, Compound, OrgNode, PartyMember, PartyOrganization, Street,
 };
+use crate::reporting::graphql::ReportingKey;
 use crate::volunteers::graphql::{Activity, CheckIn, Demand, SignUp, Volunteer, VolunteerNode};
 
 /// An object with a global id, refetchable with `node(id:)`.
@@ -66,6 +67,7 @@ pub enum Node {
     AgendaItem(AgendaItem),
     ActionItem(ActionItem),
     Pledge(Pledge),
+    ReportingKey(ReportingKey),
 }
 
 impl From<OrgNode> for Node {
@@ -169,6 +171,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     }
     if let Some(n) = crate::innovation::graphql::resolve_node(ctx, &k, uuid).await? {
         return Ok(Some(n.into()));
+    }
+    if k == crate::reporting::graphql::kind::REPORTING_KEY {
+        let key = crate::reporting::keys::get(&rc(ctx)?.cx, uuid).await?;
+        return Ok(key.map(|k| Node::ReportingKey(ReportingKey(k))));
     }
     Ok(crate::deliberation::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
 }

@@ -286,6 +286,13 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             return refuse_document(media, message);
         }
     }
+    // Reporters read only: a mutation is refused before any database work (`Write::begin`
+    // refuses it again, for every other way in).
+    if kind == OperationType::Mutation && scope.is_read_only() {
+        state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+        let status = if media == MediaType::GraphqlResponse { StatusCode::FORBIDDEN } else { StatusCode::OK };
+        return refuse(status, media, "FORBIDDEN", "reporters read; they change nothing");
+    }
     // Queries may be answered from the response cache (see `responses`).
     let generation = state.changes.generation();
     let cache_key = (kind == OperationType::Query && state.responses.enabled()).then(|| {

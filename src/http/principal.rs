@@ -17,7 +17,7 @@ pub async fn scope_for(state: &AppState, headers: &HeaderMap) -> Result<Scope, A
 }
 
 /// The scope of a credential written as in the `Authorization` header: `Bearer <JWT>` or
-/// `ApiKey <key>`. Shared by HTTP and the WebSocket `connection_init`.
+/// `ApiKey <key>` (a partner key `gzk_…` or a reporting key `gzr_…`, told apart by prefix). Shared by HTTP and the WebSocket `connection_init`.
 pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope, AppError> {
     let (scheme, token) = value
         .trim()
@@ -33,7 +33,10 @@ pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope
     if let Some(scope) = state.principals.get(&cache_key, generation) {
         return Ok(scope);
     }
-    let (scope, expires) = if api_key {
+    let (scope, expires) = if api_key && crate::auth::reporting_keys::is_reporting_key(token) {
+        let (scope, expires) = crate::auth::reporting_keys::authenticate(&state.db, token).await?;
+        (scope, Some(u64::try_from(expires.timestamp()).unwrap_or(0)))
+    } else if api_key {
         (crate::auth::api_keys::authenticate(&state.db, token).await?, None)
     } else {
         let claims = state.keys.verify(token)?;

@@ -233,7 +233,8 @@ mod tests {
                 Sight { own_unit: Some(unit), reviewer: Some(Reviewer::Unit(unit, None)), ..PUBLIC },
             ),
             (scope(Principal::Member { person_id: me }, false), Sight { reviewer: Some(Reviewer::Person(me)), ..PUBLIC }),
-            (scope(Principal::Reporter { street_id: street }, false), PUBLIC),
+            (scope(Principal::Reporter { street_id: street, community_id: None }, false), PUBLIC),
+            (scope(Principal::Reporter { street_id: street, community_id: Some(a) }, false), PUBLIC),
             (Scope::system([street], "system:test"), NOTHING),
         ]
     }

@@ -60,7 +60,8 @@ fn rules(principal: &Principal) -> Rules {
         Principal::Unit { unit_id, .. } => Rules { units: Own(*unit_id), seats: Own(*unit_id), ..staff },
         // A person sees their own registrations as a party member.
         Principal::Member { person_id } => Rules { members: Own(*person_id), ..staff },
-        Principal::Reporter { street_id } => Rules { street: Some(*street_id), ..staff },
+        // A community key's reporter stands for its one community as well.
+        Principal::Reporter { street_id, community_id } => Rules { street: Some(*street_id), community: *community_id, ..staff },
         // The server's jobs see nothing through the community sets; they query what they need.
         Principal::System => staff,
     }
@@ -165,7 +166,8 @@ mod tests {
             Principal::CommunityStaff { community_id: id() },
             Principal::Unit { unit_id: id(), street_id: None },
             Principal::Member { person_id: id() },
-            Principal::Reporter { street_id: id() },
+            Principal::Reporter { street_id: id(), community_id: None },
+            Principal::Reporter { street_id: id(), community_id: Some(id()) },
             Principal::System,
         ];
         for p in &all {
@@ -234,7 +236,8 @@ mod tests {
             Principal::StreetAdmin { street_id: id() },
             Principal::CommunityAdmin { community_id: id() },
             Principal::CommunityStaff { community_id: id() },
-            Principal::Reporter { street_id: id() },
+            Principal::Reporter { street_id: id(), community_id: None },
+            Principal::Reporter { street_id: id(), community_id: Some(id()) },
             Principal::System,
         ] {
             let r = rules(&p);
@@ -248,7 +251,8 @@ mod tests {
         for p in every_principal() {
             let r = rules(&p);
             let expected = match p {
-                Principal::StreetAdmin { street_id } | Principal::Reporter { street_id } => (Some(street_id), None),
+                Principal::StreetAdmin { street_id } => (Some(street_id), None),
+                Principal::Reporter { street_id, community_id } => (Some(street_id), community_id),
                 Principal::CommunityAdmin { community_id } | Principal::CommunityStaff { community_id } => (None, Some(community_id)),
                 Principal::Anonymous
                 | Principal::CityAdmin { .. }
@@ -260,6 +264,9 @@ mod tests {
         }
         assert_eq!(rules(&Principal::StreetAdmin { street_id: street }).street, Some(street));
         assert_eq!(rules(&Principal::CommunityStaff { community_id: community }).community, Some(community));
+        // A community key's reporter stands for its street and its one community.
+        let r = rules(&Principal::Reporter { street_id: street, community_id: Some(community) });
+        assert_eq!((r.street, r.community), (Some(street), Some(community)));
     }
 
     #[test]

@@ -24,7 +24,9 @@
 //! ```
 
 pub mod encode;
+pub mod graphql;
 pub mod html;
+pub mod keys;
 pub mod period;
 
 use std::sync::Arc;

@@ -138,7 +138,13 @@ mod tests {
             (scope(Principal::CommunityStaff { community_id: a }, a, true), STAFF, a, me),
             (scope(Principal::Unit { unit_id: unit, street_id: None }, a, false), NOTHING, a, me),
             (scope(Principal::Member { person_id: me }, a, false), Sight { published: true, own: Some(me), ..NOTHING }, a, me),
-            (scope(Principal::Reporter { street_id: street }, a, false), Sight { statistics: true, ..NOTHING }, a, me),
+            (scope(Principal::Reporter { street_id: street, community_id: None }, a, false), Sight { statistics: true, ..NOTHING }, a, me),
+            (
+                scope(Principal::Reporter { street_id: street, community_id: Some(a) }, a, false),
+                Sight { statistics: true, ..NOTHING },
+                a,
+                me,
+            ),
             (Scope::system([street], "system:test"), NOTHING, a, me),
         ]
     }

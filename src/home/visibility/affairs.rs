@@ -267,7 +267,8 @@ mod tests {
             scope(Principal::CommunityStaff { community_id: a }, a, true),
             scope(Principal::Unit { unit_id: unit, street_id: None }, a, false),
             scope(Principal::Member { person_id: me }, a, false),
-            scope(Principal::Reporter { street_id: street }, a, false),
+            scope(Principal::Reporter { street_id: street, community_id: None }, a, false),
+            scope(Principal::Reporter { street_id: street, community_id: Some(a) }, a, false),
             Scope::system([street], "system:test"),
         ]
     }

@@ -122,7 +122,7 @@ both_backends! {
         assert_eq!(refused(&app, Some(&dt), DISBURSE, disbursement(&h, "2025-02-01", json!("0.5"))).await, "BAD_USER_INPUT");
         audited(&app, &dt, "recordLedgerDisbursement", DISBURSE, disbursement(&h, "2025-02-01", json!(200))).await;
         let reverse = json!({ "i": { "id": entry, "reason": "金额有误" } });
-        assert_eq!(refused(&app, Some(&app.token(Role::Reporter, "meiling-street")), REVERSE, reverse.clone()).await, "NOT_FOUND");
+        assert_eq!(refused(&app, Some(&app.token(Role::Reporter, "meiling-street")), REVERSE, reverse.clone()).await, "FORBIDDEN");
         audited(&app, &dt, "reverseLedgerEntry", REVERSE, reverse.clone()).await;
         assert_eq!(refused(&app, Some(&staff), REVERSE, reverse).await, "CONFLICT");
         assert_eq!(refused(&app, None, INCOME, income(&h, "2025-01", json!(5))).await, "UNAUTHENTICATED");
@@ -145,7 +145,7 @@ both_backends! {
         let id = d["openArrearsCase"]["arrearsCase"]["id"].clone();
         assert_eq!(refused(&app, Some(&staff), OPEN, case(&h, 0, "1单元101", json!(5))).await, "CONFLICT");
         let reporter = app.token(Role::Reporter, "meiling-street");
-        assert_eq!(refused(&app, Some(&reporter), CONTACT, contact(&id)).await, "NOT_FOUND");
+        assert_eq!(refused(&app, Some(&reporter), CONTACT, contact(&id)).await, "FORBIDDEN");
         audited(&app, &staff, "recordArrearsContact", CONTACT, contact(&id)).await;
         let plan = json!({ "i": { "id": id, "outcome": "PLAN_AGREED", "plan": "分三期", "expectedVersion": 1 } });
         audited(&app, &dt, "setArrearsOutcome", OUTCOME, plan.clone()).await;

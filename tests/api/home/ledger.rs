@@ -181,7 +181,9 @@ both_backends! {
         ] {
             assert_eq!(refused(&app, Some(&token), INCOME, income(&h, "2025-02", json!(1))).await, expected, "[{b}] {who}");
             let reverse = json!({ "i": { "id": entry, "reason": "错账" } });
-            assert_eq!(refused(&app, Some(&token), REVERSE, reverse).await, "NOT_FOUND", "[{b}] {who} does not see the entry");
+            // Reporters change nothing at all: refused before the entry is looked for.
+            let unseen = if who == "reporter" { "FORBIDDEN" } else { "NOT_FOUND" };
+            assert_eq!(refused(&app, Some(&token), REVERSE, reverse).await, unseen, "[{b}] {who} does not see the entry");
         }
 
         // Readers: staff and the committee see entries and totals; the compound's residents the

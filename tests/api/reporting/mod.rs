@@ -5,11 +5,12 @@ use serde_json::Value;
 
 use crate::support::TestApp;
 
-mod deliberation;
 mod collaboration;
+mod deliberation;
 mod exports;
-mod report;
+mod keys;
 mod organisation;
+mod report;
 mod volunteers;
 
 /// An answer of `/export` (or any GET): status, headers, body.

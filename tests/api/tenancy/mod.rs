@@ -24,9 +24,9 @@ use gongzhi::graphql::node::global_id;
 use crate::support::{TestApp, collect_ids, decode, ids_of, other_street};
 
 mod deliberation;
+mod exports_collaboration;
 mod exports_deliberation;
 mod exports_volunteers;
-mod exports_collaboration;
 mod home;
 mod innovation;
 mod organisation;
