@@ -83,15 +83,16 @@ both_backends! {
             let rows = ndjson(&get(&app, Some(&street), &format!("/export/{dataset}.ndjson?{}", query.join("&"))).await);
             for (key, shown) in page.iter().filter(|(k, _)| k.starts_with(&format!("{dataset}."))) {
                 let column = &key[dataset.len() + 1..];
+                assert!(about["columns"].as_array().unwrap().iter().any(|c| c["name"] == column), "{key}: no such column");
                 assert_eq!(*shown, total(&rows, column), "{key}: the page against /export/{dataset}.ndjson");
             }
         }
         // And against GraphQL directly for the appeals and tasks this test made.
         let d = app
-            .ok(Some(&n.street(&app)), "query($f: NaiveDate, $t: NaiveDate) { deliberationStatistics(from: $f, to: $t) { raised } }", json!({ "f": from, "t": to }))
+            .ok(Some(&n.street(&app)), "query($f: NaiveDate, $t: NaiveDate) { deliberationStatistics(from: $f, to: $t) { appealsRaised } }", json!({ "f": from, "t": to }))
             .await;
-        assert_eq!(page["deliberation-figures.raised"], d["deliberationStatistics"][0]["raised"].as_f64());
-        assert_eq!(page["deliberation-figures.raised"], Some(1.0));
+        assert_eq!(page["deliberation-figures.appeals_raised"], d["deliberationStatistics"][0]["appealsRaised"].as_f64());
+        assert_eq!(page["deliberation-figures.appeals_raised"], Some(1.0));
         assert_eq!(page["task-figures.opened"], Some(2.0));
         // A community's page: the same figures, for that community only.
         let staff = format!("Bearer {}", n.staff(&app));
