@@ -811,7 +811,7 @@ pub async fn seed_history(db: &DatabaseConnection, street_id: Uuid, now: chrono:
     use crate::reporting::period::{beijing, months_ending, start_of};
     use chrono::Months;
     use entity::{assignment, task, task_event};
-    use sea_orm::{ActiveModelTrait, TransactionTrait};
+    use sea_orm::ActiveModelTrait;
     let communities =
         community::Entity::find().filter(community::Column::StreetId.eq(street_id)).order_by_asc(community::Column::Code).all(db).await?;
     let this_month = now.with_timezone(&beijing()).date_naive();
@@ -931,16 +931,17 @@ pub async fn seed_history(db: &DatabaseConnection, street_id: Uuid, now: chrono:
         }
     }
     let written = tasks.len();
-    let txn = db.begin().await?;
+    // Multi-row inserts, each its own statement, outside a transaction: the demo seed is not
+    // a mutation (only the unit of work commits those). It runs once per street, since the seed
+    // stops when the street has campaigns; a seed that fails halfway is redone on a fresh database.
     for chunk in tasks.chunks(HISTORY_BATCH) {
-        task::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        task::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     for chunk in shares.chunks(HISTORY_BATCH) {
-        assignment::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        assignment::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     for chunk in events.chunks(HISTORY_BATCH) {
-        task_event::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        task_event::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
-    txn.commit().await?;
     Ok(written)
 }
