@@ -5,7 +5,7 @@
 //! statement ([`stream`]), so an export of any size is served in constant memory; figure
 //! datasets return the rows of the same service function that answers the noun's GraphQL
 //! figures ([`records`]), so a spreadsheet and a chart never disagree. The catalogue of every
-//! noun's datasets is assembled at the root (`crate::catalogue`); `/export` serves it as CSV
+//! noun's datasets is assembled at the root (in `src/catalogue.rs`); `/export` serves it as CSV
 //! and NDJSON ([`encode`]). Scope and masking are the noun's, exactly as in GraphQL: a dataset's
 //! rows come from the same filtered selects as its GraphQL list.
 //!
