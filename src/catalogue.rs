@@ -10,5 +10,6 @@ pub fn catalogue() -> Catalogue {
     all.extend(crate::collaboration::reporting::datasets());
     all.extend(crate::volunteers::reporting::datasets());
     all.extend(crate::deliberation::reporting::datasets());
+    all.extend(crate::home::reporting::datasets());
     all.into()
 }

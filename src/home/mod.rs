@@ -12,6 +12,7 @@ pub mod demo;
 pub mod graphql;
 pub mod ids;
 pub mod loaders;
+pub mod reporting;
 pub mod service;
 pub mod visibility;
 

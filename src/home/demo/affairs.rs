@@ -1,8 +1,8 @@
 //! A compound's affairs in the demo street, from the article: 梅庭莱's closed temporary car parks
 //! on the outer ring of its six compounds (梅庭菜各小区外圈临时停车场改造), finished at the start
-//! of the year with its milestones, and the shared income they bring each compound's owners,
-//! month by month (about five million yuan a year between the six); and the task it filed for its broker (the entrances' signs and
-//! markings) worked and verified. Written through the services as community staff and the
+//! of 2025 with its milestones, and the shared income they bring each compound's owners, month by
+//! month from then to the last month ended (about five million yuan a year between the six); and
+//! the task it filed for its broker (the entrances' signs and markings) worked and verified. Written through the services as community staff and the
 //! brokering unit would, so that every rule (and the audit log) applies.
 //!
 //! The project belongs to 奥林春天, the first of the six, and is brokered by a unit seated on
@@ -15,7 +15,7 @@
 //! staff with their contacts and outcomes (a plan agreed, a refusal, one paid, one escalated, one
 //! still open). Idempotent: a compound with a case is left alone.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use entity::arrears_case::{self, ArrearsStatus};
 use entity::arrears_contact::ContactChannel;
 use entity::assignment::AssignmentRole;
@@ -234,6 +234,21 @@ const CAR_PARK_INCOME: [(&str, i64); 6] =
 /// The year of the demo ledger: the car parks' first full year.
 const LEDGER_YEAR: i32 = 2025;
 
+/// The months of car-park income (`YYYY-MM`): from the first of the car parks' first full year to
+/// the last month that has ended in Beijing, so the monthly report's trends show a year of it
+/// whenever the street is seeded.
+fn income_months() -> Vec<String> {
+    let this_month = service::beijing_today().with_day(1).unwrap_or_default();
+    let mut month = day((LEDGER_YEAR, 1, 1));
+    let mut out = Vec::new();
+    while month < this_month {
+        out.push(month.format("%Y-%m").to_string());
+        let Some(next) = month.checked_add_months(chrono::Months::new(1)) else { break };
+        month = next;
+    }
+    out
+}
+
 /// 梅庭莱's shared income: each compound's car-park income month by month, recorded by community
 /// staff, and one disbursement of 奥林春天's approved by its owners' meeting.
 async fn car_park_income(staff: &Cx, db: &DatabaseConnection, community_id: Uuid) -> AppResult<usize> {
@@ -248,11 +263,11 @@ async fn car_park_income(staff: &Cx, db: &DatabaseConnection, community_id: Uuid
         if ledger_entry::Entity::find().filter(ledger_entry::Column::CompoundId.eq(c.id)).count(db).await? > 0 {
             continue;
         }
-        for month in 1..=12 {
+        for month in income_months() {
             let income = NewIncome {
                 compound_id: CompoundId(c.id),
                 source: IncomeSource::CarPark,
-                period: PeriodInput { month: Some(format!("{LEDGER_YEAR}-{month:02}")), ..PeriodInput::default() },
+                period: PeriodInput { month: Some(month), ..PeriodInput::default() },
                 amount: (monthly_yuan * 100).to_string(),
                 note: Some("外圈临时停车场停车费".into()),
             };

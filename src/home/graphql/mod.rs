@@ -16,6 +16,7 @@ mod ledger;
 mod managers;
 mod projects;
 mod residents;
+mod stats;
 
 pub use arrears::*;
 pub use buildings::*;
@@ -26,6 +27,7 @@ pub use ledger::*;
 pub use managers::*;
 pub use projects::*;
 pub use residents::*;
+pub use stats::*;
 
 use async_graphql::{Context, ID, InputValueError, InputValueResult, MaybeUndefined, MergedObject, Result, Scalar, ScalarType, Value};
 use uuid::Uuid;
@@ -54,7 +56,7 @@ pub mod kind {
 
 /// Queries of home co-building.
 #[derive(MergedObject, Default)]
-pub struct HomeQuery(HomesQuery, ResidentsQuery);
+pub struct HomeQuery(HomesQuery, ResidentsQuery, HomeFiguresQuery);
 
 /// Mutations of home co-building, in the order the schema lists them; each is one transaction
 /// with its audit record.

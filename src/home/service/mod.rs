@@ -1,7 +1,7 @@
 //! Rules of home co-building, one file per sub-noun (the same names as in `graphql/`):
 //! buildings and lanes, owners' committees, property managers, building leaders by two-way
 //! selection, residents with their residences, renovation projects, the shared-income ledger and
-//! property-fee arrears cases.
+//! property-fee arrears cases, and the figures of them all (`stats`).
 //! Every function takes the request's context first; each mutation writes through the unit of work
 //! (`crate::write::Write`), and "never two at once" rules are held by the database (a unique
 //! partial index) behind a row lock on the compound or the building.
@@ -14,6 +14,7 @@ mod ledger;
 mod managers;
 mod projects;
 mod residents;
+mod stats;
 
 pub use arrears::*;
 pub use buildings::*;
@@ -23,6 +24,7 @@ pub use ledger::*;
 pub use managers::*;
 pub use projects::*;
 pub use residents::*;
+pub use stats::*;
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 use entity::building_leader::{self, LeaderStatus};

@@ -2,12 +2,17 @@
 //! ledger (公共收益) and its property-fee arrears cases (物业费催缴). One table, one row per
 //! principal kind, used by the service and the loaders alike.
 //!
-//! | principal | projects | ledger entries | ledger totals | arrears cases |
-//! | --- | --- | --- | --- | --- |
-//! | street admin, community admin, community staff | their communities | their communities | their communities | their communities |
-//! | unit | those it brokers, where it sits | no | no | no |
-//! | member | compounds whose owners' committee in office they sit on, and where they live | committee compounds | committee compounds, and where they live | committee compounds, and the buildings they lead |
-//! | anonymous, city admin, reporter, system | no | no | no | no |
+//! | principal | projects | ledger entries | ledger totals | arrears cases | figures |
+//! | --- | --- | --- | --- | --- | --- |
+//! | street admin, community admin, community staff | their communities | their communities | their communities | their communities | their communities |
+//! | unit | those it brokers, where it sits | no | no | no | no |
+//! | member | compounds whose owners' committee in office they sit on, and where they live | committee compounds | committee compounds, and where they live | committee compounds, and the buildings they lead | no |
+//! | reporter | no | no | no | no | its street or community |
+//! | anonymous, city admin, system | no | no | no | no | no |
+//!
+//! "Figures" are the counts and sums of `homeStatistics` per compound ([`reads_figures`]): how
+//! many projects, how much income, how many arrears cases, never a row, a person or a door. A
+//! reporting tool reads them as it reads every platform's figures; the rows stay closed to it.
 //!
 //! "Where they live" is the person's residence today ([`Roles::lives_in`]): a resident reads their
 //! compound's projects and the totals of its shared income, never its entries, and never an
@@ -212,6 +217,18 @@ pub enum Acting {
     BuildingLeader,
     /// The co-building unit that brokers the project in question.
     Broker,
+}
+
+/// Whether the caller reads home co-building's figures (see the table): staff of the street and
+/// the communities, and reporting tools, over the communities they see.
+pub fn reads_figures(principal: &Principal) -> bool {
+    match principal {
+        Principal::StreetAdmin { .. }
+        | Principal::CommunityAdmin { .. }
+        | Principal::CommunityStaff { .. }
+        | Principal::Reporter { .. } => true,
+        Principal::Anonymous | Principal::CityAdmin { .. } | Principal::Unit { .. } | Principal::Member { .. } | Principal::System => false,
+    }
 }
 
 /// Who the caller acts as on the affairs of `compound` (of `community`): about `building` (a

@@ -8,6 +8,7 @@ use crate::support::TestApp;
 mod collaboration;
 mod deliberation;
 mod exports;
+mod home;
 mod keys;
 mod organisation;
 mod report;

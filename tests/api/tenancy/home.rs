@@ -471,7 +471,7 @@ both_backends! {
             }
             // 奥林春天's car-park income: totals for staff, the committee and its residents; the
             // entries for staff and the committee.
-            assert_eq!(h["ledgerTotals"].as_array().unwrap().len(), usize::from(allowed.ledger_totals(aolin.id)), "{label}: ledger totals");
+            assert_eq!(!h["ledgerTotals"].as_array().unwrap().is_empty(), allowed.ledger_totals(aolin.id), "{label}: ledger totals");
             assert_eq!(h["ledgerEntries"].as_array().unwrap().is_empty(), !allowed.ledger_entries(aolin.id), "{label}: ledger entries");
             // 奥林春天's arrears: every case for staff and the committee, a leader's building's
             // for the leader, none for anyone else (its residents included).

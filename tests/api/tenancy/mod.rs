@@ -26,6 +26,7 @@ use crate::support::{TestApp, collect_ids, decode, ids_of, other_street};
 mod deliberation;
 mod exports_collaboration;
 mod exports_deliberation;
+mod exports_home;
 mod exports_volunteers;
 mod home;
 mod innovation;
