@@ -50,6 +50,9 @@ pub struct Changes {
     counter: Arc<AtomicU64>,
     sinks: Arc<[Arc<dyn EventSink>]>,
     follow_ups: Arc<[Arc<dyn FollowUp>]>,
+    /// The system pool the sinks load committed events with, once the server names it (on
+    /// PostgreSQL a request's own pool sees no row outside a scoped transaction).
+    system: Arc<std::sync::OnceLock<DatabaseConnection>>,
 }
 
 impl Default for Changes {
@@ -61,7 +64,7 @@ impl Default for Changes {
 impl Changes {
     /// A bus handing committed stored events to `sinks`.
     pub fn with_sinks(sinks: Vec<Arc<dyn EventSink>>) -> Self {
-        Changes { instance: Uuid::now_v7(), counter: Arc::default(), sinks: sinks.into(), follow_ups: Arc::new([]) }
+        Changes { instance: Uuid::now_v7(), counter: Arc::default(), sinks: sinks.into(), follow_ups: Arc::new([]), system: Arc::default() }
     }
 
     /// The bus with these follow-ups of writes (see [`FollowUp`]).
@@ -78,6 +81,11 @@ impl Changes {
             events.extend(f.follow(txn, action, object_id).await?);
         }
         Ok(events)
+    }
+
+    /// Names the system pool committed events are loaded with (see `crate::db::connect_system`).
+    pub fn deliver_with(&self, system: DatabaseConnection) {
+        let _ = self.system.set(system);
     }
 
     /// Notes that data changed (a commit here or on another instance).
@@ -120,6 +128,7 @@ impl Changes {
         if events.is_empty() {
             return;
         }
+        let db = self.system.get().unwrap_or(db);
         for sink in self.sinks.iter() {
             sink.deliver(db, events).await;
         }

@@ -209,6 +209,11 @@ impl DatabaseArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
+    /// PostgreSQL: the URL of the tables' owner, to run the migrations with when the server's
+    /// own login (`--database-url`, a member of `gongzhi_app` that owns nothing) may not. Without
+    /// it the server migrates with its own URL.
+    #[arg(long, env = "GONGZHI_OWNER_DATABASE_URL")]
+    pub owner_database_url: Option<String>,
     /// Address to listen on.
     #[arg(long, env = "GONGZHI_ADDR", default_value = "127.0.0.1:8000")]
     pub addr: SocketAddr,

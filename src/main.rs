@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
 
 async fn migrate(args: gongzhi::config::DatabaseArgs) -> anyhow::Result<()> {
     let (url, _) = args.resolve();
-    let db = gongzhi::db::connect(&url, args.db_pool).await?;
+    let db = gongzhi::db::connect_system(&url, args.db_pool).await?;
     gongzhi::db::migrate(&db).await?;
     eprintln!("migrations applied to {}", gongzhi::db::redact(&url));
     Ok(())
@@ -56,7 +56,7 @@ async fn migrate(args: gongzhi::config::DatabaseArgs) -> anyhow::Result<()> {
 
 async fn seed(args: gongzhi::config::DatabaseArgs, scale: u32) -> anyhow::Result<()> {
     let (url, _) = args.resolve();
-    let db = gongzhi::db::connect(&url, args.db_pool).await?;
+    let db = gongzhi::db::connect_system(&url, args.db_pool).await?;
     gongzhi::db::migrate(&db).await?;
     let started = std::time::Instant::now();
     let report = gongzhi::demo::seed(&db, scale).await?;
@@ -67,7 +67,7 @@ async fn seed(args: gongzhi::config::DatabaseArgs, scale: u32) -> anyhow::Result
 async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: &str, street: Option<&str>) -> anyhow::Result<()> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (url, _) = args.resolve();
-    let db = gongzhi::db::connect(&url, 2).await?;
+    let db = gongzhi::db::connect_system(&url, 2).await?;
     gongzhi::db::migrate(&db).await?;
     let found = entity::co_building_unit::Entity::find().filter(entity::co_building_unit::Column::Code.eq(unit)).one(&db).await?;
     let unit = found.ok_or_else(|| anyhow::anyhow!("no unit with code `{unit}`"))?;
@@ -99,7 +99,7 @@ async fn reporting_key(command: ReportingKeyCommand) -> anyhow::Result<()> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let connect = |args: gongzhi::config::DatabaseArgs| async move {
         let (url, _) = args.resolve();
-        let db = gongzhi::db::connect(&url, 2).await?;
+        let db = gongzhi::db::connect_system(&url, 2).await?;
         gongzhi::db::migrate(&db).await?;
         anyhow::Ok(db)
     };

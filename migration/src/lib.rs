@@ -65,6 +65,7 @@ mod m20261207_000007_create_action_notes;
 mod m20261207_000008_create_pledges;
 mod m20261207_000009_create_appeal_events;
 mod m20261208_300001_create_reporting_keys;
+pub mod m20261210_000001_row_level_security;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -137,6 +138,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_create_pledges::Migration),
             Box::new(m20261207_000009_create_appeal_events::Migration),
             Box::new(m20261208_300001_create_reporting_keys::Migration),
+            Box::new(m20261210_000001_row_level_security::Migration),
         ]
     }
 }

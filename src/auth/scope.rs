@@ -217,6 +217,17 @@ impl Scope {
         self.person_id() == Some(person_id) || community_id.is_some_and(|c| self.is_staff_of(c))
     }
 
+    /// The rows this scope may touch, as PostgreSQL's row-level security reads them.
+    pub fn row_scope(&self) -> crate::db::RowScope {
+        crate::db::RowScope {
+            communities: self.communities.iter().copied().collect(),
+            streets: self.streets.iter().copied().collect(),
+            staff: self.staff_of.iter().copied().collect(),
+            person: self.person_id(),
+            unit: self.unit_id(),
+        }
+    }
+
     /// Filter on a tenant table's `community_id`: the visible communities, or never-true.
     pub fn tenant_filter(&self, column: impl ColumnTrait) -> SimpleExpr {
         in_or_false(column, &self.communities)

@@ -72,8 +72,12 @@ async fn run(state: &AppState, file: &str, query: Option<&str>, headers: &Header
     let scope = super::principal::scope_for(state, headers).await?;
     scope.require_authenticated()?;
     let permit = state.exports.clone().try_acquire_owned().map_err(|_| AppError::RateLimited)?;
-    let mut cx =
-        crate::cx::Cx::new(scope, crate::db::Db::for_request(state.db.clone(), state.limits.work), request_id, state.changes.clone());
+    let mut cx = crate::cx::Cx::new(
+        scope.clone(),
+        crate::db::Db::for_request(state.db.clone(), state.limits.work, scope.row_scope()),
+        request_id,
+        state.changes.clone(),
+    );
     cx.client_request_id = headers.get(&super::CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let rows = dataset.rows(cx, filters).await?;
     let (columns, dataset_name) = (about.columns, about.name);

@@ -322,7 +322,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
         community = ?community,
     );
     let mut ctx = RequestContext::new(
-        crate::db::Db::for_request(state.db.clone(), state.limits.work),
+        crate::db::Db::for_request(state.db.clone(), state.limits.work, scope.row_scope()),
         scope,
         request_id.clone(),
         state.principals.clone(),
@@ -341,8 +341,11 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     // The document is parsed by now and executes from its parsed form; its text is kept to name
     // the variable of an input error, on the rare path where one occurs.
     let query_text = std::mem::take(&mut request.query);
+    let db = ctx.cx.db.clone();
     request.data = crate::graphql::request_data(ctx, false);
     let mut response = schema.execute(request).instrument(span).await;
+    // The request's reads are done: its transaction (PostgreSQL) goes back to the pool now.
+    db.finish().await;
 
     // Before execution nothing has a path: such errors are validation failures (unknown
     // fields, limits, variables). The rest carry the code of their AppError.

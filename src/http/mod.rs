@@ -42,7 +42,12 @@ pub static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-req
 /// Shared state of the server: cheap to clone, nothing per-request in it.
 #[derive(Clone)]
 pub struct AppState {
+    /// The pool of requests: on PostgreSQL its statements see rows only in a transaction that
+    /// set the request's scope (see `crate::db::RowScope`).
     pub db: DatabaseConnection,
+    /// The pool of system work: credential lookups, metrics, event delivery, jobs. The same
+    /// pool as `db` on SQLite.
+    pub system_db: DatabaseConnection,
     /// The schema with full validation, for documents not seen before.
     pub schema: AppSchema,
     /// The same schema validating only limits (depth, complexity), for documents that already
@@ -176,6 +181,7 @@ impl AppState {
         AppState {
             schema: build(crate::graphql::schema()),
             validated_schema: build(crate::graphql::schema().validation_mode(async_graphql::ValidationMode::Fast)),
+            system_db: db.clone(),
             db,
             keys: Keys::new(jwt_secret).with_leeway(limits.jwt_leeway),
             metrics,
@@ -193,6 +199,15 @@ impl AppState {
             catalogue: crate::catalogue::catalogue(),
             exports: Arc::new(tokio::sync::Semaphore::new(exports)),
         }
+    }
+
+    /// The state with `system` as the pool of system work (see [`AppState::system_db`]): on
+    /// PostgreSQL a pool opened with `crate::db::connect_system`.
+    pub fn with_system_pool(mut self, system: DatabaseConnection) -> Self {
+        self.metrics = Arc::new(metrics::Metrics::new(system.clone()));
+        self.changes.deliver_with(system.clone());
+        self.system_db = system;
+        self
     }
 }
 

@@ -34,13 +34,13 @@ pub async fn scope_for_credential(state: &AppState, value: &str) -> Result<Scope
         return Ok(scope);
     }
     let (scope, expires) = if api_key && crate::auth::reporting_keys::is_reporting_key(token) {
-        let (scope, expires) = crate::auth::reporting_keys::authenticate(&state.db, token).await?;
+        let (scope, expires) = crate::auth::reporting_keys::authenticate(&state.system_db, token).await?;
         (scope, Some(u64::try_from(expires.timestamp()).unwrap_or(0)))
     } else if api_key {
-        (crate::auth::api_keys::authenticate(&state.db, token).await?, None)
+        (crate::auth::api_keys::authenticate(&state.system_db, token).await?, None)
     } else {
         let claims = state.keys.verify(token)?;
-        (Scope::resolve(&state.db, &claims).await?, Some(claims.exp))
+        (Scope::resolve(&state.system_db, &claims).await?, Some(claims.exp))
     };
     state.principals.put(cache_key, scope.clone(), generation, expires);
     Ok(scope)

@@ -182,7 +182,12 @@ async fn render(state: &AppState, query: Option<&str>, headers: &HeaderMap, requ
     if community.is_some_and(|c| !scope.sees_community(c)) {
         return Err(AppError::not_found("community"));
     }
-    let cx = Cx::new(scope, crate::db::Db::for_request(state.db.clone(), state.limits.work), request_id, state.changes.clone());
+    let cx = Cx::new(
+        scope.clone(),
+        crate::db::Db::for_request(state.db.clone(), state.limits.work, scope.row_scope()),
+        request_id,
+        state.changes.clone(),
+    );
     let place = place_name(&cx, community).await?;
     let label = month.format("%Y年%m月").to_string();
     let mut page =

@@ -20,28 +20,38 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let pool_wait = std::time::Duration::from_millis(args.db_pool_wait_ms.max(1));
     let db = crate::db::connect_waiting(&url, args.db.db_pool, pool_wait).await?;
-    crate::db::migrate(&db).await?;
+    // Jobs, seeding, credential lookups and event delivery work under the system scope, on a
+    // pool of their own; requests never see it (see `crate::db::RowScope`).
+    let system = if crate::db::backend_name(&db) == "sqlite" { db.clone() } else { crate::db::connect_system(&url, 4).await? };
+    match &args.owner_database_url {
+        Some(owner) => {
+            let owner = crate::db::connect_system(owner, 1).await?;
+            crate::db::migrate(&owner).await?;
+            owner.close().await.ok();
+        }
+        None => crate::db::migrate(&system).await?,
+    }
     if demo {
-        let report = crate::demo::seed_if_empty(&db).await?;
+        let report = crate::demo::seed_if_empty(&system).await?;
         tracing::info!("{report}");
     }
     crate::config::set_appeal_deadlines(args.appeal_response_time, args.appeal_answer_time);
     let limits = limits(&args);
-    let state = AppState::new(db.clone(), &secret, limits);
-    state.changes.listen(db.clone());
+    let state = AppState::new(db.clone(), &secret, limits).with_system_pool(system.clone());
+    state.changes.listen(system.clone());
     if args.escalation_interval_secs > 0 {
         let policy = crate::collaboration::service::EscalationPolicy {
             to_city: chrono::Duration::from_std(args.escalate_to_city_after).unwrap_or(chrono::Duration::days(3)),
         };
         crate::collaboration::escalation::spawn(
-            db.clone(),
+            system.clone(),
             state.changes.clone(),
             std::time::Duration::from_secs(args.escalation_interval_secs),
             policy,
         );
         // Appeals past their deadlines move up a tier on the same beat.
         crate::deliberation::service::spawn_deadlines(
-            db.clone(),
+            system.clone(),
             state.changes.clone(),
             std::time::Duration::from_secs(args.escalation_interval_secs),
             crate::config::appeal_deadlines(),
@@ -139,12 +149,12 @@ async fn print_demo_tokens(state: &AppState) {
     let mut unit = Claims::new(Role::Unit, ttl);
     unit.unit = Some("market-regulation".into());
     tokens.push(("unit (市场监管)".into(), unit));
-    if let Ok(Some(member)) = demo_member(&state.db).await {
+    if let Ok(Some(member)) = demo_member(&state.system_db).await {
         let mut m = Claims::new(Role::Member, ttl);
         m.person = Some(member);
         tokens.push(("party member and volunteer (梅岭社区)".into(), m));
     }
-    if let Ok(Some(secretary)) = demo_secretary(&state.db).await {
+    if let Ok(Some(secretary)) = demo_secretary(&state.system_db).await {
         let mut m = Claims::new(Role::Member, ttl);
         m.person = Some(secretary);
         tokens.push(("compound branch secretary (梅岭社区): posts that compound's demands".into(), m));

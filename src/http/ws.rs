@@ -308,7 +308,7 @@ async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axu
             }
             // A socket lives long: its statements are bounded in concurrency, not in number.
             let work = crate::db::WorkLimits { statements: u32::MAX, ..state.limits.work };
-            let db = crate::db::Db::for_request(state.db.clone(), work);
+            let db = crate::db::Db::for_socket(state.db.clone(), work, scope.row_scope());
             let rc = RequestContext::new(db, scope, "subscription".into(), state.principals.clone(), state.changes.clone());
             Ok(crate::graphql::request_data(rc, true))
         });

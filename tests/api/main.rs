@@ -28,6 +28,7 @@ mod limits;
 mod mutations;
 mod partner;
 pub mod reporting;
+mod rls;
 mod schema;
 mod seed;
 mod sql_count;

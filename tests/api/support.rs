@@ -118,6 +118,39 @@ async fn fill(url: &str, content: Content) {
     db.close().await.expect("close template");
 }
 
+/// Whether the server's connections are subject to row-level security (PostgreSQL): on unless
+/// `GONGZHI_TEST_RLS=off`.
+pub fn rls_on() -> bool {
+    std::env::var("GONGZHI_TEST_RLS").map_or(true, |v| v != "off")
+}
+
+/// The login the server connects as in tests: a member of `gongzhi_app`, owning nothing.
+pub const SERVER_ROLE_NAME: &str = "gongzhi_server";
+static SERVER_ROLE: OnceCell<()> = OnceCell::const_new();
+
+/// Creates the server's login once per cluster (the migrations create `gongzhi_app` too; a
+/// concurrent run may get there first).
+async fn server_role(base: &str) {
+    let db = admin(base).await;
+    for role in ["gongzhi_app NOLOGIN", &format!("{SERVER_ROLE_NAME} LOGIN")] {
+        let name = role.split(' ').next().unwrap_or_default();
+        let sql = format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN CREATE ROLE {role}; END IF; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        );
+        db.execute_unprepared(&sql).await.expect("create role");
+    }
+    db.execute_unprepared(&format!("GRANT gongzhi_app TO {SERVER_ROLE_NAME}")).await.expect("grant gongzhi_app");
+    db.close().await.ok();
+}
+
+/// `url` with `user` as its user (no password: trust authentication on the test cluster).
+pub fn with_user(url: &str, user: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://{user}@{host}")
+}
+
 async fn admin(base: &str) -> DatabaseConnection {
     gongzhi::db::connect(base, 1).await.expect("connect to TEST_DATABASE_URL")
 }
@@ -197,7 +230,10 @@ pub async fn fresh_db(backend: &Backend, content: Content) -> TestDb {
 pub struct TestApp {
     pub backend: Backend,
     pub router: Router,
+    /// The fixtures' connection (the database's owner).
     pub db: DatabaseConnection,
+    /// The server's request pool (on PostgreSQL a login subject to row-level security).
+    pub server_db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
     /// The server's event bus, to see when a subscription is live.
     pub live: gongzhi::collaboration::live::LiveTasks,
@@ -220,13 +256,34 @@ impl TestApp {
     /// The server over a pool of `size` connections whose statements wait at most `wait` for one.
     pub async fn with_pool(backend: &Backend, content: Content, limits: Limits, size: u32, wait: Duration) -> TestApp {
         let test_db = fresh_db(backend, content).await;
-        let mut db = gongzhi::db::connect_waiting(&test_db.url, size, wait).await.expect("connect test db");
+        // The fixtures' own connection: the database's owner, which row-level security lets by.
+        let db = gongzhi::db::connect_waiting(&test_db.url, 2, wait).await.expect("connect test db");
+        // The server's: on PostgreSQL a login of `gongzhi_app` that owns nothing, as in
+        // production (unless GONGZHI_TEST_RLS=off: then the owner's, and the service alone holds).
+        let server_url = match backend {
+            Backend::Postgres(base) if rls_on() => {
+                SERVER_ROLE.get_or_init(|| server_role(base)).await;
+                with_user(&test_db.url, SERVER_ROLE_NAME)
+            }
+            _ => test_db.url.clone(),
+        };
         let statements = Arc::new(AtomicUsize::new(0));
-        let counter = statements.clone();
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::SeqCst);
-        });
-        let state = AppState::new(db.clone(), SECRET, limits);
+        let count = |pool: &mut DatabaseConnection| {
+            let counter = statements.clone();
+            pool.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::SeqCst);
+            });
+        };
+        let mut served = gongzhi::db::connect_waiting(&server_url, size, wait).await.expect("connect as the server");
+        count(&mut served);
+        let system = if backend.name() == "sqlite" {
+            served.clone()
+        } else {
+            let mut system = gongzhi::db::connect_system(&server_url, 2).await.expect("connect the system pool");
+            count(&mut system);
+            system
+        };
+        let state = AppState::new(served.clone(), SECRET, limits).with_system_pool(system);
         let live = state.live.clone();
         let live_appeals = state.live_appeals.clone();
         let stopping = state.stopping.clone();
@@ -234,6 +291,7 @@ impl TestApp {
             backend: backend.clone(),
             router: gongzhi::app(state),
             db,
+            server_db: served,
             statements,
             live,
             live_appeals,
@@ -304,6 +362,12 @@ impl TestApp {
     }
 
     /// Statements run by `f`.
+    /// The statements a request runs besides its own work: on PostgreSQL the one that sets its
+    /// row scope (see `gongzhi::db::RowScope`), none on SQLite.
+    pub fn scope_statements(&self) -> usize {
+        usize::from(self.backend.name() == "postgres")
+    }
+
     pub async fn count_statements<F: std::future::Future<Output = T>, T>(&self, f: F) -> (usize, T) {
         let before = self.statements.load(Ordering::SeqCst);
         let out = f.await;

@@ -14,6 +14,10 @@ use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
+mod rows;
+pub use rows::RowScope;
+use rows::Scoped;
+
 /// Opens a pool for `url`. SQLite files get WAL, foreign keys and a busy timeout so that
 /// concurrent requests wait for the writer instead of failing.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
@@ -26,6 +30,10 @@ pub const DEFAULT_POOL_WAIT: Duration = Duration::from_secs(3);
 
 /// Opens a pool like [`connect`], whose statements wait at most `pool_wait` for a connection.
 pub async fn connect_waiting(url: &str, max_connections: u32, pool_wait: Duration) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, max_connections, pool_wait, false).await
+}
+
+async fn connect_with(url: &str, max_connections: u32, pool_wait: Duration, system: bool) -> anyhow::Result<DatabaseConnection> {
     let sqlite = url.starts_with("sqlite:");
     // SQLite has one writer; a few connections serve its readers, each with its own page cache.
     let max_connections = if sqlite { max_connections.clamp(1, 8) } else { max_connections.max(1) };
@@ -49,8 +57,18 @@ pub async fn connect_waiting(url: &str, max_connections: u32, pool_wait: Duratio
         // waits out the server's delayed acknowledgement. `?sslmode=` in the URL still wins.
         opts.map_sqlx_postgres_opts(|o| o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable));
     }
+    if system && !sqlite {
+        opts.map_sqlx_postgres_opts(|o| o.options([("gongzhi.system", "on")]));
+    }
     let db = Database::connect(opts).await.with_context(|| format!("could not connect to the database at {}", redact(url)))?;
     Ok(db)
+}
+
+/// Opens a pool for system work (jobs, seeding, credential lookups, the command line): on
+/// PostgreSQL each of its connections carries `gongzhi.system=on` as a session setting, which
+/// row-level security reads as the system scope (see [`rows`]). Requests never use it.
+pub async fn connect_system(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, max_connections, DEFAULT_POOL_WAIT, true).await
 }
 
 /// A PostgreSQL URL whose server is this machine and that leaves the TLS mode to us: no
@@ -156,7 +174,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_runs_its_statements_within_its_share_and_budget() {
-        let db = Db::for_request(sea_orm::DatabaseConnection::default(), WorkLimits { concurrent: 1, statements: 3 });
+        let db = Db::for_request(sea_orm::DatabaseConnection::default(), WorkLimits { concurrent: 1, statements: 3 }, Default::default());
         let first = db.admit().await;
         assert!(first.is_ok());
         // A second statement of the same request waits for the first's turn to end.
@@ -199,9 +217,18 @@ mod tests {
 /// (`BEGIN IMMEDIATE`), so that concurrent writers queue on the busy timeout instead of
 /// failing when they upgrade a read lock; PostgreSQL ignores the option. It counts as one
 /// statement of the request's budget.
+///
+/// On PostgreSQL the write runs in the request's transaction when it holds one (so a request
+/// holds one connection), or in a new one with the request's row scope set.
 pub async fn begin_write(db: &Db) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions};
     db.count()?;
+    if let Some(scoped) = &db.scoped {
+        if let Some(txn) = scoped.txn.lock().await.take() {
+            return Ok(txn);
+        }
+        return scoped.scope.begin(&db.pool).await;
+    }
     db.pool
         .begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() })
         .await
@@ -230,6 +257,8 @@ impl Default for WorkLimits {
 pub struct Db {
     pool: DatabaseConnection,
     work: Option<Arc<Work>>,
+    /// The request's row scope on PostgreSQL (none for system work and on SQLite).
+    scoped: Option<Arc<Scoped>>,
 }
 
 struct Work {
@@ -240,14 +269,38 @@ struct Work {
 
 impl Db {
     /// The pool without bounds, for system work.
+    /// The pool must be a system pool ([`connect_system`]) on PostgreSQL.
     pub fn system(pool: DatabaseConnection) -> Self {
-        Db { pool, work: None }
+        Db { pool, work: None, scoped: None }
     }
 
-    /// The pool as one request may use it.
-    pub fn for_request(pool: DatabaseConnection, limits: WorkLimits) -> Self {
+    /// The pool as one request may use it, seeing the rows of `scope`: on PostgreSQL its
+    /// statements run in one transaction with the scope set (see [`rows`]).
+    pub fn for_request(pool: DatabaseConnection, limits: WorkLimits, scope: RowScope) -> Self {
+        Self::scoped(pool, limits, scope, true)
+    }
+
+    /// The pool as a WebSocket may use it: like [`Db::for_request`], but each statement in a
+    /// short transaction of its own, since a socket lives long.
+    pub fn for_socket(pool: DatabaseConnection, limits: WorkLimits, scope: RowScope) -> Self {
+        Self::scoped(pool, limits, scope, false)
+    }
+
+    fn scoped(pool: DatabaseConnection, limits: WorkLimits, scope: RowScope, holds: bool) -> Self {
         let work = Work { gate: tokio::sync::Semaphore::new(limits.concurrent.max(1)), used: AtomicU32::new(0), limits };
-        Db { pool, work: Some(Arc::new(work)) }
+        let scoped = (pool.get_database_backend() == DbBackend::Postgres).then(|| Arc::new(Scoped::new(scope, holds)));
+        Db { pool, work: Some(Arc::new(work)), scoped }
+    }
+
+    /// Ends the request's transaction, if it holds one (it only read: its writes committed in
+    /// their own). Dropping the last copy of the request's `Db` rolls it back instead.
+    pub async fn finish(&self) {
+        if let Some(scoped) = &self.scoped
+            && let Some(txn) = scoped.txn.lock().await.take()
+            && let Err(e) = txn.commit().await
+        {
+            tracing::warn!(error = %e, "ending a request's transaction");
+        }
     }
 
     /// The shared pool, for work that is not the request's own (publishing committed events).
@@ -262,10 +315,25 @@ impl Db {
 
     /// Runs one query whose rows are read as they come, for exports: one statement of the
     /// budget, on a pool connection held until the stream ends or is dropped (the concurrency
-    /// gate is for short statements; exports are bounded by their own limit, see `http`).
-    pub async fn stream(&self, stmt: sea_orm::Statement) -> Result<sea_orm::QueryStream, DbErr> {
+    /// gate is for short statements; exports are bounded by their own limit, see `http`). On
+    /// PostgreSQL the stream runs in a transaction of its own with the request's row scope.
+    pub async fn stream(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<futures_util::stream::BoxStream<'static, Result<sea_orm::QueryResult, DbErr>>, DbErr> {
+        use futures_util::StreamExt;
         self.count()?;
-        sea_orm::StreamTrait::stream_raw(&self.pool, stmt).await
+        let Some(scoped) = &self.scoped else {
+            return Ok(sea_orm::StreamTrait::stream_raw(&self.pool, stmt).await?.boxed());
+        };
+        let txn = scoped.scope.begin(&self.pool).await?;
+        Ok(async_stream::try_stream! {
+            let mut rows = sea_orm::StreamTrait::stream_raw(&txn, stmt).await?;
+            while let Some(row) = rows.next().await {
+                yield row?;
+            }
+        }
+        .boxed())
     }
 
     /// Counts one statement against the budget.
@@ -288,6 +356,34 @@ impl Db {
     }
 }
 
+/// Runs `$call` on `$conn`: the pool, the request's held transaction, or a transaction of the
+/// statement's own with the scope set (see [`rows`]), after the request's turn at the pool.
+macro_rules! scoped_call {
+    ($db:ident, $conn:ident => $call:expr) => {{
+        let _turn = $db.admit().await?;
+        match &$db.scoped {
+            None => {
+                let $conn = &$db.pool;
+                $call.await
+            }
+            Some(scoped) if scoped.holds => {
+                let held = scoped.held(&$db.pool).await?;
+                let $conn = held.as_ref().ok_or_else(|| DbErr::Custom("the request's transaction is gone".into()))?;
+                $call.await
+            }
+            Some(scoped) => {
+                let txn = scoped.scope.begin(&$db.pool).await?;
+                let out = {
+                    let $conn = &txn;
+                    $call.await
+                };
+                txn.commit().await?;
+                out
+            }
+        }
+    }};
+}
+
 #[async_trait::async_trait]
 impl ConnectionTrait for Db {
     fn get_database_backend(&self) -> DbBackend {
@@ -295,23 +391,19 @@ impl ConnectionTrait for Db {
     }
 
     async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
-        let _turn = self.admit().await?;
-        self.pool.execute_raw(stmt).await
+        scoped_call!(self, c => c.execute_raw(stmt))
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
-        let _turn = self.admit().await?;
-        self.pool.execute_unprepared(sql).await
+        scoped_call!(self, c => c.execute_unprepared(sql))
     }
 
     async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
-        let _turn = self.admit().await?;
-        self.pool.query_one_raw(stmt).await
+        scoped_call!(self, c => c.query_one_raw(stmt))
     }
 
     async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
-        let _turn = self.admit().await?;
-        self.pool.query_all_raw(stmt).await
+        scoped_call!(self, c => c.query_all_raw(stmt))
     }
 
     fn support_returning(&self) -> bool {
