@@ -71,6 +71,8 @@ pub struct AppState {
     pub catalogue: crate::reporting::Catalogue,
     /// Places for exports streaming at once (`Limits::exports`).
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// The verifier of the city's OpenID Connect issuer's tokens, when one is configured.
+    pub oidc: Option<Arc<crate::auth::oidc::Verifier>>,
 }
 
 /// Limits on requests.
@@ -192,7 +194,14 @@ impl AppState {
             sockets: Arc::default(),
             catalogue: crate::catalogue::catalogue(),
             exports: Arc::new(tokio::sync::Semaphore::new(exports)),
+            oidc: None,
         }
+    }
+
+    /// The same state, also accepting the tokens of an OpenID Connect issuer.
+    pub fn with_oidc(mut self, verifier: Arc<crate::auth::oidc::Verifier>) -> Self {
+        self.oidc = Some(verifier);
+        self
     }
 }
 

@@ -27,7 +27,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     crate::config::set_appeal_deadlines(args.appeal_response_time, args.appeal_answer_time);
     let limits = limits(&args);
-    let state = AppState::new(db.clone(), &secret, limits);
+    let mut state = AppState::new(db.clone(), &secret, limits);
+    if let Some(settings) = oidc_settings(&args).map_err(|why| anyhow::anyhow!("refusing to start: {why}"))? {
+        let issuer = settings.issuer.clone();
+        let verifier = crate::auth::oidc::Verifier::new(settings).await.map_err(|why| anyhow::anyhow!("refusing to start: {why}"))?;
+        tracing::info!(issuer = %issuer, "accepting the tokens of the OpenID Connect issuer");
+        state = state.with_oidc(std::sync::Arc::new(verifier));
+    }
     state.changes.listen(db.clone());
     if args.escalation_interval_secs > 0 {
         let policy = crate::collaboration::service::EscalationPolicy {
@@ -85,6 +91,26 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     db.close().await.context("closing the database")?;
     tracing::info!("gongzhi stopped");
     Ok(())
+}
+
+/// The OpenID Connect issuer the command line and environment configure: none when none of its
+/// issuer, audience and JWKS is set; an error when only some are.
+fn oidc_settings(args: &ServeArgs) -> Result<Option<crate::auth::oidc::OidcSettings>, String> {
+    use crate::auth::oidc::{JwksSource, OidcSettings, PersonClaim};
+    let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    match (set(&args.oidc_issuer), set(&args.oidc_audience), set(&args.oidc_jwks)) {
+        (None, None, None) => Ok(None),
+        (Some(issuer), Some(audience), Some(jwks)) => Ok(Some(OidcSettings {
+            issuer,
+            audience,
+            jwks: JwksSource::parse(&jwks)?,
+            leeway: std::time::Duration::from_secs(args.oidc_leeway_secs),
+            person_claim: PersonClaim::parse(&args.oidc_person_claim)?,
+            trust_roles: args.oidc_trust_roles,
+            role_claim: args.oidc_role_claim.trim().to_owned(),
+        })),
+        _ => Err("GONGZHI_OIDC_ISSUER, GONGZHI_OIDC_AUDIENCE and GONGZHI_OIDC_JWKS must be set together".into()),
+    }
 }
 
 /// The limits the command line and environment set.

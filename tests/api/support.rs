@@ -219,6 +219,22 @@ impl TestApp {
 
     /// The server over a pool of `size` connections whose statements wait at most `wait` for one.
     pub async fn with_pool(backend: &Backend, content: Content, limits: Limits, size: u32, wait: Duration) -> TestApp {
+        Self::building(backend, content, limits, size, wait, |state| state).await
+    }
+
+    /// The server with its state changed by `change` (e.g. to accept an OpenID Connect issuer).
+    pub async fn with_state(backend: &Backend, content: Content, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+        Self::building(backend, content, Limits::default(), 4, gongzhi::db::DEFAULT_POOL_WAIT, change).await
+    }
+
+    async fn building(
+        backend: &Backend,
+        content: Content,
+        limits: Limits,
+        size: u32,
+        wait: Duration,
+        change: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let test_db = fresh_db(backend, content).await;
         let mut db = gongzhi::db::connect_waiting(&test_db.url, size, wait).await.expect("connect test db");
         let statements = Arc::new(AtomicUsize::new(0));
@@ -226,7 +242,7 @@ impl TestApp {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let state = AppState::new(db.clone(), SECRET, limits);
+        let state = change(AppState::new(db.clone(), SECRET, limits));
         let live = state.live.clone();
         let live_appeals = state.live_appeals.clone();
         let stopping = state.stopping.clone();
