@@ -410,3 +410,37 @@ both_backends! {
         assert!(refused(&app, &k.rsa.sign(&broken)).await.contains("`gongzhi_role` claim"));
     }
 }
+
+/// Runs the real binary with `args` against the app's database; its stdout.
+fn gongzhi(app: &TestApp, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongzhi"))
+        .args(args)
+        .args(["--database-url", &app.test_db.url])
+        .env("GONGZHI_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "gongzhi {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+both_backends! {
+    async fn the_command_line_links_logins_and_grants_and_revokes_roles(backend: Backend) {
+        let k = keys();
+        let file = JwksFile::new(&jwks(&[&k.rsa]));
+        let app = app_with(&backend, settings(JwksSource::File(file.0.clone()))).await;
+        let community = Fixture::community(&app, "竹园").await;
+        let worker = Fixture::resident(&app, &community, "李社工").await.to_string();
+        gongzhi(&app, &["login", "link", "--person", &worker, "--subject", "login-li"]);
+        assert_eq!(kind_of(&app, &k.rsa.sign(&claims("login-li")), None).await.0, "MEMBER", "no grant yet");
+        let grant = gongzhi(&app, &["role", "grant", "--person", &worker, "--role", "community-staff", "--community", &community.code]);
+        let grant = grant.trim();
+        let list = gongzhi(&app, &["role", "list", "--person", &worker]);
+        assert!(list.lines().any(|l| l.starts_with(grant) && l.contains("community-staff")), "{list}");
+        let (kind, v) = kind_of(&app, &k.rsa.sign(&claims("login-li")), None).await;
+        assert_eq!((kind.as_str(), &v["community"]["code"]), ("COMMUNITY_STAFF", &json!(community.code)));
+        gongzhi(&app, &["role", "revoke", "--id", grant]);
+        assert_eq!(kind_of(&app, &k.rsa.sign(&claims("login-li")), None).await.0, "MEMBER", "revoked");
+        gongzhi(&app, &["login", "unlink", "--person", &worker]);
+        assert!(refused(&app, &k.rsa.sign(&claims("login-li"))).await.contains("not known to gongzhi"));
+    }
+}
