@@ -55,8 +55,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub const DEV_JWT_SECRET: &str = "gongzhi-development-secret-do-not-use-in-production";
 
 /// The request headers a front end on an allowed origin may send, unless
-/// `GONGZHI_CORS_ALLOWED_HEADERS` lists others: the request's own, W3C trace context and
-/// baggage, Sentry's trace header, and Apollo Client's identification and CSRF-prevention headers.
+/// `GONGZHI_CORS_ALLOWED_HEADERS` lists others: the request's own (with `X-Gongzhi-Role`, by
+/// which a login of the city's issuer chooses among its grants), W3C trace context and baggage,
+/// Sentry's trace header, and Apollo Client's identification and CSRF-prevention headers.
 pub const DEFAULT_CORS_HEADERS: &[&str] = &[
     "content-type",
     "authorization",

@@ -266,13 +266,19 @@ impl Verifier {
     async fn key(&self, kid: &str) -> AppResult<IssuerKey> {
         let current = self.current();
         let fresh = current.loaded.is_some_and(|at| at.elapsed() < KEYS_MAX_AGE);
-        if let Some(key) = current.keys.get(kid).filter(|_| fresh) {
-            return Ok(key.clone());
+        let known = current.keys.get(kid).cloned();
+        if let Some(key) = known.clone().filter(|_| fresh) {
+            return Ok(key);
         }
         let loads_before = self.loads.load(Ordering::SeqCst);
         let unknown = || AppError::Unauthenticated("token's signing key (`kid`) is not one of the login issuer's keys".into());
         {
-            let mut last = self.refreshing.lock().await;
+            // A known key past its age does not wait for a fetch already under way.
+            let mut last = match (&known, self.refreshing.try_lock()) {
+                (_, Ok(last)) => last,
+                (Some(key), Err(_)) => return Ok(key.clone()),
+                (None, Err(_)) => self.refreshing.lock().await,
+            };
             let someone_else_loaded = self.loads.load(Ordering::SeqCst) != loads_before;
             let throttled = last.is_some_and(|at| at.elapsed() < REFRESH_INTERVAL);
             if !someone_else_loaded && !throttled {
@@ -374,7 +380,7 @@ fn unverified_parts(token: &str) -> Option<(Map<String, Value>, Map<String, Valu
 }
 
 /// The scope of a verified token of the issuer: the person its claim names (unknown logins are
-/// `UNAUTHENTICATED`) with the role of their grants (see [`super::grants::choose`]; `choice` is
+/// `UNAUTHENTICATED`) with the role of their grants (see [`super::grants`]; `choice` is
 /// the `X-Gongzhi-Role` header), or the token's role claim when the operator trusts it.
 pub async fn resolve(db: &impl ConnectionTrait, settings: &OidcSettings, token: &VerifiedToken, choice: Option<&str>) -> AppResult<Scope> {
     let person = super::grants::person_of_login(db, &settings.person_claim, &token.claims).await?;

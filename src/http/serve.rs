@@ -252,3 +252,43 @@ async fn demo_secretary(db: &sea_orm::DatabaseConnection) -> Result<Option<uuid:
     let Some(member) = branch.and_then(|b| b.secretary_id) else { return Ok(None) };
     Ok(entity::party_member::Entity::find_by_id(member).one(db).await?.map(|m| m.person_id))
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::config::{Cli, Command};
+
+    fn serve(args: &[&str]) -> crate::config::ServeArgs {
+        let mut all = vec!["gongzhi", "serve"];
+        all.extend_from_slice(args);
+        match Cli::try_parse_from(all) {
+            Ok(Cli { command: Some(Command::Serve(args)), .. }) => *args,
+            other => panic!("serve parses: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_login_issuer_is_configured_whole_or_not_at_all() {
+        assert!(super::oidc_settings(&serve(&[])).unwrap().is_none()); // ok: test
+        let partial = serve(&["--oidc-issuer", "https://sso.example/realms/city"]);
+        assert!(super::oidc_settings(&partial).unwrap_err().contains("must be set together")); // ok: test
+        let whole = serve(&[
+            "--oidc-issuer",
+            "https://sso.example/realms/city",
+            "--oidc-audience",
+            "gongzhi",
+            "--oidc-jwks",
+            "https://sso.example/realms/city/protocol/openid-connect/certs",
+            "--oidc-person-claim",
+            "phone_number",
+        ]);
+        let settings = super::oidc_settings(&whole).unwrap().unwrap(); // ok: test
+        assert_eq!(settings.person_claim, crate::auth::oidc::PersonClaim::Phone);
+        assert_eq!(settings.leeway, std::time::Duration::from_secs(5));
+        assert!(!settings.trust_roles);
+        let insecure = serve(&["--oidc-issuer", "i", "--oidc-audience", "a", "--oidc-jwks", "http://sso.example/certs"]);
+        assert!(super::oidc_settings(&insecure).is_err());
+        assert!(Cli::try_parse_from(["gongzhi", "serve", "--oidc-leeway", "3600"]).is_err(), "the leeway is never large");
+    }
+}
