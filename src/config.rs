@@ -26,6 +26,13 @@
 //! | `GONGZHI_METRICS_TOKEN` | bearer token `/metrics` asks for (open when unset) |
 //! | `GONGZHI_METRICS_ADDR` | serve `/metrics` on this address only |
 //! | `GONGZHI_JWT_LEEWAY` | seconds of clock skew tolerated on token expiry (default 5) |
+//! | `GONGZHI_OIDC_ISSUER` | the city's OpenID Connect issuer, exactly as its tokens' `iss` (e.g. `https://sso.example.gov.cn/realms/city`); set it with the two below to accept its tokens |
+//! | `GONGZHI_OIDC_AUDIENCE` | the `aud` the issuer's tokens must carry: gongzhi's client id at the issuer |
+//! | `GONGZHI_OIDC_JWKS` | the issuer's keys: an `https://` URL (Keycloak: `…/protocol/openid-connect/certs`), fetched again on an unknown `kid` at most every 30 s, or a JWKS file |
+//! | `GONGZHI_OIDC_LEEWAY` | seconds of clock skew tolerated on the issuer's tokens (default 5, at most 60) |
+//! | `GONGZHI_OIDC_PERSON_CLAIM` | `sub` (default; matched against `gongzhi login link`), `phone_number` (matched against the person's phone) or another claim (as `sub`) |
+//! | `GONGZHI_OIDC_TRUST_ROLES` | believe the role in the token (default false: roles come from `gongzhi role grant`) |
+//! | `GONGZHI_OIDC_ROLE_CLAIM` | with trusted roles, the claim holding `{"role": …, "street"/"community"/"unit"/"city": …}` (default `gongzhi_role`) |
 //! | `GONGZHI_MAX_ALIASES`, `GONGZHI_MAX_FIELDS_PER_SELECTION`, `GONGZHI_MAX_FIELDS` | document limits (100, 100, 2,000) |
 //! | `GONGZHI_INTROSPECTION_BUDGET` | introspection units per document (1,500) |
 //! | `GONGZHI_MAX_RESPONSE_BYTES` | largest answer (8 MiB) |
@@ -48,11 +55,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub const DEV_JWT_SECRET: &str = "gongzhi-development-secret-do-not-use-in-production";
 
 /// The request headers a front end on an allowed origin may send, unless
-/// `GONGZHI_CORS_ALLOWED_HEADERS` lists others: the request's own, W3C trace context and
-/// baggage, Sentry's trace header, and Apollo Client's identification and CSRF-prevention headers.
+/// `GONGZHI_CORS_ALLOWED_HEADERS` lists others: the request's own (with `X-Gongzhi-Role`, by
+/// which a login of the city's issuer chooses among its grants), W3C trace context and baggage,
+/// Sentry's trace header, and Apollo Client's identification and CSRF-prevention headers.
 pub const DEFAULT_CORS_HEADERS: &[&str] = &[
     "content-type",
     "authorization",
+    "x-gongzhi-role",
     "accept",
     "x-request-id",
     "traceparent",
@@ -96,6 +105,80 @@ pub enum Command {
     /// Manage reporting tools' read-only keys.
     #[command(subcommand)]
     ReportingKey(ReportingKeyCommand),
+    /// Manage staff accounts: the roles people logging in through the city's OpenID Connect
+    /// issuer hold (without one they are residents).
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Link people to their logins at the city's OpenID Connect issuer.
+    #[command(subcommand)]
+    Login(LoginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Grant a person a role, anchored where the role needs (as `gongzhi token`'s flags).
+    Grant {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The person's id (UUID).
+        #[arg(long)]
+        person: String,
+        /// The role: city-admin, street-admin, community-admin, community-staff, unit or reporter.
+        #[arg(long)]
+        role: RoleArg,
+        /// City code (city-admin).
+        #[arg(long)]
+        city: Option<String>,
+        /// Street code (street-admin, reporter; for a unit, limits it to that street; for a
+        /// community, the street it is in when its code is in several).
+        #[arg(long)]
+        street: Option<String>,
+        /// Community code (community-admin, community-staff).
+        #[arg(long)]
+        community: Option<String>,
+        /// Unit code (unit: the partner department's staff).
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// List grants: of one person, or all.
+    List {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Only this person's (UUID).
+        #[arg(long)]
+        person: Option<String>,
+    },
+    /// Revoke a grant at once.
+    Revoke {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The grant's id, as `list` prints it.
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LoginCommand {
+    /// Link a person to their login: the value of the issuer's person claim (`sub` by default).
+    Link {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The person's id (UUID).
+        #[arg(long)]
+        person: String,
+        /// The login's subject at the issuer.
+        #[arg(long)]
+        subject: String,
+    },
+    /// Unlink a person from their login.
+    Unlink {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The person's id (UUID).
+        #[arg(long)]
+        person: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -266,6 +349,31 @@ pub struct ServeArgs {
     /// Seconds of clock skew tolerated on a token's expiry and not-before times.
     #[arg(long, env = "GONGZHI_JWT_LEEWAY", default_value_t = 5)]
     pub jwt_leeway_secs: u64,
+    /// The city's OpenID Connect issuer (`iss` of its tokens, e.g. a Keycloak realm's URL);
+    /// with the audience and the JWKS, front-ends may log in with its tokens.
+    #[arg(long, env = "GONGZHI_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The audience (`aud`) the issuer's tokens must be for: gongzhi's client id there.
+    #[arg(long, env = "GONGZHI_OIDC_AUDIENCE")]
+    pub oidc_audience: Option<String>,
+    /// The issuer's signing keys (JWKS): an https URL, fetched and cached, or a file.
+    #[arg(long, env = "GONGZHI_OIDC_JWKS")]
+    pub oidc_jwks: Option<String>,
+    /// Seconds of clock skew tolerated on the issuer's tokens' expiry (at most 60).
+    #[arg(long, env = "GONGZHI_OIDC_LEEWAY", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=60))]
+    pub oidc_leeway_secs: u64,
+    /// The claim that names the person: `sub` (matched against the person's linked login),
+    /// `phone_number` (matched against the person's phone) or another claim (as `sub`).
+    #[arg(long, env = "GONGZHI_OIDC_PERSON_CLAIM", default_value = "sub")]
+    pub oidc_person_claim: String,
+    /// Believe the role the issuer's token states (in `--oidc-role-claim`) instead of gongzhi's
+    /// own grants.
+    #[arg(long, env = "GONGZHI_OIDC_TRUST_ROLES", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    pub oidc_trust_roles: bool,
+    /// The claim holding the role when roles are trusted: an object such as
+    /// `{"role": "community-staff", "street": "…", "community": "…"}`.
+    #[arg(long, env = "GONGZHI_OIDC_ROLE_CLAIM", default_value = "gongzhi_role")]
+    pub oidc_role_claim: String,
     /// Aliased fields one document may hold.
     #[arg(long, env = "GONGZHI_MAX_ALIASES", default_value_t = 100)]
     pub max_aliases: usize,

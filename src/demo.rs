@@ -472,6 +472,7 @@ impl CommunityPlan<'_> {
                 address: Set(None),
                 id_number_hash: Set(None),
                 home_community_id: Set(home),
+                oidc_subject: Set(None),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),

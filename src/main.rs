@@ -8,7 +8,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, ReportingKeyCommand, SeedCommand};
+use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, LoginCommand, ReportingKeyCommand, RoleCommand, SeedCommand};
 
 fn init_tracing(log: &gongzhi::config::LogArgs) {
     gongzhi::logging::init(&log.filter, matches!(log.format, LogFormat::Json));
@@ -32,6 +32,8 @@ async fn main() -> ExitCode {
             create_api_key(db, &unit, &label, street.as_deref()).await
         }
         Some(Command::ReportingKey(command)) => reporting_key(command).await,
+        Some(Command::Role(command)) => role(command).await,
+        Some(Command::Login(command)) => login(command).await,
         Some(Command::ExportSchema) => {
             print!("{}", gongzhi::graphql::sdl());
             Ok(())
@@ -170,14 +172,88 @@ async fn reporting_key(command: ReportingKeyCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
-    use gongzhi::auth::{Claims, Keys, Role};
-    use gongzhi::config::RoleArg;
-    let (secret, default) = gongzhi::config::jwt_secret();
-    if default {
-        eprintln!("warning: GONGZHI_JWT_SECRET is not set; signing with the development secret");
+/// Connects and migrates, for the commands that manage staff accounts and logins.
+async fn connect(args: gongzhi::config::DatabaseArgs) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let (url, _) = args.resolve();
+    let db = gongzhi::db::connect_system(&url, 2).await?;
+    gongzhi::db::migrate(&db).await?;
+    Ok(db)
+}
+
+fn person_id(value: &str) -> anyhow::Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(value.trim()).map_err(|_| anyhow::anyhow!("--person must be a person id (UUID)"))
+}
+
+/// `gongzhi role grant|list|revoke`: staff accounts of people who log in through the city's
+/// OpenID Connect issuer, recorded as granted by `cli:role`.
+async fn role(command: RoleCommand) -> anyhow::Result<()> {
+    use gongzhi::auth::grants;
+    use sea_orm::ActiveEnum;
+    let app = |e: gongzhi::error::AppError| anyhow::anyhow!("{e}");
+    match command {
+        RoleCommand::Grant { db, person, role, city, street, community, unit } => {
+            let db = connect(db).await?;
+            let anchor = grants::Anchor { city, street, community, unit };
+            let grant = grants::grant(&db, person_id(&person)?, role_of(role), &anchor, "cli:role").await.map_err(app)?;
+            eprintln!("granted {} to person {}", grant.role.to_value(), grant.person_id);
+            println!("{}", grant.id);
+        }
+        RoleCommand::List { db, person } => {
+            let db = connect(db).await?;
+            let list = match person {
+                Some(p) => grants::of_person(&db, person_id(&p)?).await,
+                None => grants::all(&db).await,
+            };
+            println!("id\tperson\trole\tregion\tcommunity\tunit\tcreated_by\tcreated_at");
+            let id = |v: Option<uuid::Uuid>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+            for g in list.map_err(app)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    g.id,
+                    g.person_id,
+                    g.role.to_value(),
+                    id(g.region_id),
+                    id(g.community_id),
+                    id(g.unit_id),
+                    g.created_by,
+                    g.created_at.to_rfc3339()
+                );
+            }
+        }
+        RoleCommand::Revoke { db, id } => {
+            let db = connect(db).await?;
+            let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| anyhow::anyhow!("--id must be a grant id (UUID)"))?;
+            let grant = grants::revoke(&db, id).await.map_err(app)?;
+            eprintln!("grant {} ({} of person {}) revoked", grant.id, grant.role.to_value(), grant.person_id);
+        }
     }
-    let role = match args.role {
+    Ok(())
+}
+
+/// `gongzhi login link|unlink`: which person a login of the OpenID Connect issuer is.
+async fn login(command: LoginCommand) -> anyhow::Result<()> {
+    let app = |e: gongzhi::error::AppError| anyhow::anyhow!("{e}");
+    match command {
+        LoginCommand::Link { db, person, subject } => {
+            let db = connect(db).await?;
+            let person = person_id(&person)?;
+            gongzhi::auth::grants::link_login(&db, person, Some(&subject)).await.map_err(app)?;
+            eprintln!("person {person} is linked to the login `{subject}`");
+        }
+        LoginCommand::Unlink { db, person } => {
+            let db = connect(db).await?;
+            let person = person_id(&person)?;
+            gongzhi::auth::grants::link_login(&db, person, None).await.map_err(app)?;
+            eprintln!("person {person} is linked to no login");
+        }
+    }
+    Ok(())
+}
+
+fn role_of(role: gongzhi::config::RoleArg) -> gongzhi::auth::Role {
+    use gongzhi::auth::Role;
+    use gongzhi::config::RoleArg;
+    match role {
         RoleArg::CityAdmin => Role::CityAdmin,
         RoleArg::StreetAdmin => Role::StreetAdmin,
         RoleArg::CommunityAdmin => Role::CommunityAdmin,
@@ -185,7 +261,16 @@ fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
         RoleArg::Unit => Role::Unit,
         RoleArg::Member => Role::Member,
         RoleArg::Reporter => Role::Reporter,
-    };
+    }
+}
+
+fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
+    use gongzhi::auth::{Claims, Keys, Role};
+    let (secret, default) = gongzhi::config::jwt_secret();
+    if default {
+        eprintln!("warning: GONGZHI_JWT_SECRET is not set; signing with the development secret");
+    }
+    let role = role_of(args.role);
     let mut claims = Claims::new(role, args.ttl);
     claims.city = args.city;
     claims.street = args.street;

@@ -45,6 +45,7 @@ pub mod property_manager;
 pub mod region;
 pub mod reporting_key;
 pub mod residence;
+pub mod role_grant;
 pub mod round_reviewer;
 pub mod selection_round;
 pub mod service_category;

@@ -14,6 +14,10 @@ pub struct Model {
     /// SHA-256 of the national ID number; the number itself is never stored.
     pub id_number_hash: Option<String>,
     pub home_community_id: Option<Uuid>,
+    /// The person's login at the city's OpenID Connect issuer: the value of the claim people are
+    /// matched by (`sub` unless the operator chose another); unique.
+    #[sea_orm(unique)]
+    pub oidc_subject: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -65,6 +65,8 @@ mod m20261207_000007_create_action_notes;
 mod m20261207_000008_create_pledges;
 mod m20261207_000009_create_appeal_events;
 mod m20261208_300001_create_reporting_keys;
+mod m20261209_000001_link_oidc_logins;
+mod m20261209_000002_create_role_grants;
 pub mod m20261210_000001_row_level_security;
 
 /// Every migration of gongzhi, in order.
@@ -138,6 +140,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_create_pledges::Migration),
             Box::new(m20261207_000009_create_appeal_events::Migration),
             Box::new(m20261208_300001_create_reporting_keys::Migration),
+            Box::new(m20261209_000001_link_oidc_logins::Migration),
+            Box::new(m20261209_000002_create_role_grants::Migration),
             Box::new(m20261210_000001_row_level_security::Migration),
         ]
     }

@@ -76,6 +76,8 @@ pub struct AppState {
     pub catalogue: crate::reporting::Catalogue,
     /// Places for exports streaming at once (`Limits::exports`).
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// The verifier of the city's OpenID Connect issuer's tokens, when one is configured.
+    pub oidc: Option<Arc<crate::auth::oidc::Verifier>>,
 }
 
 /// Limits on requests.
@@ -198,6 +200,7 @@ impl AppState {
             sockets: Arc::default(),
             catalogue: crate::catalogue::catalogue(),
             exports: Arc::new(tokio::sync::Semaphore::new(exports)),
+            oidc: None,
         }
     }
 
@@ -207,6 +210,12 @@ impl AppState {
         self.metrics = Arc::new(metrics::Metrics::new(system.clone()));
         self.changes.deliver_with(system.clone());
         self.system_db = system;
+        self
+    }
+
+    /// The same state, also accepting the tokens of an OpenID Connect issuer.
+    pub fn with_oidc(mut self, verifier: Arc<crate::auth::oidc::Verifier>) -> Self {
+        self.oidc = Some(verifier);
         self
     }
 }

@@ -37,7 +37,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     crate::config::set_appeal_deadlines(args.appeal_response_time, args.appeal_answer_time);
     let limits = limits(&args);
-    let state = AppState::new(db.clone(), &secret, limits).with_system_pool(system.clone());
+    let mut state = AppState::new(db.clone(), &secret, limits).with_system_pool(system.clone());
+    if let Some(settings) = oidc_settings(&args).map_err(|why| anyhow::anyhow!("refusing to start: {why}"))? {
+        let issuer = settings.issuer.clone();
+        let verifier = crate::auth::oidc::Verifier::new(settings).await.map_err(|why| anyhow::anyhow!("refusing to start: {why}"))?;
+        tracing::info!(issuer = %issuer, "accepting the tokens of the OpenID Connect issuer");
+        state = state.with_oidc(std::sync::Arc::new(verifier));
+    }
     state.changes.listen(system.clone());
     if args.escalation_interval_secs > 0 {
         let policy = crate::collaboration::service::EscalationPolicy {
@@ -95,6 +101,26 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     db.close().await.context("closing the database")?;
     tracing::info!("gongzhi stopped");
     Ok(())
+}
+
+/// The OpenID Connect issuer the command line and environment configure: none when none of its
+/// issuer, audience and JWKS is set; an error when only some are.
+fn oidc_settings(args: &ServeArgs) -> Result<Option<crate::auth::oidc::OidcSettings>, String> {
+    use crate::auth::oidc::{JwksSource, OidcSettings, PersonClaim};
+    let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    match (set(&args.oidc_issuer), set(&args.oidc_audience), set(&args.oidc_jwks)) {
+        (None, None, None) => Ok(None),
+        (Some(issuer), Some(audience), Some(jwks)) => Ok(Some(OidcSettings {
+            issuer,
+            audience,
+            jwks: JwksSource::parse(&jwks)?,
+            leeway: std::time::Duration::from_secs(args.oidc_leeway_secs),
+            person_claim: PersonClaim::parse(&args.oidc_person_claim)?,
+            trust_roles: args.oidc_trust_roles,
+            role_claim: args.oidc_role_claim.trim().to_owned(),
+        })),
+        _ => Err("GONGZHI_OIDC_ISSUER, GONGZHI_OIDC_AUDIENCE and GONGZHI_OIDC_JWKS must be set together".into()),
+    }
 }
 
 /// The limits the command line and environment set.
@@ -235,4 +261,44 @@ async fn demo_secretary(db: &sea_orm::DatabaseConnection) -> Result<Option<uuid:
         .await?;
     let Some(member) = branch.and_then(|b| b.secretary_id) else { return Ok(None) };
     Ok(entity::party_member::Entity::find_by_id(member).one(db).await?.map(|m| m.person_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::config::{Cli, Command};
+
+    fn serve(args: &[&str]) -> crate::config::ServeArgs {
+        let mut all = vec!["gongzhi", "serve"];
+        all.extend_from_slice(args);
+        match Cli::try_parse_from(all) {
+            Ok(Cli { command: Some(Command::Serve(args)), .. }) => *args,
+            other => panic!("serve parses: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_login_issuer_is_configured_whole_or_not_at_all() {
+        assert!(super::oidc_settings(&serve(&[])).unwrap().is_none()); // ok: test
+        let partial = serve(&["--oidc-issuer", "https://sso.example/realms/city"]);
+        assert!(super::oidc_settings(&partial).unwrap_err().contains("must be set together")); // ok: test
+        let whole = serve(&[
+            "--oidc-issuer",
+            "https://sso.example/realms/city",
+            "--oidc-audience",
+            "gongzhi",
+            "--oidc-jwks",
+            "https://sso.example/realms/city/protocol/openid-connect/certs",
+            "--oidc-person-claim",
+            "phone_number",
+        ]);
+        let settings = super::oidc_settings(&whole).unwrap().unwrap(); // ok: test
+        assert_eq!(settings.person_claim, crate::auth::oidc::PersonClaim::Phone);
+        assert_eq!(settings.leeway, std::time::Duration::from_secs(5));
+        assert!(!settings.trust_roles);
+        let insecure = serve(&["--oidc-issuer", "i", "--oidc-audience", "a", "--oidc-jwks", "http://sso.example/certs"]);
+        assert!(super::oidc_settings(&insecure).is_err());
+        assert!(Cli::try_parse_from(["gongzhi", "serve", "--oidc-leeway", "3600"]).is_err(), "the leeway is never large");
+    }
 }

@@ -98,6 +98,7 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
             address: Set(None),
             id_number_hash: Set(None),
             home_community_id: Set(Some(community.id)),
+            oidc_subject: Set(None),
             version: Set(1),
             created_at: Set(at),
             updated_at: Set(at),

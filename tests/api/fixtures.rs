@@ -357,6 +357,7 @@ impl Fixture {
             address: Set(None),
             id_number_hash: Set(None),
             home_community_id: Set(Some(community.uuid)),
+            oidc_subject: Set(None),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

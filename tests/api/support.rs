@@ -255,6 +255,22 @@ impl TestApp {
 
     /// The server over a pool of `size` connections whose statements wait at most `wait` for one.
     pub async fn with_pool(backend: &Backend, content: Content, limits: Limits, size: u32, wait: Duration) -> TestApp {
+        Self::building(backend, content, limits, size, wait, |state| state).await
+    }
+
+    /// The server with its state changed by `change` (e.g. to accept an OpenID Connect issuer).
+    pub async fn with_state(backend: &Backend, content: Content, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+        Self::building(backend, content, Limits::default(), 4, gongzhi::db::DEFAULT_POOL_WAIT, change).await
+    }
+
+    async fn building(
+        backend: &Backend,
+        content: Content,
+        limits: Limits,
+        size: u32,
+        wait: Duration,
+        change: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let test_db = fresh_db(backend, content).await;
         // The fixtures' own connection: the database's owner, which row-level security lets by.
         let db = gongzhi::db::connect_waiting(&test_db.url, 2, wait).await.expect("connect test db");
@@ -283,7 +299,7 @@ impl TestApp {
             count(&mut system);
             system
         };
-        let state = AppState::new(served.clone(), SECRET, limits).with_system_pool(system);
+        let state = change(AppState::new(served.clone(), SECRET, limits).with_system_pool(system));
         let live = state.live.clone();
         let live_appeals = state.live_appeals.clone();
         let stopping = state.stopping.clone();

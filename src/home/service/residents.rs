@@ -148,6 +148,7 @@ pub async fn register_resident(cx: &Cx, input: NewResident) -> AppResult<residen
                 address: Set(None),
                 id_number_hash: Set(None),
                 home_community_id: Set(Some(community)),
+                oidc_subject: Set(None),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),

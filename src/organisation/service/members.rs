@@ -114,6 +114,7 @@ pub async fn register_member(cx: &Cx, input: NewMember) -> AppResult<party_membe
                 address: Set(address),
                 id_number_hash: Set(id_hash),
                 home_community_id: Set(home),
+                oidc_subject: Set(None),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),

@@ -151,6 +151,7 @@ pub async fn register_volunteer(cx: &Cx, input: NewVolunteer) -> AppResult<volun
                 address: Set(None),
                 id_number_hash: Set(None),
                 home_community_id: Set(Some(input.community_id.0)),
+                oidc_subject: Set(None),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),

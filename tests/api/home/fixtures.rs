@@ -65,6 +65,7 @@ async fn person(app: &TestApp, community: Uuid, name: &str, n: u32) -> (Uuid, St
         address: Set(None),
         id_number_hash: Set(None),
         home_community_id: Set(Some(community)),
+        oidc_subject: Set(None),
         version: Set(1),
         created_at: Set(chrono::Utc::now()),
         updated_at: Set(chrono::Utc::now()),
