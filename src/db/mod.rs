@@ -66,7 +66,7 @@ async fn connect_with(url: &str, max_connections: u32, pool_wait: Duration, syst
 
 /// Opens a pool for system work (jobs, seeding, credential lookups, the command line): on
 /// PostgreSQL each of its connections carries `gongzhi.system=on` as a session setting, which
-/// row-level security reads as the system scope (see [`rows`]). Requests never use it.
+/// row-level security reads as the system scope (see [`RowScope`]). Requests never use it.
 pub async fn connect_system(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     connect_with(url, max_connections, DEFAULT_POOL_WAIT, true).await
 }
@@ -275,7 +275,7 @@ impl Db {
     }
 
     /// The pool as one request may use it, seeing the rows of `scope`: on PostgreSQL its
-    /// statements run in one transaction with the scope set (see [`rows`]).
+    /// statements run in one transaction with the scope set (see [`RowScope`]).
     pub fn for_request(pool: DatabaseConnection, limits: WorkLimits, scope: RowScope) -> Self {
         Self::scoped(pool, limits, scope, true)
     }
@@ -357,7 +357,7 @@ impl Db {
 }
 
 /// Runs `$call` on `$conn`: the pool, the request's held transaction, or a transaction of the
-/// statement's own with the scope set (see [`rows`]), after the request's turn at the pool.
+/// statement's own with the scope set (see [`RowScope`]), after the request's turn at the pool.
 macro_rules! scoped_call {
     ($db:ident, $conn:ident => $call:expr) => {{
         let _turn = $db.admit().await?;
