@@ -58,15 +58,16 @@ CREATE OR REPLACE FUNCTION gongzhi_scope_person() RETURNS uuid LANGUAGE sql STAB
 $$;
 "#;
 
-/// The policy of one tenant table: its community's rows; also its street's when it has a
-/// `street_id` (a table of the street's, such as innovation cases), and the caller's own when it
+/// The policy of one tenant table: its community's rows; also its street's selected ones when it
+/// has a `street_id` (innovation cases, published to the street), and the caller's own when it
 /// has a `person_id`; innovation cases also their round's reviewers'. The functions are read once per statement (the sub-selects are init plans),
 /// and `community_id = ANY(…)` can use the table's indexes.
 pub fn protect(table: &str, street: bool, person: bool) -> String {
     let mut admits =
         vec!["(SELECT gongzhi_scope_system())".to_owned(), "community_id = ANY ((SELECT gongzhi_scope_communities())::uuid[])".to_owned()];
     if street {
-        admits.push("street_id = ANY ((SELECT gongzhi_scope_streets())::uuid[])".to_owned());
+        // A street's selected cases are published to the whole street.
+        admits.push("(status = 'SELECTED' AND street_id = ANY ((SELECT gongzhi_scope_streets())::uuid[]))".to_owned());
     }
     if person {
         admits.push("person_id = (SELECT gongzhi_scope_person())".to_owned());

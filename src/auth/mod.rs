@@ -15,5 +15,5 @@ pub mod scope;
 pub mod token;
 
 pub use cache::ScopeCache;
-pub use scope::{Principal, PrincipalKind, Scope};
+pub use scope::{Principal, PrincipalKind, Scope, drop_tenant_filters_for_tests};
 pub use token::{Claims, Keys, Role};

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::Utc;
 use entity::{co_building_unit, committee_membership, community, party_member, party_organization, person, region};
@@ -525,8 +526,29 @@ impl Scope {
     }
 }
 
+/// Whether the scope's tenant filters name their communities: always, but in the test suite's
+/// proof that row-level security holds alone (see [`drop_tenant_filters_for_tests`]).
+static TENANT_FILTERS: AtomicBool = AtomicBool::new(true);
+
+/// Makes the service layer forget its tenant filters, for the whole process: every filter of
+/// the scope on a tenant table's `community_id` ([`Scope::tenant_filter`],
+/// [`Scope::staff_filter`], [`Scope::own_or_staff_filter`]) admits any community, as a forgotten
+/// filter would, while a caller with no community at all (or none as staff) still gets none.
+/// Only PostgreSQL's row-level security then keeps the tenants' rows in scope. The filters on
+/// the `community` table itself stay: communities are shared reference data (a person's rows
+/// name the community they were kept in, an audit record its street), not a tenant's rows. For the test suite
+/// (`GONGZHI_TEST_SERVICE_FILTERS=off` on PostgreSQL); the server never calls it.
+pub fn drop_tenant_filters_for_tests() {
+    TENANT_FILTERS.store(false, Ordering::SeqCst);
+}
+
 fn in_or_false(column: impl ColumnTrait, ids: &BTreeSet<Uuid>) -> SimpleExpr {
-    if ids.is_empty() { Expr::cust("1 = 0") } else { column.is_in(ids.iter().copied()) }
+    let filtered = TENANT_FILTERS.load(Ordering::Relaxed) || column.entity_name().to_string() == "community";
+    match (ids.is_empty(), filtered) {
+        (true, _) => Expr::cust("1 = 0"),
+        (false, true) => column.is_in(ids.iter().copied()),
+        (false, false) => Expr::cust("1 = 1"),
+    }
 }
 
 async fn community_ids(db: &impl ConnectionTrait, filter: SimpleExpr) -> AppResult<BTreeSet<Uuid>> {

@@ -70,7 +70,7 @@ async fn without_a_scope_the_server_sees_no_row_and_writes_none() {
         assert!(count(&app.db, table).await > 0, "{table} has rows for the owner");
         assert_eq!(count(&server, table).await, 0, "{table}: no scope, no row");
     }
-    // Shared tables (not a tenant's) stay readable.
+    // Shared tables (not a tenant's: communities, regions, units, categories, people) stay readable.
     assert!(count(&server, tables[0]).await > 0);
     // A write into a tenant table without a scope is refused by the policy.
     let community: uuid::Uuid = rows(&app.db, "SELECT id FROM community ORDER BY code LIMIT 1").await[0].try_get("", "id").unwrap();

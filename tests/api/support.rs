@@ -124,6 +124,12 @@ pub fn rls_on() -> bool {
     std::env::var("GONGZHI_TEST_RLS").map_or(true, |v| v != "off")
 }
 
+/// Whether the service layer's tenant filters apply: on unless `GONGZHI_TEST_SERVICE_FILTERS=off`
+/// (PostgreSQL only: row-level security alone then keeps the rows in scope).
+pub fn service_filters_on() -> bool {
+    std::env::var("GONGZHI_TEST_SERVICE_FILTERS").map_or(true, |v| v != "off")
+}
+
 /// The login the server connects as in tests: a member of `gongzhi_app`, owning nothing.
 pub const SERVER_ROLE_NAME: &str = "gongzhi_server";
 static SERVER_ROLE: OnceCell<()> = OnceCell::const_new();
@@ -272,6 +278,13 @@ impl TestApp {
         change: impl FnOnce(AppState) -> AppState,
     ) -> TestApp {
         let test_db = fresh_db(backend, content).await;
+        if !service_filters_on() {
+            assert!(
+                backend.name() == "postgres" && rls_on(),
+                "GONGZHI_TEST_SERVICE_FILTERS=off needs row-level security: run `postgres` tests only"
+            );
+            gongzhi::auth::drop_tenant_filters_for_tests();
+        }
         // The fixtures' own connection: the database's owner, which row-level security lets by.
         let db = gongzhi::db::connect_waiting(&test_db.url, 2, wait).await.expect("connect test db");
         // The server's: on PostgreSQL a login of `gongzhi_app` that owns nothing, as in
