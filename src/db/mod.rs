@@ -288,7 +288,9 @@ impl Db {
 
     fn scoped(pool: DatabaseConnection, limits: WorkLimits, scope: RowScope, holds: bool) -> Self {
         let work = Work { gate: tokio::sync::Semaphore::new(limits.concurrent.max(1)), used: AtomicU32::new(0), limits };
-        let scoped = (pool.get_database_backend() == DbBackend::Postgres).then(|| Arc::new(Scoped::new(scope, holds)));
+        // (Matched, not asked: a pool not connected yet, as in unit tests, has no backend to name.)
+        let postgres = matches!(pool.inner, sea_orm::DatabaseConnectionType::SqlxPostgresPoolConnection(_));
+        let scoped = postgres.then(|| Arc::new(Scoped::new(scope, holds)));
         Db { pool, work: Some(Arc::new(work)), scoped }
     }
 
