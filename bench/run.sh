@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gongzhi GraphQL benchmark: one command, both database backends.
 #
-#   bench/run.sh [--duration 20s] [--connections 32] [--only postgres|sqlite]
+#   bench/run.sh [--duration 20s] [--connections 32] [--only postgres|sqlite] [--rls on|off]
 #
 # For each backend (PostgreSQL, then SQLite in a temporary directory):
 # fresh database -> `gongzhi migrate` -> `gongzhi seed demo --scale 10`
@@ -9,6 +9,11 @@
 # token -> one sanity request with curl (must return 20 communities) -> 3 s
 # warm-up -> wrk (2 threads, --latency, bench/query.lua POSTing
 # bench/query.json) -> peak RSS (VmHWM) of the server -> SIGTERM the server.
+#
+# PostgreSQL's row-level security: with `--rls on` (the default) the server logs in as
+# `gongzhi_bench`, a member of `gongzhi_app` that owns nothing, as in production, so every
+# policy applies; with `--rls off` it logs in as the database's owner (a superuser here), which
+# row-level security lets by. Run both one after the other to see what the wall costs.
 #
 # Every response is checked by bench/query.lua (status 200, body has "data",
 # no "errors").  The script exits non-zero at the end if any response was bad,
@@ -36,6 +41,7 @@ CONNECTIONS=32
 THREADS=2
 WARMUP=3s
 ONLY=""
+RLS=on
 SCALE=10
 EXPECTED_ROWS=20
 
@@ -68,11 +74,14 @@ while [[ $# -gt 0 ]]; do
         --connections=*) CONNECTIONS=${1#*=}; shift ;;
         --only)          [[ $# -ge 2 ]] || die "--only needs a value"; ONLY=$2; shift 2 ;;
         --only=*)        ONLY=${1#*=}; shift ;;
+        --rls)           [[ $# -ge 2 ]] || die "--rls needs on or off"; RLS=$2; shift 2 ;;
+        --rls=*)         RLS=${1#*=}; shift ;;
         -h|--help)       usage; exit 0 ;;
         *)               usage >&2; die "unknown argument: $1" ;;
     esac
 done
 
+[[ $RLS == on || $RLS == off ]] || die "--rls must be on or off (got '$RLS')"
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || die "--duration must look like 20s, 1m or 20 (got '$DURATION')"
 [[ $CONNECTIONS =~ ^[0-9]+$ ]] || die "--connections must be a number (got '$CONNECTIONS')"
 (( CONNECTIONS >= THREADS )) || die "--connections must be at least $THREADS (one per wrk thread)"
@@ -213,11 +222,27 @@ prepare_postgres() {
         -c "CREATE DATABASE $PG_DB"
 }
 
+# The URL the server logs in with: on PostgreSQL with --rls on, a login of gongzhi_app.
+server_url() {
+    local url=$1 name=$2
+    if [[ $name == postgres && $RLS == on ]]; then
+        psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q -c \
+            "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gongzhi_bench') THEN CREATE ROLE gongzhi_bench LOGIN; END IF; END \$\$" \
+            -c "GRANT gongzhi_app TO gongzhi_bench" >&2
+        printf 'postgres://gongzhi_bench@%s:%s/%s' "$PG_HOST" "$PG_PORT" "$PG_DB"
+    else
+        printf '%s' "$url"
+    fi
+}
+
 start_server() {
-    local url=$1 port=$2 name=$3 i
+    local url=$1 port=$2 name=$3 i serve_url
     SERVER_LOG="$WORK/$name-server.log"
-    # A plain command in the background: bash execs it, so $! is the server.
-    GONGZHI_LOG=warn "$BIN" serve --addr "127.0.0.1:$port" --database-url "$url" >"$SERVER_LOG" 2>&1 &
+    serve_url=$(server_url "$url" "$name")
+    log "$name: the server logs in as ${serve_url%%@*} (row-level security $RLS)"
+    # A plain command in the background: bash execs it, so $! is the server; the migrations
+    # (already run) are the owner's.
+    GONGZHI_OWNER_DATABASE_URL="$url" GONGZHI_LOG=warn "$BIN" serve --addr "127.0.0.1:$port" --database-url "$serve_url" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     for ((i = 0; i < 600; i++)); do
         if ! alive "$SERVER_PID"; then
