@@ -112,6 +112,38 @@ pub enum Command {
     /// Link people to their logins at the city's OpenID Connect issuer.
     #[command(subcommand)]
     Login(LoginCommand),
+    /// Manage PostgreSQL logins for BI tools: read-only, restricted by row-level security to a
+    /// street or community, reading the `reporting` views (run with the owner's URL).
+    #[command(subcommand)]
+    ReportingLogin(ReportingLoginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportingLoginCommand {
+    /// Create a login and print its connection string (shown only this once).
+    Create {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The street's code.
+        #[arg(long)]
+        street: String,
+        /// Only this community of the street (its code).
+        #[arg(long)]
+        community: Option<String>,
+    },
+    /// List the logins.
+    List {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Drop a login at once.
+    Revoke {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The login's name, as `create` and `list` print it.
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,6 +34,7 @@ async fn main() -> ExitCode {
         Some(Command::ReportingKey(command)) => reporting_key(command).await,
         Some(Command::Role(command)) => role(command).await,
         Some(Command::Login(command)) => login(command).await,
+        Some(Command::ReportingLogin(command)) => reporting_login(command).await,
         Some(Command::ExportSchema) => {
             print!("{}", gongzhi::graphql::sdl());
             Ok(())
@@ -96,6 +97,38 @@ async fn create_api_key(args: gongzhi::config::DatabaseArgs, unit: &str, label: 
 
 /// `gongzhi reporting-key create|list|revoke`: under the server's own scope for the key's
 /// street, recorded in the audit log as `cli:reporting-key`.
+async fn reporting_login(command: gongzhi::config::ReportingLoginCommand) -> anyhow::Result<()> {
+    use gongzhi::config::ReportingLoginCommand as C;
+    use gongzhi::db::logins;
+    let connect = |args: gongzhi::config::DatabaseArgs| async move {
+        let (url, _) = args.resolve();
+        let db = gongzhi::db::connect_system(&url, 1).await?;
+        gongzhi::db::migrate(&db).await?;
+        anyhow::Ok((db, url))
+    };
+    match command {
+        C::Create { db, street, community } => {
+            let (db, url) = connect(db).await?;
+            let (role, conn) = logins::create(&db, &url, &street, community.as_deref()).await?;
+            let place = community.map_or_else(|| street.clone(), |c| format!("{street} / {c}"));
+            eprintln!("BI login {role} for {place}: read-only, the `reporting` views; the password is shown only this once:");
+            println!("{conn}");
+        }
+        C::List { db } => {
+            let (db, _) = connect(db).await?;
+            for l in logins::list(&db).await? {
+                println!("{}\t{}\t{}\t{}", l.role, l.street, l.community.unwrap_or_else(|| "-".into()), l.created_at);
+            }
+        }
+        C::Revoke { db, login } => {
+            let (db, _) = connect(db).await?;
+            logins::revoke(&db, &login).await?;
+            eprintln!("BI login {login} dropped");
+        }
+    }
+    Ok(())
+}
+
 async fn reporting_key(command: ReportingKeyCommand) -> anyhow::Result<()> {
     use gongzhi::reporting::keys;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -68,6 +68,7 @@ mod m20261208_300001_create_reporting_keys;
 mod m20261209_000001_link_oidc_logins;
 mod m20261209_000002_create_role_grants;
 pub mod m20261210_000001_row_level_security;
+mod m20261210_000002_reporting_views;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -143,6 +144,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_link_oidc_logins::Migration),
             Box::new(m20261209_000002_create_role_grants::Migration),
             Box::new(m20261210_000001_row_level_security::Migration),
+            Box::new(m20261210_000002_reporting_views::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
+pub mod logins;
 mod rows;
 pub use rows::RowScope;
 use rows::Scoped;

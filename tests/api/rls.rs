@@ -1,7 +1,8 @@
 //! Row-level security, the second wall on PostgreSQL: every tenant table has it enabled and
 //! forced, the server's login owns none of them and bypasses nothing; a transaction of the
 //! server's login that sets no scope sees no row and writes none; one that sets a community's
-//! scope sees that community's rows only; the system scope sees all. (SQLite has no row-level
+//! scope sees that community's rows only; the system scope sees all; a BI login reads its street's
+//! (or community's) rows of the `reporting` views and nothing else. (SQLite has no row-level
 //! security: these tests run on PostgreSQL only.)
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
@@ -108,4 +109,55 @@ async fn a_scope_opens_its_communities_rows_only_and_the_system_scope_all() {
     txn.execute_raw(scope.statement()).await.unwrap();
     assert_eq!(count(&txn, "party_member").await, own);
     txn.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_bi_login_reads_its_streets_rows_only_through_the_views_and_writes_nothing() {
+    let Some((app, _server)) = app_and_server().await else { return };
+    let (role, url) = gongzhi::db::logins::create(&app.db, &app.test_db.url, "meiling-street", None).await.unwrap();
+    let listed = gongzhi::db::logins::list(&app.db).await.unwrap();
+    assert!(listed.iter().any(|l| l.role == role && l.street == "meiling-street" && l.community.is_none()), "{listed:?}");
+    let own: i64 = rows(
+        &app.db,
+        "SELECT count(*) AS n FROM compound p JOIN community c ON c.id = p.community_id JOIN region r ON r.id = c.street_id WHERE r.code = 'meiling-street'",
+    )
+    .await[0]
+        .try_get("", "n")
+        .unwrap();
+    let all = count(&app.db, "compound").await;
+    assert!(own > 0 && all > own, "compounds of 梅岭 {own}, of every street {all}");
+    let bi = gongzhi::db::connect(&url, 1).await.unwrap();
+    assert_eq!(count(&bi, "compounds").await, own, "the views are on the login's search path; its street's rows only");
+    let streets: Vec<sea_orm::QueryResult> = rows(&bi, "SELECT DISTINCT street_id FROM reporting.communities").await;
+    assert_eq!(streets.len(), 1, "one street's communities");
+    // No personal data, no other column, no table outside the views, no write.
+    for refused in [
+        "SELECT * FROM public.person",
+        "SELECT address FROM public.compound",
+        "SELECT description FROM public.task",
+        "UPDATE reporting.compounds SET name = '改名'",
+        "INSERT INTO public.site (id, community_id, name, kind, created_at) SELECT gen_random_uuid(), id, '点位', 'MARKET', now() FROM reporting.communities LIMIT 1",
+        "DELETE FROM reporting.tasks",
+    ] {
+        let e = bi.execute_unprepared(refused).await.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("permission denied"), "{refused}: {e}");
+    }
+    // Settings do not widen a login's scope: the policies ignore them for BI logins.
+    let txn = bi.begin().await.unwrap();
+    txn.execute_unprepared("SELECT set_config('gongzhi.system', 'on', true), set_config('gongzhi.communities', (SELECT '{' || string_agg(id::text, ',') || '}' FROM reporting.communities), true)").await.unwrap();
+    assert_eq!(count(&txn, "compounds").await, own);
+    txn.rollback().await.unwrap();
+    bi.close().await.ok();
+    // A community's login sees that community's rows only.
+    let (role_c, url_c) = gongzhi::db::logins::create(&app.db, &app.test_db.url, "meiling-street", Some("meiling")).await.unwrap();
+    let one = gongzhi::db::connect(&url_c, 1).await.unwrap();
+    let communities = rows(&one, "SELECT code FROM reporting.communities").await;
+    assert_eq!(communities.len(), 1);
+    one.close().await.ok();
+    // Revoked, it connects no more.
+    for r in [&role, &role_c] {
+        gongzhi::db::logins::revoke(&app.db, r).await.unwrap();
+    }
+    assert!(gongzhi::db::connect(&url, 1).await.is_err(), "a revoked login connects no more");
+    assert!(gongzhi::db::logins::revoke(&app.db, &role).await.is_err(), "revoked once");
 }
