@@ -7,7 +7,7 @@
 //!
 //! | floor | modules | may name |
 //! | --- | --- | --- |
-//! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`], [`catalogue`] | everything: naming every noun is its job |
+//! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`], [`catalogue`], [`accounts`] | everything: naming every noun is its job |
 //! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`deliberation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks); deliberation organisation, home and collaboration (a decision approves a project, an action item files a task) |
 //! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`], [`reporting`] | the kernel |
 //! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
@@ -70,6 +70,7 @@
 //! roots join the `MergedObject`s in [`graphql`], its node types the [`graphql::node::Node`]
 //! dispatch, its loaders [`graphql::request_data`], and `.ci/floors` learns its name.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;

@@ -218,8 +218,9 @@ fn person_id(value: &str) -> anyhow::Result<uuid::Uuid> {
 }
 
 /// `gongzhi role grant|list|revoke`: staff accounts of people who log in through the city's
-/// OpenID Connect issuer, recorded as granted by `cli:role`.
+/// OpenID Connect issuer, recorded as granted by `cli:role`, each change in the audit log.
 async fn role(command: RoleCommand) -> anyhow::Result<()> {
+    use gongzhi::accounts;
     use gongzhi::auth::grants;
     use sea_orm::ActiveEnum;
     let app = |e: gongzhi::error::AppError| anyhow::anyhow!("{e}");
@@ -227,7 +228,8 @@ async fn role(command: RoleCommand) -> anyhow::Result<()> {
         RoleCommand::Grant { db, person, role, city, street, community, unit } => {
             let db = connect(db).await?;
             let anchor = grants::Anchor { city, street, community, unit };
-            let grant = grants::grant(&db, person_id(&person)?, role_of(role), &anchor, "cli:role").await.map_err(app)?;
+            let grant =
+                accounts::grant_role(&accounts::cli(db, "cli:role"), person_id(&person)?, role_of(role), &anchor).await.map_err(app)?;
             eprintln!("granted {} to person {}", grant.role.to_value(), grant.person_id);
             println!("{}", grant.id);
         }
@@ -256,7 +258,7 @@ async fn role(command: RoleCommand) -> anyhow::Result<()> {
         RoleCommand::Revoke { db, id } => {
             let db = connect(db).await?;
             let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| anyhow::anyhow!("--id must be a grant id (UUID)"))?;
-            let grant = grants::revoke(&db, id).await.map_err(app)?;
+            let grant = accounts::revoke_role(&accounts::cli(db, "cli:role"), id).await.map_err(app)?;
             eprintln!("grant {} ({} of person {}) revoked", grant.id, grant.role.to_value(), grant.person_id);
         }
     }
@@ -265,18 +267,19 @@ async fn role(command: RoleCommand) -> anyhow::Result<()> {
 
 /// `gongzhi login link|unlink`: which person a login of the OpenID Connect issuer is.
 async fn login(command: LoginCommand) -> anyhow::Result<()> {
+    use gongzhi::accounts;
     let app = |e: gongzhi::error::AppError| anyhow::anyhow!("{e}");
     match command {
         LoginCommand::Link { db, person, subject } => {
             let db = connect(db).await?;
             let person = person_id(&person)?;
-            gongzhi::auth::grants::link_login(&db, person, Some(&subject)).await.map_err(app)?;
+            accounts::link_login(&accounts::cli(db, "cli:login"), person, Some(&subject)).await.map_err(app)?;
             eprintln!("person {person} is linked to the login `{subject}`");
         }
         LoginCommand::Unlink { db, person } => {
             let db = connect(db).await?;
             let person = person_id(&person)?;
-            gongzhi::auth::grants::link_login(&db, person, None).await.map_err(app)?;
+            accounts::link_login(&accounts::cli(db, "cli:login"), person, None).await.map_err(app)?;
             eprintln!("person {person} is linked to no login");
         }
     }

@@ -17,7 +17,7 @@
 
 use chrono::Utc;
 use entity::{audit_log, community};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect, Select, Set};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect, Select, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -34,6 +34,9 @@ pub struct Audit {
     pub object_id: Option<Uuid>,
     /// The community the change belongs to, when it is tenant data.
     pub community_id: Option<Uuid>,
+    /// The streets a change of no one community is recorded in, one record each (a city's staff
+    /// account concerns every street of the city); empty for the scope's street.
+    pub streets: Vec<Uuid>,
     /// What changed: field names and non-personal values.
     pub summary: Value,
 }
@@ -46,6 +49,7 @@ impl Audit {
             object_type: object_type.to_owned(),
             object_id: None,
             community_id: None,
+            streets: Vec::new(),
             summary: Value::Object(Default::default()),
         }
     }
@@ -65,6 +69,12 @@ impl Audit {
     /// The community the change belongs to, if it is tenant data.
     pub fn community_opt(mut self, id: Option<Uuid>) -> Self {
         self.community_id = id;
+        self
+    }
+
+    /// The streets a change of no one community is recorded in.
+    pub fn streets(mut self, streets: impl IntoIterator<Item = Uuid>) -> Self {
+        self.streets = streets.into_iter().collect();
         self
     }
 
@@ -168,31 +178,34 @@ impl<'a> Write<'a> {
 /// Writes one audit record inside the mutation's transaction, so that the record exists exactly
 /// when the change does.
 async fn record(txn: &DatabaseTransaction, cx: &Cx, audit: Audit) -> AppResult<()> {
-    let street_id = match audit.community_id {
-        Some(c) => community::Entity::find_by_id(c)
-            .select_only()
-            .column(community::Column::StreetId)
-            .into_tuple::<Uuid>()
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::internal("audited community vanished"))?,
-        None => cx.scope.streets().next().ok_or_else(|| AppError::internal("an audited action has no street"))?,
+    let streets = match audit.community_id {
+        Some(c) => vec![
+            community::Entity::find_by_id(c)
+                .select_only()
+                .column(community::Column::StreetId)
+                .into_tuple::<Uuid>()
+                .one(txn)
+                .await?
+                .ok_or_else(|| AppError::internal("audited community vanished"))?,
+        ],
+        None if !audit.streets.is_empty() => audit.streets.clone(),
+        None => vec![cx.scope.streets().next().ok_or_else(|| AppError::internal("an audited action has no street"))?],
     };
-    audit_log::ActiveModel {
+    let now = Utc::now();
+    let rows = streets.into_iter().map(|street_id| audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         street_id: Set(street_id),
         community_id: Set(audit.community_id),
         principal_kind: Set(cx.scope.principal().audit_kind().to_owned()),
         principal: Set(cx.scope.label().to_owned()),
-        action: Set(audit.action),
-        object_type: Set(audit.object_type),
+        action: Set(audit.action.clone()),
+        object_type: Set(audit.object_type.clone()),
         object_id: Set(audit.object_id),
         summary: Set(audit.summary.to_string()),
         request_id: Set(cx.request_id.chars().take(64).collect()),
         client_request_id: Set(cx.client_request_id.as_ref().map(|id| id.chars().take(64).collect())),
-        created_at: Set(Utc::now()),
-    }
-    .insert(txn)
-    .await?;
+        created_at: Set(now),
+    });
+    audit_log::Entity::insert_many(rows).exec(txn).await?;
     Ok(())
 }

@@ -69,6 +69,7 @@ mod m20261209_000001_link_oidc_logins;
 mod m20261209_000002_create_role_grants;
 pub mod m20261210_000001_row_level_security;
 mod m20261210_000002_reporting_views;
+mod m20261211_000001_row_level_security_by_principal;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -145,6 +146,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000002_create_role_grants::Migration),
             Box::new(m20261210_000001_row_level_security::Migration),
             Box::new(m20261210_000002_reporting_views::Migration),
+            Box::new(m20261211_000001_row_level_security_by_principal::Migration),
         ]
     }
 }

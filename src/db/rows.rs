@@ -19,10 +19,12 @@
 //! lives long, opens a short transaction per statement instead. SQLite has no row-level
 //! security: these settings are never sent there, and the service layer is the only wall.
 //!
-//! The migration `m20261207_000001_row_level_security` creates the policies, the role
+//! The migration `m20261210_000001_row_level_security` creates the policies, the role
 //! `gongzhi_app` the server's login is a member of (granted what it needs, owning nothing), and
 //! `gongzhi_reporting`, whose members (database logins for BI tools) are never trusted with the
-//! settings.
+//! settings. `m20261211_000001_row_level_security_by_principal` narrows a partner key's unit and
+//! a member's person further, as the service does: a unit reads its own shares' tasks and no
+//! personal data, a member no task and of people's rows their own.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait};
 use tokio::sync::{Mutex, MutexGuard};

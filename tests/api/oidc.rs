@@ -442,5 +442,60 @@ both_backends! {
         assert_eq!(kind_of(&app, &k.rsa.sign(&claims("login-li")), None).await.0, "MEMBER", "revoked");
         gongzhi(&app, &["login", "unlink", "--person", &worker]);
         assert!(refused(&app, &k.rsa.sign(&claims("login-li"))).await.contains("not known to gongzhi"));
+
+        // Each change is one audit record in the community's street, by the command line.
+        use entity::{audit_log, community, region};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let street = community::Entity::find_by_id(community.uuid).one(&app.db).await.unwrap().unwrap().street_id;
+        let log = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.is_in(["linkLogin", "grantRole", "revokeRole", "unlinkLogin"]))
+            .order_by_asc(audit_log::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap();
+        let seen: Vec<(&str, &str, &str)> = log.iter().map(|r| (r.action.as_str(), r.principal.as_str(), r.principal_kind.as_str())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("linkLogin", "cli:login", "SYSTEM"),
+                ("grantRole", "cli:role", "SYSTEM"),
+                ("revokeRole", "cli:role", "SYSTEM"),
+                ("unlinkLogin", "cli:login", "SYSTEM")
+            ]
+        );
+        assert!(log.iter().all(|r| r.street_id == street), "recorded in the community's street");
+        assert_eq!(log[1].object_id.map(|g| g.to_string()).as_deref(), Some(grant));
+        assert_eq!(log[1].community_id, Some(community.uuid));
+        assert!(log.iter().all(|r| !r.summary.contains("login-li")), "the login's name stays out of the log");
+
+        // A city's grant is recorded in every street of the city; a change concerning no street is refused.
+        let city = region::Entity::find().filter(region::Column::Kind.eq(region::RegionKind::City)).one(&app.db).await.unwrap().unwrap();
+        let streets = region::Entity::find().filter(region::Column::ParentId.eq(city.id)).all(&app.db).await.unwrap();
+        let cx = gongzhi::accounts::cli(app.db.clone(), "cli:role");
+        let anchor = Anchor { city: Some(city.code.clone()), ..Anchor::default() };
+        let city_grant = gongzhi::accounts::grant_role(&cx, community_person(&worker), Role::CityAdmin, &anchor).await.unwrap();
+        let recorded = audit_log::Entity::find().filter(audit_log::Column::ObjectId.eq(city_grant.id)).all(&app.db).await.unwrap();
+        let mut recorded: Vec<_> = recorded.iter().map(|r| r.street_id).collect();
+        let mut expected: Vec<_> = streets.iter().map(|s| s.id).collect();
+        recorded.sort();
+        expected.sort();
+        assert!(!expected.is_empty());
+        assert_eq!(recorded, expected, "one record in each street of the city");
+        let nowhere = Fixture::unit(&app, "未入委单位").await;
+        let anchor = Anchor { unit: Some(nowhere.code.clone()), ..Anchor::default() };
+        let e = gongzhi::accounts::grant_role(&cx, community_person(&worker), Role::Unit, &anchor).await.unwrap_err();
+        assert_eq!(e.code(), "BAD_USER_INPUT", "{e}");
+        assert!(e.to_string().contains("no street"), "{e}");
+        let none: u64 = entity::role_grant::Entity::find()
+            .filter(entity::role_grant::Column::Role.eq(entity::role_grant::GrantRole::Unit))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len() as u64;
+        assert_eq!(none, 0, "the refused grant left nothing behind");
     }
+}
+
+fn community_person(id: &str) -> uuid::Uuid {
+    uuid::Uuid::parse_str(id).unwrap()
 }

@@ -2,7 +2,8 @@
 //! forced, the server's login owns none of them and bypasses nothing; a transaction of the
 //! server's login that sets no scope sees no row and writes none; one that sets a community's
 //! scope sees that community's rows only; the system scope sees all; a BI login reads its street's
-//! (or community's) rows of the `reporting` views and nothing else. (SQLite has no row-level
+//! (or community's) rows of the `reporting` views and nothing else; a unit's scope admits its own
+//! work only and a member's their own people's rows, as the service narrows them. (SQLite has no row-level
 //! security: these tests run on PostgreSQL only.)
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
@@ -160,4 +161,97 @@ async fn a_bi_login_reads_its_streets_rows_only_through_the_views_and_writes_not
     }
     assert!(gongzhi::db::connect(&url, 1).await.is_err(), "a revoked login connects no more");
     assert!(gongzhi::db::logins::revoke(&app.db, &role).await.is_err(), "revoked once");
+}
+
+async fn number(db: &impl ConnectionTrait, sql: &str) -> i64 {
+    rows(db, sql).await[0].try_get("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_units_scope_admits_its_own_work_only_and_a_members_their_own_rows() {
+    let Some(backend) = Backend::postgres() else { return };
+    if !rls_on() {
+        return;
+    }
+    let app = TestApp::new(&backend, Content::Demo(1)).await;
+    let server = gongzhi::db::connect(&with_user(&app.test_db.url, SERVER_ROLE_NAME), 1).await.unwrap();
+
+    // A unit with shares in one community, where other units have shares too.
+    let picked = rows(
+        &app.db,
+        "SELECT a.unit_id AS unit, a.community_id AS community FROM assignment a
+         WHERE EXISTS (SELECT 1 FROM assignment b WHERE b.community_id = a.community_id AND b.unit_id <> a.unit_id)
+         ORDER BY a.id LIMIT 1",
+    )
+    .await;
+    let (unit, community): (uuid::Uuid, uuid::Uuid) = (picked[0].try_get("", "unit").unwrap(), picked[0].try_get("", "community").unwrap());
+    let here = format!("community_id = '{community}'");
+    let shared = format!("id IN (SELECT task_id FROM assignment WHERE unit_id = '{unit}') AND {here}");
+    let expect_tasks = number(&app.db, &format!("SELECT count(*) AS n FROM task WHERE {shared}")).await;
+    let all_tasks = number(&app.db, &format!("SELECT count(*) AS n FROM task WHERE {here}")).await;
+    let expect_shares = number(&app.db, &format!("SELECT count(*) AS n FROM assignment WHERE unit_id = '{unit}' AND {here}")).await;
+    let expect_events = number(
+        &app.db,
+        &format!(
+            "SELECT count(*) AS n FROM task_event WHERE {here} AND task_id IN (SELECT task_id FROM assignment WHERE unit_id = '{unit}')
+             AND (unit_id IS NULL OR unit_id = '{unit}')"
+        ),
+    )
+    .await;
+    assert!(expect_tasks > 0 && all_tasks > expect_tasks, "the unit's tasks {expect_tasks} of {all_tasks}");
+    assert!(number(&app.db, &format!("SELECT count(*) AS n FROM inspection WHERE {here}")).await > 0);
+
+    let as_unit = gongzhi::db::RowScope { communities: vec![community], unit: Some(unit), ..Default::default() };
+    let txn = as_unit.begin(&server).await.unwrap();
+    assert_eq!(count(&txn, "task").await, expect_tasks, "a unit's tasks are those it has a share of");
+    let community_shares = number(&app.db, &format!("SELECT count(*) AS n FROM assignment WHERE {here}")).await;
+    assert_eq!(count(&txn, "assignment").await, community_shares, "shares are read within the wall (a task's status needs them all)");
+    assert_eq!(count(&txn, "task_event").await, expect_events, "of their timelines all but other units' share events");
+    for none in
+        ["inspection", "finding", "party_member", "volunteer", "check_in", "residence", "sign_up", "appeal_support", "building_leader"]
+    {
+        assert_eq!(count(&txn, none).await, 0, "a unit reads no {none}");
+    }
+    let seats = number(&txn, &format!("SELECT count(*) AS n FROM committee_membership WHERE unit_id <> '{unit}'")).await;
+    assert_eq!(seats, 0, "no other unit's seats");
+    // Of the shares it reads, it writes its own only.
+    let other = format!("UPDATE assignment SET note = 'x' WHERE {here} AND unit_id <> '{unit}'");
+    assert_eq!(txn.execute_unprepared(&other).await.unwrap().rows_affected(), 0, "another unit's share");
+    let own = format!("UPDATE assignment SET note = 'x' WHERE {here} AND unit_id = '{unit}'");
+    assert_eq!(txn.execute_unprepared(&own).await.unwrap().rows_affected() as i64, expect_shares, "its own shares");
+    txn.rollback().await.unwrap();
+
+    // A resident (a residence of their own among their neighbours') and a party member.
+    app.db
+        .execute_unprepared(
+            "INSERT INTO residence (id, community_id, person_id, compound_id, since, version, created_at, updated_at)
+             SELECT gen_random_uuid(), m.community_id, m.person_id, (SELECT c.id FROM compound c WHERE c.community_id = m.community_id ORDER BY c.id LIMIT 1),
+                    current_date, 1, now(), now()
+             FROM (SELECT * FROM party_member WHERE community_id = (SELECT community_id FROM party_member ORDER BY id LIMIT 1) ORDER BY id LIMIT 2) m",
+        )
+        .await
+        .unwrap();
+    let resident = rows(&app.db, "SELECT person_id AS person, community_id AS community FROM residence ORDER BY id LIMIT 1").await;
+    let (person, home): (uuid::Uuid, uuid::Uuid) =
+        (resident[0].try_get("", "person").unwrap(), resident[0].try_get("", "community").unwrap());
+    let of = |table: &str, whose: &str| format!("SELECT count(*) AS n FROM {table} WHERE community_id = '{home}'{whose}");
+    let mine = format!(" AND person_id = '{person}'");
+    let as_member = gongzhi::db::RowScope { communities: vec![home], person: Some(person), ..Default::default() };
+    let txn = as_member.begin(&server).await.unwrap();
+    for none in ["task", "assignment", "task_event", "inspection", "finding"] {
+        assert_eq!(count(&txn, none).await, 0, "a resident reads no {none}");
+    }
+    for table in ["residence", "volunteer", "check_in"] {
+        let (own, everyone) = (number(&app.db, &of(table, &mine)).await, number(&app.db, &of(table, "")).await);
+        assert!(table != "residence" || (own > 0 && everyone > own), "{table}: {own} of {everyone}");
+        assert_eq!(count(&txn, table).await, own, "their own {table} rows only");
+    }
+    // Read across people by the service on a resident's behalf: the community wall only.
+    for table in ["party_member", "sign_up"] {
+        assert_eq!(count(&txn, table).await, number(&app.db, &of(table, "")).await, "{table}");
+    }
+    // Another person's residence is out of reach for a write as well.
+    let write = format!("UPDATE residence SET updated_at = now() WHERE person_id <> '{person}'");
+    assert_eq!(txn.execute_unprepared(&write).await.unwrap().rows_affected(), 0);
+    txn.rollback().await.unwrap();
 }
