@@ -341,12 +341,20 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     // The document is parsed by now and executes from its parsed form; its text is kept to name
     // the variable of an input error, on the rare path where one occurs.
     let query_text = std::mem::take(&mut request.query);
+    // What the document selects, to put the executed answer right (see `spec`).
+    let selected_doc = request.parsed_query().ok().cloned();
+    let variables = request.variables.clone();
     let db = ctx.cx.db.clone();
     request.data = crate::graphql::request_data(ctx, false);
     let mut response = schema.execute(request).instrument(span).await;
     // The request's reads are done: its transaction (PostgreSQL) goes back to the pool now.
     db.finish().await;
 
+    if let Some(doc) = &selected_doc {
+        let root = if kind == OperationType::Mutation { "Mutation" } else { "Query" };
+        let selected = super::spec::Selected { doc, operation: given.as_deref(), variables: &variables, root };
+        super::spec::conform(&mut response, &selected, super::spec::Types::of_schema(|| state.schema.sdl()));
+    }
     // Before execution nothing has a path: such errors are validation failures (unknown
     // fields, limits, variables). The rest carry the code of their AppError.
     let refused =

@@ -12,6 +12,7 @@ pub mod principal;
 pub mod reports;
 pub mod responses;
 pub mod serve;
+mod spec;
 pub mod ws;
 
 use std::sync::Arc;

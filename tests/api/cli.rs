@@ -239,10 +239,13 @@ async fn serve_without_a_database_url_creates_and_seeds_gongzhi_sqlite() {
     let codes: Vec<&str> =
         body["data"]["communities"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["qingyang", "zhuangtou"], "{body}");
-    // Anonymous callers see nothing but `viewer`.
-    let (_, body) = server.graphql(None, "{ viewer { kind } communities { totalCount } }").await;
+    // Anonymous callers see nothing but `viewer`: asked for the communities as well, they get
+    // UNAUTHENTICATED and no data (the field is non-null).
+    let (_, body) = server.graphql(None, "{ viewer { kind } }").await;
     assert_eq!(body["data"]["viewer"]["kind"], "ANONYMOUS", "{body}");
-    assert_ne!(body["data"]["communities"]["totalCount"], 15, "{body}");
+    let (_, body) = server.graphql(None, "{ viewer { kind } communities { totalCount } }").await;
+    assert_eq!(body["data"], serde_json::Value::Null, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
 }
 
 /// `cargo run` with no subcommand serves; SIGTERM stops it cleanly, and a restart on the same

@@ -32,6 +32,7 @@ pub mod reporting;
 mod rls;
 mod schema;
 mod seed;
+mod spec;
 mod sql_count;
 mod streets;
 pub mod subscriptions;
