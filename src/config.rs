@@ -14,6 +14,8 @@
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
 //! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
+//! | `GONGZHI_TRUSTED_DOCUMENTS` | a manifest of trusted documents (Relay's or Apollo's format): only those run |
+//! | `GONGZHI_TRUSTED_DOCUMENTS_EXPLORE` | `admins` lets street, community and city admins run other documents (default `nobody`) |
 //! | `GONGZHI_RESPONSE_CACHE_MS` | how long a query response may be served again to the same principal (default 1000; 0 off) |
 //! | `GONGZHI_ESCALATION_INTERVAL` | seconds between runs of the escalation jobs, of overdue tasks and of appeals past their deadlines (default 60; 0 turns them off) |
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
@@ -55,6 +57,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub const DEV_JWT_SECRET: &str = "gongzhi-development-secret-do-not-use-in-production";
 
 /// The request headers a front end on an allowed origin may send, unless
+/// Who may run documents a trusted-documents manifest does not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrustedExplore {
+    /// Nobody.
+    Nobody,
+    /// Street, community and city admins.
+    Admins,
+}
+
 /// `GONGZHI_CORS_ALLOWED_HEADERS` lists others: the request's own (with `X-Gongzhi-Role`, by
 /// which a login of the city's issuer chooses among its grants), W3C trace context and baggage,
 /// Sentry's trace header, and Apollo Client's identification and CSRF-prevention headers.
@@ -352,6 +363,14 @@ pub struct ServeArgs {
     /// Milliseconds a query response may be served again to the same principal (0 turns it off).
     #[arg(long, env = "GONGZHI_RESPONSE_CACHE_MS", default_value_t = 1000)]
     pub response_cache_ms: u64,
+    /// A manifest of trusted documents (hash → text, as Relay's or Apollo's tooling writes it):
+    /// when set, only its documents run.
+    #[arg(long, env = "GONGZHI_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<std::path::PathBuf>,
+    /// Who may run documents the trusted manifest does not list: `nobody`, or `admins` (street,
+    /// community and city admins exploring in GraphiQL).
+    #[arg(long, env = "GONGZHI_TRUSTED_DOCUMENTS_EXPLORE", value_enum, default_value_t = TrustedExplore::Nobody)]
+    pub trusted_documents_explore: TrustedExplore,
     /// Seconds between runs of the escalation job; 0 turns it off.
     #[arg(long, env = "GONGZHI_ESCALATION_INTERVAL", default_value_t = 60)]
     pub escalation_interval_secs: u64,

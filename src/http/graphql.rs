@@ -81,8 +81,14 @@ fn unavailable_response(mut resp: Response) -> Response {
 /// A document refused before validation (a limit of [`crate::graphql::limits`], introspection
 /// turned off): like a validation failure, 400 with the GraphQL response media type.
 fn refuse_document(media: MediaType, message: &str) -> Response {
+    refuse_document_with(media, "GRAPHQL_VALIDATION_FAILED", message)
+}
+
+/// A document refused before execution with `code`: 400 with the GraphQL response media type,
+/// 200 with plain JSON.
+fn refuse_document_with(media: MediaType, code: &str, message: &str) -> Response {
     let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    refuse(status, media, "GRAPHQL_VALIDATION_FAILED", message)
+    refuse(status, media, code, message)
 }
 
 /// A buffer that refuses to grow past a size: the answer is written into it and a request
@@ -145,7 +151,43 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
             return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
         }
     };
-    execute(state, headers, request, media, started).await
+    let mut request = request;
+    let listed = match persisted_document(&state, &mut request, media) {
+        Ok(listed) => listed,
+        Err(refused) => {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refused;
+        }
+    };
+    execute(state, headers, request, media, started, listed).await
+}
+
+/// Puts the text of a persisted document into the request (see `persisted`); whether the
+/// trusted-documents manifest lists it (always, outside that mode), or the refusal to send.
+#[expect(clippy::result_large_err, reason = "the refusal is the response, sent at once; boxing it gains nothing")]
+fn persisted_document(state: &AppState, request: &mut async_graphql::Request, media: MediaType) -> Result<bool, Response> {
+    use super::persisted::Document;
+    let Some(hash) = super::persisted::requested_hash(&request.extensions) else {
+        if request.query.trim().is_empty() {
+            return Err(refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query`"));
+        }
+        return Ok(state.persisted.lists(&request.query));
+    };
+    match state.persisted.resolve(&hash, &request.query) {
+        Document::Text(text) => {
+            request.query = text;
+            Ok(true)
+        }
+        Document::NotListed => Ok(false),
+        // Apollo's link looks for this message or code, then sends the document's text.
+        Document::NotFound => Err(refuse_document_with(media, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")),
+        Document::Mismatch => Err(refuse(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BAD_REQUEST",
+            "the query does not hash to `extensions.persistedQuery.sha256Hash` (lowercase hex SHA-256 of its text)",
+        )),
+    }
 }
 
 /// Parses a JSON request body; `null` for `variables`, `operationName` or `extensions` means absent.
@@ -158,15 +200,31 @@ fn parse_body(body: &[u8]) -> Result<async_graphql::Request, String> {
         return Err("the body must be a JSON object with a `query`".into());
     };
     obj.retain(|_, v| !v.is_null());
-    match obj.get("query") {
-        Some(Value::String(q)) if !q.trim().is_empty() => {}
-        Some(Value::String(_)) | None => return Err("the request has no `query`".into()),
-        Some(_) => return Err("`query` must be a string".into()),
-    }
     for key in ["variables", "extensions"] {
         if obj.get(key).is_some_and(|v| !v.is_object()) {
             return Err(format!("`{key}` must be an object"));
         }
+    }
+    // A persisted document named by the GraphQL-over-HTTP draft's `documentId: "sha256:…"` is
+    // read as Apollo's `extensions.persistedQuery` (see `persisted`).
+    match obj.remove("documentId") {
+        Some(Value::String(id)) => {
+            let hash = id.trim().trim_start_matches("sha256:").to_owned();
+            let pq = json!({ "version": 1, "sha256Hash": hash });
+            match obj.entry("extensions").or_insert_with(|| json!({})) {
+                Value::Object(ext) => drop(ext.insert("persistedQuery".into(), pq)),
+                _ => return Err("`extensions` must be an object".into()),
+            }
+        }
+        Some(_) => return Err("`documentId` must be a string".into()),
+        None => {}
+    }
+    let persisted = obj.get("extensions").and_then(|e| e.get("persistedQuery")).is_some();
+    match obj.get("query") {
+        Some(Value::String(q)) if !q.trim().is_empty() => {}
+        Some(Value::String(_)) | None if persisted => {}
+        Some(Value::String(_)) | None => return Err("the request has no `query`".into()),
+        Some(_) => return Err("`query` must be a string".into()),
     }
     if obj.get("operationName").is_some_and(|v| !v.is_string()) {
         return Err("`operationName` must be a string".into());
@@ -196,11 +254,18 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
         Ok(r) if has_nul(&Value::String(r.query.clone())) || serde_json::to_value(&r.variables).is_ok_and(|v| has_nul(&v)) => {
             return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", NUL_REFUSED);
         }
-        Ok(r) if !r.query.trim().is_empty() => r,
+        Ok(r) if !r.query.trim().is_empty() || super::persisted::requested_hash(&r.extensions).is_some() => r,
         Ok(_) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query` parameter"),
         Err(e) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the query string is malformed: {e}")),
     };
     let mut request = request;
+    let listed = match persisted_document(&state, &mut request, media) {
+        Ok(listed) => listed,
+        Err(refused) => {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refused;
+        }
+    };
     let wanted_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
         let wanted = wanted_name.as_deref();
@@ -221,10 +286,18 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
             return resp;
         }
     }
-    execute(state, headers, request, media, started).await
+    execute(state, headers, request, media, started, listed).await
 }
 
-async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
+/// Runs a request; `listed`: whether the trusted-documents manifest lists its document.
+async fn execute(
+    state: AppState,
+    headers: HeaderMap,
+    mut request: async_graphql::Request,
+    media: MediaType,
+    started: Instant,
+    listed: bool,
+) -> Response {
     let request_id = request_id(&headers);
     // Parse once (or not at all for a query seen before): the schema executes the parsed document.
     let given = request.operation_name.clone();
@@ -273,6 +346,22 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             };
         }
     };
+    if !listed {
+        let admin = matches!(
+            scope.principal(),
+            crate::auth::Principal::StreetAdmin { .. }
+                | crate::auth::Principal::CommunityAdmin { .. }
+                | crate::auth::Principal::CityAdmin { .. }
+        );
+        if !state.persisted.admits_unlisted(admin) {
+            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+            return refuse_document_with(
+                media,
+                "PERSISTED_QUERY_NOT_LISTED",
+                "this server runs only the documents of its trusted-documents manifest; send one of them (by hash or text)",
+            );
+        }
+    }
     if shape.introspects {
         let anonymous = matches!(scope.principal(), crate::auth::Principal::Anonymous);
         let refused = match state.limits.introspection {

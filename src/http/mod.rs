@@ -8,6 +8,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod listen;
 pub mod metrics;
+pub mod persisted;
 pub mod principal;
 pub mod reports;
 pub mod responses;
@@ -58,6 +59,9 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub principals: Arc<crate::auth::ScopeCache>,
     pub documents: Arc<documents::DocumentCache>,
+    /// Persisted documents: learnt from clients (Apollo's automatic persisted queries), or only a
+    /// trusted manifest's.
+    pub persisted: Arc<persisted::Persisted>,
     /// The change bus: committed changes, here and on other instances.
     pub changes: crate::changes::Changes,
     /// Committed task events, fanned out to this instance's subscribers.
@@ -190,6 +194,7 @@ impl AppState {
             metrics,
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
+            persisted: Arc::new(persisted::Persisted::learning()),
             changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone()), Arc::new(live_appeals.clone())])
                 .following(vec![Arc::new(crate::deliberation::service::ActionsFollowTasks)]),
             live: live.clone(),
@@ -217,6 +222,12 @@ impl AppState {
     /// The same state, also accepting the tokens of an OpenID Connect issuer.
     pub fn with_oidc(mut self, verifier: Arc<crate::auth::oidc::Verifier>) -> Self {
         self.oidc = Some(verifier);
+        self
+    }
+
+    /// State running the persisted documents `persisted` (a trusted manifest, say).
+    pub fn with_persisted(mut self, persisted: persisted::Persisted) -> Self {
+        self.persisted = Arc::new(persisted);
         self
     }
 }

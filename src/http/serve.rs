@@ -44,6 +44,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(issuer = %issuer, "accepting the tokens of the OpenID Connect issuer");
         state = state.with_oidc(std::sync::Arc::new(verifier));
     }
+    if let Some(path) = &args.trusted_documents {
+        let explore = match args.trusted_documents_explore {
+            crate::config::TrustedExplore::Nobody => super::persisted::Explore::Nobody,
+            crate::config::TrustedExplore::Admins => super::persisted::Explore::Admins,
+        };
+        let trusted = super::persisted::Persisted::trusted(path, explore).map_err(|why| anyhow::anyhow!("refusing to start: {why}"))?;
+        tracing::info!(manifest = %path.display(), "running only the trusted documents");
+        state = state.with_persisted(trusted);
+    }
     state.changes.listen(system.clone());
     if args.escalation_interval_secs > 0 {
         let policy = crate::collaboration::service::EscalationPolicy {

@@ -58,8 +58,11 @@ struct Gate {
     document: DocumentLimits,
     introspection_off: bool,
     sockets: Arc<Sockets>,
+    persisted: Arc<super::persisted::Persisted>,
     /// The principal, once `connection_init` was accepted.
     who: Option<String>,
+    /// Whether the principal is an admin (who may explore beyond trusted documents, if allowed).
+    admin: bool,
     init_seen: bool,
     /// Close code for a refused `connection_init`.
     refusal: u16,
@@ -72,12 +75,16 @@ struct Gate {
 
 impl Gate {
     /// Decides on a client message: pass it to the protocol, or not.
-    fn incoming(&mut self, message: ClientMessage) -> Option<ClientMessage> {
-        match &message {
+    fn incoming(&mut self, mut message: ClientMessage) -> Option<ClientMessage> {
+        match &mut message {
             ClientMessage::ConnectionInit { .. } => self.init_seen = true,
             ClientMessage::Start { id, payload } => {
-                if self.active.contains(id) {
+                if self.active.contains(id.as_str()) {
                     self.close = Some(CloseFrame { code: 4409, reason: format!("Subscriber for {id} already exists").into() });
+                    return None;
+                }
+                if let Some((code, why)) = self.persisted_document(payload) {
+                    self.outbox.push(error_message(id, &why, code));
                     return None;
                 }
                 if let Some(why) = self.refuse_document(payload) {
@@ -95,6 +102,30 @@ impl Gate {
             _ => {}
         }
         Some(message)
+    }
+
+    /// Puts the text of a persisted document into the operation, or says why it is refused: the
+    /// persisted and trusted documents of the HTTP endpoint hold over the socket too.
+    fn persisted_document(&self, request: &mut async_graphql::Request) -> Option<(&'static str, String)> {
+        use super::persisted::Document;
+        let listed = match super::persisted::requested_hash(&request.extensions) {
+            None => self.persisted.lists(&request.query),
+            Some(hash) => match self.persisted.resolve(&hash, &request.query) {
+                Document::Text(text) => {
+                    request.query = text;
+                    true
+                }
+                Document::NotListed => false,
+                Document::NotFound => return Some(("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound".into())),
+                Document::Mismatch => {
+                    return Some(("BAD_REQUEST", "the query does not hash to `extensions.persistedQuery.sha256Hash`".into()));
+                }
+            },
+        };
+        if !listed && !self.persisted.admits_unlisted(self.admin) {
+            return Some(("PERSISTED_QUERY_NOT_LISTED", "this server runs only the documents of its trusted-documents manifest".into()));
+        }
+        None
     }
 
     /// Why an operation's document is refused, if it is: the limits of the HTTP endpoint hold
@@ -206,7 +237,9 @@ async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axu
         document: state.limits.document,
         introspection_off: state.limits.introspection == crate::config::Introspection::Off,
         sockets: state.sockets.clone(),
+        persisted: state.persisted.clone(),
         who: None,
+        admin: false,
         init_seen: false,
         refusal: 4403,
         active: HashSet::new(),
@@ -302,6 +335,12 @@ async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axu
             }
             if let Ok(mut g) = init_gate.lock() {
                 g.who = Some(who);
+                g.admin = matches!(
+                    scope.principal(),
+                    crate::auth::Principal::StreetAdmin { .. }
+                        | crate::auth::Principal::CommunityAdmin { .. }
+                        | crate::auth::Principal::CityAdmin { .. }
+                );
             }
             if let Ok(mut accepted) = init_accepted.lock() {
                 *accepted = Some((credential, fingerprint(&scope)));

@@ -28,6 +28,7 @@ mod limits;
 mod mutations;
 mod oidc;
 mod partner;
+mod persisted;
 pub mod reporting;
 mod rls;
 mod schema;
