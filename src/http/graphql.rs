@@ -224,7 +224,22 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
     execute(state, headers, request, media, started).await
 }
 
-async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
+async fn execute(state: AppState, headers: HeaderMap, request: async_graphql::Request, media: MediaType, started: Instant) -> Response {
+    let mut note = super::AccessNote::default();
+    let mut resp = run(state, headers, request, media, started, &mut note).await;
+    resp.extensions_mut().insert(note);
+    resp
+}
+
+/// Runs one GraphQL request, noting for the access log what it learns on the way.
+async fn run(
+    state: AppState,
+    headers: HeaderMap,
+    mut request: async_graphql::Request,
+    media: MediaType,
+    started: Instant,
+    note: &mut super::AccessNote,
+) -> Response {
     let request_id = request_id(&headers);
     // Parse once (or not at all for a query seen before): the schema executes the parsed document.
     let given = request.operation_name.clone();
@@ -251,6 +266,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             return (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
         }
     };
+    note.operation = operation.clone();
     // The document's own limits, before it costs anything more than its parse.
     let shape = match request.parsed_query().map(|doc| crate::graphql::limits::check(doc, given.as_deref(), &state.limits.document)) {
         Ok(Ok(shape)) => shape,
@@ -273,6 +289,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
             };
         }
     };
+    note.principal = Some(scope.principal().kind());
     if shape.introspects {
         let anonymous = matches!(scope.principal(), crate::auth::Principal::Anonymous);
         let refused = match state.limits.introspection {
@@ -301,7 +318,9 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     });
     let mut _refresh = None;
     if let Some(key) = cache_key.as_deref() {
-        match state.responses.get(key, generation) {
+        let lookup = state.responses.get(key, generation);
+        state.metrics.cache_lookup(super::metrics::Cache::Response, matches!(lookup, super::responses::Lookup::Hit(_)));
+        match lookup {
             super::responses::Lookup::Hit(body) => {
                 state.metrics.observe(operation.as_deref(), Outcome::Ok, started.elapsed());
                 return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
@@ -317,6 +336,8 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     };
     let span = tracing::info_span!(
         "graphql",
+        otel.name = %format_args!("{kind} {}", operation.as_deref().unwrap_or("anonymous")),
+        graphql.operation.type = %kind,
         operation = operation.as_deref().unwrap_or("-"),
         principal = ?scope.principal().kind(),
         community = ?community,
@@ -346,6 +367,7 @@ async fn execute(state: AppState, headers: HeaderMap, mut request: async_graphql
     let mut response = schema.execute(request).instrument(span).await;
     // The request's reads are done: its transaction (PostgreSQL) goes back to the pool now.
     db.finish().await;
+    note.statements = db.statements();
 
     // Before execution nothing has a path: such errors are validation failures (unknown
     // fields, limits, variables). The rest carry the code of their AppError.
