@@ -47,6 +47,17 @@ async fn post(server: &Server, token: &str, query: &str, headers: &[(&str, &str)
     (id, body)
 }
 
+/// GETs `path` from the running server; returns the status, the request id and the body.
+async fn get(server: &Server, token: Option<&str>, path: &str) -> (u16, String, String) {
+    let mut req = reqwest::Client::new().get(format!("http://{}{path}", server.addr));
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let resp = req.send().await.unwrap();
+    let id = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap().to_owned();
+    (resp.status().as_u16(), id, resp.text().await.unwrap())
+}
+
 both_backends! {
     async fn every_request_leaves_one_access_line(backend: Backend) {
         let app = TestApp::demo(&backend).await;
@@ -58,6 +69,14 @@ both_backends! {
             let query = format!("query Landing{n} {{ communities(first: 3) {{ totalCount nodes {{ code street {{ code }} }} }} }}");
             ids.push(post(&server, &token, &query, &[]).await.0);
         }
+        // An export is a request like the others; a probe is logged at debug only.
+        let (_, _, index) = get(&server, None, "/export").await;
+        let index: Value = serde_json::from_str(&index).unwrap();
+        let dataset = index["datasets"][0]["name"].as_str().unwrap().to_owned();
+        let (status, export, _) = get(&server, Some(&token), &format!("/export/{dataset}.csv")).await;
+        assert_eq!(status, 200);
+        let (status, probe, _) = get(&server, None, "/healthz").await;
+        assert_eq!(status, 200);
         let log = server.log();
         assert!(server.terminate().await, "gongzhi stops on SIGTERM:\n{log}");
         let lines: Vec<Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
@@ -74,6 +93,13 @@ both_backends! {
             assert!(f["statements"].as_u64().is_some_and(|s| s > 0), "the request's statements are counted: {line}");
             assert!(f["duration_ms"].as_f64().is_some_and(|d| d > 0.0), "{line}");
         }
+        let lines_of = |id: &str| lines.iter().filter(|l| l["fields"]["request_id"] == json!(id)).cloned().collect::<Vec<Value>>();
+        let exported = lines_of(&export);
+        assert_eq!(exported.len(), 1, "one line for the export:\n{log}");
+        let f = &exported[0]["fields"];
+        assert_eq!((&f["route"], &f["status"], &f["principal"], &f["operation"]), (&json!("/export/{file}"), &json!(200), &json!("StreetAdmin"), &json!(dataset)), "{f}");
+        assert!(f["statements"].as_u64().is_some_and(|s| s > 0), "{f}");
+        assert!(lines_of(&probe).is_empty(), "a probe leaves no line at info:\n{log}");
     }
 }
 
