@@ -301,6 +301,11 @@ pub struct LogArgs {
     /// Log format.
     #[arg(long = "log-format", env = "GONGZHI_LOG_FORMAT", default_value = "text", global = true)]
     pub format: LogFormat,
+    /// Base URL of an OpenTelemetry collector (OTLP over HTTP, protobuf): when set, the spans of
+    /// each request (the request, its GraphQL operation, DataLoader batches, SQL statements) are
+    /// exported to `<url>/v1/traces`, as children of the caller's W3C `traceparent`.
+    #[arg(long = "otlp-endpoint", env = "OTEL_EXPORTER_OTLP_ENDPOINT", global = true)]
+    pub otlp_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -10,14 +10,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::Parser;
 use gongzhi::config::{ApiKeyCommand, Cli, Command, LogFormat, LoginCommand, ReportingKeyCommand, RoleCommand, SeedCommand};
 
-fn init_tracing(log: &gongzhi::config::LogArgs) {
-    gongzhi::logging::init(&log.filter, matches!(log.format, LogFormat::Json));
+fn init_tracing(log: &gongzhi::config::LogArgs) -> gongzhi::logging::Telemetry {
+    gongzhi::logging::init(&log.filter, matches!(log.format, LogFormat::Json), log.otlp_endpoint.as_deref())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(&cli.log);
+    let telemetry = init_tracing(&cli.log);
     let result = match cli.command {
         None => match Cli::try_parse_from(["gongzhi", "serve"]) {
             Ok(Cli { command: Some(Command::Serve(args)), .. }) => gongzhi::http::serve::run(*args).await,
@@ -40,6 +40,8 @@ async fn main() -> ExitCode {
             Ok(())
         }
     };
+    // The exporter sends its last batch from a thread of its own, which may block.
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

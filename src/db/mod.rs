@@ -360,31 +360,73 @@ impl Db {
 }
 
 /// Runs `$call` on `$conn`: the pool, the request's held transaction, or a transaction of the
-/// statement's own with the scope set (see [`RowScope`]), after the request's turn at the pool.
+/// statement's own with the scope set (see [`RowScope`]), after the request's turn at the pool;
+/// in a `sql` span carrying the statement's text (`$sql`, never its values) when spans are traced.
 macro_rules! scoped_call {
-    ($db:ident, $conn:ident => $call:expr) => {{
-        let _turn = $db.admit().await?;
-        match &$db.scoped {
-            None => {
-                let $conn = &$db.pool;
-                $call.await
-            }
-            Some(scoped) if scoped.holds => {
-                let held = scoped.held(&$db.pool).await?;
-                let $conn = held.as_ref().ok_or_else(|| DbErr::Custom("the request's transaction is gone".into()))?;
-                $call.await
-            }
-            Some(scoped) => {
-                let txn = scoped.scope.begin(&$db.pool).await?;
-                let out = {
-                    let $conn = &txn;
-                    $call.await
-                };
-                txn.commit().await?;
-                out
-            }
+    ($db:ident, $sql:expr, $conn:ident => $call:expr) => {{
+        let span = tracing::debug_span!(
+            "sql",
+            otel.name = "sql",
+            otel.kind = "client",
+            db.system.name = $db.system_name(),
+            db.query.text = tracing::field::Empty,
+        );
+        if !span.is_disabled() {
+            span.record("db.query.text", statement_text($sql));
         }
+        tracing::Instrument::instrument(
+            async {
+                let _turn = $db.admit().await?;
+                match &$db.scoped {
+                    None => {
+                        let $conn = &$db.pool;
+                        $call.await
+                    }
+                    Some(scoped) if scoped.holds => {
+                        let held = scoped.held(&$db.pool).await?;
+                        let $conn = held.as_ref().ok_or_else(|| DbErr::Custom("the request's transaction is gone".into()))?;
+                        $call.await
+                    }
+                    Some(scoped) => {
+                        let txn = scoped.scope.begin(&$db.pool).await?;
+                        let out = {
+                            let $conn = &txn;
+                            $call.await
+                        };
+                        txn.commit().await?;
+                        out
+                    }
+                }
+            },
+            span,
+        )
+        .await
     }};
+}
+
+/// A statement's text as a span carries it: at most a few kilobytes (a bulk insert's text grows
+/// with its rows), cut at a character boundary.
+fn statement_text(sql: &str) -> &str {
+    const MOST: usize = 4096;
+    if sql.len() <= MOST {
+        return sql;
+    }
+    let mut end = MOST;
+    while !sql.is_char_boundary(end) {
+        end -= 1;
+    }
+    &sql[..end]
+}
+
+impl Db {
+    /// The database system's name as OpenTelemetry spells it.
+    fn system_name(&self) -> &'static str {
+        match self.pool.get_database_backend() {
+            DbBackend::Postgres => "postgresql",
+            DbBackend::Sqlite => "sqlite",
+            _ => "other_sql",
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -394,19 +436,19 @@ impl ConnectionTrait for Db {
     }
 
     async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
-        scoped_call!(self, c => c.execute_raw(stmt))
+        scoped_call!(self, &stmt.sql, c => c.execute_raw(stmt))
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
-        scoped_call!(self, c => c.execute_unprepared(sql))
+        scoped_call!(self, sql, c => c.execute_unprepared(sql))
     }
 
     async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
-        scoped_call!(self, c => c.query_one_raw(stmt))
+        scoped_call!(self, &stmt.sql, c => c.query_one_raw(stmt))
     }
 
     async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
-        scoped_call!(self, c => c.query_all_raw(stmt))
+        scoped_call!(self, &stmt.sql, c => c.query_all_raw(stmt))
     }
 
     fn support_returning(&self) -> bool {

@@ -82,28 +82,31 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
     let (db, scope) = (rc.cx.db.clone(), rc.cx.scope.clone());
     let org = DataLoader::with_cache(
         crate::organisation::loaders::OrgLoader::new(db.clone(), scope.clone()),
-        tokio::spawn,
+        batches("organisation"),
         HashMapCache::default(),
     );
     let collab = DataLoader::with_cache(
         crate::collaboration::loaders::CollabLoader::new(db.clone(), scope.clone()),
-        tokio::spawn,
+        batches("collaboration"),
         HashMapCache::default(),
     );
     let volunteers = DataLoader::with_cache(
         crate::volunteers::loaders::VolunteerLoader::new(db.clone(), scope.clone()),
-        tokio::spawn,
+        batches("volunteers"),
         HashMapCache::default(),
     );
     let home =
-        DataLoader::with_cache(crate::home::loaders::HomeLoader::new(db.clone(), scope.clone()), tokio::spawn, HashMapCache::default());
+        DataLoader::with_cache(crate::home::loaders::HomeLoader::new(db.clone(), scope.clone()), batches("home"), HashMapCache::default());
     let innovation = DataLoader::with_cache(
         crate::innovation::loaders::InnovationLoader::new(db.clone(), scope.clone()),
-        tokio::spawn,
+        batches("innovation"),
         HashMapCache::default(),
     );
-    let deliberation =
-        DataLoader::with_cache(crate::deliberation::loaders::DeliberationLoader::new(db, scope), tokio::spawn, HashMapCache::default());
+    let deliberation = DataLoader::with_cache(
+        crate::deliberation::loaders::DeliberationLoader::new(db, scope),
+        batches("deliberation"),
+        HashMapCache::default(),
+    );
     if live {
         org.enable_all_cache(false);
         collab.enable_all_cache(false);
@@ -121,6 +124,17 @@ pub fn request_data(rc: context::RequestContext, live: bool) -> async_graphql::D
     data.insert(innovation);
     data.insert(deliberation);
     data
+}
+
+/// How a noun's DataLoader runs its batches: each on a task of its own, in a `dataloader` span
+/// under the request's (the batch's SQL statements are its children in a trace).
+fn batches(
+    loader: &'static str,
+) -> impl Fn(futures_util::future::BoxFuture<'static, ()>) -> tokio::task::JoinHandle<()> + Send + Sync + 'static {
+    move |batch| {
+        let span = tracing::info_span!("dataloader", otel.name = %format_args!("load {loader}"), loader);
+        tokio::spawn(tracing::Instrument::instrument(batch, span))
+    }
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

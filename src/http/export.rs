@@ -53,13 +53,23 @@ pub async fn index(State(state): State<AppState>) -> Response {
 /// One dataset in one form.
 pub async fn export(State(state): State<AppState>, Path(file): Path<String>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     let request_id = headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
-    match run(&state, &file, query.as_deref(), &headers, request_id.clone()).await {
+    let mut note = super::AccessNote::default();
+    let mut resp = match run(&state, &file, query.as_deref(), &headers, request_id.clone(), &mut note).await {
         Ok(resp) => resp,
         Err(err) => refusal(&err, &request_id),
-    }
+    };
+    resp.extensions_mut().insert(note);
+    resp
 }
 
-async fn run(state: &AppState, file: &str, query: Option<&str>, headers: &HeaderMap, request_id: String) -> Result<Response, AppError> {
+async fn run(
+    state: &AppState,
+    file: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    request_id: String,
+    note: &mut super::AccessNote,
+) -> Result<Response, AppError> {
     let (name, format) =
         file.rsplit_once('.').and_then(|(n, ext)| Some((n, Format::from_extension(ext)?))).ok_or_else(|| not_listed(file))?;
     let dataset: Arc<dyn Dataset> = state.catalogue.iter().find(|d| d.about().name == name).cloned().ok_or_else(|| not_listed(file))?;
@@ -69,17 +79,17 @@ async fn run(state: &AppState, file: &str, query: Option<&str>, headers: &Header
         None => Vec::new(),
     };
     let filters = Filters::parse(&about, params.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    note.operation = Some(about.name.to_owned());
     let scope = super::principal::scope_for(state, headers).await?;
+    note.principal = Some(scope.principal().kind());
     scope.require_authenticated()?;
     let permit = state.exports.clone().try_acquire_owned().map_err(|_| AppError::RateLimited)?;
-    let mut cx = crate::cx::Cx::new(
-        scope.clone(),
-        crate::db::Db::for_request(state.db.clone(), state.limits.work, scope.row_scope()),
-        request_id,
-        state.changes.clone(),
-    );
+    let db = crate::db::Db::for_request(state.db.clone(), state.limits.work, scope.row_scope());
+    let mut cx = crate::cx::Cx::new(scope.clone(), db.clone(), request_id, state.changes.clone());
     cx.client_request_id = headers.get(&super::CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let rows = dataset.rows(cx, filters).await?;
+    let rows = dataset.rows(cx, filters).await;
+    note.statements = db.statements();
+    let rows = rows?;
     let (columns, dataset_name) = (about.columns, about.name);
     let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(encode::head(format, columns))) });
     let body = rows.ready_chunks(ROWS_PER_CHUNK).map(move |chunk| {

@@ -293,10 +293,26 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
 async fn execute(
     state: AppState,
     headers: HeaderMap,
+    request: async_graphql::Request,
+    media: MediaType,
+    started: Instant,
+    listed: bool,
+) -> Response {
+    let mut note = super::AccessNote::default();
+    let mut resp = run(state, headers, request, media, started, listed, &mut note).await;
+    resp.extensions_mut().insert(note);
+    resp
+}
+
+/// Runs one GraphQL request, noting for the access log what it learns on the way.
+async fn run(
+    state: AppState,
+    headers: HeaderMap,
     mut request: async_graphql::Request,
     media: MediaType,
     started: Instant,
     listed: bool,
+    note: &mut super::AccessNote,
 ) -> Response {
     let request_id = request_id(&headers);
     // Parse once (or not at all for a query seen before): the schema executes the parsed document.
@@ -324,6 +340,7 @@ async fn execute(
             return (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
         }
     };
+    note.operation = operation.clone();
     // The document's own limits, before it costs anything more than its parse.
     let shape = match request.parsed_query().map(|doc| crate::graphql::limits::check(doc, given.as_deref(), &state.limits.document)) {
         Ok(Ok(shape)) => shape,
@@ -346,6 +363,7 @@ async fn execute(
             };
         }
     };
+    note.principal = Some(scope.principal().kind());
     if !listed {
         let admin = matches!(
             scope.principal(),
@@ -390,7 +408,9 @@ async fn execute(
     });
     let mut _refresh = None;
     if let Some(key) = cache_key.as_deref() {
-        match state.responses.get(key, generation) {
+        let lookup = state.responses.get(key, generation);
+        state.metrics.cache_lookup(super::metrics::Cache::Response, matches!(lookup, super::responses::Lookup::Hit(_)));
+        match lookup {
             super::responses::Lookup::Hit(body) => {
                 state.metrics.observe(operation.as_deref(), Outcome::Ok, started.elapsed());
                 return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
@@ -406,6 +426,8 @@ async fn execute(
     };
     let span = tracing::info_span!(
         "graphql",
+        otel.name = %format_args!("{kind} {}", operation.as_deref().unwrap_or("anonymous")),
+        graphql.operation.type = %kind,
         operation = operation.as_deref().unwrap_or("-"),
         principal = ?scope.principal().kind(),
         community = ?community,
@@ -438,6 +460,7 @@ async fn execute(
     let mut response = schema.execute(request).instrument(span).await;
     // The request's reads are done: its transaction (PostgreSQL) goes back to the pool now.
     db.finish().await;
+    note.statements = db.statements();
 
     if let Some(doc) = &selected_doc {
         let root = if kind == OperationType::Mutation { "Mutation" } else { "Query" };

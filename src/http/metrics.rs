@@ -1,5 +1,11 @@
-//! Prometheus metrics: GraphQL requests by operation and outcome, their latency, and the
-//! database pool, rendered in the text exposition format at `/metrics`.
+//! Prometheus metrics at `/metrics`: GraphQL requests by operation and outcome and their
+//! latency, HTTP responses by route and status class, WebSocket connections, the database pools
+//! (size, idle, in use), the response and principal caches' hits and misses, and the street's
+//! open, overdue and escalated tasks per community, counted at scrape time on the system pool
+//! in one grouped statement.
+//!
+//! A scraper that asks for OpenMetrics (Prometheus does) gets OpenMetrics; any other gets the
+//! classic text format (0.0.4), which `promtool check metrics` reads.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -34,6 +40,74 @@ struct OpOnly {
     operation: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    route: &'static str,
+    status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    pool: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    cache: &'static str,
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CommunityLabels {
+    street: String,
+    community: String,
+}
+
+/// A cache whose lookups are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cache {
+    /// Whole query responses (`responses`).
+    Response,
+    /// Resolved scopes by credential (`crate::auth::ScopeCache`).
+    Principal,
+}
+
+/// The routes responses are counted under: the router's own, so the label set is fixed.
+const ROUTES: &[&str] = &[
+    "/graphql",
+    "/graphql/ws",
+    "/export",
+    "/export/{file}",
+    "/reports/monthly",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/",
+    "/assets/graphiql/{file}",
+];
+
+/// The route a path is served by, as a label (`other` for paths no route serves).
+pub fn route_of(path: &str) -> &'static str {
+    if let Some(route) = ROUTES.iter().find(|r| **r == path) {
+        return route;
+    }
+    match path.rsplit_once('/') {
+        Some(("/export", file)) if !file.is_empty() => "/export/{file}",
+        Some(("/assets/graphiql", file)) if !file.is_empty() => "/assets/graphiql/{file}",
+        _ => "other",
+    }
+}
+
+fn status_class(status: u16) -> &'static str {
+    match status {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}
+
 /// Outcome of a GraphQL request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -60,29 +134,89 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<OpLabels, Counter>,
     latency: Family<OpOnly, Histogram>,
-    pool_size: Gauge<i64, AtomicI64>,
-    pool_idle: Gauge<i64, AtomicI64>,
+    http: Family<HttpLabels, Counter>,
+    pool_size: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+    pool_idle: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+    pool_in_use: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+    pool_max: Family<PoolLabels, Gauge<i64, AtomicI64>>,
     subscribers: Gauge<i64, AtomicI64>,
+    sockets_open: Gauge<i64, AtomicI64>,
+    sockets: Counter,
+    caches: Family<CacheLabels, Counter>,
+    tasks_open: Family<CommunityLabels, Gauge<i64, AtomicI64>>,
+    tasks_overdue: Family<CommunityLabels, Gauge<i64, AtomicI64>>,
+    tasks_escalated: Family<CommunityLabels, Gauge<i64, AtomicI64>>,
     operations: Mutex<HashSet<String>>,
+    /// The requests' pool and the system pool (the same pool on SQLite).
     db: DatabaseConnection,
+    system: DatabaseConnection,
 }
 
 impl Metrics {
-    pub fn new(db: DatabaseConnection) -> Self {
+    /// Metrics over the requests' pool `db` and the system pool `system`, which the domain's
+    /// figures are counted on.
+    pub fn new(db: DatabaseConnection, system: DatabaseConnection) -> Self {
         let mut registry = Registry::with_prefix("gongzhi");
         let requests = Family::<OpLabels, Counter>::default();
         let latency = Family::<OpOnly, Histogram>::new_with_constructor(|| {
             Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
         });
-        let pool_size = Gauge::<i64, AtomicI64>::default();
-        let pool_idle = Gauge::<i64, AtomicI64>::default();
-        let subscribers = Gauge::<i64, AtomicI64>::default();
-        registry.register("graphql_requests", "GraphQL requests by operation and outcome", requests.clone());
-        registry.register("graphql_request_duration_seconds", "GraphQL request latency by operation", latency.clone());
-        registry.register("db_pool_connections", "Open database connections", pool_size.clone());
-        registry.register("db_pool_idle_connections", "Idle database connections", pool_idle.clone());
-        registry.register("live_subscribers", "Live task-event subscriptions on this instance", subscribers.clone());
-        Metrics { registry, requests, latency, pool_size, pool_idle, subscribers, operations: Mutex::new(HashSet::new()), db }
+        let m = Metrics {
+            registry: Registry::default(),
+            requests,
+            latency,
+            http: Family::default(),
+            pool_size: Family::default(),
+            pool_idle: Family::default(),
+            pool_in_use: Family::default(),
+            pool_max: Family::default(),
+            subscribers: Gauge::default(),
+            sockets_open: Gauge::default(),
+            sockets: Counter::default(),
+            caches: Family::default(),
+            tasks_open: Family::default(),
+            tasks_overdue: Family::default(),
+            tasks_escalated: Family::default(),
+            operations: Mutex::new(HashSet::new()),
+            db,
+            system,
+        };
+        registry.register("graphql_requests", "GraphQL requests by operation and outcome", m.requests.clone());
+        registry.register("graphql_request_duration_seconds", "GraphQL request latency by operation", m.latency.clone());
+        registry.register("http_responses", "HTTP responses by route and status class", m.http.clone());
+        registry.register("db_pool_connections", "Open database connections by pool", m.pool_size.clone());
+        registry.register("db_pool_idle_connections", "Idle database connections by pool", m.pool_idle.clone());
+        registry.register("db_pool_in_use_connections", "Database connections in use by pool", m.pool_in_use.clone());
+        registry.register("db_pool_max_connections", "Most database connections a pool opens", m.pool_max.clone());
+        registry.register("live_subscribers", "Live task-event subscriptions on this instance", m.subscribers.clone());
+        registry.register("websocket_connections_open", "Open GraphQL WebSocket connections on this instance", m.sockets_open.clone());
+        registry.register("websocket_connections", "GraphQL WebSocket connections accepted by this instance", m.sockets.clone());
+        registry.register("cache_lookups", "Lookups in the response and principal caches by result", m.caches.clone());
+        registry.register("tasks_open", "Open tasks per community", m.tasks_open.clone());
+        registry.register("tasks_overdue", "Open tasks past their due time per community", m.tasks_overdue.clone());
+        registry.register("tasks_escalated", "Open tasks escalated to the street or the city per community", m.tasks_escalated.clone());
+        Metrics { registry, ..m }
+    }
+
+    /// Records one HTTP response.
+    pub fn http_response(&self, route: &'static str, status: u16) {
+        self.http.get_or_create(&HttpLabels { route, status: status_class(status) }).inc();
+    }
+
+    /// Records one cache lookup.
+    pub fn cache_lookup(&self, cache: Cache, hit: bool) {
+        let cache = match cache {
+            Cache::Response => "response",
+            Cache::Principal => "principal",
+        };
+        self.caches.get_or_create(&CacheLabels { cache, result: if hit { "hit" } else { "miss" } }).inc();
+    }
+
+    /// Counts an accepted WebSocket as open until the returned guard is dropped.
+    pub fn socket_opened(self: &std::sync::Arc<Self>) -> SocketOpen {
+        self.sockets.inc();
+        self.sockets_open.inc();
+        SocketOpen(self.clone())
     }
 
     /// Records one GraphQL request. An operation name becomes a label only once a request
@@ -110,25 +244,57 @@ impl Metrics {
         }
     }
 
-    fn sample_pool(&self) {
-        let (size, idle) = match self.db.get_database_backend() {
-            DbBackend::Postgres => {
-                let pool = self.db.get_postgres_connection_pool();
-                (pool.size(), pool.num_idle())
-            }
-            DbBackend::Sqlite => {
-                let pool = self.db.get_sqlite_connection_pool();
-                (pool.size(), pool.num_idle())
-            }
-            _ => (0, 0),
+    fn sample_pools(&self) {
+        let pools: &[(&'static str, &DatabaseConnection)] = match self.db.get_database_backend() {
+            // One pool serves both on SQLite.
+            DbBackend::Sqlite => &[("request", &self.db)],
+            _ => &[("request", &self.db), ("system", &self.system)],
         };
-        self.pool_size.set(i64::from(size));
-        self.pool_idle.set(idle as i64);
+        for (pool, db) in pools {
+            let (size, idle, max) = match db.get_database_backend() {
+                DbBackend::Postgres => {
+                    let p = db.get_postgres_connection_pool();
+                    (p.size(), p.num_idle(), p.options().get_max_connections())
+                }
+                DbBackend::Sqlite => {
+                    let p = db.get_sqlite_connection_pool();
+                    (p.size(), p.num_idle(), p.options().get_max_connections())
+                }
+                _ => (0, 0, 0),
+            };
+            let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+            let labels = PoolLabels { pool };
+            self.pool_size.get_or_create(&labels).set(i64::from(size));
+            self.pool_idle.get_or_create(&labels).set(idle);
+            self.pool_in_use.get_or_create(&labels).set((i64::from(size) - idle).max(0));
+            self.pool_max.get_or_create(&labels).set(i64::from(max));
+        }
     }
 
-    /// The metrics in the Prometheus text format.
-    pub fn encode(&self, subscribers: usize) -> String {
-        self.sample_pool();
+    /// Counts the tasks per community now; on failure the figures are left out of this scrape.
+    async fn sample_tasks(&self) {
+        self.tasks_open.clear();
+        self.tasks_overdue.clear();
+        self.tasks_escalated.clear();
+        let counts = match crate::collaboration::service::task_figures_by_community(&self.system).await {
+            Ok(counts) => counts,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not count the tasks for /metrics");
+                return;
+            }
+        };
+        for c in counts {
+            let labels = CommunityLabels { street: c.street, community: c.community };
+            self.tasks_open.get_or_create(&labels).set(c.open);
+            self.tasks_overdue.get_or_create(&labels).set(c.overdue);
+            self.tasks_escalated.get_or_create(&labels).set(c.escalated);
+        }
+    }
+
+    /// The metrics in OpenMetrics, sampled now.
+    pub async fn encode(&self, subscribers: usize) -> String {
+        self.sample_pools();
+        self.sample_tasks().await;
         self.subscribers.set(i64::try_from(subscribers).unwrap_or(i64::MAX));
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
@@ -136,6 +302,46 @@ impl Metrics {
         }
         out
     }
+}
+
+/// Counts an open WebSocket while it lives.
+pub struct SocketOpen(std::sync::Arc<Metrics>);
+
+impl Drop for SocketOpen {
+    fn drop(&mut self) {
+        self.0.sockets_open.dec();
+    }
+}
+
+/// OpenMetrics text turned into the classic Prometheus text format (0.0.4): a counter's family
+/// is named with its `_total` suffix, as its samples are, and there is no `# EOF`.
+pub fn classic_text(open_metrics: &str) -> String {
+    let mut counters = HashSet::new();
+    for line in open_metrics.lines() {
+        if let Some(name) = line.strip_prefix("# TYPE ").and_then(|t| t.strip_suffix(" counter")) {
+            counters.insert(name.to_owned());
+        }
+    }
+    let mut out = String::with_capacity(open_metrics.len());
+    for line in open_metrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let meta = ["# HELP ", "# TYPE "].into_iter().find_map(|p| line.strip_prefix(p).map(|rest| (p, rest)));
+        match meta {
+            Some((prefix, rest)) => {
+                let (name, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+                let name = if counters.contains(name) { format!("{name}_total") } else { name.to_owned() };
+                out.push_str(prefix);
+                out.push_str(&name);
+                out.push(' ');
+                out.push_str(tail);
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `GET /metrics`; with a metrics token set, only for `Authorization: Bearer <token>`.
@@ -146,8 +352,14 @@ pub async fn render(State(state): State<AppState>, headers: axum::http::HeaderMa
             return (axum::http::StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need a token").into_response();
         }
     }
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.metrics.encode(state.live.subscribers()))
-        .into_response()
+    let open_metrics = state.metrics.encode(state.live.subscribers()).await;
+    let wants_open_metrics =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/openmetrics-text"));
+    if wants_open_metrics {
+        ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], open_metrics).into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], classic_text(&open_metrics)).into_response()
+    }
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

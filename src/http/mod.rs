@@ -175,7 +175,7 @@ impl Default for Limits {
 impl AppState {
     /// State over a database, signing tokens with `jwt_secret`.
     pub fn new(db: DatabaseConnection, jwt_secret: &str, limits: Limits) -> Self {
-        let metrics = Arc::new(metrics::Metrics::new(db.clone()));
+        let metrics = Arc::new(metrics::Metrics::new(db.clone(), db.clone()));
         // With introspection off, the schemas refuse it too, whatever a document's path.
         let off = limits.introspection == crate::config::Introspection::Off;
         let live = crate::collaboration::live::LiveTasks::default();
@@ -213,7 +213,7 @@ impl AppState {
     /// The state with `system` as the pool of system work (see [`AppState::system_db`]): on
     /// PostgreSQL a pool opened with `crate::db::connect_system`.
     pub fn with_system_pool(mut self, system: DatabaseConnection) -> Self {
-        self.metrics = Arc::new(metrics::Metrics::new(system.clone()));
+        self.metrics = Arc::new(metrics::Metrics::new(self.db.clone(), system.clone()));
         self.changes.deliver_with(system.clone());
         self.system_db = system;
         self
@@ -252,6 +252,7 @@ fn compression() -> CompressionLayer<And<DefaultPredicate, SizeAbove>> {
 /// The router of the whole server.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits.clone();
+    let metrics = state.metrics.clone();
     let graphql =
         get(graphql::get_graphql).post(graphql::post_graphql).layer(compression()).layer(axum::middleware::map_response(no_store));
     let mut router = Router::new()
@@ -281,14 +282,96 @@ pub fn app(state: AppState) -> Router {
     if let Some(cors) = cors(&limits.cors_origins, &limits.cors_headers) {
         router = router.layer(cors);
     }
+    // The access log line and the response counts come from inside the request's span, which
+    // continues the caller's trace (`traceparent`); the line replaces tower-http's own events.
     router
+        .layer(axum::middleware::from_fn_with_state(metrics, access_log))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    let route = metrics::route_of(req.uri().path());
+                    let span = tracing::info_span!(
+                        "request",
+                        otel.name = %format_args!("{} {route}", req.method()),
+                        otel.kind = "server",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        request_id = %id,
+                        http.response.status_code = tracing::field::Empty,
+                    );
+                    crate::logging::follow_caller_trace(&span, req.headers());
+                    span
+                })
+                .on_response(())
+                .on_failure(()),
+        )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(axum::middleware::map_request(set_aside_client_request_id))
+}
+
+/// What a handler tells the access log about its request, in the response's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct AccessNote {
+    /// The kind of principal the credential named.
+    pub principal: Option<crate::auth::PrincipalKind>,
+    /// The GraphQL operation's name (or the dataset's).
+    pub operation: Option<String>,
+    /// SQL statements the request ran on its own budget (see `crate::db::WorkLimits`).
+    pub statements: u32,
+}
+
+/// Routes whose requests are logged at `debug`: probes, scrapes and static files.
+fn quiet(route: &str) -> bool {
+    matches!(route, "/healthz" | "/readyz" | "/metrics" | "/" | "/assets/graphiql/{file}")
+}
+
+/// One line per request at `info` (`debug` for probes, scrapes and GraphiQL's files) under the
+/// target `gongzhi::access`: request id, method, route, status, duration until the response's
+/// head, principal kind, operation and statement count; and the response counted by route and
+/// status class.
+async fn access_log(
+    State(metrics): State<Arc<metrics::Metrics>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = metrics::route_of(req.uri().path());
+    let path = req.uri().path().to_owned();
+    let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16();
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    metrics.http_response(route, status);
+    tracing::Span::current().record("http.response.status_code", status);
+    let note = resp.extensions().get::<AccessNote>().cloned().unwrap_or_default();
+    let principal = note.principal.map(|p| format!("{p:?}"));
+    macro_rules! line {
+        ($level:expr) => {
+            tracing::event!(
+                target: "gongzhi::access",
+                $level,
+                request_id = %request_id,
+                method = %method,
+                route,
+                path = %path,
+                status,
+                duration_ms,
+                principal = principal.as_deref().unwrap_or("-"),
+                operation = note.operation.as_deref().unwrap_or("-"),
+                statements = note.statements,
+                "request"
+            )
+        };
+    }
+    if quiet(route) {
+        line!(tracing::Level::DEBUG);
+    } else {
+        line!(tracing::Level::INFO);
+    }
+    resp
 }
 
 /// GraphQL answers are one principal's data at one moment: no cache, shared or private, may

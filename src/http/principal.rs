@@ -54,7 +54,9 @@ pub async fn scope_for_credential_as(state: &AppState, value: &str, role: Option
         (false, None) => token.to_owned(),
     };
     let generation = state.changes.generation();
-    if let Some(scope) = state.principals.get(&cache_key, generation) {
+    let cached = state.principals.get(&cache_key, generation);
+    state.metrics.cache_lookup(super::metrics::Cache::Principal, cached.is_some());
+    if let Some(scope) = cached {
         return Ok(scope);
     }
     let (scope, expires) = if api_key && crate::auth::reporting_keys::is_reporting_key(token) {

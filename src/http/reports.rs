@@ -145,7 +145,9 @@ const SECTIONS: &[Section] = &[
 /// The report page, or the refusal of `/export` in JSON.
 pub async fn monthly(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     let request_id = headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
-    match render(&state, query.as_deref(), &headers, request_id.clone()).await {
+    let mut note = super::AccessNote { operation: Some("monthly".into()), ..Default::default() };
+    let rendered = render(&state, query.as_deref(), &headers, request_id.clone(), &mut note).await;
+    let mut resp = match rendered {
         Ok(html) => {
             let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
             let h = resp.headers_mut();
@@ -158,10 +160,18 @@ pub async fn monthly(State(state): State<AppState>, RawQuery(query): RawQuery, h
             resp
         }
         Err(err) => super::export::refusal(&err, &request_id),
-    }
+    };
+    resp.extensions_mut().insert(note);
+    resp
 }
 
-async fn render(state: &AppState, query: Option<&str>, headers: &HeaderMap, request_id: String) -> AppResult<String> {
+async fn render(
+    state: &AppState,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    request_id: String,
+    note: &mut super::AccessNote,
+) -> AppResult<String> {
     let params: Vec<(String, String)> = match query {
         Some(q) => serde_urlencoded::from_str(q).map_err(|_| AppError::bad_input("query", "the query string is not readable"))?,
         None => Vec::new(),
@@ -178,6 +188,7 @@ async fn render(state: &AppState, query: Option<&str>, headers: &HeaderMap, requ
     }
     let month = month.ok_or_else(|| AppError::bad_input("month", "name the month, e.g. month=2026-11"))?;
     let scope = super::principal::scope_for(state, headers).await?;
+    note.principal = Some(scope.principal().kind());
     scope.require_authenticated()?;
     if community.is_some_and(|c| !scope.sees_community(c)) {
         return Err(AppError::not_found("community"));
@@ -221,6 +232,7 @@ async fn render(state: &AppState, query: Option<&str>, headers: &HeaderMap, requ
     }
     campaigns(&mut page, state, &cx, community).await?;
     overdue_by_unit(&mut page, &cx, community).await?;
+    note.statements = cx.db.statements();
     Ok(page.finish())
 }
 

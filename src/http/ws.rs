@@ -231,6 +231,7 @@ pub async fn subscribe(State(state): State<AppState>, headers: HeaderMap, upgrad
 async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axum::extract::ws::WebSocket) {
     // Held until the close frame is sent: shutdown waits for it (see `serve`).
     let _alive = state.stopping.subscribe();
+    let _open = state.metrics.socket_opened();
     let limits = state.limits.sockets;
     let gate = Arc::new(Mutex::new(Gate {
         limits,

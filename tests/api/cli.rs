@@ -24,16 +24,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_gongzhi");
 const START_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// A fresh working directory, removed on drop.
-struct WorkDir(PathBuf);
+pub(crate) struct WorkDir(PathBuf);
 
 impl WorkDir {
-    fn new() -> WorkDir {
+    pub(crate) fn new() -> WorkDir {
         let path = std::env::temp_dir().join(format!("gongzhi-cli-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&path).expect("create the working directory");
         WorkDir(path)
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 
@@ -76,11 +76,11 @@ async fn run(mut cmd: Command) -> (bool, String, String) {
 }
 
 /// A running `gongzhi serve`, after it printed its address and demo tokens.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// Kept open so that the server never writes to a closed pipe.
     _stdout: Lines<BufReader<ChildStdout>>,
-    addr: String,
+    pub(crate) addr: String,
     /// (label, token) as printed.
     tokens: Vec<(String, String)>,
     log: PathBuf,
@@ -88,7 +88,7 @@ struct Server {
 
 impl Server {
     /// Starts the binary in `dir` with `args` (and `GONGZHI_LOG=info` into `dir/<name>.log`).
-    async fn start(dir: &Path, name: &str, args: &[&str], envs: &[(&str, &str)]) -> Server {
+    pub(crate) async fn start(dir: &Path, name: &str, args: &[&str], envs: &[(&str, &str)]) -> Server {
         let log = dir.join(format!("{name}.log"));
         let mut cmd = gongzhi(dir);
         cmd.args(args).envs(envs.iter().copied()).env("GONGZHI_LOG", "info");
@@ -121,17 +121,17 @@ impl Server {
         Server { child, _stdout: lines, addr, tokens, log }
     }
 
-    fn token(&self, label_prefix: &str) -> &str {
+    pub(crate) fn token(&self, label_prefix: &str) -> &str {
         let found = self.tokens.iter().find(|(label, _)| label.starts_with(label_prefix));
         &found.unwrap_or_else(|| panic!("no `{label_prefix}` token among {:?}", self.tokens)).1
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Polls `/readyz` until it answers 200.
-    async fn wait_ready(&self) {
+    pub(crate) async fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Ok((200, _)) = http(&self.addr, "GET", "/readyz", None, None).await {
@@ -150,7 +150,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits for the server to stop; returns whether it exited successfully.
-    async fn terminate(mut self) -> bool {
+    pub(crate) async fn terminate(mut self) -> bool {
         let pid = self.child.id().expect("the server is running");
         let sent = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("run kill");
         assert!(sent.success(), "kill -TERM {pid} failed");

@@ -26,6 +26,7 @@ mod http;
 mod innovation;
 mod limits;
 mod mutations;
+mod observability;
 mod oidc;
 mod partner;
 mod persisted;

@@ -74,7 +74,11 @@ both_backends! {
         ws.send(Message::text(sub.to_string())).await.unwrap();
         live(&app, 1).await;
         let metrics = app.send(axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap()).await.2;
-        assert!(String::from_utf8_lossy(&metrics).contains("gongzhi_live_subscribers 1"));
+        let metrics = String::from_utf8_lossy(&metrics);
+        assert!(metrics.contains("gongzhi_live_subscribers 1"));
+        // The socket is open, and was counted once.
+        assert!(metrics.contains("gongzhi_websocket_connections_open 1"), "{metrics}");
+        assert!(metrics.contains("gongzhi_websocket_connections_total 1"), "{metrics}");
 
         // 竹溪's task first, then 松园's task, then a refused change in 松园.
         Fixture::task(&app, &zhuxi, "竹溪的任务").await;
