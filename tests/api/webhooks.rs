@@ -351,3 +351,35 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn each_units_webhook_gets_what_its_unit_sees_of_another_units_change(backend: Backend) {
+        let b = backend.name();
+        let (app, _) = app_delivering(&backend).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let water = Fixture::unit(&app, "自来水公司").await.seated_in(&app, &songyuan).await;
+        let task = Fixture::task(&app, &songyuan, "管道抢修").await;
+        let share = task.share(&app, &market, "LEAD").await;
+        task.share(&app, &water, "SUPPORT").await;
+        let of_task = || task_event::Entity::find().filter(task_event::Column::TaskId.eq(uuid(&task.id)));
+        let before: HashSet<Uuid> = of_task().all(&app.db).await.unwrap().into_iter().map(|e| e.id).collect();
+        let (market_end, water_end) = (Endpoint::default(), Endpoint::default());
+        registered(&app, &songyuan, &market, &market_end.serve(0).await).await;
+        registered(&app, &songyuan, &water, &water_end.serve(0).await).await;
+        // The market starts its share: its own share event, and the task's move to IN_PROGRESS,
+        // which the water company sees too.
+        let unit = market.token(&app);
+        for verb in ["acceptAssignment", "startAssignment"] {
+            app.ok(Some(&unit), &format!("mutation($i: AssignmentActionInput!) {{ {verb}(input: $i) {{ assignment {{ id }} }} }}"), json!({ "i": { "id": share } })).await;
+        }
+        let new: Vec<task_event::Model> = of_task().order_by_asc(task_event::Column::Id).all(&app.db).await.unwrap().into_iter().filter(|e| !before.contains(&e.id)).collect();
+        let sees = |u: Uuid| new.iter().filter(|e| e.unit_id.is_none_or(|x| x == u)).map(|e| e.id).collect::<Vec<_>>();
+        let (for_market, for_water) = (sees(market.uuid), sees(water.uuid));
+        assert!(for_market.len() >= 3 && !for_water.is_empty(), "[{b}] {new:?}");
+        assert_eq!(market_end.wait_for(for_market.len()).await.iter().map(event_of).collect::<Vec<_>>(), for_market, "[{b}] the market");
+        assert_eq!(water_end.wait_for(for_water.len()).await.iter().map(event_of).collect::<Vec<_>>(), for_water, "[{b}] the water company");
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(water_end.received.lock().await.len(), for_water.len(), "[{b}] nothing of the market's own share events");
+    }
+}

@@ -159,7 +159,7 @@ impl WebhookQuery {
 
     /// A webhook's deliveries, oldest first, with their state, attempts and last error (street admins).
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a list query takes its webhook, its state and the four Relay paging arguments")]
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,

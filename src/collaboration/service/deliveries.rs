@@ -11,6 +11,8 @@
 //!   pending for the same webhook. A task's events are written under the task's row lock
 //!   (`visible_task`), so their ids follow their commits. A `FAILED` delivery no longer holds
 //!   back the task's later events; the partner catches up through the feed (`taskEvents`).
+//! - Only while the unit sits on the committee of the event's community: a delivery whose unit's
+//!   seat ended is given up (`FAILED`) without a request, as the unit's scope no longer shows it.
 //! - Once per endpoint with several instances on one PostgreSQL: a delivery is claimed by
 //!   setting its lease (`lease_until`) in one statement over rows locked `FOR UPDATE SKIP
 //!   LOCKED`, and the outcome is written only while the lease is still the claimer's. On SQLite
@@ -20,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use entity::webhook_delivery::{self, DeliveryStatus};
-use entity::{co_building_unit, task_event, webhook};
+use entity::{co_building_unit, committee_membership, task_event, webhook};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -186,11 +188,31 @@ async fn deliver_due(db: &DatabaseConnection, client: &reqwest::Client, settings
         .into_iter()
         .map(|u| (u.id, u.code))
         .collect();
+    let today = now.date_naive();
+    let seated: std::collections::HashSet<(Uuid, Uuid)> = committee_membership::Entity::find()
+        .select_only()
+        .column(committee_membership::Column::UnitId)
+        .column(committee_membership::Column::CommunityId)
+        .filter(committee_membership::Column::UnitId.is_in(hooks.values().map(|h| h.unit_id)))
+        .filter(committee_membership::Column::CommunityId.is_in(deliveries.iter().map(|d| d.community_id)))
+        .filter(committee_membership::Column::Since.lte(today))
+        .filter(
+            sea_orm::Condition::any().add(committee_membership::Column::Until.is_null()).add(committee_membership::Column::Until.gt(today)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     for d in deliveries {
         let (Some(hook), Some(event)) = (hooks.get(&d.webhook_id), events.get(&d.event_id)) else { continue };
-        let own_actor = units.get(&hook.unit_id).map(|code| format!("unit:{code}"));
-        let body = payload(&d, hook, event, own_actor.as_deref()).to_string();
-        let outcome = post(client, hook, &d, &body).await;
+        let outcome = if seated.contains(&(hook.unit_id, d.community_id)) {
+            let own_actor = units.get(&hook.unit_id).map(|code| format!("unit:{code}"));
+            let body = payload(&d, hook, event, own_actor.as_deref()).to_string();
+            post(client, hook, &d, &body).await.map_err(|e| (e, false))
+        } else {
+            Err(("the unit no longer sits on the committee of the event's community".to_owned(), true))
+        };
         record(db, settings, &d, lease, outcome).await?;
     }
     Ok(Round { delivered_any: true, next_due: None })
@@ -264,13 +286,14 @@ async fn post(client: &reqwest::Client, hook: &webhook::Model, d: &webhook_deliv
     }
 }
 
-/// Writes a delivery's outcome, while the lease is still this worker's.
+/// Writes a delivery's outcome, while the lease is still this worker's: delivered, or failed with
+/// the error and whether to give up at once.
 async fn record(
     db: &DatabaseConnection,
     settings: &DeliverySettings,
     d: &webhook_delivery::Model,
     lease: chrono::DateTime<chrono::Utc>,
-    outcome: Result<(), String>,
+    outcome: Result<(), (String, bool)>,
 ) -> AppResult<()> {
     let attempts = d.attempts + 1;
     let now = chrono::Utc::now();
@@ -282,9 +305,9 @@ async fn record(
             .col_expr(webhook_delivery::Column::Status, Expr::value(DeliveryStatus::Delivered.to_value()))
             .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(now))
             .col_expr(webhook_delivery::Column::LastError, Expr::value(Option::<String>::None)),
-        Err(error) => {
+        Err((error, give_up)) => {
             tracing::info!(delivery = %d.id, attempts, error = %error, "webhook delivery failed");
-            let status = if attempts >= settings.max_attempts { DeliveryStatus::Failed } else { DeliveryStatus::Pending };
+            let status = if give_up || attempts >= settings.max_attempts { DeliveryStatus::Failed } else { DeliveryStatus::Pending };
             let next = now + chrono::Duration::from_std(settings.backoff_after(attempts)).unwrap_or(chrono::Duration::seconds(60));
             update
                 .col_expr(webhook_delivery::Column::Status, Expr::value(status.to_value()))

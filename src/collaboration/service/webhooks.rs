@@ -14,16 +14,16 @@ use super::*;
 pub struct WebhookOutbox;
 
 /// Which webhooks each event goes to: enabled webhooks of the event's street whose unit has a
-/// share of the event's task and a seat on its community's committee today, unless the event is
-/// another unit's share event (`visibility::event_filter` for the unit's scope).
+/// share of the event's task, unless the event is another unit's share event
+/// (`visibility::event_filter` for the unit's scope). The unit's seat on the community's
+/// committee is checked by the delivery on the system pool (`deliveries`): row-level security
+/// lets a unit's own request read no other unit's seats.
 const RECIPIENTS: &str = r#"SELECT e.id AS event_id, e.community_id AS community_id, e.task_id AS task_id, w.id AS webhook_id
 FROM task_event e
 JOIN community c ON c.id = e.community_id
 JOIN webhook w ON w.street_id = c.street_id AND w.enabled = $1
 WHERE (e.unit_id IS NULL OR e.unit_id = w.unit_id)
   AND EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = e.task_id AND a.unit_id = w.unit_id)
-  AND EXISTS (SELECT 1 FROM committee_membership m WHERE m.unit_id = w.unit_id AND m.community_id = e.community_id
-              AND m.since <= $2 AND (m.until IS NULL OR m.until > $2))
   AND e.id IN "#;
 
 #[async_trait::async_trait]
@@ -33,7 +33,7 @@ impl crate::changes::FollowUp for WebhookOutbox {
             return Ok(Vec::new());
         }
         let backend = txn.get_database_backend();
-        let mut values: Vec<DbValue> = vec![true.into(), Utc::now().date_naive().into()];
+        let mut values: Vec<DbValue> = vec![true.into()];
         let marks: Vec<String> = events
             .iter()
             .map(|id| {
