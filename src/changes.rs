@@ -37,10 +37,11 @@ pub trait EventSink: Send + Sync {
 /// One noun's part of another noun's write, run in that write's transaction before it commits.
 #[async_trait::async_trait]
 pub trait FollowUp: Send + Sync {
-    /// Follows the write whose audit record names `action` on the object `object_id`; returns
-    /// the ids of the stored events it wrote (handed to the sinks with the write's own); an
-    /// error rolls the whole write back.
-    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<Vec<Uuid>>;
+    /// Follows the write whose audit record names `action` on the object `object_id`, which
+    /// wrote the stored events `events` (its own and those of the follow-ups before this one);
+    /// returns the ids of the stored events it wrote (handed to the sinks with the write's own);
+    /// an error rolls the whole write back.
+    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>, events: &[Uuid]) -> AppResult<Vec<Uuid>>;
 }
 
 /// The change bus of one instance: cheap to clone.
@@ -73,14 +74,15 @@ impl Changes {
         self
     }
 
-    /// Inside the transaction, before it commits: every follow-up of the write, and the stored
-    /// events they wrote.
-    pub async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<Vec<Uuid>> {
-        let mut events = Vec::new();
+    /// Inside the transaction, before it commits: every follow-up of the write, in the order
+    /// they were registered, each told the stored events written so far; adds the stored events
+    /// they wrote to `events`.
+    pub async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>, events: &mut Vec<Uuid>) -> AppResult<()> {
         for f in self.follow_ups.iter() {
-            events.extend(f.follow(txn, action, object_id).await?);
+            let more = f.follow(txn, action, object_id, events).await?;
+            events.extend(more);
         }
-        Ok(events)
+        Ok(())
     }
 
     /// Names the system pool committed events are loaded with (see `crate::db::connect_system`).

@@ -21,6 +21,9 @@
 //! | `GONGZHI_ESCALATE_TO_CITY_AFTER` | how long past due a street-level task rises to the city, e.g. `72h` |
 //! | `GONGZHI_APPEAL_RESPONSE_TIME` | how long an appeal waits for its first response (acceptance or rejection) before it moves up a tier (default `3d`) |
 //! | `GONGZHI_APPEAL_ANSWER_TIME` | how long an accepted appeal waits for its answer before it moves up a tier (default `15d`) |
+//! | `GONGZHI_WEBHOOK_SWEEP` | seconds between sweeps of the webhook outbox for deliveries due, besides the wake-up after each commit (default 30) |
+//! | `GONGZHI_WEBHOOK_TIMEOUT` | seconds a partner's webhook endpoint may take to answer (default 10) |
+//! | `GONGZHI_WEBHOOK_HTTP_LOOPBACK` | accept `http://` webhook URLs on the loopback interface (default false: `https://` only); for development and tests |
 //! | `GONGZHI_BODY_LIMIT` | largest request body in bytes (default 1 MiB) |
 //! | `GONGZHI_REQUEST_TIMEOUT` | seconds one request may run (default 30) |
 //! | `GONGZHI_GRAPHIQL` | serve GraphiQL at `/` (default true) |
@@ -389,6 +392,16 @@ pub struct ServeArgs {
     /// How long an accepted appeal waits for its answer before it moves up a tier.
     #[arg(long, env = "GONGZHI_APPEAL_ANSWER_TIME", default_value = "15d", value_parser = parse_ttl)]
     pub appeal_answer_time: Duration,
+    /// Seconds between sweeps of the webhook outbox for deliveries due (retries, and events
+    /// whose wake-up was missed); each commit with task events wakes the delivery at once too.
+    #[arg(long, env = "GONGZHI_WEBHOOK_SWEEP", default_value_t = 30)]
+    pub webhook_sweep_secs: u64,
+    /// Seconds a partner's webhook endpoint may take to answer.
+    #[arg(long, env = "GONGZHI_WEBHOOK_TIMEOUT", default_value_t = 10)]
+    pub webhook_timeout_secs: u64,
+    /// Accept `http://` webhook URLs on the loopback interface (development and tests only).
+    #[arg(long, env = "GONGZHI_WEBHOOK_HTTP_LOOPBACK", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    pub webhook_http_loopback: bool,
     /// Serve GraphiQL at `/` (turn off in production if no one explores the API there).
     #[arg(long, env = "GONGZHI_GRAPHIQL", value_parser = clap::builder::BoolishValueParser::new(), default_value = "true")]
     pub graphiql: bool,
@@ -552,6 +565,19 @@ pub fn set_appeal_deadlines(response: Duration, answer: Duration) {
     let to = |d: Duration, fallback| chrono::Duration::from_std(d).unwrap_or(fallback);
     let default = AppealDeadlines::default();
     let _ = APPEAL_DEADLINES.set(AppealDeadlines { response: to(response, default.response), answer: to(answer, default.answer) });
+}
+
+static WEBHOOK_HTTP_LOOPBACK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Accepts `http://` webhook URLs on the loopback interface from now on (`GONGZHI_WEBHOOK_HTTP_LOOPBACK`),
+/// set once at start-up.
+pub fn allow_webhook_http_loopback(on: bool) {
+    WEBHOOK_HTTP_LOOPBACK.store(on, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether `http://` webhook URLs on the loopback interface are accepted.
+pub fn webhook_http_loopback() -> bool {
+    WEBHOOK_HTTP_LOOPBACK.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// The deadlines of appeals: as set at start-up, else the defaults (3 and 15 days).

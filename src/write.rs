@@ -158,7 +158,7 @@ impl<'a> Write<'a> {
     /// Commits the mutation with its audit record (see the module documentation for the order).
     pub async fn commit(self, audit: Audit) -> AppResult<()> {
         let Write { cx, txn, mut events } = self;
-        events.extend(cx.changes.follow(&txn, &audit.action, audit.object_id).await?);
+        cx.changes.follow(&txn, &audit.action, audit.object_id, &mut events).await?;
         record(&txn, cx, audit).await?;
         cx.changes.announce(&txn, &events).await?;
         txn.commit().await?;

@@ -55,3 +55,5 @@ pub mod task;
 pub mod task_event;
 pub mod venue;
 pub mod volunteer;
+pub mod webhook;
+pub mod webhook_delivery;

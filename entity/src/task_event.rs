@@ -1,4 +1,8 @@
 //! One entry of a task's timeline.
+//!
+//! The table also has `commit_seq`, the order in which rows were committed, filled by the
+//! database and read only by the partners' feed (`collaboration::service::feed`); it is no field
+//! here, so that no writer can set it.
 use sea_orm::entity::prelude::*;
 
 /// What happened.

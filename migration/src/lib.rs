@@ -70,6 +70,8 @@ mod m20261209_000002_create_role_grants;
 pub mod m20261210_000001_row_level_security;
 mod m20261210_000002_reporting_views;
 mod m20261211_000001_row_level_security_by_principal;
+mod m20261212_000001_order_task_events_by_commit;
+mod m20261212_000002_create_webhooks;
 
 /// Every migration of gongzhi, in order.
 pub struct Migrator;
@@ -147,6 +149,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_row_level_security::Migration),
             Box::new(m20261210_000002_reporting_views::Migration),
             Box::new(m20261211_000001_row_level_security_by_principal::Migration),
+            Box::new(m20261212_000001_order_task_events_by_commit::Migration),
+            Box::new(m20261212_000002_create_webhooks::Migration),
         ]
     }
 }

@@ -68,6 +68,9 @@ pub struct AppState {
     pub live: crate::collaboration::live::LiveTasks,
     /// Live appeal events of this instance.
     pub live_appeals: crate::deliberation::live::LiveAppeals,
+    /// Wakes this instance's webhook delivery after commits (see
+    /// `crate::collaboration::service::deliveries::spawn`, started by `serve`).
+    pub webhooks: crate::collaboration::service::deliveries::Deliveries,
     /// Recent query responses (see `responses`).
     pub responses: Arc<responses::ResponseCache>,
     /// The schema the WebSocket endpoint serves (error codes applied by an extension).
@@ -180,6 +183,7 @@ impl AppState {
         let off = limits.introspection == crate::config::Introspection::Off;
         let live = crate::collaboration::live::LiveTasks::default();
         let live_appeals = crate::deliberation::live::LiveAppeals::default();
+        let webhooks = crate::collaboration::service::deliveries::Deliveries::default();
         let exports = limits.exports.max(1);
         let build = |b: async_graphql::SchemaBuilder<_, _, _>| {
             let b = b.data(live.clone()).data(live_appeals.clone());
@@ -195,8 +199,17 @@ impl AppState {
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
             persisted: Arc::new(persisted::Persisted::learning()),
-            changes: crate::changes::Changes::with_sinks(vec![Arc::new(live.clone()), Arc::new(live_appeals.clone())])
-                .following(vec![Arc::new(crate::deliberation::service::ActionsFollowTasks)]),
+            // The webhook outbox follows last: it sees the task events of the follow-ups before it.
+            changes: crate::changes::Changes::with_sinks(vec![
+                Arc::new(live.clone()),
+                Arc::new(live_appeals.clone()),
+                Arc::new(webhooks.clone()),
+            ])
+            .following(vec![
+                Arc::new(crate::deliberation::service::ActionsFollowTasks),
+                Arc::new(crate::collaboration::service::webhooks::WebhookOutbox),
+            ]),
+            webhooks,
             live: live.clone(),
             live_appeals: live_appeals.clone(),
             ws_schema: build(crate::graphql::schema_with_error_codes()),

@@ -72,6 +72,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             crate::config::appeal_deadlines(),
         );
     }
+    // Partners' webhooks: the outbox delivered after each commit and on a sweep.
+    crate::config::allow_webhook_http_loopback(args.webhook_http_loopback);
+    crate::collaboration::service::deliveries::spawn(
+        system.clone(),
+        state.webhooks.clone(),
+        crate::collaboration::service::deliveries::DeliverySettings {
+            sweep: std::time::Duration::from_secs(args.webhook_sweep_secs.max(1)),
+            timeout: std::time::Duration::from_secs(args.webhook_timeout_secs.max(1)),
+            ..Default::default()
+        },
+    );
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {}", args.addr))?;
     let addr = listener.local_addr().context("listener has no address")?;
     tracing::info!(database = %crate::db::redact(&url), backend = crate::db::backend_name(&db), "gongzhi listening on http://{addr}");

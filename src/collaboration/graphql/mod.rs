@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MergedObject, Object, Result, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{api_key, assignment, campaign, finding, inspection, site, task, task_event};
+use entity::{api_key, assignment, campaign, finding, inspection, site, task, task_event, webhook_delivery};
 use futures_util::Stream;
 use uuid::Uuid;
 
@@ -24,20 +24,24 @@ use crate::validate::from_json_list;
 mod assignments;
 mod campaigns;
 mod escalation;
+mod feed;
 mod inspections;
 mod live;
 mod partner;
 mod stats;
 mod tasks;
+mod webhooks;
 
 pub use assignments::*;
 pub use campaigns::*;
 pub use escalation::*;
+pub use feed::*;
 pub use inspections::*;
 pub use live::*;
 pub use partner::*;
 pub use stats::*;
 pub use tasks::*;
+pub use webhooks::*;
 
 /// The type names this noun's global ids carry.
 pub mod kind {
@@ -50,11 +54,13 @@ pub mod kind {
     pub const INSPECTION: &str = "Inspection";
     pub const FINDING: &str = "Finding";
     pub const API_KEY: &str = "ApiKey";
+    pub const WEBHOOK: &str = "Webhook";
+    pub const WEBHOOK_DELIVERY: &str = "WebhookDelivery";
 }
 
 /// Queries of collaboration.
 #[derive(MergedObject, Default)]
-pub struct CollabQuery(CampaignQuery, TaskQuery, InspectionQuery, SiteQuery, PartnerQuery, CollabStatsQuery);
+pub struct CollabQuery(CampaignQuery, TaskQuery, FeedQuery, InspectionQuery, SiteQuery, PartnerQuery, WebhookQuery, CollabStatsQuery);
 
 /// Mutations of collaboration; each is one transaction with its timeline and audit record.
 #[derive(MergedObject, Default)]
@@ -68,6 +74,7 @@ pub struct CollabMutation(
     CommentMutation,
     InspectionMutation,
     PartnerMutation,
+    WebhookMutation,
 );
 
 fn ids(list: &[ID], k: &str, field: &str) -> Result<Vec<Uuid>, AppError> {

@@ -35,7 +35,9 @@ use crate::write::{Audit, Write};
 
 mod assignments;
 mod campaigns;
+pub mod deliveries;
 pub mod escalation;
+mod feed;
 mod figures;
 mod idempotency;
 mod inspections;
@@ -44,10 +46,12 @@ mod overdue;
 pub mod partner;
 mod stats;
 pub(crate) mod tasks;
+pub mod webhooks;
 
 pub use assignments::*;
 pub use campaigns::*;
 pub use escalation::{EscalationPolicy, all_community_ids, escalate_overdue};
+pub use feed::*;
 pub use figures::*;
 use idempotency::*;
 pub use inspections::*;

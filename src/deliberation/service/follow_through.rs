@@ -294,7 +294,7 @@ pub struct ActionsFollowTasks;
 
 #[async_trait::async_trait]
 impl crate::changes::FollowUp for ActionsFollowTasks {
-    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>) -> AppResult<Vec<Uuid>> {
+    async fn follow(&self, txn: &DatabaseTransaction, action: &str, object_id: Option<Uuid>, _events: &[Uuid]) -> AppResult<Vec<Uuid>> {
         let (Some(task), "verifyTask") = (object_id, action) else { return Ok(Vec::new()) };
         let open = action_item::Entity::find()
             .filter(action_item::Column::TaskId.eq(task))

@@ -28,6 +28,7 @@ mod exports_collaboration;
 mod exports_deliberation;
 mod exports_home;
 mod exports_volunteers;
+mod feed;
 mod home;
 mod innovation;
 mod organisation;
