@@ -14,6 +14,8 @@
 //! | `GONGZHI_LOG` | tracing filter, e.g. `info`, `gongzhi=debug` |
 //! | `GONGZHI_LOG_FORMAT` | `text` (default) or `json` |
 //! | `GONGZHI_DB_POOL` | maximum database connections (default 16) |
+//! | `GONGZHI_RATE_LIMIT` | requests per second of each principal and of each anonymous address (default 50; 0 off); past it 429 `RATE_LIMITED` with `Retry-After` |
+//! | `GONGZHI_RATE_BURST` | requests a principal may send at once above the rate (default 200) |
 //! | `GONGZHI_TRUSTED_DOCUMENTS` | a manifest of trusted documents (Relay's or Apollo's format): only those run |
 //! | `GONGZHI_TRUSTED_DOCUMENTS_EXPLORE` | `admins` lets street, community and city admins run other documents (default `nobody`) |
 //! | `GONGZHI_RESPONSE_CACHE_MS` | how long a query response may be served again to the same principal (default 1000; 0 off) |
@@ -371,6 +373,13 @@ pub struct ServeArgs {
     /// Milliseconds a query response may be served again to the same principal (0 turns it off).
     #[arg(long, env = "GONGZHI_RESPONSE_CACHE_MS", default_value_t = 1000)]
     pub response_cache_ms: u64,
+    /// Requests per second each principal (and each address of anonymous callers) may send,
+    /// sustained; 0 turns the rate limits off.
+    #[arg(long, env = "GONGZHI_RATE_LIMIT", default_value_t = 50)]
+    pub rate_limit: u32,
+    /// Requests a principal may send at once above that rate.
+    #[arg(long, env = "GONGZHI_RATE_BURST", default_value_t = 200)]
+    pub rate_burst: u32,
     /// A manifest of trusted documents (hash → text, as Relay's or Apollo's tooling writes it):
     /// when set, only its documents run.
     #[arg(long, env = "GONGZHI_TRUSTED_DOCUMENTS")]

@@ -20,9 +20,21 @@ pub enum AppError {
     /// The input is invalid; `field` names the input field at fault when there is one.
     #[error("{message}")]
     BadInput { message: String, field: Option<String> },
-    /// The object changed since the caller read it, or the change collides with another.
+    /// The change collides with the object's state or with another object (already revoked,
+    /// already signed up): reading again will not make the same change succeed.
     #[error("{0}")]
     Conflict(String),
+    /// The object is at another version than the caller's `expectedVersion`, or changed while
+    /// the change was made: read it again, then decide.
+    #[error("{0}")]
+    Stale(String),
+    /// The idempotency key was used for another operation: never retry with it.
+    #[error("{0}")]
+    KeyReused(String),
+    /// A request with the same idempotency key, or a write of the same rows, is under way: retry
+    /// the same request after a moment.
+    #[error("{0}")]
+    InProgress(String),
     /// Too many requests.
     #[error("too many requests")]
     RateLimited,
@@ -62,6 +74,23 @@ impl AppError {
         AppError::Internal(cause.to_string())
     }
 
+    /// Which conflict this is (`extensions.reason`), for errors of code `CONFLICT`.
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            AppError::Conflict(_) => Some("STATE"),
+            AppError::Stale(_) => Some("VERSION_MISMATCH"),
+            AppError::KeyReused(_) => Some("IDEMPOTENCY_KEY_REUSED"),
+            AppError::InProgress(_) => Some("IN_PROGRESS"),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again, unchanged, after a moment may succeed
+    /// (`extensions.retryable`).
+    pub fn retryable(&self) -> bool {
+        matches!(self, AppError::InProgress(_) | AppError::RateLimited | AppError::Unavailable(_))
+    }
+
     /// The `extensions.code` this error is reported with.
     pub fn code(&self) -> &'static str {
         match self {
@@ -69,7 +98,7 @@ impl AppError {
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput { .. } => "BAD_USER_INPUT",
-            AppError::Conflict(_) => "CONFLICT",
+            AppError::Conflict(_) | AppError::Stale(_) | AppError::KeyReused(_) | AppError::InProgress(_) => "CONFLICT",
             AppError::RateLimited => "RATE_LIMITED",
             AppError::LimitExceeded(_) => "LIMIT_EXCEEDED",
             AppError::Unavailable(_) => "SERVICE_UNAVAILABLE",
@@ -96,7 +125,7 @@ impl From<sea_orm::DbErr> for AppError {
             || text.contains("deadlock detected"); // PostgreSQL 40P01
         if contended {
             tracing::info!(error = %text, "write contention");
-            return AppError::Conflict("the data is being changed by another request; retry".into());
+            return AppError::InProgress("the data is being changed by another request; retry".into());
         }
         AppError::internal(format_args!("database: {text}"))
     }
@@ -113,6 +142,16 @@ mod tests {
         assert_eq!(AppError::NotFound("x".into()).code(), "NOT_FOUND");
         assert_eq!(AppError::bad_input("name", "empty").code(), "BAD_USER_INPUT");
         assert_eq!(AppError::Conflict("x".into()).code(), "CONFLICT");
+        for (e, reason, retryable) in [
+            (AppError::Conflict("x".into()), "STATE", false),
+            (AppError::Stale("x".into()), "VERSION_MISMATCH", false),
+            (AppError::KeyReused("x".into()), "IDEMPOTENCY_KEY_REUSED", false),
+            (AppError::InProgress("x".into()), "IN_PROGRESS", true),
+        ] {
+            assert_eq!((e.code(), e.reason(), e.retryable()), ("CONFLICT", Some(reason), retryable), "{e:?}");
+        }
+        assert!(AppError::RateLimited.retryable() && AppError::Unavailable("x".into()).retryable());
+        assert!(!AppError::Forbidden("x".into()).retryable() && AppError::Forbidden("x".into()).reason().is_none());
         assert_eq!(AppError::RateLimited.code(), "RATE_LIMITED");
         assert_eq!(AppError::LimitExceeded("x".into()).code(), "LIMIT_EXCEEDED");
         assert_eq!(AppError::Unavailable("x".into()).code(), "SERVICE_UNAVAILABLE");

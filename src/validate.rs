@@ -67,7 +67,7 @@ pub fn clean_phone(value: Option<String>) -> AppResult<Option<String>> {
 
 pub fn check_version(field_version: Option<i32>, current: i32, what: &str) -> AppResult<()> {
     match field_version {
-        Some(v) if v != current => Err(AppError::Conflict(format!("{what} was changed by someone else (version {current}, expected {v})"))),
+        Some(v) if v != current => Err(AppError::Stale(format!("{what} was changed by someone else (version {current}, expected {v})"))),
         _ => Ok(()),
     }
 }

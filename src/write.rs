@@ -142,7 +142,7 @@ impl<'a> Write<'a> {
     /// `CONFLICT` when the caller expected another version of the object than the stored one.
     pub fn expect_version(expected: Option<i32>, actual: i32) -> AppResult<()> {
         match expected {
-            Some(v) if v != actual => Err(AppError::Conflict(format!(
+            Some(v) if v != actual => Err(AppError::Stale(format!(
                 "the object is at version {actual}, not {v}: it was changed since it was read; read it again and retry"
             ))),
             _ => Ok(()),

@@ -164,7 +164,7 @@ where
 {
     let result = E::update_many().set(model).filter(id_col.eq(id)).filter(version_col.eq(version)).exec(db).await?;
     if result.rows_affected == 0 {
-        return Err(AppError::Conflict("the object was changed concurrently; read it again and retry".into()));
+        return Err(AppError::Stale("the object was changed concurrently; read it again and retry".into()));
     }
     E::find().filter(id_col.eq(id)).one(db).await?.ok_or_else(|| AppError::internal("updated row vanished"))
 }

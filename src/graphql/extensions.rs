@@ -35,6 +35,10 @@ pub fn apply_code(err: &mut async_graphql::ServerError) {
         if let AppError::BadInput { field: Some(field), .. } = &app {
             ext.set("field", field.as_str());
         }
+        if let Some(reason) = app.reason() {
+            ext.set("reason", reason);
+        }
+        ext.set("retryable", app.retryable());
     }
 }
 

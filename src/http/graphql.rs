@@ -6,7 +6,7 @@ use std::time::Instant;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -122,7 +122,12 @@ fn to_json_capped<T: serde::Serialize>(value: &T, cap: usize) -> Result<Vec<u8>,
 }
 
 /// `POST /graphql`.
-pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    peer: Option<Extension<super::Peer>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let started = Instant::now();
     let media = MediaType::from_accept(&headers);
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -159,7 +164,7 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
             return refused;
         }
     };
-    execute(state, headers, request, media, started, listed).await
+    execute(state, headers, request, media, started, Admission { listed, peer: peer.map(|Extension(p)| p) }).await
 }
 
 /// Puts the text of a persisted document into the request (see `persisted`); whether the
@@ -247,7 +252,12 @@ fn has_nul(value: &Value) -> bool {
 }
 
 /// `GET /graphql`: queries only; mutations answer 405.
-pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    peer: Option<Extension<super::Peer>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let started = Instant::now();
     let media = MediaType::from_accept(&headers);
     let request = match async_graphql::http::parse_query_string(raw.as_deref().unwrap_or("")) {
@@ -286,20 +296,28 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
             return resp;
         }
     }
-    execute(state, headers, request, media, started, listed).await
+    execute(state, headers, request, media, started, Admission { listed, peer: peer.map(|Extension(p)| p) }).await
 }
 
-/// Runs a request; `listed`: whether the trusted-documents manifest lists its document.
+/// What the request brings besides its body and headers.
+struct Admission {
+    /// Whether the trusted-documents manifest lists its document (always outside that mode).
+    listed: bool,
+    /// The address it came from, for anonymous callers' rate limit.
+    peer: Option<super::Peer>,
+}
+
+/// Runs a request.
 async fn execute(
     state: AppState,
     headers: HeaderMap,
     request: async_graphql::Request,
     media: MediaType,
     started: Instant,
-    listed: bool,
+    admission: Admission,
 ) -> Response {
     let mut note = super::AccessNote::default();
-    let mut resp = run(state, headers, request, media, started, listed, &mut note).await;
+    let mut resp = run(state, headers, request, media, started, admission, &mut note).await;
     resp.extensions_mut().insert(note);
     resp
 }
@@ -311,7 +329,7 @@ async fn run(
     mut request: async_graphql::Request,
     media: MediaType,
     started: Instant,
-    listed: bool,
+    admission: Admission,
     note: &mut super::AccessNote,
 ) -> Response {
     let request_id = request_id(&headers);
@@ -364,7 +382,23 @@ async fn run(
         }
     };
     note.principal = Some(scope.principal().kind());
-    if !listed {
+    // No caller can starve the others: a budget per principal, per address for anonymous callers.
+    let caller = match (scope.principal(), admission.peer) {
+        (crate::auth::Principal::Anonymous, Some(super::Peer(ip))) => format!("address:{ip}"),
+        (crate::auth::Principal::Anonymous, None) => "address:-".to_owned(),
+        _ => scope.identity(),
+    };
+    if let Err(wait) = state.rate.admit(&caller) {
+        state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+        let seconds = super::rate::retry_after(wait);
+        let message = format!("too many requests from this caller; retry in {seconds} s");
+        let mut resp = refuse(StatusCode::TOO_MANY_REQUESTS, media, "RATE_LIMITED", &message);
+        if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return resp;
+    }
+    if !admission.listed {
         let admin = matches!(
             scope.principal(),
             crate::auth::Principal::StreetAdmin { .. }

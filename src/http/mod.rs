@@ -10,6 +10,7 @@ pub mod listen;
 pub mod metrics;
 pub mod persisted;
 pub mod principal;
+pub mod rate;
 pub mod reports;
 pub mod responses;
 pub mod serve;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub principals: Arc<crate::auth::ScopeCache>,
     pub documents: Arc<documents::DocumentCache>,
+    /// Each principal's (and anonymous address's) rate of requests.
+    pub rate: Arc<rate::RateLimiter>,
     /// Persisted documents: learnt from clients (Apollo's automatic persisted queries), or only a
     /// trusted manifest's.
     pub persisted: Arc<persisted::Persisted>,
@@ -115,6 +118,9 @@ pub struct Limits {
     pub jwt_leeway: Duration,
     /// Limits on connections and WebSockets.
     pub sockets: SocketLimits,
+    /// Requests per second (and burst) of each principal, and of each address of anonymous
+    /// callers (`GONGZHI_RATE_LIMIT`, `GONGZHI_RATE_BURST`).
+    pub rate: rate::Rate,
     /// Exports one instance streams at once; each holds a database connection while it runs.
     pub exports: usize,
 }
@@ -170,6 +176,7 @@ impl Default for Limits {
             metrics: MetricsAccess::default(),
             jwt_leeway: Duration::from_secs(5),
             sockets: SocketLimits::default(),
+            rate: rate::Rate::default(),
             exports: 2,
         }
     }
@@ -199,6 +206,7 @@ impl AppState {
             principals: Arc::new(crate::auth::ScopeCache::default()),
             documents: Arc::new(documents::DocumentCache::default()),
             persisted: Arc::new(persisted::Persisted::learning()),
+            rate: Arc::new(rate::RateLimiter::new(limits.rate)),
             // The webhook outbox follows last: it sees the task events of the follow-ups before it.
             changes: crate::changes::Changes::with_sinks(vec![
                 Arc::new(live.clone()),
@@ -244,6 +252,11 @@ impl AppState {
         self
     }
 }
+
+/// The address a request came from, set by the accept loop (`listen`): the rate limit of
+/// anonymous callers is kept per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer(pub std::net::IpAddr);
 
 /// The router of the metrics address, when `/metrics` is served apart from the API.
 pub fn metrics_app(state: AppState) -> Router {

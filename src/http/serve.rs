@@ -175,6 +175,7 @@ fn limits(args: &ServeArgs) -> Limits {
             sockets_per_principal: args.ws_sockets_per_principal,
         },
         exports: args.max_exports,
+        rate: super::rate::Rate { per_second: args.rate_limit, burst: args.rate_burst },
     }
 }
 

@@ -315,3 +315,45 @@ both_backends! {
         assert_eq!(record.client_request_id.as_deref(), Some("client-chosen-id"));
     }
 }
+
+/// POSTs `{ viewer { kind } }` as `token` (or anonymously from `peer`); status, `Retry-After`, body.
+async fn viewer_from(app: &TestApp, token: Option<&str>, peer: Option<[u8; 4]>) -> (u16, Option<u64>, Value) {
+    let mut req = Request::post("/graphql").header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let mut req = req.body(Body::from(json!({ "query": "{ viewer { kind } }" }).to_string())).unwrap();
+    if let Some(ip) = peer {
+        req.extensions_mut().insert(gongzhi::http::Peer(std::net::IpAddr::from(ip)));
+    }
+    let (status, headers, body) = app.send(req).await;
+    let retry = headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    (status.as_u16(), retry, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+both_backends! {
+    async fn past_its_rate_a_caller_gets_429_with_retry_after_and_then_service_again(backend: Backend) {
+        let limits = Limits { rate: gongzhi::http::rate::Rate { per_second: 1, burst: 2 }, ..Limits::default() };
+        let app = TestApp::with_limits(&backend, Content::Graph(1), limits).await;
+        let admin = app.street_admin();
+        for _ in 0..2 {
+            assert_eq!(viewer_from(&app, Some(&admin), None).await.0, 200);
+        }
+        let (status, retry, body) = viewer_from(&app, Some(&admin), None).await;
+        assert_eq!(status, 429, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+        let retry = retry.expect("Retry-After");
+        assert!((1..=2).contains(&retry), "{retry}");
+        // Another principal, and each anonymous address, has a budget of its own.
+        let staff = app.token(gongzhi::auth::Role::CommunityStaff, "meiling");
+        assert_eq!(viewer_from(&app, Some(&staff), None).await.0, 200);
+        for _ in 0..2 {
+            assert_eq!(viewer_from(&app, None, Some([10, 0, 0, 1])).await.0, 200);
+        }
+        assert_eq!(viewer_from(&app, None, Some([10, 0, 0, 1])).await.0, 429);
+        assert_eq!(viewer_from(&app, None, Some([10, 0, 0, 2])).await.0, 200, "another address");
+        // After the wait it names, the caller is served again.
+        tokio::time::sleep(Duration::from_secs(retry)).await;
+        assert_eq!(viewer_from(&app, Some(&admin), None).await.0, 200, "service restored");
+    }
+}

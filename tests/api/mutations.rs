@@ -72,9 +72,9 @@ both_backends! {
 
         let data = app.ok(Some(&staff), UPDATE_COMPOUND, json!({ "input": { "id": id, "expectedVersion": 1, "households": 700 } })).await;
         assert_eq!(data["updateCompound"]["compound"]["version"], 2);
-        let code =
-            app.error_code(Some(&staff), UPDATE_COMPOUND, json!({ "input": { "id": id, "expectedVersion": 1, "households": 1 } })).await;
-        assert_eq!(code, "CONFLICT");
+        let (_, stale) = app.post(Some(&staff), UPDATE_COMPOUND, json!({ "input": { "id": id, "expectedVersion": 1, "households": 1 } })).await;
+        let ext = &stale["errors"][0]["extensions"];
+        assert_eq!((&ext["code"], &ext["reason"], &ext["retryable"]), (&json!("CONFLICT"), &json!("VERSION_MISMATCH"), &json!(false)), "{stale}");
 
         // Two concurrent updates from the same version: exactly one wins.
         let a = app.post(Some(&staff), UPDATE_COMPOUND, json!({ "input": { "id": id, "expectedVersion": 2, "households": 710 } }));

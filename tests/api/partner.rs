@@ -169,9 +169,11 @@ both_backends! {
         assert_eq!(count(entity::task_event::EventKind::Accepted), 1, "accepted once");
         assert_eq!(count(entity::task_event::EventKind::Started), 2, "started once (share start + task in progress)");
         assert_eq!(stored_share(&app, &share).await.version, 3);
-        // The same key for another operation is a conflict.
+        // The same key for another operation is a conflict, which a client must not retry.
         let resolve = "mutation($i: AssignmentActionInput!) { resolveAssignment(input: $i) { assignment { status } } }";
-        assert_eq!(app.error_code(Some(&unit), resolve, svars).await, "CONFLICT");
+        let (_, reused) = app.post(Some(&unit), resolve, svars).await;
+        let ext = &reused["errors"][0]["extensions"];
+        assert_eq!((&ext["code"], &ext["reason"], &ext["retryable"]), (&json!("CONFLICT"), &json!("IDEMPOTENCY_KEY_REUSED"), &json!(false)), "{reused}");
         // A comment retried adds one entry.
         let comment = "mutation($i: CommentOnTaskInput!) { commentOnTask(input: $i) { event { id note } } }";
         let cv = json!({ "i": { "taskId": t, "note": "已到场", "idempotencyKey": "fire-c-1" } });

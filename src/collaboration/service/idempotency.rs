@@ -29,7 +29,7 @@ pub(super) async fn replayed(db: &impl ConnectionTrait, principal: &str, key: &s
         .await?;
     match found {
         Some(k) if k.operation == operation => Ok(Some(k.object_id)),
-        Some(_) => Err(AppError::Conflict("this idempotency key was used for another operation".into())),
+        Some(_) => Err(AppError::KeyReused("this idempotency key was used for another operation".into())),
         None => Ok(None),
     }
 }
@@ -62,7 +62,7 @@ pub(super) async fn claim<'a>(w: Write<'a>, key: &Option<String>, operation: &st
             drop(w);
             match replayed(&cx.db, &principal, key, operation).await? {
                 Some(first) => Ok(Err(first)),
-                None => Err(AppError::Conflict("a request with this idempotency key is in progress; retry".into())),
+                None => Err(AppError::InProgress("a request with this idempotency key is in progress; retry".into())),
             }
         }
         Err(e) => Err(e.into()),

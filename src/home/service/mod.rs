@@ -61,7 +61,7 @@ impl<T: PartialEq> Expected<T> {
             Expected::Nothing => current.is_none(),
             Expected::This(t) => current.as_ref() == Some(t),
         };
-        if ok { Ok(()) } else { Err(AppError::Conflict(format!("the {what} has changed since it was read; read it again and retry"))) }
+        if ok { Ok(()) } else { Err(AppError::Stale(format!("the {what} has changed since it was read; read it again and retry"))) }
     }
 }
 
@@ -153,10 +153,10 @@ mod tests {
         assert!(Expected::Unchecked.check(Some(a), "x").is_ok());
         assert!(Expected::Unchecked.check(None::<Uuid>, "x").is_ok());
         assert!(Expected::Nothing.check(None::<Uuid>, "x").is_ok());
-        assert!(matches!(Expected::Nothing.check(Some(a), "x"), Err(AppError::Conflict(_))));
+        assert!(matches!(Expected::Nothing.check(Some(a), "x"), Err(AppError::Stale(_))));
         assert!(Expected::This(a).check(Some(a), "x").is_ok());
-        assert!(matches!(Expected::This(a).check(Some(b), "x"), Err(AppError::Conflict(_))));
-        assert!(matches!(Expected::This(a).check(None, "x"), Err(AppError::Conflict(_))));
+        assert!(matches!(Expected::This(a).check(Some(b), "x"), Err(AppError::Stale(_))));
+        assert!(matches!(Expected::This(a).check(None, "x"), Err(AppError::Stale(_))));
     }
 
     #[test]
