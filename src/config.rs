@@ -1,5 +1,9 @@
 //! Command line and configuration, read once at start-up.
 //!
+//! Over 650 lines and kept whole on purpose: it is one cohesive thing, the one clap tree of
+//! every command and flag with its environment variable, so that `--help`, this table and the
+//! defaults are read in one place.
+//!
 //! Every flag can also be set from the environment:
 //!
 //! | variable | meaning |
