@@ -103,7 +103,7 @@ def post(query, token=None, timeout=120):
 def aliases(n, field):
     return "{ " + " ".join(f"a{i}: {field}" for i in range(n)) + " }"
 
-person = json.loads(urllib.request.urlopen(urllib.request.Request(url, data=json.dumps({"query": '{ community(code: "meiling") { members(first: 1) { edges { node { person { id } } } } } }'}).encode(), headers={"content-type": "application/json", "authorization": f"Bearer {admin}"})).read())["data"]["community"]["members"]["edges"][0]["node"]["person"]["id"]
+person = json.loads(urllib.request.urlopen(urllib.request.Request(url, data=json.dumps({"query": '{ community(code: "meiling") { members(first: 1) { edges { node { person { uuid } } } } } }'}).encode(), headers={"content-type": "application/json", "authorization": f"Bearer {admin}"})).read())["data"]["community"]["members"]["edges"][0]["node"]["person"]["uuid"]
 member = subprocess.run([binary, "token", "--role", "member", "--person", person], capture_output=True, text=True, check=True).stdout.strip()
 
 def bomb(name, query, token, clients):

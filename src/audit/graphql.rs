@@ -27,7 +27,7 @@ crate::graphql::connection::connection_node!(AuditRecord);
 #[Object]
 impl AuditRecord {
     /// Globally unique id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(kind::AUDIT_RECORD, self.0.id)
     }
     /// When the change was committed.

@@ -31,6 +31,13 @@ pub async fn audit_log(cx: &Cx, filter: AuditFilter, args: &PageArgs) -> AppResu
     Ok(args.finish(args.apply(select, audit_log::Column::Id).all(&cx.db).await?))
 }
 
+/// One record, as `node(id:)` refetches it: for its readers; `None` for everyone else, as for a
+/// record that does not exist.
+pub async fn audit_record(cx: &Cx, id: Uuid) -> AppResult<Option<audit_log::Model>> {
+    let Ok(readable) = super::visibility::audit_filter(&cx.scope) else { return Ok(None) };
+    Ok(audit_log::Entity::find_by_id(id).filter(readable).one(&cx.db).await?)
+}
+
 /// How many records match.
 pub async fn audit_count(cx: &Cx, filter: AuditFilter) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;

@@ -192,6 +192,11 @@ impl Scope {
         self.streets.contains(&street_id)
     }
 
+    /// The communities the caller is staff of.
+    pub fn staff_communities(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.staff_of.iter().copied()
+    }
+
     /// Staff of this community: sees its people and their personal data.
     pub fn is_staff_of(&self, community_id: Uuid) -> bool {
         self.staff_of.contains(&community_id)

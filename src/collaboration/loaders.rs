@@ -201,6 +201,19 @@ impl Loader<InspectionId> for CollabLoader {
     }
 }
 
+impl Loader<FindingId> for CollabLoader {
+    type Value = finding::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[FindingId]) -> Result<HashMap<FindingId, Self::Value>, Self::Error> {
+        let rows = finding::Entity::find()
+            .filter(finding::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(finding_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| FindingId(m.id)))
+    }
+}
+
 impl Loader<FindingsOf> for CollabLoader {
     type Value = Vec<finding::Model>;
     type Error = AppError;

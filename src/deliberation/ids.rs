@@ -16,3 +16,7 @@ loader_key!(/// An item of a meeting's agenda.
     AgendaItemId);
 loader_key!(/// An action item of a decision.
     ActionItemId);
+loader_key!(/// A party invited to a meeting.
+    ParticipantId);
+loader_key!(/// One change of an appeal.
+    AppealEventId);

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::venue::VenueKind;
 use entity::{
-    action_item, action_note, agenda_appeal, agenda_item, appeal, appeal_support, enterprise, meeting, meeting_participant, pledge, venue,
+    action_item, action_note, agenda_appeal, agenda_item, appeal, appeal_event, appeal_support, enterprise, meeting, meeting_participant,
+    pledge, venue,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -18,7 +19,7 @@ use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id.
-pub use super::ids::{ActionItemId, AgendaItemId, AppealId, EnterpriseId, MeetingId, VenueId};
+pub use super::ids::{ActionItemId, AgendaItemId, AppealEventId, AppealId, EnterpriseId, MeetingId, ParticipantId, VenueId};
 
 /// Batches and caches consultative democracy's relations for one request.
 pub struct DeliberationLoader {
@@ -192,6 +193,37 @@ impl Loader<ActionItemId> for DeliberationLoader {
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| ActionItemId(m.id)))
+    }
+}
+
+impl Loader<ParticipantId> for DeliberationLoader {
+    type Value = meeting_participant::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[ParticipantId]) -> Result<HashMap<ParticipantId, Self::Value>, Self::Error> {
+        let visible = Query::select()
+            .column(meeting::Column::Id)
+            .from(meeting::Entity)
+            .cond_where(visibility::meeting_filter(&self.scope))
+            .to_owned();
+        let rows = meeting_participant::Entity::find()
+            .filter(meeting_participant::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(meeting_participant::Column::MeetingId.in_subquery(visible))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| ParticipantId(m.id)))
+    }
+}
+
+impl Loader<AppealEventId> for DeliberationLoader {
+    type Value = appeal_event::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[AppealEventId]) -> Result<HashMap<AppealEventId, Self::Value>, Self::Error> {
+        let rows = appeal_event::Entity::find()
+            .filter(appeal_event::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(visibility::appeal_event_filter(&self.scope))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| AppealEventId(m.id)))
     }
 }
 

@@ -163,6 +163,24 @@ pub fn appeal_filter(scope: &Scope, ties: &Ties) -> Condition {
     }
 }
 
+/// Appeal events, as the live subscription follows them (`LiveAppealEvent::seen_by`): staff of
+/// the appeal's community, its raiser and its supporters.
+pub fn appeal_event_filter(scope: &Scope) -> Condition {
+    use entity::{appeal_event, appeal_support};
+    let mut cond = Condition::any().add(scope.staff_filter(appeal_event::Column::CommunityId));
+    if let Some(me) = scope.person_id() {
+        let raised =
+            Query::select().column(appeal::Column::Id).from(appeal::Entity).and_where(appeal::Column::RaiserPersonId.eq(me)).to_owned();
+        let supported = Query::select()
+            .column(appeal_support::Column::AppealId)
+            .from(appeal_support::Entity)
+            .and_where(appeal_support::Column::PersonId.eq(me))
+            .to_owned();
+        cond = cond.add(appeal_event::Column::AppealId.in_subquery(raised)).add(appeal_event::Column::AppealId.in_subquery(supported));
+    }
+    cond
+}
+
 /// Appeals the caller may act on: those seen in full, and for a resident every appeal of their
 /// community (to support it; the table refuses the rest).
 pub fn acting_filter(scope: &Scope, ties: &Ties) -> Condition {

@@ -3,8 +3,13 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 
-use crate::collaboration::graphql::{Assignment, Campaign, CollabNode, Inspection, Site, Task, TaskEvent};
-use crate::deliberation::graphql::{ActionItem, AgendaItem, Appeal, BoardAppeal, DeliberationNode, Enterprise, Meeting, Pledge, Venue};
+use crate::audit::graphql::AuditRecord;
+use crate::collaboration::graphql::{
+    ApiKey, Assignment, Campaign, CollabNode, Finding, Inspection, Site, Task, TaskEvent, Webhook, WebhookDelivery,
+};
+use crate::deliberation::graphql::{
+    ActionItem, AgendaItem, Appeal, AppealEvent, BoardAppeal, DeliberationNode, Enterprise, Meeting, MeetingParticipant, Pledge, Venue,
+};
 use crate::error::AppError;
 use crate::graphql::context::rc;
 pub use crate::graphql::ids::parse_global_id;
@@ -16,10 +21,10 @@ use crate::innovation::graphql::{CaseScore, InnovationCase, InnovationNode, Roun
 // The id helpers, where callers outside the crate (the tests, the command line) have found them.
 pub use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{
-    City, CoBuildingUnit, CommitteeMembership, Community, Compound, OrgNode, PartyMember, PartyOrganization, Street,
+    City, CoBuildingUnit, CommitteeMembership, Community, Compound, OrgNode, PartyMember, PartyOrganization, Person, Street,
 };
 use crate::reporting::graphql::ReportingKey;
-use crate::volunteers::graphql::{Activity, CheckIn, Demand, SignUp, Volunteer, VolunteerNode};
+use crate::volunteers::graphql::{Activity, CheckIn, Demand, Invitation, ServiceCategory, SignUp, Volunteer, VolunteerNode};
 
 /// An object with a global id, refetchable with `node(id:)`.
 #[derive(Interface)]
@@ -33,17 +38,24 @@ pub enum Node {
     PartyMember(PartyMember),
     CoBuildingUnit(CoBuildingUnit),
     CommitteeMembership(CommitteeMembership),
+    Person(Person),
     Campaign(Campaign),
     Site(Site),
     Task(Task),
     Assignment(Assignment),
     TaskEvent(TaskEvent),
     Inspection(Inspection),
+    Finding(Finding),
+    ApiKey(ApiKey),
+    Webhook(Webhook),
+    WebhookDelivery(WebhookDelivery),
     Volunteer(Volunteer),
     CheckIn(CheckIn),
     Demand(Demand),
     Activity(Activity),
     SignUp(SignUp),
+    Invitation(Invitation),
+    ServiceCategory(ServiceCategory),
     Home(Home),
     Building(Building),
     OwnersCommittee(OwnersCommittee),
@@ -67,7 +79,10 @@ pub enum Node {
     AgendaItem(AgendaItem),
     ActionItem(ActionItem),
     Pledge(Pledge),
+    MeetingParticipant(MeetingParticipant),
+    AppealEvent(AppealEvent),
     ReportingKey(ReportingKey),
+    AuditRecord(AuditRecord),
 }
 
 impl From<OrgNode> for Node {
@@ -81,6 +96,7 @@ impl From<OrgNode> for Node {
             OrgNode::PartyMember(x) => Node::PartyMember(x),
             OrgNode::CoBuildingUnit(x) => Node::CoBuildingUnit(x),
             OrgNode::CommitteeMembership(x) => Node::CommitteeMembership(x),
+            OrgNode::Person(x) => Node::Person(x),
         }
     }
 }
@@ -94,6 +110,10 @@ impl From<CollabNode> for Node {
             CollabNode::Assignment(x) => Node::Assignment(x),
             CollabNode::TaskEvent(x) => Node::TaskEvent(x),
             CollabNode::Inspection(x) => Node::Inspection(x),
+            CollabNode::Finding(x) => Node::Finding(x),
+            CollabNode::ApiKey(x) => Node::ApiKey(x),
+            CollabNode::Webhook(x) => Node::Webhook(x),
+            CollabNode::WebhookDelivery(x) => Node::WebhookDelivery(x),
         }
     }
 }
@@ -106,6 +126,8 @@ impl From<VolunteerNode> for Node {
             VolunteerNode::Demand(x) => Node::Demand(x),
             VolunteerNode::Activity(x) => Node::Activity(x),
             VolunteerNode::SignUp(x) => Node::SignUp(x),
+            VolunteerNode::Invitation(x) => Node::Invitation(x),
+            VolunteerNode::ServiceCategory(x) => Node::ServiceCategory(x),
         }
     }
 }
@@ -150,6 +172,8 @@ impl From<DeliberationNode> for Node {
             DeliberationNode::AgendaItem(x) => Node::AgendaItem(x),
             DeliberationNode::ActionItem(x) => Node::ActionItem(x),
             DeliberationNode::Pledge(x) => Node::Pledge(x),
+            DeliberationNode::MeetingParticipant(x) => Node::MeetingParticipant(x),
+            DeliberationNode::AppealEvent(x) => Node::AppealEvent(x),
         }
     }
 }
@@ -175,6 +199,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     if k == crate::reporting::graphql::kind::REPORTING_KEY {
         let key = crate::reporting::keys::get(&rc(ctx)?.cx, uuid).await?;
         return Ok(key.map(|k| Node::ReportingKey(ReportingKey(k))));
+    }
+    if k == crate::audit::graphql::kind::AUDIT_RECORD {
+        let record = crate::audit::service::audit_record(&rc(ctx)?.cx, uuid).await?;
+        return Ok(record.map(|r| Node::AuditRecord(AuditRecord(r))));
     }
     Ok(crate::deliberation::graphql::resolve_node(ctx, &k, uuid).await?.map(Node::from))
 }

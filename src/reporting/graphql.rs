@@ -22,8 +22,10 @@ pub mod kind {
 /// A street or community a reporting key reports on.
 #[derive(SimpleObject)]
 pub struct ReportingPlace {
-    /// Global id of the street or community (refetch it with `node(id:)`).
-    pub id: ID,
+    /// Global id of the street or community (refetch it with `node(id:)`). Not called `id`:
+    /// this object is a view of that node, not the node, and clients that normalise by `id`
+    /// (Relay, Apollo) would merge the two.
+    pub place_id: ID,
     /// Its code, e.g. `meiling-street` or `zhuyuan`.
     pub code: String,
     /// Its name, e.g. 梅岭街道.
@@ -50,13 +52,13 @@ impl ReportingKey {
     /// The street the key reports on.
     async fn street(&self) -> ReportingPlace {
         let s = &self.0.street;
-        ReportingPlace { id: global_id(kind::STREET, s.id), code: s.code.clone(), name: s.name.clone() }
+        ReportingPlace { place_id: global_id(kind::STREET, s.id), code: s.code.clone(), name: s.name.clone() }
     }
     /// The one community a community key reports on; none for a street key (every community of
     /// the street).
     async fn community(&self) -> Option<ReportingPlace> {
         self.0.community.as_ref().map(|c| ReportingPlace {
-            id: global_id(kind::COMMUNITY, c.id),
+            place_id: global_id(kind::COMMUNITY, c.id),
             code: c.code.clone(),
             name: c.name.clone(),
         })

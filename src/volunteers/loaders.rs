@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::graphql::batch::{by, group, loader_key};
 
 /// Rows by id: the noun's ids (service category shared reference data, the rest scoped).
-pub use super::ids::{ActivityId, CategoryId, CheckInId, DemandId, SignUpId, VolunteerId};
+pub use super::ids::{ActivityId, CategoryId, CheckInId, DemandId, InvitationId, SignUpId, VolunteerId};
 
 /// Batches and caches volunteer-service relations for one request.
 pub struct VolunteerLoader {
@@ -154,6 +154,19 @@ impl Loader<InvitationsOf> for VolunteerLoader {
             .all(&self.db)
             .await?;
         Ok(group(rows, |m| InvitationsOf(m.demand_id)))
+    }
+}
+
+impl Loader<InvitationId> for VolunteerLoader {
+    type Value = invitation::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[InvitationId]) -> Result<HashMap<InvitationId, Self::Value>, Self::Error> {
+        let rows = invitation::Entity::find()
+            .filter(invitation::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(staff_filter(&self.scope, invitation::Column::CommunityId))
+            .all(&self.db)
+            .await?;
+        Ok(by(rows, |m| InvitationId(m.id)))
     }
 }
 

@@ -335,12 +335,12 @@ impl Fixture {
         let data = app
             .ok(
                 Some(&community.staff(app)),
-                "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id } } } }",
+                "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id uuid } } } }",
                 json!({ "i": { "communityId": community.id, "name": name, "phone": "13900001111", "kind": "RESIDENT",
                     "branchId": branch } }),
             )
             .await;
-        Person { id: text(&data, "/registerPartyMember/member/id"), person: text(&data, "/registerPartyMember/member/person/id") }
+        Person { id: text(&data, "/registerPartyMember/member/id"), person: text(&data, "/registerPartyMember/member/person/uuid") }
     }
 
     /// A resident of `community` named `name`, with no tie to it yet (no membership, no
@@ -379,11 +379,11 @@ impl Fixture {
         let data = app
             .ok(
                 Some(&community.staff(app)),
-                "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id } } } }",
+                "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id uuid } } } }",
                 json!({ "i": { "communityId": community.id, "name": name, "phone": "13800000000", "profile": profile } }),
             )
             .await;
-        Person { id: text(&data, "/registerVolunteer/volunteer/id"), person: text(&data, "/registerVolunteer/volunteer/person/id") }
+        Person { id: text(&data, "/registerVolunteer/volunteer/id"), person: text(&data, "/registerVolunteer/volunteer/person/uuid") }
     }
 
     /// An activity of `community` in service category `category` (a global id) titled `title`,

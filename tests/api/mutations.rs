@@ -149,7 +149,7 @@ both_backends! {
         let songyuan = Fixture::community(&app, "松园").await;
         let zhuxi = Fixture::community(&app, "竹溪").await;
         let staff = songyuan.staff(&app);
-        let register = r#"mutation($input: RegisterPartyMemberInput!) { registerPartyMember(input: $input) { member { id kind version workUnit person { id name phone personalDataVisible } branch { id } } } }"#;
+        let register = r#"mutation($input: RegisterPartyMemberInput!) { registerPartyMember(input: $input) { member { id kind version workUnit person { id uuid name phone personalDataVisible } branch { id } } } }"#;
         let input = json!({ "input": {
             "communityId": songyuan.id, "name": "林晓东", "phone": "13900001111", "idNumber": "350582199001011234",
             "kind": "IN_SERVICE", "branchId": songyuan.branch, "workUnit": "晋江市税务局", "organizationRelation": "晋江市税务局机关党委"
@@ -160,7 +160,7 @@ both_backends! {
         assert_eq!(member["kind"], "IN_SERVICE");
         assert_eq!(member["branch"]["id"], songyuan.branch.as_str());
         let member_id = member["id"].as_str().unwrap().to_owned();
-        let person_id = member["person"]["id"].as_str().unwrap().to_owned();
+        let person_id = member["person"]["uuid"].as_str().unwrap().to_owned();
 
         // The same person twice in one community is a conflict; a bad phone names the field.
         let again = json!({ "input": { "communityId": songyuan.id, "personId": person_id, "kind": "RESIDENT" } });

@@ -20,7 +20,7 @@ use crate::support::{Backend, Content, TestApp};
 
 const ISSUER: &str = "https://sso.example.gov.cn/realms/city";
 const AUDIENCE: &str = "gongzhi";
-const VIEWER: &str = "{ viewer { kind community { code } unit { code } person { id name } communities { code } } }";
+const VIEWER: &str = "{ viewer { kind community { code } unit { code } person { id uuid name } communities { code } } }";
 
 /// A signing key of the test issuer, with its public JWK.
 struct TestKey {
@@ -329,7 +329,7 @@ both_backends! {
         claiming["gongzhi_role"] = json!({ "role": "street-admin", "street": "meiling-street" });
         let (kind, v) = kind_of(&app, &k.rsa.sign(&claiming), None).await;
         assert_eq!(kind, "MEMBER");
-        assert_eq!(v["person"]["id"], resident.to_string());
+        assert_eq!(v["person"]["uuid"], resident.to_string());
         assert_eq!(v["person"]["name"], "王阿姨", "their own data in full");
         assert_eq!(v["communities"], json!([{ "code": community.code }]));
 

@@ -47,3 +47,20 @@ fn every_type_and_field_is_documented() {
     missing.retain(|m| !m.starts_with("scalar") && !["query:", "mutation:", "subscription:"].iter().any(|p| m.starts_with(p)));
     assert!(missing.is_empty(), "undocumented in the SDL:\n{}", missing.join("\n"));
 }
+
+#[test]
+fn every_object_with_an_id_is_a_node() {
+    use async_graphql::parser::types::{BaseType, TypeKind, TypeSystemDefinition};
+    let doc = async_graphql::parser::parse_schema(gongzhi::graphql::sdl()).expect("the SDL parses");
+    let mut not_nodes = Vec::new();
+    for def in &doc.definitions {
+        let TypeSystemDefinition::Type(t) = def else { continue };
+        let TypeKind::Object(object) = &t.node.kind else { continue };
+        let id = object.fields.iter().find(|f| f.node.name.node == "id");
+        let global = id.is_some_and(|f| !f.node.ty.node.nullable && matches!(&f.node.ty.node.base, BaseType::Named(n) if n == "ID"));
+        if global && !object.implements.iter().any(|i| i.node == "Node") {
+            not_nodes.push(t.node.name.node.to_string());
+        }
+    }
+    assert!(not_nodes.is_empty(), "types with an `id: ID!` that `node(id:)` cannot refetch: {not_nodes:?}");
+}

@@ -89,6 +89,10 @@ pub enum CollabNode {
     Assignment(Assignment),
     TaskEvent(TaskEvent),
     Inspection(Inspection),
+    Finding(Finding),
+    ApiKey(ApiKey),
+    Webhook(Webhook),
+    WebhookDelivery(WebhookDelivery),
 }
 
 /// Resolves collaboration's global ids through the scoped loaders; other kinds give `None`.
@@ -102,6 +106,12 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::ASSIGNMENT => loader.load_one(AssignmentId(uuid)).await?.map(|m| Node::Assignment(Assignment(m))),
         kind::TASK_EVENT => loader.load_one(EventId(uuid)).await?.map(|m| Node::TaskEvent(TaskEvent(m))),
         kind::INSPECTION => loader.load_one(InspectionId(uuid)).await?.map(|m| Node::Inspection(Inspection(m))),
+        kind::FINDING => loader.load_one(FindingId(uuid)).await?.map(|m| Node::Finding(Finding(m))),
+        kind::API_KEY => service::partner::api_key(&rc(ctx)?.cx, ApiKeyId(uuid)).await?.map(|m| Node::ApiKey(ApiKey(m))),
+        kind::WEBHOOK => service::webhooks::webhook(&rc(ctx)?.cx, uuid).await?.map(|m| Node::Webhook(Webhook(m))),
+        kind::WEBHOOK_DELIVERY => {
+            service::webhooks::webhook_delivery(&rc(ctx)?.cx, uuid).await?.map(|m| Node::WebhookDelivery(WebhookDelivery(m)))
+        }
         _ => None,
     })
 }

@@ -25,7 +25,7 @@ pub struct Webhook(pub WebhookState);
 #[Object]
 impl Webhook {
     /// Globally unique id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(kind::WEBHOOK, self.0.webhook.id)
     }
     /// Where events are POSTed.
@@ -73,7 +73,7 @@ pub struct WebhookDelivery(pub webhook_delivery::Model);
 #[Object]
 impl WebhookDelivery {
     /// Globally unique id; also sent as the `X-Gongzhi-Delivery` header (as a plain UUID).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(kind::WEBHOOK_DELIVERY, self.0.id)
     }
     /// The delivery's id as sent in the `X-Gongzhi-Delivery` header and the body's `delivery`.

@@ -88,6 +88,13 @@ fn of_street(street: Option<Uuid>) -> sea_orm::sea_query::SimpleExpr {
     }
 }
 
+/// One key of the caller's street, as `node(id:)` refetches it: for the street's admins (and the
+/// command line); `None` for everyone else, as for a key that does not exist.
+pub async fn api_key(cx: &Cx, id: ApiKeyId) -> AppResult<Option<api_key::Model>> {
+    let Ok(street) = key_street(cx) else { return Ok(None) };
+    Ok(api_key::Entity::find_by_id(id.0).filter(of_street(street)).one(&cx.db).await?)
+}
+
 /// The keys of the caller's street: of one unit, or of every unit (street admins).
 pub async fn api_keys(cx: &Cx, unit_id: Option<UnitId>) -> AppResult<Vec<api_key::Model>> {
     let unit_id = unit_id.map(|c| c.0);

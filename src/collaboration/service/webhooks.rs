@@ -193,7 +193,31 @@ pub async fn webhooks(cx: &Cx, unit_id: Option<UnitId>) -> AppResult<Vec<Webhook
     if let Some(u) = unit_id {
         select = select.filter(webhook::Column::UnitId.eq(u.0));
     }
-    let hooks = select.all(&cx.db).await?;
+    with_counts(cx, select.all(&cx.db).await?).await
+}
+
+/// One webhook of the caller's street, as `node(id:)` refetches it: for the street's admins;
+/// `None` for everyone else, as for a webhook that does not exist.
+pub async fn webhook(cx: &Cx, id: Uuid) -> AppResult<Option<WebhookState>> {
+    let Ok(street) = hook_street(cx) else { return Ok(None) };
+    let hook = webhook::Entity::find_by_id(id).filter(webhook::Column::StreetId.eq(street)).one(&cx.db).await?;
+    let Some(hook) = hook else { return Ok(None) };
+    Ok(with_counts(cx, vec![hook]).await?.pop())
+}
+
+/// One delivery of a webhook of the caller's street, as `node(id:)` refetches it (street admins).
+pub async fn webhook_delivery(cx: &Cx, id: Uuid) -> AppResult<Option<webhook_delivery::Model>> {
+    let Ok(street) = hook_street(cx) else { return Ok(None) };
+    let hooks = webhook::Entity::find().select_only().column(webhook::Column::Id).filter(webhook::Column::StreetId.eq(street));
+    Ok(webhook_delivery::Entity::find_by_id(id)
+        .filter(webhook_delivery::Column::WebhookId.in_subquery(sea_orm::QueryTrait::into_query(hooks)))
+        .filter(cx.scope.tenant_filter(webhook_delivery::Column::CommunityId))
+        .one(&cx.db)
+        .await?)
+}
+
+/// Webhooks with their deliveries counted by state, in one more statement.
+async fn with_counts(cx: &Cx, hooks: Vec<webhook::Model>) -> AppResult<Vec<WebhookState>> {
     if hooks.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
+use entity::appeal_event;
 use futures_util::Stream;
 
 use super::{AppealState, AppealTier, appeal_id, kind};
@@ -13,6 +14,7 @@ use crate::graphql::ids::{expect_id, global_id};
 #[derive(SimpleObject)]
 pub struct AppealEvent {
     /// Globally unique id of the event.
+    #[graphql(owned)]
     pub id: ID,
     /// The appeal (its `BoardAppeal` id, which the appeal mutations take).
     pub appeal_id: ID,
@@ -26,6 +28,20 @@ pub struct AppealEvent {
     pub supporters_count: i32,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+impl From<&appeal_event::Model> for AppealEvent {
+    fn from(e: &appeal_event::Model) -> Self {
+        AppealEvent {
+            id: global_id(kind::APPEAL_EVENT, e.id),
+            appeal_id: global_id(kind::BOARD_APPEAL, e.appeal_id),
+            kind: e.kind.clone(),
+            state: e.state.into(),
+            tier: e.tier.into(),
+            supporters_count: e.supporters,
+            at: e.at,
+        }
+    }
 }
 
 /// Live updates of consultative democracy.
@@ -56,15 +72,7 @@ impl DeliberationSubscription {
                         && appeal.is_none_or(|a| a.0 == e.event.appeal_id)
                         && community.is_none_or(|c| c == e.event.community_id) =>
                 {
-                    Some(AppealEvent {
-                        id: global_id("AppealEvent", e.event.id),
-                        appeal_id: global_id(kind::BOARD_APPEAL, e.event.appeal_id),
-                        kind: e.event.kind.clone(),
-                        state: e.event.state.into(),
-                        tier: e.event.tier.into(),
-                        supporters_count: e.event.supporters,
-                        at: e.event.at,
-                    })
+                    Some(AppealEvent::from(&e.event))
                 }
                 // A lagging subscriber skips what it missed rather than failing.
                 _ => None,

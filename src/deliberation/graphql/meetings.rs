@@ -77,9 +77,9 @@ impl Meeting {
     async fn venue(&self, ctx: &Context<'_>) -> Result<Option<Venue>> {
         Ok(deliberation_loader(ctx)?.load_one(VenueId(self.0.venue_id)).await?.map(Venue))
     }
-    /// The convenor's person id, if any.
+    /// The convenor's person id (`Person.id`), if any.
     async fn convenor_id(&self) -> Option<ID> {
-        self.0.convenor_id.map(|p| ID(p.to_string()))
+        self.0.convenor_id.map(|p| global_id(crate::organisation::graphql::kind::PERSON, p))
     }
     /// For owners' matters: how many owners may vote.
     async fn eligible_voters(&self) -> Option<i32> {
@@ -116,7 +116,7 @@ pub struct MeetingParticipant(pub meeting_participant::Model);
 #[Object]
 impl MeetingParticipant {
     /// Globally unique id (as `recordMeeting` takes it in `attended`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(kind::MEETING_PARTICIPANT, self.0.id)
     }
     /// What kind of party.

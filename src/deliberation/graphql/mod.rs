@@ -47,6 +47,7 @@ pub mod kind {
     pub const AGENDA_ITEM: &str = "AgendaItem";
     pub const ACTION_ITEM: &str = "ActionItem";
     pub const PLEDGE: &str = "Pledge";
+    pub const APPEAL_EVENT: &str = "AppealEvent";
 }
 
 /// Queries of consultative democracy, in the order the schema lists them.
@@ -86,6 +87,8 @@ pub enum DeliberationNode {
     AgendaItem(AgendaItem),
     ActionItem(ActionItem),
     Pledge(Pledge),
+    MeetingParticipant(MeetingParticipant),
+    AppealEvent(AppealEvent),
 }
 
 /// Resolves consultative democracy's global ids through the scoped loaders.
@@ -101,6 +104,8 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::ACTION_ITEM => loader.load_one(ActionItemId(uuid)).await?.map(|m| Node::ActionItem(ActionItem(m))),
         kind::PLEDGE => loader.load_one(PledgeId(uuid)).await?.map(|m| Node::Pledge(Pledge(m))),
         kind::BOARD_APPEAL => loader.load_one(BoardAppealId(uuid)).await?.map(|m| Node::BoardAppeal(Box::new(BoardAppeal(m)))),
+        kind::MEETING_PARTICIPANT => loader.load_one(ParticipantId(uuid)).await?.map(|m| Node::MeetingParticipant(MeetingParticipant(m))),
+        kind::APPEAL_EVENT => loader.load_one(AppealEventId(uuid)).await?.map(|m| Node::AppealEvent(AppealEvent::from(&m))),
         _ => None,
     })
 }

@@ -13,7 +13,7 @@ use crate::graphql::ids::{expect_id, global_id};
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "entity::meeting_participant::PartyKind")]
 pub enum PartyKind {
-    /// A person (`partyId` is the person's id).
+    /// A person (`partyId` is the person's global id).
     Person,
     /// A party organisation of the community.
     PartyOrganization,
@@ -25,23 +25,21 @@ pub enum PartyKind {
     PropertyManager,
 }
 
-/// The global id kind of a party, and the party's id as the API spells it.
-fn party_kind_name(kind: entity::meeting_participant::PartyKind) -> Option<&'static str> {
+/// The global id kind of a party.
+fn party_kind_name(kind: entity::meeting_participant::PartyKind) -> &'static str {
     use entity::meeting_participant::PartyKind as K;
     match kind {
-        K::Person => None,
-        K::PartyOrganization => Some(kind::PARTY_ORGANIZATION),
-        K::Unit => Some(kind::CO_BUILDING_UNIT),
-        K::OwnersCommittee => Some(kind::OWNERS_COMMITTEE),
-        K::PropertyManager => Some(kind::PROPERTY_MANAGER),
+        K::Person => crate::organisation::graphql::kind::PERSON,
+        K::PartyOrganization => kind::PARTY_ORGANIZATION,
+        K::Unit => kind::CO_BUILDING_UNIT,
+        K::OwnersCommittee => kind::OWNERS_COMMITTEE,
+        K::PropertyManager => kind::PROPERTY_MANAGER,
     }
 }
 
+/// A party's global id.
 pub fn party_id(kind: entity::meeting_participant::PartyKind, id: Uuid) -> ID {
-    match party_kind_name(kind) {
-        Some(k) => global_id(k, id),
-        None => ID(id.to_string()),
-    }
+    global_id(party_kind_name(kind), id)
 }
 
 /// A party named in an input: a person by their id, anyone else by their global id.
@@ -56,9 +54,10 @@ pub struct PartyInput {
 
 pub fn party(input: &PartyInput, field: &str) -> Result<Party, AppError> {
     let kind: entity::meeting_participant::PartyKind = input.kind.into();
-    let id = match party_kind_name(kind) {
-        Some(k) => expect_id(&input.id, k, field)?,
-        None => Uuid::parse_str(&input.id).map_err(|_| AppError::bad_input(field, "not a valid person id"))?,
+    let id = match kind {
+        // A person also by the UUID the command line shows.
+        entity::meeting_participant::PartyKind::Person => crate::organisation::graphql::person_id(&input.id, field)?.0,
+        _ => expect_id(&input.id, party_kind_name(kind), field)?,
     };
     Ok(Party { kind, id })
 }

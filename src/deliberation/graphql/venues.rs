@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Compound, Person};
-use crate::organisation::ids::{CommunityId, CompoundId, PersonId};
+use crate::organisation::ids::{CommunityId, CompoundId};
 use crate::organisation::loaders::{PersonOfVisibleRow, org_loader};
 
 /// Which kind of venue.
@@ -82,7 +82,7 @@ pub struct CreateVenueInput {
     pub compound_id: Option<ID>,
     /// Name (at most 100 characters).
     pub name: String,
-    /// The convenor: a person the caller knows (their id, a UUID).
+    /// The convenor: a person the caller knows (`Person.id`).
     pub convenor_id: Option<ID>,
 }
 
@@ -104,9 +104,7 @@ pub struct VenuePayload {
     pub venue: Venue,
 }
 
-pub(super) fn person_id(id: &ID, field: &str) -> Result<PersonId, AppError> {
-    id.parse::<uuid::Uuid>().map(PersonId).map_err(|_| AppError::bad_input(field, "not a person id"))
-}
+pub(super) use crate::organisation::graphql::person_id;
 
 pub(super) fn compound_id(id: &ID) -> Result<CompoundId, AppError> {
     let uuid = match expect_id(id, kind::HOME, "compoundId") {

@@ -3,7 +3,6 @@
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use entity::{owners_committee, owners_committee_member, person};
-use uuid::Uuid;
 
 use super::{Home, expected, kind};
 use crate::error::AppError;
@@ -12,7 +11,7 @@ use crate::graphql::ids::{expect_id, global_id};
 use crate::home::ids::OwnersCommitteeId;
 use crate::home::loaders::*;
 use crate::home::service::{self, NewCommittee};
-use crate::organisation::ids::{CompoundId, PersonId};
+use crate::organisation::ids::CompoundId;
 use crate::organisation::loaders::org_loader;
 
 /// A member's role on an owners' committee.
@@ -113,7 +112,7 @@ impl OwnersCommitteeMember {
 /// A member of a newly elected owners' committee.
 #[derive(InputObject)]
 pub struct OwnersCommitteeMemberInput {
-    /// The person (a UUID, as `Person.id`), known to the community's staff.
+    /// The person (`Person.id`), known to the community's staff.
     pub person_id: ID,
     /// Role on the committee (at most one director).
     pub role: CommitteeRole,
@@ -162,10 +161,7 @@ impl OwnersCommitteesMutation {
         let members = input
             .members
             .iter()
-            .map(|m| {
-                let id = Uuid::parse_str(m.person_id.as_str()).map_err(|_| AppError::bad_input("personId", "not a person id"))?;
-                Ok((PersonId(id), m.role.into()))
-            })
+            .map(|m| Ok((crate::organisation::graphql::person_id(&m.person_id, "personId")?, m.role.into())))
             .collect::<Result<Vec<_>, AppError>>()?;
         let replaces = expected(input.replaces, kind::OWNERS_COMMITTEE, OwnersCommitteeId)?;
         let (model, ended) = service::elect_committee(

@@ -13,7 +13,7 @@ use crate::home::ids::{BuildingId, ResidenceId};
 use crate::home::loaders::home_loader;
 use crate::home::service::{self, NewHome, NewResident, ResidentFilter};
 use crate::organisation::graphql::{Community, Compound, Person};
-use crate::organisation::ids::{CommunityId, CompoundId, PersonId};
+use crate::organisation::ids::{CommunityId, CompoundId};
 use crate::organisation::loaders::{PersonOfVisibleRow, org_loader};
 use crate::paging::PageArgs;
 
@@ -93,7 +93,7 @@ pub struct ResidenceInput {
 /// Input of `registerResident`.
 #[derive(InputObject)]
 pub struct RegisterResidentInput {
-    /// An existing person the caller knows (their id, a UUID); omit to register a new person.
+    /// An existing person the caller knows (`Person.id`); omit to register a new person.
     pub person_id: Option<ID>,
     /// A new person's name (at most 50 characters).
     pub name: Option<String>,
@@ -136,9 +136,7 @@ fn compound_of(id: &ID) -> Result<CompoundId, AppError> {
     Ok(CompoundId(uuid))
 }
 
-fn person_of(id: &ID, field: &str) -> Result<PersonId, AppError> {
-    id.parse::<uuid::Uuid>().map(PersonId).map_err(|_| AppError::bad_input(field, "not a person id"))
-}
+use crate::organisation::graphql::person_id as person_of;
 
 impl ResidenceInput {
     fn into_home(self) -> Result<NewHome, AppError> {
@@ -203,11 +201,7 @@ impl ResidentsQuery {
     /// A person's residences, the latest first (at most 100): for staff of the communities, and
     /// for the person themself.
     #[graphql(complexity = "crate::graphql::limits::DB_FIELD + child_complexity")]
-    async fn residence_history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The person's id (a UUID).")] person_id: ID,
-    ) -> Result<Vec<Residence>> {
+    async fn residence_history(&self, ctx: &Context<'_>, #[graphql(desc = "The person's id.")] person_id: ID) -> Result<Vec<Residence>> {
         rc(ctx)?.cx.scope.require_authenticated()?;
         let person = person_of(&person_id, "personId")?;
         Ok(service::residence_history(&rc(ctx)?.cx, person).await?.into_iter().map(Residence).collect())

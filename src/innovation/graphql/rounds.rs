@@ -11,7 +11,7 @@ use crate::graphql::ids::{expect_id, global_id};
 use crate::innovation::loaders::*;
 use crate::innovation::service::{self, NamedReviewer};
 use crate::organisation::graphql::{CoBuildingUnit, Street};
-use crate::organisation::ids::{PersonId, UnitId};
+use crate::organisation::ids::UnitId;
 use crate::organisation::loaders::{StreetId, org_loader};
 use crate::paging::PageArgs;
 
@@ -229,10 +229,7 @@ impl RoundsQuery {
 
 fn reviewer(r: &ReviewerInput) -> Result<NamedReviewer, crate::error::AppError> {
     match (&r.person_id, &r.unit_id) {
-        (Some(p), None) => {
-            let id = p.parse::<uuid::Uuid>().map_err(|_| crate::error::AppError::bad_input("reviewers", "not a person id"))?;
-            Ok(NamedReviewer::Person(PersonId(id)))
-        }
+        (Some(p), None) => Ok(NamedReviewer::Person(crate::organisation::graphql::person_id(p, "reviewers")?)),
         (None, Some(u)) => Ok(NamedReviewer::Unit(UnitId(expect_id(u, kind::CO_BUILDING_UNIT, "reviewers")?))),
         _ => Err(crate::error::AppError::bad_input("reviewers", "name a reviewer by exactly one of personId and unitId")),
     }

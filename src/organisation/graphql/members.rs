@@ -98,9 +98,13 @@ pub struct Person(pub person::Model, pub bool);
 /// person is registered in, and to the person themself; otherwise masked or null.
 #[Object]
 impl Person {
-    /// The person's id (a UUID), as `gongzhi token --person` takes it.
+    /// Globally unique id; every `personId` argument takes it.
     pub async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        global_id(kind::PERSON, self.0.id)
+    }
+    /// The person's UUID, as the command line takes it (`gongzhi token --person`).
+    async fn uuid(&self) -> String {
+        self.0.id.to_string()
     }
     /// Name.
     async fn name(&self) -> &str {
@@ -134,7 +138,7 @@ impl Person {
 pub struct RegisterPartyMemberInput {
     /// The community to register in.
     pub community_id: ID,
-    /// An existing person's id (UUID).
+    /// An existing person's id.
     pub person_id: Option<ID>,
     /// Name of a new person.
     pub name: Option<String>,
@@ -191,8 +195,13 @@ pub struct UpdatePartyMemberPayload {
     pub member: PartyMember,
 }
 
-fn person_uuid(id: &ID) -> Result<PersonId, AppError> {
-    Uuid::parse_str(id).map(PersonId).map_err(|_| AppError::bad_input("personId", "not a valid person id"))
+/// Decodes a person argument: a `Person` global id, or the person's UUID as the command line
+/// shows it; `field` names the argument in errors.
+pub fn person_id(id: &ID, field: &str) -> Result<PersonId, AppError> {
+    match Uuid::parse_str(id) {
+        Ok(uuid) => Ok(PersonId(uuid)),
+        Err(_) => expect_id(id, kind::PERSON, field).map(PersonId),
+    }
 }
 
 /// Mutations of party members.
@@ -207,7 +216,7 @@ impl MembersMutation {
         let r = rc(ctx)?;
         let new = service::NewMember {
             community_id: CommunityId(expect_id(&input.community_id, kind::COMMUNITY, "communityId")?),
-            person_id: input.person_id.as_ref().map(person_uuid).transpose()?,
+            person_id: input.person_id.as_ref().map(|p| person_id(p, "personId")).transpose()?,
             name: input.name,
             phone: input.phone,
             address: input.address,

@@ -59,6 +59,7 @@ pub mod kind {
     pub const PARTY_MEMBER: &str = "PartyMember";
     pub const CO_BUILDING_UNIT: &str = "CoBuildingUnit";
     pub const COMMITTEE_MEMBERSHIP: &str = "CommitteeMembership";
+    pub const PERSON: &str = "Person";
 }
 
 /// Counts behind `totalCount`, batched by the request's loader.
@@ -84,6 +85,7 @@ pub enum OrgNode {
     PartyMember(PartyMember),
     CoBuildingUnit(CoBuildingUnit),
     CommitteeMembership(CommitteeMembership),
+    Person(Person),
 }
 
 /// Resolves a global id of this noun through the scoped loaders; other kinds, unknown or
@@ -103,6 +105,10 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::PARTY_MEMBER => loader.load_one(MemberId(uuid)).await?.map(|m| Node::PartyMember(PartyMember(m))),
         kind::CO_BUILDING_UNIT => loader.load_one(UnitId(uuid)).await?.map(|m| Node::CoBuildingUnit(CoBuildingUnit(m))),
         kind::COMMITTEE_MEMBERSHIP => loader.load_one(MembershipId(uuid)).await?.map(|m| Node::CommitteeMembership(CommitteeMembership(m))),
+        kind::PERSON => {
+            let cx = &rc(ctx)?.cx;
+            service::visible_person(cx, PersonId(uuid)).await?.map(|(p, reveal)| Node::Person(Person(p, reveal)))
+        }
         _ => None,
     })
 }

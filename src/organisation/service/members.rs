@@ -52,37 +52,50 @@ async fn check_branch(db: &impl ConnectionTrait, community_id: CommunityId, bran
     }
 }
 
-/// A person the caller knows as staff: living in, registered in, volunteering in or checked in
-/// to one of the communities the caller is staff of. Anyone else answers `BAD_USER_INPUT` as if
-/// unknown, so that a guessed id neither links nor unmasks a stranger; a person from elsewhere
-/// checks in themself or is registered anew.
-pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: crate::organisation::ids::PersonId) -> AppResult<person::Model> {
-    let id = id.0;
-    let unknown = || AppError::bad_input("personId", "no such person in your communities");
-    let p = person::Entity::find_by_id(id).one(db).await?.ok_or_else(unknown)?;
-    if p.home_community_id.is_some_and(|c| cx.scope.is_staff_of(c)) {
-        return Ok(p);
+/// The people staff know: living in, registered in, volunteering in, checked in or signed up to,
+/// or residing in one of the communities the caller is staff of; never-true for anyone else.
+fn known_to_staff(scope: &crate::auth::Scope) -> sea_orm::Condition {
+    use entity::{check_in, residence, sign_up, volunteer};
+    use sea_orm::QueryTrait;
+    fn linked<E: EntityTrait>(person: E::Column, community: E::Column, scope: &crate::auth::Scope) -> sea_orm::sea_query::SimpleExpr {
+        let rows = E::find().select_only().column(person).filter(scope.staff_filter(community)).into_query();
+        person::Column::Id.in_subquery(rows)
     }
-    let scope = &cx.scope;
-    let linked = party_member::Entity::find()
-        .filter(party_member::Column::PersonId.eq(id))
-        .filter(scope.staff_filter(party_member::Column::CommunityId))
-        .count(db)
+    // `person` is no tenant table (row-level security does not guard it), so its own clause is
+    // the scope's, not a tenant filter the suite may drop.
+    let staff: Vec<Uuid> = scope.staff_communities().collect();
+    let home = if staff.is_empty() { sea_orm::sea_query::Expr::cust("1 = 0") } else { person::Column::HomeCommunityId.is_in(staff) };
+    sea_orm::Condition::any()
+        .add(home)
+        .add(linked::<party_member::Entity>(party_member::Column::PersonId, party_member::Column::CommunityId, scope))
+        .add(linked::<volunteer::Entity>(volunteer::Column::PersonId, volunteer::Column::CommunityId, scope))
+        .add(linked::<check_in::Entity>(check_in::Column::PersonId, check_in::Column::CommunityId, scope))
+        .add(linked::<sign_up::Entity>(sign_up::Column::PersonId, sign_up::Column::CommunityId, scope))
+        .add(linked::<residence::Entity>(residence::Column::PersonId, residence::Column::CommunityId, scope))
+}
+
+/// A person the caller knows as staff (see `known_to_staff`), in one statement. Anyone else
+/// answers `BAD_USER_INPUT` as if unknown, so that a guessed id neither links nor unmasks a
+/// stranger; a person from elsewhere checks in themself or is registered anew.
+pub async fn person_known_to_staff(db: &impl ConnectionTrait, cx: &Cx, id: PersonId) -> AppResult<person::Model> {
+    person::Entity::find_by_id(id.0)
+        .filter(known_to_staff(&cx.scope))
+        .one(db)
         .await?
-        + entity::volunteer::Entity::find()
-            .filter(entity::volunteer::Column::PersonId.eq(id))
-            .filter(scope.staff_filter(entity::volunteer::Column::CommunityId))
-            .count(db)
-            .await?
-        + entity::check_in::Entity::find()
-            .filter(entity::check_in::Column::PersonId.eq(id))
-            .filter(scope.staff_filter(entity::check_in::Column::CommunityId))
-            .count(db)
-            .await?;
-    if linked == 0 {
-        return Err(unknown());
+        .ok_or_else(|| AppError::bad_input("personId", "no such person in your communities"))
+}
+
+/// A person as `node(id:)` refetches them, with whether their personal data shows: the caller
+/// themself, and staff of a community the person is known in (in full, as on the rows that lead
+/// to them). Anyone else gets `None`, as for an id that does not exist.
+pub async fn visible_person(cx: &Cx, id: PersonId) -> AppResult<Option<(person::Model, bool)>> {
+    let scope = &cx.scope;
+    let mut cond = known_to_staff(scope);
+    if let Some(me) = scope.person_id() {
+        cond = cond.add(person::Column::Id.eq(me));
     }
-    Ok(p)
+    let found = person::Entity::find_by_id(id.0).filter(cond).one(&cx.db).await?;
+    Ok(found.map(|p| (p, true)))
 }
 
 /// Registers a party member in a community the caller is staff of.

@@ -8,8 +8,7 @@ use uuid::Uuid;
 use super::{Activity, ActivityPayload, SignUp, SignUpPayload, kind};
 use crate::error::AppError;
 use crate::graphql::context::rc;
-use crate::graphql::ids::expect_id;
-use crate::organisation::ids::PersonId;
+use crate::graphql::ids::{expect_id, global_id};
 use crate::volunteers::ids::{ActivityId, SignUpId};
 use crate::volunteers::service::{self, Attendance};
 
@@ -26,9 +25,9 @@ pub struct ServiceRecord {
 /// A volunteer's service record: the activities attended and the hours served.
 #[Object]
 impl ServiceRecord {
-    /// The person's id.
+    /// The person's id (`Person.id`).
     async fn person_id(&self) -> ID {
-        ID(self.person_id.to_string())
+        global_id(crate::organisation::graphql::kind::PERSON, self.person_id)
     }
     /// Attended sign-ups, oldest first.
     async fn attended(&self) -> Vec<SignUp> {
@@ -107,11 +106,9 @@ impl AttendanceQuery {
     async fn service_record(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The person (UUID); the caller by default.")] person_id: Option<ID>,
+        #[graphql(desc = "The person; the caller by default.")] person_id: Option<ID>,
     ) -> Result<ServiceRecord> {
-        let p = person_id
-            .map(|id| Uuid::parse_str(&id).map(PersonId).map_err(|_| AppError::bad_input("personId", "not a person id")))
-            .transpose()?;
+        let p = person_id.map(|id| crate::organisation::graphql::person_id(&id, "personId")).transpose()?;
         let (person_id, sign_ups) = service::service_record(&rc(ctx)?.cx, p).await?;
         Ok(ServiceRecord { person_id, sign_ups })
     }

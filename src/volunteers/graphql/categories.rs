@@ -17,7 +17,7 @@ pub struct ServiceCategory(pub service_category::Model);
 #[Object]
 impl ServiceCategory {
     /// Globally unique id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(kind::SERVICE_CATEGORY, self.0.id)
     }
     /// Readable code, e.g. `sanitation`.

@@ -138,7 +138,7 @@ pub struct Invitation(pub invitation::Model);
 #[Object]
 impl Invitation {
     /// Globally unique id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(kind::INVITATION, self.0.id)
     }
     /// The volunteer's answer.

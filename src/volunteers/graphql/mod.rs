@@ -93,6 +93,8 @@ pub enum VolunteerNode {
     Demand(Demand),
     Activity(Activity),
     SignUp(SignUp),
+    Invitation(Invitation),
+    ServiceCategory(ServiceCategory),
 }
 
 /// Resolves the volunteer service's global ids through the scoped loaders.
@@ -105,6 +107,8 @@ pub async fn resolve_node(ctx: &Context<'_>, k: &str, uuid: Uuid) -> Result<Opti
         kind::DEMAND => loader.load_one(DemandId(uuid)).await?.map(|m| Node::Demand(Demand(m))),
         kind::ACTIVITY => loader.load_one(ActivityId(uuid)).await?.map(|m| Node::Activity(Activity(m))),
         kind::SIGN_UP => loader.load_one(SignUpId(uuid)).await?.map(|m| Node::SignUp(SignUp(m))),
+        kind::INVITATION => loader.load_one(InvitationId(uuid)).await?.map(|m| Node::Invitation(Invitation(m))),
+        kind::SERVICE_CATEGORY => loader.load_one(CategoryId(uuid)).await?.map(|m| Node::ServiceCategory(ServiceCategory(m))),
         _ => None,
     })
 }

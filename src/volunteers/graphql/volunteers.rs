@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::volunteer;
-use uuid::Uuid;
 
 use super::{Count, Demand, DemandSuggestion, kind, person};
 use crate::error::AppError;
@@ -11,7 +10,6 @@ use crate::graphql::connection::{Conn, TotalCount};
 use crate::graphql::context::{loaded, rc};
 use crate::graphql::ids::{expect_id, global_id};
 use crate::organisation::graphql::{Community, Compound, Person};
-use crate::organisation::ids::PersonId;
 use crate::organisation::loaders::CommunityOfVisibleRow;
 use crate::organisation::loaders::{CommunityId, CompoundId};
 use crate::paging::PageArgs;
@@ -128,7 +126,7 @@ impl ProfileInput {
 pub struct RegisterVolunteerInput {
     /// The community.
     pub community_id: ID,
-    /// A known person (UUID).
+    /// A known person (`Person.id`).
     pub person_id: Option<ID>,
     /// Name of a new person.
     pub name: Option<String>,
@@ -194,10 +192,7 @@ impl VolunteersMutation {
     async fn register_volunteer(&self, ctx: &Context<'_>, input: RegisterVolunteerInput) -> Result<VolunteerPayload> {
         let new = service::NewVolunteer {
             community_id: expect_id(&input.community_id, kind::COMMUNITY, "communityId").map(CommunityId)?,
-            person_id: input
-                .person_id
-                .map(|id| Uuid::parse_str(&id).map(PersonId).map_err(|_| AppError::bad_input("personId", "not a person id")))
-                .transpose()?,
+            person_id: input.person_id.map(|id| crate::organisation::graphql::person_id(&id, "personId")).transpose()?,
             name: input.name,
             phone: input.phone,
             profile: input.profile.decode()?,

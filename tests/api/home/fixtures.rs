@@ -189,8 +189,7 @@ impl Resident {
     }
 }
 
-pub const REGISTER_RESIDENT: &str =
-    "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { id door since current person { id name phone } } } }";
+pub const REGISTER_RESIDENT: &str = "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { id door since current person { id uuid name phone } } } }";
 
 impl Fixture {
     /// A new person named `name` living at `door` of the compound `compound` (a global id) of
@@ -206,7 +205,7 @@ impl Fixture {
             .await;
         let r = &d["registerResident"]["residence"];
         Resident {
-            person: r["person"]["id"].as_str().unwrap().parse().unwrap(),
+            person: r["person"]["uuid"].as_str().unwrap().parse().unwrap(),
             residence: r["id"].as_str().unwrap().to_owned(),
             name: name.to_owned(),
             phone,

@@ -12,7 +12,7 @@ const MOVE: &str = "mutation($i: MoveResidentInput!) { moveResident(input: $i) {
 const MINE: &str =
     "{ myResidence { id door since current compound { name } building { label } person { name phone personalDataVisible } } }";
 const RESIDENTS: &str = r#"query($c: ID!, $all: Boolean) { residents(communityId: $c, includeEnded: $all, first: 50) { totalCount
-    edges { node { id door current since until person { id name phone personalDataVisible } compound { id } } } } }"#;
+    edges { node { id door current since until person { id uuid name phone personalDataVisible } compound { id } } } } }"#;
 const HISTORY: &str = "query($p: ID!) { residenceHistory(personId: $p) { id door since until current compound { name } } }";
 const NODE: &str = "query($id: ID!) { node(id: $id) { ... on Residence { id door } } }";
 
@@ -54,7 +54,7 @@ both_backends! {
             register("林阿姨", "13700001234", home_input(&h.compound_id, Some(&h.buildings[0]), "1单元101", "2020-01-01"))).await;
         let r = &d["registerResident"]["residence"];
         let a = Resident {
-            person: r["person"]["id"].as_str().unwrap().parse().unwrap(),
+            person: r["person"]["uuid"].as_str().unwrap().parse().unwrap(),
             residence: r["id"].as_str().unwrap().to_owned(),
             name: "林阿姨".into(),
             phone: "13700001234".into(),

@@ -11,7 +11,7 @@ use crate::audit::{audited, records, refused};
 use crate::fixtures::{Community, Fixture};
 
 const ISSUE: &str = "mutation($i: IssueReportingKeyInput!) { issueReportingKey(input: $i) { secret key { id label version \
-                     street { code } community { id code } createdBy expiresAt revokedAt lastUsedAt active } } }";
+                     street { code } community { placeId code } createdBy expiresAt revokedAt lastUsedAt active } } }";
 const REVOKE: &str = "mutation($i: RevokeReportingKeyInput!) { revokeReportingKey(input: $i) { key { id revokedAt active version } } }";
 const LIST: &str = "query($r: Boolean) { reportingKeys(first: 50, includeRevoked: $r) { totalCount nodes { id label lastUsedAt revokedAt community { code } } } }";
 

@@ -168,7 +168,7 @@ both_backends! {
             let mut people = Vec::new();
             people_in(&data, &mut people);
             for p in people {
-                let id = p["id"].as_str().unwrap();
+                let id = &decode(p["id"].as_str().unwrap()).expect("a Person id").1.to_string();
                 let in_clear = p["personalDataVisible"] == true;
                 let may_clear = may.clear.as_ref().is_some_and(|c| c.is_empty() || c.contains(id));
                 assert!(!in_clear || may_clear, "{label}: contact shown in full: {p}");

@@ -72,7 +72,7 @@ both_backends! {
         let xv = app
             .ok(
                 Some(&xiyuan_staff),
-                "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { person { id } } } }",
+                "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { person { id uuid } } } }",
                 json!({ "i": { "communityId": other.community_id, "name": "西园义工", "phone": "13700000000" } }),
             )
             .await;
@@ -84,7 +84,7 @@ both_backends! {
                     "startsAt": soon.to_rfc3339(), "endsAt": (soon + Duration::hours(1)).to_rfc3339(), "capacity": 5 } }),
             )
             .await;
-        let xperson = xv["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().to_owned();
+        let xperson = xv["registerVolunteer"]["volunteer"]["person"]["uuid"].as_str().unwrap().to_owned();
         app.ok(
             Some(&app.token(Role::Member, &xperson)),
             "mutation($i: SignUpInput!) { signUp(input: $i) { signUp { id } } }",

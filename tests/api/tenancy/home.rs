@@ -326,8 +326,8 @@ both_backends! {
             let c = compound::Entity::find().filter(compound::Column::Name.eq(name)).one(&app.db).await.unwrap().unwrap();
             let input = json!({ "i": { "name": format!("住户{n}"), "phone": format!("1350000{n:04}"),
                 "residence": { "compoundId": global_id("Compound", c.id).to_string(), "door": format!("{n}栋10{n}"), "since": "2021-01-01" } } });
-            let d = app.ok(Some(&app.token(Role::CommunityStaff, "meitinglai")), "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { person { id } } } }", input).await;
-            let person: Uuid = d["registerResident"]["residence"]["person"]["id"].as_str().unwrap().parse().unwrap();
+            let d = app.ok(Some(&app.token(Role::CommunityStaff, "meitinglai")), "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { person { id uuid } } } }", input).await;
+            let person: Uuid = d["registerResident"]["residence"]["person"]["uuid"].as_str().unwrap().parse().unwrap();
             residents.push((format!("resident of {name}"), person, c.id));
         }
         let lives_in: HashMap<Uuid, Uuid> = residents.iter().map(|(_, p, c)| (*p, *c)).collect();

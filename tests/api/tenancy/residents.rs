@@ -14,10 +14,10 @@ struct Stay {
     door: String,
 }
 
-const REGISTER: &str = "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { id person { id } } } }";
+const REGISTER: &str = "mutation($i: RegisterResidentInput!) { registerResident(input: $i) { residence { id person { id uuid } } } }";
 const MOVE: &str = "mutation($i: MoveResidentInput!) { moveResident(input: $i) { residence { id } } }";
 
-const FIELDS: &str = "fragment R on Residence { id door since until current person { id name phone personalDataVisible } community { id } compound { id } building { label } home { compound { id } } }";
+const FIELDS: &str = "fragment R on Residence { id door since until current person { id uuid name phone personalDataVisible } community { id } compound { id } building { label } home { compound { id } } }";
 
 async fn compounds_of(app: &TestApp, community: Uuid) -> Vec<Uuid> {
     let mut c: Vec<Uuid> = compound::Entity::find()
@@ -39,7 +39,7 @@ async fn register(app: &TestApp, staff: &str, community: Uuid, compound: Uuid, n
     let d = app.ok(Some(staff), REGISTER, input).await;
     let r = &d["registerResident"]["residence"];
     Stay {
-        person: r["person"]["id"].as_str().unwrap().parse().unwrap(),
+        person: r["person"]["uuid"].as_str().unwrap().parse().unwrap(),
         residence: decode(r["id"].as_str().unwrap()).unwrap().1,
         community,
         door,

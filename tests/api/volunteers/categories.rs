@@ -32,7 +32,7 @@ both_backends! {
         )
         .await;
         let vid = v["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned();
-        let person = v["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().to_owned();
+        let person = v["registerVolunteer"]["volunteer"]["person"]["uuid"].as_str().unwrap().to_owned();
         let me = app.token(Role::Member, &person);
         let update = "mutation($i: UpdateVolunteerProfileInput!) { updateVolunteerProfile(input: $i) { volunteer { skills availability industry version } } }";
         let u = audited(

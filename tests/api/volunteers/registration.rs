@@ -71,7 +71,7 @@ both_backends! {
 
         let staff = songyuan.staff(&app);
         let admin = songyuan.admin(&app);
-        let member = "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id } } } }";
+        let member = "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id person { id uuid } } } }";
         let as_volunteer = |p: uuid::Uuid| json!({ "i": { "communityId": songyuan.id, "personId": p.to_string() } });
         let as_member = |p: uuid::Uuid| json!({ "i": { "communityId": songyuan.id, "personId": p.to_string(), "kind": "RESIDENT" } });
         let rows = |p: uuid::Uuid| {
@@ -104,16 +104,16 @@ both_backends! {
         // Staff of the outsider's own community link them.
         let mine = json!({ "i": { "communityId": zhuxi.id, "personId": outsider.to_string() } });
         let v = audited(&app, &zhuxi.staff(&app), "registerVolunteer", REGISTER, mine).await;
-        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], outsider.to_string());
+        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["uuid"], outsider.to_string());
         // Volunteering in 竹溪 is no tie to 松园.
         assert_eq!(refused(&app, Some(&staff), REGISTER, as_volunteer(outsider)).await, "BAD_USER_INPUT");
         assert_eq!(rows(outsider).await, 0);
 
         // A person who lives in 松园 is linked, as a volunteer and as a party member.
         let v = audited(&app, &staff, "registerVolunteer", REGISTER, as_volunteer(resident)).await;
-        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["id"], resident.to_string());
+        assert_eq!(v["registerVolunteer"]["volunteer"]["person"]["uuid"], resident.to_string());
         let p = audited(&app, &staff, "registerPartyMember", member, as_member(resident)).await;
-        assert_eq!(p["registerPartyMember"]["member"]["person"]["id"], resident.to_string());
+        assert_eq!(p["registerPartyMember"]["member"]["person"]["uuid"], resident.to_string());
         assert_eq!(rows(resident).await, 2);
         assert_eq!(person::Entity::find_by_id(resident).one(&app.db).await.unwrap().unwrap().name, "松园居民", "the same person");
     }

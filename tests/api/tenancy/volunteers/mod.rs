@@ -6,7 +6,7 @@ use super::*;
 mod moved_away;
 mod principals;
 
-const REGISTER: &str = "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id } } } }";
+const REGISTER: &str = "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id person { id uuid } } } }";
 const REQUEST_CHECK_IN: &str = "mutation($i: RequestCheckInInput!) { requestCheckIn(input: $i) { checkIn { id status } } }";
 const APPROVE_CHECK_IN: &str = "mutation($i: CheckInDecisionInput!) { approveCheckIn(input: $i) { checkIn { id status } } }";
 const POST_DEMAND: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { demand { id } } }";
@@ -54,7 +54,7 @@ async fn build_side(app: &TestApp, code: &str) -> Side {
         )
         .await;
     let volunteer_id = v["registerVolunteer"]["volunteer"]["id"].as_str().unwrap().to_owned();
-    let volunteer_person: Uuid = v["registerVolunteer"]["volunteer"]["person"]["id"].as_str().unwrap().parse().unwrap();
+    let volunteer_person: Uuid = v["registerVolunteer"]["volunteer"]["person"]["uuid"].as_str().unwrap().parse().unwrap();
 
     // A party member registered in this community only, so that their communities are exactly this one.
     let members = party_member::Entity::find().all(&app.db).await.unwrap();
@@ -137,7 +137,7 @@ async fn build_platform(app: &TestApp) -> (Side, Side) {
 
 /// Fragments of the volunteer probe; each query gets the ones it uses.
 const FRAGMENTS: &[(&str, &str)] = &[
-    ("P", "fragment P on Person { id name phone address gender birthYear personalDataVisible }"),
+    ("P", "fragment P on Person { id uuid name phone address gender birthYear personalDataVisible }"),
     (
         "V",
         "fragment V on Volunteer { id active person { ...P } community { id } compound { id community { id } }
@@ -354,7 +354,7 @@ async fn volunteer_probe(
     if let Some(record) = answers.get("serviceRecord") {
         let MemberRule::Own(me) = allowed.members else { panic!("{label}: only members have a record of their own") };
         let r = &record["serviceRecord"];
-        assert_eq!(r["personId"], me.to_string(), "{label}");
+        assert_eq!(r["personId"], global_id("Person", me).to_string(), "{label}");
         let want = expected(&facts.sign_up, |(_, p, _, attended)| *p == me && *attended);
         assert_eq!(uuids(&r["attended"]), want, "{label}: own service record");
         assert_eq!(r["personTimes"], want.len(), "{label}");
@@ -384,7 +384,7 @@ async fn volunteer_probe(
     assert_eq!(uuids(&viewer["communities"]), allowed.communities, "{label}: viewer.communities");
     match allowed.members {
         MemberRule::Own(me) => {
-            assert_eq!(viewer["person"]["id"], me.to_string(), "{label}");
+            assert_eq!(viewer["person"]["uuid"], me.to_string(), "{label}");
             assert_eq!(viewer["person"]["personalDataVisible"], true, "{label}");
         }
         _ => assert!(viewer["person"].is_null(), "{label}: {viewer}"),

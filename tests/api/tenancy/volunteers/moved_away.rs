@@ -45,8 +45,8 @@ both_backends! {
         // Relations that would lead back into 梅岭 (`community`, `suggestedDemands`) are left out
         // here; see the ignored test below.
         let q =
-            "{ viewer { communities { id } } volunteers { totalCount edges { node { id active person { id phone personalDataVisible } } } }
-                   checkIns { edges { node { id status person { id personalDataVisible } } } }
+            "{ viewer { communities { id } } volunteers { totalCount edges { node { id active person { id uuid phone personalDataVisible } } } }
+                   checkIns { edges { node { id status person { id uuid personalDataVisible } } } }
                    demands { totalCount edges { node { id community { id } } } }
                    activities { totalCount edges { node { id community { id } signUps { id } } } }
                    serviceRecord { personTimes attended { id activity { id } } } }";
