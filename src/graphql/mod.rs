@@ -7,6 +7,7 @@ pub mod extensions;
 pub mod ids;
 pub mod limits;
 pub mod node;
+pub mod scalars;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
@@ -65,6 +66,7 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(64)
         .limit_directives(16)
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(scalars::DATE_TIME_DESCRIPTION)
 }
 
 /// Error codes are applied by the HTTP handler (see `http::graphql`), which keeps field

@@ -64,3 +64,14 @@ fn every_object_with_an_id_is_a_node() {
     }
     assert!(not_nodes.is_empty(), "types with an `id: ID!` that `node(id:)` cannot refetch: {not_nodes:?}");
 }
+
+#[test]
+fn calendar_scalars_are_named_and_described_for_client_developers() {
+    let sdl = gongzhi::graphql::sdl();
+    assert!(!sdl.contains("NaiveDate") && !sdl.contains("<Utc>"), "a Rust type name leaks into the contract");
+    for (scalar, says) in [("Date", "`2026-12-07`"), ("DateTime", "RFC 3339")] {
+        let at = sdl.find(&format!("\nscalar {scalar}\n")).unwrap_or_else(|| panic!("no scalar {scalar}"));
+        let description = sdl[..at].rsplit("\"\"\"").nth(1).unwrap_or_default();
+        assert!(description.contains(says), "{scalar} is described as {description:?}");
+    }
+}

@@ -196,7 +196,7 @@ impl AssignmentMutation {
     ) -> Result<EndCommitteeMembershipPayload> {
         let r = rc(ctx)?;
         let id = MembershipId(expect_id(&input.id, kind::COMMITTEE_MEMBERSHIP, "id")?);
-        let (m, _) = service::end_committee_seat(&r.cx, id, input.until, input.expected_version).await?;
+        let (m, _) = service::end_committee_seat(&r.cx, id, input.until.map(|d| d.0), input.expected_version).await?;
         Ok(EndCommitteeMembershipPayload { membership: CommitteeMembership(m) })
     }
 }

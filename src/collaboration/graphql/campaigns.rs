@@ -37,12 +37,12 @@ impl Campaign {
         &self.0.goal
     }
     /// First day.
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
     }
     /// Last day, if set.
-    async fn ends_on(&self) -> Option<NaiveDate> {
-        self.0.ends_on
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
     }
     /// The organisation leading it.
     async fn lead_organization(&self, ctx: &Context<'_>) -> Result<Option<PartyOrganization>> {
@@ -154,9 +154,9 @@ pub struct CreateCampaignInput {
     #[graphql(default)]
     pub goal: String,
     /// First day.
-    pub starts_on: NaiveDate,
+    pub starts_on: Date,
     /// Last day.
-    pub ends_on: Option<NaiveDate>,
+    pub ends_on: Option<Date>,
     /// The communities taking part.
     pub community_ids: Vec<ID>,
     /// The leading party organisation (a joint committee or branch).
@@ -182,7 +182,7 @@ pub struct UpdateCampaignInput {
     /// New goal.
     pub goal: Option<String>,
     /// New last day.
-    pub ends_on: Option<NaiveDate>,
+    pub ends_on: Option<Date>,
     /// Communities joining the campaign.
     #[graphql(default)]
     pub add_community_ids: Vec<ID>,
@@ -234,8 +234,8 @@ impl CampaignMutation {
         let new = service::NewCampaign {
             name: input.name,
             goal: input.goal,
-            starts_on: input.starts_on,
-            ends_on: input.ends_on,
+            starts_on: input.starts_on.0,
+            ends_on: input.ends_on.map(|d| d.0),
             community_ids: ids(&input.community_ids, kind::COMMUNITY, "communityIds")?.into_iter().map(CommunityId).collect(),
             lead_organization_id: input
                 .lead_organization_id
@@ -254,7 +254,7 @@ impl CampaignMutation {
             expected_version: input.expected_version,
             name: input.name,
             goal: input.goal,
-            ends_on: input.ends_on,
+            ends_on: input.ends_on.map(|d| d.0),
             add_community_ids: ids(&input.add_community_ids, kind::COMMUNITY, "addCommunityIds")?.into_iter().map(CommunityId).collect(),
             remove_community_ids: ids(&input.remove_community_ids, kind::COMMUNITY, "removeCommunityIds")?
                 .into_iter()

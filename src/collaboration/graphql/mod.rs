@@ -1,8 +1,9 @@
 //! GraphQL types, queries, mutations and the live `taskEvents` subscription of collaboration, one
 //! file per sub-noun; the roots merge the parts in the order of the schema's fields.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, MergedObject, Object, Result, SimpleObject, Subscription};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{api_key, assignment, campaign, finding, inspection, site, task, task_event, webhook_delivery};
 use futures_util::Stream;
 use uuid::Uuid;

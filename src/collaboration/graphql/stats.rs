@@ -143,14 +143,14 @@ impl UnitAssessment {
 pub struct CollabStatsQuery;
 
 fn query(
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    from: Option<Date>,
+    to: Option<Date>,
     community_id: Option<ID>,
     campaign_id: Option<ID>,
     unit_id: Option<ID>,
 ) -> Result<service::CollabStatsQuery, AppError> {
     Ok(service::CollabStatsQuery {
-        period: Period::new(from, to)?,
+        period: Period::new(from.map(|d| d.0), to.map(|d| d.0))?,
         community: community_id.map(|c| expect_id(&c, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?,
         campaign: campaign_id.map(|c| expect_id(&c, kind::CAMPAIGN, "campaignId").map(CampaignId)).transpose()?,
         unit: unit_id.map(|u| expect_id(&u, kind::CO_BUILDING_UNIT, "unitId").map(UnitId)).transpose()?,
@@ -169,8 +169,8 @@ impl CollabStatsQuery {
     async fn task_statistics(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The first day, Beijing time.")] from: Option<NaiveDate>,
-        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<NaiveDate>,
+        #[graphql(desc = "The first day, Beijing time.")] from: Option<Date>,
+        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<Date>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
         #[graphql(desc = "Only this campaign's tasks.")] campaign_id: Option<ID>,
         #[graphql(desc = "Only tasks with a share for this unit.")] unit_id: Option<ID>,
@@ -187,8 +187,8 @@ impl CollabStatsQuery {
     async fn unit_assessment(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The first day, Beijing time.")] from: Option<NaiveDate>,
-        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<NaiveDate>,
+        #[graphql(desc = "The first day, Beijing time.")] from: Option<Date>,
+        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<Date>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
         #[graphql(desc = "Only shares of this campaign's tasks.")] campaign_id: Option<ID>,
         #[graphql(desc = "Only this unit.")] unit_id: Option<ID>,

@@ -3,8 +3,8 @@
 //! and the action (`CONFLICT` for the state, `FORBIDDEN` for the caller, `NOT_FOUND` when the
 //! caller cannot see the appeal).
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::NaiveDate;
 
 use super::{Appeal, AppealPayload, OutcomeRating, appeal_id, kind};
 use crate::deliberation::ids::VenueId;
@@ -29,7 +29,7 @@ pub struct ScheduleAppealInput {
     /// A venue of the appeal's community (its centre or a station).
     pub venue_id: ID,
     /// The day it is on the venue's agenda.
-    pub on: NaiveDate,
+    pub on: Date,
     /// The version read; `CONFLICT` when it changed since.
     pub expected_version: Option<i32>,
 }
@@ -100,7 +100,7 @@ impl AppealActionsMutation {
     /// Puts an ACCEPTED appeal on the agenda of a venue of its community, on a day (its tier's handler).
     async fn schedule_appeal(&self, ctx: &Context<'_>, input: ScheduleAppealInput) -> Result<AppealPayload> {
         let venue = VenueId(expect_id(&input.venue_id, kind::VENUE, "venueId")?);
-        act(ctx, &input.id, Step::Schedule { venue, on: input.on }, input.expected_version).await
+        act(ctx, &input.id, Step::Schedule { venue, on: input.on.0 }, input.expected_version).await
     }
 
     /// Answers an ACCEPTED or SCHEDULED appeal (its tier's handler).

@@ -1,7 +1,8 @@
 //! Appeals (诉求) in full: raising them and listing those the caller sees.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::appeal;
 
 use super::venues::compound_id;
@@ -220,8 +221,8 @@ impl Appeal {
         }
     }
     /// The day it is on the venue's agenda.
-    async fn scheduled_on(&self) -> Option<NaiveDate> {
-        self.0.scheduled_on
+    async fn scheduled_on(&self) -> Option<Date> {
+        self.0.scheduled_on.map(Date)
     }
     /// The current deadline: the first response while RAISED, the answer while ACCEPTED or
     /// SCHEDULED; past it, the appeal moves up a tier.

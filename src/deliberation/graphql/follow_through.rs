@@ -1,8 +1,9 @@
 //! The follow-through of a decision (有人抓落实): action items with their owners, progress notes
 //! and the collaboration tasks that carry them out.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{action_item, action_note};
 
 use super::parties::{PartyInput, PartyKind, party, party_id};
@@ -49,8 +50,8 @@ impl ActionItem {
         party_id(self.0.owner_kind, self.0.owner_id)
     }
     /// The day it is due.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
+    async fn due_on(&self) -> Date {
+        Date(self.0.due_on)
     }
     /// Where it stands.
     async fn status(&self) -> ActionStatus {
@@ -126,7 +127,7 @@ pub struct AddActionItemInput {
     /// Who owns it: a party organisation, a seated unit, a property manager or a person.
     pub owner: PartyInput,
     /// The day it is due.
-    pub due_on: NaiveDate,
+    pub due_on: Date,
     /// When it needs departments: the collaboration task it becomes (the owner must be a unit).
     pub task: Option<ActionTaskInput>,
 }
@@ -194,7 +195,7 @@ impl FollowThroughMutation {
         let new = NewAction {
             title: input.title,
             owner: party(&input.owner, "owner")?,
-            due_on: input.due_on,
+            due_on: input.due_on.0,
             task: input.task.map(|t| ActionTask {
                 description: t.description,
                 category: t.category.into(),

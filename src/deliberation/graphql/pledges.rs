@@ -1,7 +1,8 @@
 //! Practice campaigns (我为群众办实事 / 我为企业解难题 / 我为社会做好事): pledges and their counts.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::pledge;
 
 use super::kind;
@@ -59,8 +60,8 @@ impl Pledge {
         &self.0.title
     }
     /// The day it is due.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
+    async fn due_on(&self) -> Date {
+        Date(self.0.due_on)
     }
     /// Whether it is fulfilled.
     async fn fulfilled(&self) -> bool {
@@ -173,7 +174,7 @@ pub struct MakePledgeInput {
     /// What is pledged (at most 200 characters).
     pub title: String,
     /// The day it is due.
-    pub due_on: NaiveDate,
+    pub due_on: Date,
 }
 
 /// Input of `fulfilPledge`.
@@ -210,7 +211,7 @@ impl PledgesMutation {
             campaign: input.campaign.into(),
             pledger: party(&input.pledger, "pledger")?,
             title: input.title,
-            due_on: input.due_on,
+            due_on: input.due_on.0,
         };
         Ok(PledgePayload { pledge: Pledge(service::make_pledge(&r.cx, new).await?) })
     }

@@ -1,7 +1,7 @@
 //! The statistics of consultative democracy: rows a chart takes directly.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 
 use super::kind;
 use crate::deliberation::service::{self, Figures, Grouping, StatsQuery};
@@ -102,15 +102,15 @@ impl DeliberationStatsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
         #[graphql(desc = "Only this compound (a `Compound` or `Home` id).")] compound_id: Option<ID>,
-        #[graphql(desc = "The first day, Beijing time.")] from: Option<NaiveDate>,
-        #[graphql(desc = "The last day, Beijing time.")] to: Option<NaiveDate>,
+        #[graphql(desc = "The first day, Beijing time.")] from: Option<Date>,
+        #[graphql(desc = "The last day, Beijing time.")] to: Option<Date>,
         #[graphql(desc = "How the rows are grouped.", default_with = "DeliberationGrouping::Total")] by: DeliberationGrouping,
     ) -> Result<Vec<DeliberationFigures>> {
         let q = StatsQuery {
             community: community_id.map(|c| expect_id(&c, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?,
             compound: compound_id.as_ref().map(super::venues::compound_id).transpose()?,
-            from,
-            to,
+            from: from.map(|d| d.0),
+            to: to.map(|d| d.0),
             by: match by {
                 DeliberationGrouping::Total => Grouping::Total,
                 DeliberationGrouping::Community => Grouping::Community,

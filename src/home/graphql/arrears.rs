@@ -1,8 +1,9 @@
 //! Property-fee arrears help (物业费催缴) of a compound: cases by building and door, their contact
 //! attempts and outcomes.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{arrears_case, arrears_contact};
 
 use super::{Building, Fen, Home, home_compound_id, kind};
@@ -114,8 +115,8 @@ impl ArrearsCase {
         self.0.amount_owed_fen
     }
     /// The first day the fees have been owed since.
-    async fn owed_since(&self) -> NaiveDate {
-        self.0.owed_since
+    async fn owed_since(&self) -> Date {
+        Date(self.0.owed_since)
     }
     /// Open, or the outcome reached.
     async fn status(&self) -> ArrearsStatus {
@@ -176,8 +177,8 @@ impl ArrearsContact {
         Ok(home_loader(ctx)?.load_one(ArrearsCaseId(self.0.case_id)).await?.map(ArrearsCase))
     }
     /// The day of the contact.
-    async fn contacted_on(&self) -> NaiveDate {
-        self.0.contacted_on
+    async fn contacted_on(&self) -> Date {
+        Date(self.0.contacted_on)
     }
     /// How the household was contacted.
     async fn channel(&self) -> ArrearsContactChannel {
@@ -210,7 +211,7 @@ pub struct OpenArrearsCaseInput {
     /// The amount owed, in whole fen from 1 to 10^12: a number or a string of digits.
     pub amount_owed_fen: Fen,
     /// The first day the fees have been owed since (not in the future).
-    pub owed_since: NaiveDate,
+    pub owed_since: Date,
     /// A note (at most 500 characters).
     pub note: Option<String>,
 }
@@ -228,7 +229,7 @@ pub struct RecordArrearsContactInput {
     /// The case.
     pub case_id: ID,
     /// The day of the contact (today in Beijing when left out; not in the future).
-    pub contacted_on: Option<NaiveDate>,
+    pub contacted_on: Option<Date>,
     /// How the household was contacted.
     pub channel: ArrearsContactChannel,
     /// What came of it (at most 500 characters).
@@ -288,7 +289,7 @@ impl ArrearsMutation {
             building_id: BuildingId(expect_id(&input.building_id, kind::BUILDING, "buildingId")?),
             door: input.door,
             amount: input.amount_owed_fen.0,
-            owed_since: input.owed_since,
+            owed_since: input.owed_since.0,
             note: input.note,
         };
         Ok(OpenArrearsCasePayload { arrears_case: ArrearsCase(service::open_case(&r.cx, new).await?) })
@@ -300,7 +301,7 @@ impl ArrearsMutation {
         r.cx.scope.require_authenticated()?;
         let new = NewArrearsContact {
             case_id: ArrearsCaseId(expect_id(&input.case_id, kind::ARREARS_CASE, "caseId")?),
-            contacted_on: input.contacted_on,
+            contacted_on: input.contacted_on.map(|d| d.0),
             channel: input.channel.into(),
             result: input.result,
         };

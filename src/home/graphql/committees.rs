@@ -1,7 +1,7 @@
 //! Owners' committees (业委会) and their members.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 use entity::{owners_committee, owners_committee_member, person};
 
 use super::{Home, expected, kind};
@@ -39,20 +39,20 @@ impl OwnersCommittee {
         global_id(kind::OWNERS_COMMITTEE, self.0.id)
     }
     /// The day the owners elected it.
-    async fn elected_on(&self) -> NaiveDate {
-        self.0.elected_on
+    async fn elected_on(&self) -> Date {
+        Date(self.0.elected_on)
     }
     /// The first day of its term.
-    async fn term_start(&self) -> NaiveDate {
-        self.0.term_start
+    async fn term_start(&self) -> Date {
+        Date(self.0.term_start)
     }
     /// The last day its term was elected for, if set.
-    async fn term_end(&self) -> Option<NaiveDate> {
-        self.0.term_end
+    async fn term_end(&self) -> Option<Date> {
+        self.0.term_end.map(Date)
     }
     /// The day it left office (the next committee's first day); null while in office.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.0.ended_on
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
     }
     /// Whether it is the committee in office.
     async fn in_office(&self) -> bool {
@@ -124,11 +124,11 @@ pub struct ElectOwnersCommitteeInput {
     /// The compound (a `Compound` id).
     pub compound_id: ID,
     /// The day the owners elected it (on or before `termStart`).
-    pub elected_on: NaiveDate,
+    pub elected_on: Date,
     /// The first day of its term; the committee in office ends that day.
-    pub term_start: NaiveDate,
+    pub term_start: Date,
     /// The last day of the term it was elected for.
-    pub term_end: Option<NaiveDate>,
+    pub term_end: Option<Date>,
     /// Its members (1 to 15).
     pub members: Vec<OwnersCommitteeMemberInput>,
     /// The committee in office as the caller read it: null when none is; omit to skip the check.
@@ -168,9 +168,9 @@ impl OwnersCommitteesMutation {
             &r.cx,
             NewCommittee {
                 compound_id,
-                elected_on: input.elected_on,
-                term_start: input.term_start,
-                term_end: input.term_end,
+                elected_on: input.elected_on.0,
+                term_start: input.term_start.0,
+                term_end: input.term_end.map(|d| d.0),
                 members,
                 replaces,
             },

@@ -1,7 +1,8 @@
 //! Building and lane leaders by two-way selection (党员楼(街巷)长, 双向选择).
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{building_leader, person};
 
 use super::{Building, kind};
@@ -121,16 +122,16 @@ impl BuildingLeader {
         self.0.residents_side.map(Into::into)
     }
     /// The first day of the term: the day both sides had agreed (Beijing time).
-    async fn term_start(&self) -> Option<NaiveDate> {
-        self.0.term_start
+    async fn term_start(&self) -> Option<Date> {
+        self.0.term_start.map(Date)
     }
     /// The last day of the term, if one was set.
-    async fn term_end(&self) -> Option<NaiveDate> {
-        self.0.term_end
+    async fn term_end(&self) -> Option<Date> {
+        self.0.term_end.map(Date)
     }
     /// The day the leader stepped down (Beijing time).
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.0.ended_on
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
     }
     /// Why the leader stepped down.
     async fn end_reason(&self) -> Option<&str> {
@@ -148,7 +149,7 @@ pub struct ApplyForBuildingLeaderInput {
     /// The building or lane.
     pub building_id: ID,
     /// The last day of the term offered, after today.
-    pub term_end: Option<NaiveDate>,
+    pub term_end: Option<Date>,
 }
 
 /// Input of `nominateBuildingLeader`.
@@ -159,7 +160,7 @@ pub struct NominateBuildingLeaderInput {
     /// The party member nominated: a member of the compound's branch.
     pub member_id: ID,
     /// The last day of the term offered, after today.
-    pub term_end: Option<NaiveDate>,
+    pub term_end: Option<Date>,
 }
 
 /// Input of `answerBuildingLeaderSelection`.
@@ -204,7 +205,7 @@ impl BuildingLeadersMutation {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
         let building = BuildingId(expect_id(&input.building_id, kind::BUILDING, "buildingId")?);
-        let model = service::apply(&r.cx, building, input.term_end).await?;
+        let model = service::apply(&r.cx, building, input.term_end.map(|d| d.0)).await?;
         Ok(BuildingLeaderPayload { building_leader: BuildingLeader::written(ctx, model).await? })
     }
 
@@ -215,7 +216,7 @@ impl BuildingLeadersMutation {
         r.cx.scope.require_authenticated()?;
         let building = BuildingId(expect_id(&input.building_id, kind::BUILDING, "buildingId")?);
         let member = MemberId(expect_id(&input.member_id, kind::PARTY_MEMBER, "memberId")?);
-        let model = service::nominate(&r.cx, building, member, input.term_end).await?;
+        let model = service::nominate(&r.cx, building, member, input.term_end.map(|d| d.0)).await?;
         Ok(BuildingLeaderPayload { building_leader: BuildingLeader::written(ctx, model).await? })
     }
 

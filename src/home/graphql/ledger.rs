@@ -1,7 +1,8 @@
 //! The shared-income ledger (公共收益) of a compound: entries, reversals and yearly totals.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::ledger_entry;
 
 use super::{Fen, Home, home_compound_id, kind};
@@ -82,12 +83,12 @@ impl LedgerEntry {
         self.0.approved_by.as_deref()
     }
     /// The first day of the period the entry covers (a disbursement's day of payment).
-    async fn period_start(&self) -> NaiveDate {
-        self.0.period_start
+    async fn period_start(&self) -> Date {
+        Date(self.0.period_start)
     }
     /// The last day of the period.
-    async fn period_end(&self) -> NaiveDate {
-        self.0.period_end
+    async fn period_end(&self) -> Date {
+        Date(self.0.period_end)
     }
     /// The month the period is, as `2025-03`, when it is exactly a calendar month.
     async fn month(&self) -> Option<String> {
@@ -162,9 +163,9 @@ pub struct RecordLedgerIncomeInput {
     /// The calendar month it covers, as `2025-03`.
     pub month: Option<String>,
     /// The first day it covers (with `to`).
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// The last day it covers (with `from`; at most a year after it).
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// The amount, in whole fen from 1 to 10^12: a number or a string of digits.
     pub amount_fen: Fen,
     /// A note (at most 500 characters).
@@ -181,7 +182,7 @@ pub struct RecordLedgerDisbursementInput {
     /// Who approved it: the owners' meeting's resolution, the committee (at most 200 characters).
     pub approved_by: String,
     /// The day it was paid.
-    pub paid_on: NaiveDate,
+    pub paid_on: Date,
     /// The amount, in whole fen from 1 to 10^12: a number or a string of digits.
     pub amount_fen: Fen,
     /// A note (at most 500 characters).
@@ -220,7 +221,7 @@ impl LedgerMutation {
         let new = NewIncome {
             compound_id: home_compound_id(&input.compound_id)?,
             source: input.source.into(),
-            period: PeriodInput { month: input.month, from: input.from, to: input.to },
+            period: PeriodInput { month: input.month, from: input.from.map(|d| d.0), to: input.to.map(|d| d.0) },
             amount: input.amount_fen.0,
             note: input.note,
         };
@@ -236,7 +237,7 @@ impl LedgerMutation {
             compound_id: home_compound_id(&input.compound_id)?,
             purpose: input.purpose,
             approved_by: input.approved_by,
-            paid_on: input.paid_on,
+            paid_on: input.paid_on.0,
             amount: input.amount_fen.0,
             note: input.note,
         };

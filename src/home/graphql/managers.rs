@@ -1,7 +1,7 @@
 //! Property managers (物业) and the management mode.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 use entity::property_manager;
 
 use super::{Home, ManagementMode, expected, kind};
@@ -49,16 +49,16 @@ impl PropertyManager {
         &self.0.name
     }
     /// The contract's first day.
-    async fn contract_start(&self) -> NaiveDate {
-        self.0.contract_start
+    async fn contract_start(&self) -> Date {
+        Date(self.0.contract_start)
     }
     /// The contract's agreed last day, if set.
-    async fn contract_end(&self) -> Option<NaiveDate> {
-        self.0.contract_end
+    async fn contract_end(&self) -> Option<Date> {
+        self.0.contract_end.map(Date)
     }
     /// The day the contract ended (the next manager's first day); null while in charge.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.0.ended_on
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
     }
     /// Whether it is the manager in charge.
     async fn in_charge(&self) -> bool {
@@ -88,9 +88,9 @@ pub struct ChangePropertyManagerInput {
     /// Name of the company or group (at most 100 characters).
     pub name: String,
     /// The contract's first day; the contract in charge ends that day.
-    pub contract_start: NaiveDate,
+    pub contract_start: Date,
     /// The contract's agreed last day.
-    pub contract_end: Option<NaiveDate>,
+    pub contract_end: Option<Date>,
     /// The property fee per m² of floor area and month, in fen (0 to 100000).
     pub fee_rate_fen: i64,
     /// The manager in charge as the caller read it: null when none is; omit to skip the check.
@@ -113,7 +113,7 @@ pub struct EndPropertyManagementInput {
     /// The contract in charge (a `PropertyManager` id).
     pub id: ID,
     /// Its last day.
-    pub ended_on: NaiveDate,
+    pub ended_on: Date,
     /// The version read; `CONFLICT` when it changed since.
     pub expected_version: Option<i32>,
 }
@@ -145,8 +145,8 @@ impl PropertyManagersMutation {
                 compound_id,
                 kind: input.kind.into(),
                 name: input.name,
-                contract_start: input.contract_start,
-                contract_end: input.contract_end,
+                contract_start: input.contract_start.0,
+                contract_end: input.contract_end.map(|d| d.0),
                 fee_rate_fen: input.fee_rate_fen,
                 replaces,
             },
@@ -161,7 +161,7 @@ impl PropertyManagersMutation {
         let r = rc(ctx)?;
         r.cx.scope.require_authenticated()?;
         let id = PropertyManagerId(expect_id(&input.id, kind::PROPERTY_MANAGER, "id")?);
-        let model = service::end_management(&r.cx, id, input.ended_on, input.expected_version).await?;
+        let model = service::end_management(&r.cx, id, input.ended_on.0, input.expected_version).await?;
         Ok(EndPropertyManagementPayload { property_manager: PropertyManager(model) })
     }
 }

@@ -1,7 +1,8 @@
 //! Renovation projects (微改造) of a compound, their milestones and the tasks they spawned.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{project, project_milestone};
 
 use super::{Fen, Home, kind};
@@ -191,16 +192,16 @@ impl ProjectMilestone {
         &self.0.title
     }
     /// The day it is planned for.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
+    async fn due_on(&self) -> Date {
+        Date(self.0.due_on)
     }
     /// Whether it is done.
     async fn done(&self) -> bool {
         self.0.done
     }
     /// The day it was done.
-    async fn done_on(&self) -> Option<NaiveDate> {
-        self.0.done_on
+    async fn done_on(&self) -> Option<Date> {
+        self.0.done_on.map(Date)
     }
     /// Evidence: http(s) links to photos and documents.
     async fn evidence(&self) -> Vec<String> {
@@ -268,7 +269,7 @@ pub struct AddProjectMilestoneInput {
     /// What is to be reached (at most 200 characters).
     pub title: String,
     /// The day it is planned for.
-    pub due_on: NaiveDate,
+    pub due_on: Date,
     /// Evidence: at most 20 http(s) links.
     #[graphql(default)]
     pub evidence: Vec<String>,
@@ -282,7 +283,7 @@ pub struct MarkProjectMilestoneInput {
     /// Done, or not done after all.
     pub done: bool,
     /// The day it was done (today in Beijing when omitted).
-    pub done_on: Option<NaiveDate>,
+    pub done_on: Option<Date>,
     /// Evidence links to add (http(s); at most 20 in all).
     #[graphql(default)]
     pub evidence: Vec<String>,
@@ -413,7 +414,7 @@ impl ProjectsMutation {
         let new = NewMilestone {
             project_id: project_id(&input.project_id, "projectId")?,
             title: input.title,
-            due_on: input.due_on,
+            due_on: input.due_on.0,
             evidence: input.evidence,
         };
         Ok(ProjectMilestonePayload { milestone: ProjectMilestone(service::add_milestone(&r.cx, new).await?) })
@@ -427,7 +428,7 @@ impl ProjectsMutation {
         let id = MilestoneId(expect_id(&input.id, kind::PROJECT_MILESTONE, "id")?);
         let progress = MilestoneProgress {
             done: input.done,
-            done_on: input.done_on,
+            done_on: input.done_on.map(|d| d.0),
             evidence: input.evidence,
             expected_version: input.expected_version,
         };

@@ -1,7 +1,7 @@
 //! Residents (居民) and their residences (住址).
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 use entity::residence;
 
 use super::{Building, Home, kind};
@@ -60,12 +60,12 @@ impl Residence {
         self.0.door.as_deref()
     }
     /// The first day of the stay.
-    async fn since(&self) -> NaiveDate {
-        self.0.since
+    async fn since(&self) -> Date {
+        Date(self.0.since)
     }
     /// The day the stay ended (the next one's first day); null while current.
-    async fn until(&self) -> Option<NaiveDate> {
-        self.0.until
+    async fn until(&self) -> Option<Date> {
+        self.0.until.map(Date)
     }
     /// Whether the person lives here today.
     async fn current(&self) -> bool {
@@ -87,7 +87,7 @@ pub struct ResidenceInput {
     /// The door (门牌), e.g. "3单元502" (at most 50 characters).
     pub door: Option<String>,
     /// The first day; today (Beijing time) when omitted.
-    pub since: Option<NaiveDate>,
+    pub since: Option<Date>,
 }
 
 /// Input of `registerResident`.
@@ -144,7 +144,7 @@ impl ResidenceInput {
             compound_id: compound_of(&self.compound_id)?,
             building_id: self.building_id.map(|b| expect_id(&b, kind::BUILDING, "buildingId").map(BuildingId)).transpose()?,
             door: self.door,
-            since: self.since,
+            since: self.since.map(|d| d.0),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The figures of home co-building: rows a chart takes directly.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 
 use super::{home_compound_id, kind};
 use crate::graphql::context::rc;
@@ -127,15 +127,15 @@ impl HomeFiguresQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
         #[graphql(desc = "Only this compound (a `Compound` or `Home` id).")] compound_id: Option<ID>,
-        #[graphql(desc = "The first day, Beijing time.")] from: Option<NaiveDate>,
-        #[graphql(desc = "The last day, Beijing time.")] to: Option<NaiveDate>,
+        #[graphql(desc = "The first day, Beijing time.")] from: Option<Date>,
+        #[graphql(desc = "The last day, Beijing time.")] to: Option<Date>,
         #[graphql(desc = "How the rows are grouped.", default_with = "HomeGrouping::Total")] by: HomeGrouping,
     ) -> Result<Vec<HomeFigures>> {
         let q = HomeStatsQuery {
             community: community_id.map(|c| expect_id(&c, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?,
             compound: compound_id.as_ref().map(home_compound_id).transpose()?,
-            from,
-            to,
+            from: from.map(|d| d.0),
+            to: to.map(|d| d.0),
             by: match by {
                 HomeGrouping::Total => Grouping::Total,
                 HomeGrouping::Community => Grouping::Community,

@@ -118,12 +118,12 @@ impl CommitteeMembership {
         self.0.role.into()
     }
     /// First day of the seat.
-    async fn since(&self) -> NaiveDate {
-        self.0.since
+    async fn since(&self) -> Date {
+        Date(self.0.since)
     }
     /// Day the seat ended (exclusive), if it has.
-    async fn until(&self) -> Option<NaiveDate> {
-        self.0.until
+    async fn until(&self) -> Option<Date> {
+        self.0.until.map(Date)
     }
     /// Whether the seat is in force today.
     async fn active(&self) -> bool {
@@ -214,7 +214,7 @@ pub struct AddCommitteeMembershipInput {
     #[graphql(default_with = "MembershipRole::MemberUnit")]
     pub role: MembershipRole,
     /// First day of the seat (default today).
-    pub since: Option<NaiveDate>,
+    pub since: Option<Date>,
 }
 
 /// Result of `addCommitteeMembership`.
@@ -230,7 +230,7 @@ pub struct EndCommitteeMembershipInput {
     /// The seat to end.
     pub id: ID,
     /// Day the seat ends (default today).
-    pub until: Option<NaiveDate>,
+    pub until: Option<Date>,
     /// The version the change is based on; a mismatch answers `CONFLICT`.
     pub expected_version: Option<i32>,
 }
@@ -260,7 +260,7 @@ impl CommitteesMutation {
             community_id: CommunityId(expect_id(&input.community_id, kind::COMMUNITY, "communityId")?),
             unit_id: UnitId(expect_id(&input.unit_id, kind::CO_BUILDING_UNIT, "unitId")?),
             role: input.role.into(),
-            since: input.since,
+            since: input.since.map(|d| d.0),
         };
         let membership = service::add_membership(&r.cx, new).await?;
         Ok(AddCommitteeMembershipPayload { membership: CommitteeMembership(membership) })
@@ -271,6 +271,6 @@ impl CommitteesMutation {
 }
 
 /// Whether a seat is in force on `today`.
-pub(super) fn is_active(m: &committee_membership::Model, today: NaiveDate) -> bool {
+pub(super) fn is_active(m: &committee_membership::Model, today: chrono::NaiveDate) -> bool {
     m.since <= today && m.until.is_none_or(|u| u > today)
 }

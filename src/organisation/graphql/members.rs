@@ -81,8 +81,8 @@ impl PartyMember {
         self.0.organization_relation.as_deref()
     }
     /// Date the member joined the party.
-    async fn joined_on(&self) -> Option<NaiveDate> {
-        self.0.joined_on
+    async fn joined_on(&self) -> Option<Date> {
+        self.0.joined_on.map(Date)
     }
     /// Version, incremented by every change; pass it as `expectedVersion` to update safely.
     async fn version(&self) -> i32 {
@@ -157,7 +157,7 @@ pub struct RegisterPartyMemberInput {
     /// For in-service members: where the organisational relation sits.
     pub organization_relation: Option<String>,
     /// Date joined the party.
-    pub joined_on: Option<NaiveDate>,
+    pub joined_on: Option<Date>,
 }
 
 /// Result of `registerPartyMember`.
@@ -229,7 +229,7 @@ impl MembersMutation {
                 .transpose()?,
             work_unit: input.work_unit,
             organization_relation: input.organization_relation,
-            joined_on: input.joined_on,
+            joined_on: input.joined_on.map(|d| d.0),
         };
         Ok(RegisterPartyMemberPayload { member: PartyMember(service::register_member(&r.cx, new).await?) })
     }

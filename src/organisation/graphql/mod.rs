@@ -5,8 +5,8 @@
 //! request's DataLoader and call the service. The noun's roots merge the parts in the order
 //! their fields appear in the schema.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, MergedObject, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 use entity::{co_building_unit, committee_membership, community, compound, party_member, party_organization, person, region};
 use uuid::Uuid;
 

@@ -58,10 +58,10 @@ impl PartyOrganization {
         }
     }
     /// Date the organisation was founded.
-    async fn founded_on(&self) -> Option<NaiveDate> {
+    async fn founded_on(&self) -> Option<Date> {
         match self {
             PartyOrganization::Street(_) => None,
-            PartyOrganization::Local(o) => o.founded_on,
+            PartyOrganization::Local(o) => o.founded_on.map(Date),
         }
     }
     /// Version, incremented by every change; pass it as `expectedVersion` to change safely. Null
@@ -177,7 +177,7 @@ pub struct CreatePartyBranchInput {
     /// Name, e.g. 竹园小区党支部.
     pub name: String,
     /// Date founded.
-    pub founded_on: Option<NaiveDate>,
+    pub founded_on: Option<Date>,
 }
 
 /// Result of `createPartyBranch`.
@@ -224,7 +224,7 @@ impl PartyMutation {
                 .transpose()?,
             compound_id: input.compound_id.as_ref().map(|id| expect_id(id, kind::COMPOUND, "compoundId").map(CompoundId)).transpose()?,
             name: input.name,
-            founded_on: input.founded_on,
+            founded_on: input.founded_on.map(|d| d.0),
         };
         let org = service::create_party_branch(&r.cx, new).await?;
         Ok(CreatePartyBranchPayload { party_organization: PartyOrganization::Local(org) })

@@ -1,7 +1,7 @@
 //! Statistics of the volunteer service, computed from the records.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 
 use super::{hours, kind};
 use crate::graphql::context::rc;
@@ -114,11 +114,11 @@ impl StatsQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this community.")] community_id: Option<ID>,
-        #[graphql(desc = "The first day, Beijing time (included).")] from: Option<NaiveDate>,
-        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<NaiveDate>,
+        #[graphql(desc = "The first day, Beijing time (included).")] from: Option<Date>,
+        #[graphql(desc = "The last day, Beijing time (included).")] to: Option<Date>,
     ) -> Result<VolunteerStatistics> {
         let c = community_id.as_ref().map(|id| expect_id(id, kind::COMMUNITY, "communityId").map(CommunityId)).transpose()?;
-        let s = stats::statistics(&rc(ctx)?.cx, c, Period::new(from, to)?).await?;
+        let s = stats::statistics(&rc(ctx)?.cx, c, Period::new(from.map(|d| d.0), to.map(|d| d.0))?).await?;
         let n = |x: u64| i32::try_from(x).unwrap_or(i32::MAX);
         Ok(VolunteerStatistics {
             volunteers: n(s.volunteers),

@@ -11,7 +11,7 @@ use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::*;
 
-const STATS: &str = r#"query($c: ID, $from: NaiveDate, $to: NaiveDate, $by: DeliberationGrouping!) {
+const STATS: &str = r#"query($c: ID, $from: Date, $to: Date, $by: DeliberationGrouping!) {
   deliberationStatistics(communityId: $c, from: $from, to: $to, by: $by) { communityId compoundId month meetingsHeld appealsRaised
     appealsAnswered appealsDone appealsMerged appealsRejected medianHoursToFirstResponse p90HoursToFirstResponse medianHoursToDone
     p90HoursToDone ratedSatisfied ratedPartly ratedNotSatisfied } }"#;

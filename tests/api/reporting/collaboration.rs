@@ -17,14 +17,14 @@ use super::*;
 use crate::collab_support::uuid;
 use crate::fixtures::{Community, Fixture, Unit};
 
-const STATS: &str = r#"query($from: NaiveDate, $to: NaiveDate, $c: ID, $u: ID, $by: TaskGrouping!) {
+const STATS: &str = r#"query($from: Date, $to: Date, $c: ID, $u: ID, $by: TaskGrouping!) {
   taskStatistics(from: $from, to: $to, communityId: $c, unitId: $u, by: $by) {
     communityId category level month status opened resolved verified reopened cancelled
     overdueNow openNow overdueRate medianHoursToResolve p90HoursToResolve escalationsToStreet escalationsToCity
   }
 }"#;
 
-const ASSESS: &str = r#"query($from: NaiveDate, $to: NaiveDate, $c: ID, $u: ID) {
+const ASSESS: &str = r#"query($from: Date, $to: Date, $c: ID, $u: ID) {
   unitAssessment(from: $from, to: $to, communityId: $c, unitId: $u) {
     unit { id } assigned accepted declined done doneOnTime onTimeRate
   }

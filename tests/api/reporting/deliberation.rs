@@ -13,7 +13,7 @@ use super::*;
 use crate::deliberation::fixtures::{Neighbourhood, raise};
 use crate::fixtures::Fixture;
 
-const STATS: &str = r#"query($c: ID, $p: ID, $from: NaiveDate, $to: NaiveDate, $by: DeliberationGrouping!) {
+const STATS: &str = r#"query($c: ID, $p: ID, $from: Date, $to: Date, $by: DeliberationGrouping!) {
   deliberationStatistics(communityId: $c, compoundId: $p, from: $from, to: $to, by: $by) { communityId compoundId month meetingsHeld
     appealsRaised appealsAnswered appealsDone appealsMerged appealsRejected medianHoursToFirstResponse p90HoursToFirstResponse
     medianHoursToDone p90HoursToDone ratedSatisfied ratedPartly ratedNotSatisfied } }"#;

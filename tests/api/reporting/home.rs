@@ -19,7 +19,7 @@ use crate::fixtures::Fixture;
 use crate::home::fixtures::Home;
 use crate::home::{ANSWER, APPLY};
 
-const STATS: &str = r#"query($c: ID, $p: ID, $from: NaiveDate, $to: NaiveDate, $by: HomeGrouping!) {
+const STATS: &str = r#"query($c: ID, $p: ID, $from: Date, $to: Date, $by: HomeGrouping!) {
   homeStatistics(communityId: $c, compoundId: $p, from: $from, to: $to, by: $by) { communityId compoundId month
     buildings lanes households activeLeaders projectsInProgress arrearsOpen arrearsOpenFen leadersChosen projectsProposed
     projectsApproved approvedBudgetFen projectsDone projectsDropped incomeFen disbursementFen arrearsOpened arrearsPaid

@@ -89,7 +89,7 @@ both_backends! {
         }
         // And against GraphQL directly for the appeals and tasks this test made.
         let d = app
-            .ok(Some(&n.street(&app)), "query($f: NaiveDate, $t: NaiveDate) { deliberationStatistics(from: $f, to: $t) { appealsRaised } }", json!({ "f": from, "t": to }))
+            .ok(Some(&n.street(&app)), "query($f: Date, $t: Date) { deliberationStatistics(from: $f, to: $t) { appealsRaised } }", json!({ "f": from, "t": to }))
             .await;
         assert_eq!(page["deliberation-figures.appeals_raised"], d["deliberationStatistics"][0]["appealsRaised"].as_f64());
         assert_eq!(page["deliberation-figures.appeals_raised"], Some(1.0));

@@ -195,7 +195,7 @@ async fn independent(app: &TestApp, communities: &[Uuid], range: Option<(DateTim
     })
 }
 
-pub const STATS: &str = "query($c: ID, $from: NaiveDate, $to: NaiveDate) { volunteerStatistics(communityId: $c, from: $from, to: $to) {
+pub const STATS: &str = "query($c: ID, $from: Date, $to: Date) { volunteerStatistics(communityId: $c, from: $from, to: $to) {
     volunteers checkedInMembers totals { activities personTimes hours residentsServed }
     byCommunity { community { id } volunteers checkedInMembers totals { activities personTimes hours residentsServed } }
     byCategory { category totals { activities personTimes hours residentsServed } }
