@@ -35,9 +35,10 @@ pub enum AppError {
     /// the same request after a moment.
     #[error("{0}")]
     InProgress(String),
-    /// Too many requests.
-    #[error("too many requests")]
-    RateLimited,
+    /// Too many requests from this caller (or of this kind at once): retry after the seconds
+    /// given (`Retry-After`).
+    #[error("too many requests from this caller; retry in {0} s")]
+    RateLimited(u64),
     /// The request asks for more work than one request may do (statements, answer size);
     /// the message says which limit and how to stay under it.
     #[error("{0}")]
@@ -88,7 +89,7 @@ impl AppError {
     /// Whether sending the same request again, unchanged, after a moment may succeed
     /// (`extensions.retryable`).
     pub fn retryable(&self) -> bool {
-        matches!(self, AppError::InProgress(_) | AppError::RateLimited | AppError::Unavailable(_))
+        matches!(self, AppError::InProgress(_) | AppError::RateLimited(_) | AppError::Unavailable(_))
     }
 
     /// The `extensions.code` this error is reported with.
@@ -99,7 +100,7 @@ impl AppError {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput { .. } => "BAD_USER_INPUT",
             AppError::Conflict(_) | AppError::Stale(_) | AppError::KeyReused(_) | AppError::InProgress(_) => "CONFLICT",
-            AppError::RateLimited => "RATE_LIMITED",
+            AppError::RateLimited(_) => "RATE_LIMITED",
             AppError::LimitExceeded(_) => "LIMIT_EXCEEDED",
             AppError::Unavailable(_) => "SERVICE_UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
@@ -150,9 +151,9 @@ mod tests {
         ] {
             assert_eq!((e.code(), e.reason(), e.retryable()), ("CONFLICT", Some(reason), retryable), "{e:?}");
         }
-        assert!(AppError::RateLimited.retryable() && AppError::Unavailable("x".into()).retryable());
+        assert!(AppError::RateLimited(1).retryable() && AppError::Unavailable("x".into()).retryable());
         assert!(!AppError::Forbidden("x".into()).retryable() && AppError::Forbidden("x".into()).reason().is_none());
-        assert_eq!(AppError::RateLimited.code(), "RATE_LIMITED");
+        assert_eq!(AppError::RateLimited(1).code(), "RATE_LIMITED");
         assert_eq!(AppError::LimitExceeded("x".into()).code(), "LIMIT_EXCEEDED");
         assert_eq!(AppError::Unavailable("x".into()).code(), "SERVICE_UNAVAILABLE");
         assert_eq!(AppError::Internal("secret cause".into()).code(), "INTERNAL");

@@ -168,7 +168,7 @@ mod tests {
         assert_eq!(code_of(AppError::NotFound("x".into())), "NOT_FOUND");
         assert_eq!(code_of(AppError::bad_input("name", "empty")), "BAD_USER_INPUT");
         assert_eq!(code_of(AppError::Conflict("x".into())), "CONFLICT");
-        assert_eq!(code_of(AppError::RateLimited), "RATE_LIMITED");
+        assert_eq!(code_of(AppError::RateLimited(1)), "RATE_LIMITED");
         assert_eq!(code_of(AppError::LimitExceeded("x".into())), "LIMIT_EXCEEDED");
         assert_eq!(code_of(AppError::Unavailable("x".into())), "SERVICE_UNAVAILABLE");
         assert_eq!(code_of(AppError::Internal("secret cause".into())), "INTERNAL");

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -51,10 +51,17 @@ pub async fn index(State(state): State<AppState>) -> Response {
 }
 
 /// One dataset in one form.
-pub async fn export(State(state): State<AppState>, Path(file): Path<String>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+pub async fn export(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    peer: Option<Extension<super::Peer>>,
+) -> Response {
     let request_id = headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     let mut note = super::AccessNote::default();
-    let mut resp = match run(&state, &file, query.as_deref(), &headers, request_id.clone(), &mut note).await {
+    let peer = peer.map(|Extension(p)| p);
+    let mut resp = match run(&state, &file, query.as_deref(), &headers, peer, request_id.clone(), &mut note).await {
         Ok(resp) => resp,
         Err(err) => refusal(&err, &request_id),
     };
@@ -67,6 +74,7 @@ async fn run(
     file: &str,
     query: Option<&str>,
     headers: &HeaderMap,
+    peer: Option<super::Peer>,
     request_id: String,
     note: &mut super::AccessNote,
 ) -> Result<Response, AppError> {
@@ -83,7 +91,8 @@ async fn run(
     let scope = super::principal::scope_for(state, headers).await?;
     note.principal = Some(scope.principal().kind());
     scope.require_authenticated()?;
-    let permit = state.exports.clone().try_acquire_owned().map_err(|_| AppError::RateLimited)?;
+    state.rate.admit_scope(&scope, peer)?;
+    let permit = state.exports.clone().try_acquire_owned().map_err(|_| AppError::RateLimited(5))?;
     let db = crate::db::Db::for_request(state.db.clone(), state.limits.work, scope.row_scope());
     let mut cx = crate::cx::Cx::new(scope.clone(), db.clone(), request_id, state.changes.clone());
     cx.client_request_id = headers.get(&super::CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -134,7 +143,7 @@ pub fn refusal(err: &AppError, request_id: &str) -> Response {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::BadInput { .. } => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) | AppError::Stale(_) | AppError::KeyReused(_) | AppError::InProgress(_) => StatusCode::CONFLICT,
-        AppError::RateLimited | AppError::LimitExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::RateLimited(_) | AppError::LimitExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
@@ -154,7 +163,8 @@ pub fn refusal(err: &AppError, request_id: &str) -> Response {
             h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer, ApiKey"));
         }
         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
-            h.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            let seconds = if let AppError::RateLimited(s) = err { *s } else { 5 };
+            h.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         _ => {}
     }

@@ -157,20 +157,32 @@ pub async fn post_graphql(
         }
     };
     let mut request = request;
-    let listed = match persisted_document(&state, &mut request, media) {
+    let listed = match persisted_document(&state, &mut request, media, started) {
         Ok(listed) => listed,
-        Err(refused) => {
-            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
-            return refused;
-        }
+        Err(refused) => return refused,
     };
     execute(state, headers, request, media, started, Admission { listed, peer: peer.map(|Extension(p)| p) }).await
 }
 
 /// Puts the text of a persisted document into the request (see `persisted`); whether the
-/// trusted-documents manifest lists it (always, outside that mode), or the refusal to send.
+/// trusted-documents manifest lists it (always, outside that mode), or the refusal to send
+/// (counted as a rejected request).
 #[expect(clippy::result_large_err, reason = "the refusal is the response, sent at once; boxing it gains nothing")]
-fn persisted_document(state: &AppState, request: &mut async_graphql::Request, media: MediaType) -> Result<bool, Response> {
+fn persisted_document(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+    media: MediaType,
+    started: Instant,
+) -> Result<bool, Response> {
+    let refused = resolve_persisted(state, request, media);
+    if refused.is_err() {
+        state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+    }
+    refused
+}
+
+#[expect(clippy::result_large_err, reason = "the refusal is the response, sent at once; boxing it gains nothing")]
+fn resolve_persisted(state: &AppState, request: &mut async_graphql::Request, media: MediaType) -> Result<bool, Response> {
     use super::persisted::Document;
     let Some(hash) = super::persisted::requested_hash(&request.extensions) else {
         if request.query.trim().is_empty() {
@@ -269,12 +281,9 @@ pub async fn get_graphql(
         Err(e) => return refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the query string is malformed: {e}")),
     };
     let mut request = request;
-    let listed = match persisted_document(&state, &mut request, media) {
+    let listed = match persisted_document(&state, &mut request, media, started) {
         Ok(listed) => listed,
-        Err(refused) => {
-            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
-            return refused;
-        }
+        Err(refused) => return refused,
     };
     let wanted_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
@@ -383,16 +392,13 @@ async fn run(
     };
     note.principal = Some(scope.principal().kind());
     // No caller can starve the others: a budget per principal, per address for anonymous callers.
-    let caller = match (scope.principal(), admission.peer) {
-        (crate::auth::Principal::Anonymous, Some(super::Peer(ip))) => format!("address:{ip}"),
-        (crate::auth::Principal::Anonymous, None) => "address:-".to_owned(),
-        _ => scope.identity(),
-    };
-    if let Err(wait) = state.rate.admit(&caller) {
+    if let Err(refused) = state.rate.admit_scope(&scope, admission.peer) {
         state.metrics.observe(None, Outcome::Rejected, started.elapsed());
-        let seconds = super::rate::retry_after(wait);
-        let message = format!("too many requests from this caller; retry in {seconds} s");
-        let mut resp = refuse(StatusCode::TOO_MANY_REQUESTS, media, "RATE_LIMITED", &message);
+        let seconds = match refused {
+            AppError::RateLimited(s) => s,
+            _ => 1,
+        };
+        let mut resp = refuse(StatusCode::TOO_MANY_REQUESTS, media, "RATE_LIMITED", &refused.to_string());
         if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }

@@ -28,6 +28,15 @@ impl Default for Rate {
     }
 }
 
+/// Whose budget a request spends: its principal's, or its address's for anonymous callers.
+pub fn caller(scope: &crate::auth::Scope, peer: Option<super::Peer>) -> String {
+    match (scope.principal(), peer) {
+        (crate::auth::Principal::Anonymous, Some(super::Peer(ip))) => format!("address:{ip}"),
+        (crate::auth::Principal::Anonymous, None) => "address:-".to_owned(),
+        _ => scope.identity(),
+    }
+}
+
 /// The limiter of one instance.
 pub struct RateLimiter {
     rate: Rate,
@@ -38,6 +47,12 @@ pub struct RateLimiter {
 impl RateLimiter {
     pub fn new(rate: Rate) -> Self {
         RateLimiter { rate, callers: Mutex::new(HashMap::new()) }
+    }
+
+    /// Admits one request of the scope's caller, or refuses it with `RATE_LIMITED` and the
+    /// seconds to wait.
+    pub fn admit_scope(&self, scope: &crate::auth::Scope, peer: Option<super::Peer>) -> Result<(), crate::error::AppError> {
+        self.admit(&caller(scope, peer)).map_err(|wait| crate::error::AppError::RateLimited(retry_after(wait)))
     }
 
     /// Admits one request of `caller`, or says how long to wait.

@@ -143,10 +143,16 @@ const SECTIONS: &[Section] = &[
 ];
 
 /// The report page, or the refusal of `/export` in JSON.
-pub async fn monthly(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+pub async fn monthly(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    peer: Option<axum::extract::Extension<super::Peer>>,
+) -> Response {
     let request_id = headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     let mut note = super::AccessNote { operation: Some("monthly".into()), ..Default::default() };
-    let rendered = render(&state, query.as_deref(), &headers, request_id.clone(), &mut note).await;
+    let peer = peer.map(|axum::extract::Extension(p)| p);
+    let rendered = render(&state, query.as_deref(), &headers, peer, request_id.clone(), &mut note).await;
     let mut resp = match rendered {
         Ok(html) => {
             let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
@@ -169,6 +175,7 @@ async fn render(
     state: &AppState,
     query: Option<&str>,
     headers: &HeaderMap,
+    peer: Option<super::Peer>,
     request_id: String,
     note: &mut super::AccessNote,
 ) -> AppResult<String> {
@@ -190,6 +197,7 @@ async fn render(
     let scope = super::principal::scope_for(state, headers).await?;
     note.principal = Some(scope.principal().kind());
     scope.require_authenticated()?;
+    state.rate.admit_scope(&scope, peer)?;
     if community.is_some_and(|c| !scope.sees_community(c)) {
         return Err(AppError::not_found("community"));
     }

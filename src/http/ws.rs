@@ -332,7 +332,7 @@ async fn serve_socket(state: AppState, protocol: WebSocketProtocols, socket: axu
                 ok
             });
             if !admitted {
-                return Err(refuse(4429, AppError::RateLimited));
+                return Err(refuse(4429, AppError::RateLimited(5)));
             }
             if let Ok(mut g) = init_gate.lock() {
                 g.who = Some(who);

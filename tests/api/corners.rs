@@ -125,6 +125,40 @@ both_backends! {
 }
 
 both_backends! {
+    async fn refusals_across_the_nouns_name_what_was_refused(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
+        let songyuan = Fixture::community(&app, "松园").await;
+        let market = Fixture::unit(&app, "市场监管所").await.seated_in(&app, &songyuan).await;
+        let unit = market.token(&app);
+        let member = Fixture::member(&app, &songyuan, "林晓东").await.token(&app);
+        let c = &songyuan.id;
+        // (who, mutation, input, the refusal): each names the action, or what is managed and by whom.
+        let refusals = [
+            (&member, "mutation($i: CreateCompoundInput!) { createCompound(input: $i) { compound { id } } }",
+                json!({ "communityId": c, "name": "松园新村" }), "only street or community administrators may change the organisation graph"),
+            (&unit, "mutation($i: RegisterPartyMemberInput!) { registerPartyMember(input: $i) { member { id } } }",
+                json!({ "communityId": c, "name": "王强", "kind": "RESIDENT" }), "only community staff may register members"),
+            (&unit, "mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { volunteer { id } } }",
+                json!({ "communityId": c, "name": "王强" }), "volunteers register themselves or are registered by community staff"),
+            (&member, "mutation($i: CreateSiteInput!) { createSite(input: $i) { site { id } } }",
+                json!({ "communityId": c, "name": "松园市场", "kind": "MARKET" }), "only community staff may create sites"),
+            (&member, "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }",
+                json!({ "unitId": market.id, "label": "工单" }), "API keys are managed by street administrators"),
+            (&unit, "mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { webhook { id } } }",
+                json!({ "unitId": market.id, "url": "https://partner.example.gov.cn/hook" }), "webhooks are managed by street administrators"),
+            (&member, "mutation($i: CreateServiceCategoryInput!) { createServiceCategory(input: $i) { category { id } } }",
+                json!({ "code": "river", "name": "河道保洁" }), "service categories are managed by street administrators"),
+            (&unit, "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+                json!({ "name": "市场整治", "startsOn": "2026-12-01", "communityIds": [c] }), "campaigns are managed by street administrators"),
+        ];
+        for (token, query, input, message) in refusals {
+            let (_, body) = app.post(Some(token), query, json!({ "i": input })).await;
+            assert_eq!(answer(&body), ("FORBIDDEN".to_owned(), message.to_owned()), "[{}] {query}: {body}", backend.name());
+        }
+    }
+}
+
+both_backends! {
     async fn dates_outside_a_sane_window_are_refused_naming_the_field(backend: Backend) {
         let app = TestApp::demo(&backend).await;
         let songyuan = Fixture::community(&app, "松园").await;

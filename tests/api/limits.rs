@@ -355,5 +355,18 @@ both_backends! {
         // After the wait it names, the caller is served again.
         tokio::time::sleep(Duration::from_secs(retry)).await;
         assert_eq!(viewer_from(&app, Some(&admin), None).await.0, 200, "service restored");
+        // Exports and the monthly report spend the caller's same budget.
+        let staff = app.token(gongzhi::auth::Role::CommunityStaff, "zhuyuan");
+        let mut answers = Vec::new();
+        for path in ["/export/organisation-figures.csv", "/reports/monthly?month=2026-11", "/export/organisation-figures.ndjson"] {
+            let req = Request::get(path).header("authorization", format!("Bearer {staff}")).body(Body::empty()).unwrap();
+            let (status, headers, body) = app.send(req).await;
+            let retry = headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+            answers.push((status.as_u16(), retry, String::from_utf8_lossy(&body).into_owned()));
+        }
+        assert_eq!((answers[0].0, answers[1].0), (200, 200), "{answers:?}");
+        let (status, retry, body) = &answers[2];
+        assert_eq!(*status, 429, "{body}");
+        assert!(body.contains("RATE_LIMITED") && retry.is_some_and(|r| (1..=2).contains(&r)), "{retry:?} {body}");
     }
 }
