@@ -227,11 +227,11 @@ both_backends! {
         let pem = k.rsa.public_pem.as_deref().unwrap();
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some("rsa-1".into());
-        let confused = jsonwebtoken::encode(&header, &claims("login-wang"), &EncodingKey::from_secret(pem.as_bytes())).unwrap();
+        let confused = jsonwebtoken::encode(&header, &claims("login-wang"), &EncodingKey::from_secret(pem.as_bytes()).unwrap()).unwrap();
         assert_eq!(refused(&app, &confused).await, "tokens of the login issuer must be signed with RS256 or ES256, not HS256");
         let mut unnamed = claims("login-wang");
         unnamed.as_object_mut().unwrap().remove("iss");
-        let confused = jsonwebtoken::encode(&header, &unnamed, &EncodingKey::from_secret(pem.as_bytes())).unwrap();
+        let confused = jsonwebtoken::encode(&header, &unnamed, &EncodingKey::from_secret(pem.as_bytes()).unwrap()).unwrap();
         assert_eq!(refused(&app, &confused).await, "token signature is invalid");
         // A valid token of a login no one is linked to.
         assert!(refused(&app, &k.rsa.sign(&claims("login-nobody"))).await.contains("not known to gongzhi"));
