@@ -638,22 +638,19 @@ pub fn parse_header_name(s: &str) -> Result<String, String> {
     if valid { Ok(name) } else { Err(format!("`{s}` is not an HTTP header name")) }
 }
 
-/// Parses a lifetime such as `90s`, `30m`, `8h` or `7d`.
+/// Parses a lifetime such as `90s`, `30m`, `8h`, `7d` or `1h 30m` (humantime's units); a bare
+/// number is seconds. Less than a second is refused.
 pub fn parse_ttl(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = num.parse().map_err(|_| format!("invalid ttl `{s}`: expected e.g. 8h"))?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86400,
-        _ => return Err(format!("invalid ttl unit `{unit}`: use s, m, h or d")),
+    let ttl = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().map(Duration::from_secs).map_err(|_| format!("invalid ttl `{s}`: the number is too large"))?
+    } else {
+        humantime::parse_duration(s).map_err(|e| format!("invalid ttl `{s}` ({e}): expected e.g. 90s, 30m, 8h or 7d"))?
     };
-    if secs == 0 {
-        return Err("ttl must be positive".into());
+    if ttl < Duration::from_secs(1) {
+        return Err(format!("invalid ttl `{s}`: it must be at least 1s"));
     }
-    Ok(Duration::from_secs(secs))
+    Ok(ttl)
 }
 
 #[cfg(test)]
@@ -665,9 +662,14 @@ mod tests {
         assert_eq!(parse_ttl("8h"), Ok(Duration::from_secs(8 * 3600)));
         assert_eq!(parse_ttl("90"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_ttl("2d"), Ok(Duration::from_secs(172_800)));
-        assert!(parse_ttl("0s").is_err());
-        assert!(parse_ttl("5y").is_err());
+        assert_eq!(parse_ttl(" 1h 30m "), Ok(Duration::from_secs(5400)));
+        assert!(parse_ttl("0s").unwrap_err().contains("at least 1s"));
+        assert!(parse_ttl("0").unwrap_err().contains("at least 1s"));
+        assert!(parse_ttl("500ms").unwrap_err().contains("at least 1s"));
+        assert!(parse_ttl("5x").unwrap_err().contains("expected e.g."));
         assert!(parse_ttl("h").is_err());
+        assert!(parse_ttl("").is_err());
+        assert!(parse_ttl("-5m").is_err());
     }
 
     #[test]

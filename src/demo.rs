@@ -20,7 +20,7 @@ use entity::region::{self, RegionKind};
 use entity::{community, person};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -368,14 +368,14 @@ fn seed_of(code: &str) -> u64 {
 }
 
 fn person_name(rng: &mut StdRng) -> String {
-    let surname = SURNAMES[rng.gen_range(0..SURNAMES.len())];
-    let n = rng.gen_range(1..=2);
-    let given: String = (0..n).map(|_| GIVEN[rng.gen_range(0..GIVEN.len())]).collect();
+    let surname = SURNAMES[rng.random_range(0..SURNAMES.len())];
+    let n = rng.random_range(1..=2);
+    let given: String = (0..n).map(|_| GIVEN[rng.random_range(0..GIVEN.len())]).collect();
     format!("{surname}{given}")
 }
 
 fn phone(rng: &mut StdRng) -> String {
-    format!("1{}{:09}", [3, 5, 8][rng.gen_range(0..3)], rng.gen_range(0..1_000_000_000u32))
+    format!("1{}{:09}", [3, 5, 8][rng.random_range(0..3)], rng.random_range(0..1_000_000_000u32))
 }
 
 impl CommunityPlan<'_> {
@@ -413,19 +413,19 @@ impl CommunityPlan<'_> {
         for (name, kind, year, households) in self.named {
             add_compound((*name).to_owned(), *kind, *year, *households);
         }
-        let target = rng.gen_range(3..=6).max(self.named.len());
+        let target = rng.random_range(3..=6).max(self.named.len());
         let mut suffixes = COMPOUND_SUFFIXES.to_vec();
         suffixes.shuffle(&mut rng);
         let named: Vec<&str> = self.named.iter().map(|c| c.0).collect();
         let generated = suffixes.into_iter().map(|suffix| format!("{short}{suffix}")).filter(|n| !named.contains(&n.as_str()));
         for name in generated.take(target - self.named.len()) {
-            add_compound(name, CompoundKind::Residential, rng.gen_range(1995..=2020), rng.gen_range(120..=900));
+            add_compound(name, CompoundKind::Residential, rng.random_range(1995..=2020), rng.random_range(120..=900));
         }
         let compound_rows: Vec<(Uuid, String)> = compounds.iter().map(|c| (*c.id.as_ref(), c.name.as_ref().clone())).collect();
         compound::Entity::insert_many(compounds).exec(db).await?;
 
         // Party organisations: the joint committee, a community branch, a branch per compound.
-        let founded = NaiveDate::from_ymd_opt(2018, 1 + rng.gen_range(0..12), 1);
+        let founded = NaiveDate::from_ymd_opt(2018, 1 + rng.random_range(0..12), 1);
         let committee_id = Uuid::now_v7();
         let community_branch = Uuid::now_v7();
         let mut orgs = vec![
@@ -466,8 +466,8 @@ impl CommunityPlan<'_> {
             people.push(person::ActiveModel {
                 id: Set(id),
                 name: Set(person_name(rng)),
-                gender: Set(Some(if rng.gen_bool(0.5) { "女" } else { "男" }.to_owned())),
-                birth_year: Set(Some(rng.gen_range(1945..=2002))),
+                gender: Set(Some(if rng.random_bool(0.5) { "女" } else { "男" }.to_owned())),
+                birth_year: Set(Some(rng.random_range(1945..=2002))),
                 phone: Set(Some(phone(rng))),
                 address: Set(None),
                 id_number_hash: Set(None),
@@ -500,18 +500,18 @@ impl CommunityPlan<'_> {
         // The first member of each branch is its secretary (书记).
         let mut secretaries = HashMap::new();
         for branch in &branches {
-            for _ in 0..rng.gen_range(4..=10) {
+            for _ in 0..rng.random_range(4..=10) {
                 let p = add_person(&mut rng, Some(community_id));
-                let joined = NaiveDate::from_ymd_opt(rng.gen_range(1970..=2022), rng.gen_range(1..=12), 1);
+                let joined = NaiveDate::from_ymd_opt(rng.random_range(1970..=2022), rng.random_range(1..=12), 1);
                 let id = member(p, *branch, MemberKind::Resident, None, None, joined);
                 secretaries.entry(*branch).or_insert(id);
             }
         }
-        for _ in 0..rng.gen_range(4..=8) {
+        for _ in 0..rng.random_range(4..=8) {
             let p = add_person(&mut rng, Some(community_id));
-            let pick = rng.gen_range(0..self.work_units.len().max(1));
+            let pick = rng.random_range(0..self.work_units.len().max(1));
             let unit_name = self.work_units.get(pick).copied().unwrap_or("晋江市机关单位");
-            let joined = NaiveDate::from_ymd_opt(rng.gen_range(1990..=2022), rng.gen_range(1..=12), 1);
+            let joined = NaiveDate::from_ymd_opt(rng.random_range(1990..=2022), rng.random_range(1..=12), 1);
             let id = member(
                 p,
                 community_branch,
@@ -522,7 +522,7 @@ impl CommunityPlan<'_> {
             );
             secretaries.entry(community_branch).or_insert(id);
         }
-        for _ in 0..rng.gen_range(8..=14) {
+        for _ in 0..rng.random_range(8..=14) {
             add_person(&mut rng, Some(community_id));
         }
         for o in &mut orgs {
@@ -537,7 +537,7 @@ impl CommunityPlan<'_> {
         let mut seated: Vec<(&str, Uuid)> = self.units.to_vec();
         if !self.seat_all {
             seated.shuffle(&mut rng);
-            seated.truncate(rng.gen_range(4..=8));
+            seated.truncate(rng.random_range(4..=8));
             let order: Vec<&str> = UNITS.iter().map(|u| u.0).collect();
             seated.sort_by_key(|(code, _)| order.iter().position(|c| c == code));
         }

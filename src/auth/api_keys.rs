@@ -4,7 +4,6 @@
 
 use chrono::{Duration, Utc};
 use entity::{api_key, co_building_unit};
-use rand::RngCore;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
@@ -17,7 +16,7 @@ pub const KEY_PREFIX: &str = "gzk_";
 /// A fresh random key.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 24];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rand::fill(&mut bytes);
     format!("{KEY_PREFIX}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 

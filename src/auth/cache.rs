@@ -1,8 +1,9 @@
 //! A short-lived cache of resolved scopes, by credential.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use moka::policy::EvictionPolicy;
+use moka::sync::Cache;
 
 use super::Scope;
 
@@ -10,21 +11,30 @@ use super::Scope;
 /// not resolve its principal on every request. Any committed change (here or, on PostgreSQL, on
 /// another instance) ends the reuse at once, and so does the credential's expiry.
 const SCOPE_TTL: Duration = Duration::from_secs(2);
-const MAX_CACHED: usize = 10_000;
+/// Credentials kept at once; past it the least recently used are evicted.
+const MAX_CACHED: u64 = 10_000;
 
+#[derive(Clone)]
 struct Entry {
     scope: Scope,
-    at: Instant,
     /// The data generation (see `Changes::generation`) the scope was resolved in.
     generation: u64,
     /// When the credential expires (seconds since the epoch), if it does.
     expires: Option<u64>,
 }
 
-/// Recently resolved scopes by credential.
-#[derive(Default)]
+/// Recently resolved scopes by credential: a moka cache whose entries live two seconds, bounded
+/// in size. A full cache evicts its least recently used credentials (LRU: the credential just
+/// resolved is the one its next request presents), instead of starting over.
 pub struct ScopeCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Cache<String, Entry>,
+}
+
+impl Default for ScopeCache {
+    fn default() -> Self {
+        let entries = Cache::builder().max_capacity(MAX_CACHED).time_to_live(SCOPE_TTL).eviction_policy(EvictionPolicy::lru()).build();
+        ScopeCache { entries }
+    }
 }
 
 fn now_secs() -> u64 {
@@ -34,30 +44,19 @@ fn now_secs() -> u64 {
 impl ScopeCache {
     /// The scope cached for `key` while nothing changed since (`generation`).
     pub fn get(&self, key: &str, generation: u64) -> Option<Scope> {
-        let entries = self.entries.lock().ok()?;
-        let e = entries.get(key)?;
-        let fresh = e.at.elapsed() < SCOPE_TTL && e.generation == generation && e.expires.is_none_or(|exp| now_secs() < exp);
-        fresh.then(|| e.scope.clone())
+        let e = self.entries.get(key)?;
+        let fresh = e.generation == generation && e.expires.is_none_or(|exp| now_secs() < exp);
+        fresh.then_some(e.scope)
     }
 
     /// Keeps a scope resolved in `generation` (read before resolving it).
     pub fn put(&self, key: String, scope: Scope, generation: u64, expires: Option<u64>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_CACHED {
-                entries.retain(|_, e| e.at.elapsed() < SCOPE_TTL);
-                if entries.len() >= MAX_CACHED {
-                    entries.clear();
-                }
-            }
-            entries.insert(key, Entry { scope, at: Instant::now(), generation, expires });
-        }
+        self.entries.insert(key, Entry { scope, generation, expires });
     }
 
     /// Forgets every cached scope (after a change that narrows someone's rights).
     pub fn clear(&self) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.clear();
-        }
+        self.entries.invalidate_all();
     }
 }
 

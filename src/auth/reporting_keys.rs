@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::reporting_key;
-use rand::RngCore;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::Scope;
@@ -19,7 +18,7 @@ pub const KEY_PREFIX: &str = "gzr_";
 /// A fresh random reporting key.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 24];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rand::fill(&mut bytes);
     format!("{KEY_PREFIX}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 

@@ -93,8 +93,9 @@ impl Claims {
 /// Signing and verification keys.
 #[derive(Clone)]
 pub struct Keys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// `None` for an empty secret, which signs nothing and verifies nothing (jsonwebtoken refuses
+    /// empty HMAC keys).
+    keys: Option<(EncodingKey, DecodingKey)>,
     validation: Validation,
 }
 
@@ -103,7 +104,8 @@ impl Keys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp"]);
         validation.leeway = 5;
-        Keys { encoding: EncodingKey::from_secret(secret.as_bytes()), decoding: DecodingKey::from_secret(secret.as_bytes()), validation }
+        let keys = EncodingKey::from_secret(secret.as_bytes()).ok().zip(DecodingKey::from_secret(secret.as_bytes()).ok());
+        Keys { keys, validation }
     }
 
     /// The same keys, tolerating `leeway` of clock skew on expiry and not-before times.
@@ -114,13 +116,15 @@ impl Keys {
 
     /// Signs the claims.
     pub fn issue(&self, claims: &Claims) -> Result<String, AppError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
+        let (encoding, _) = self.keys.as_ref().ok_or_else(|| AppError::internal("the token secret is empty"))?;
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, encoding).map_err(AppError::internal)
     }
 
     /// Verifies signature and expiry; any failure is `UNAUTHENTICATED`.
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
         use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|e| {
+        let (_, decoding) = self.keys.as_ref().ok_or_else(|| AppError::Unauthenticated("token signature is invalid".to_owned()))?;
+        jsonwebtoken::decode::<Claims>(token, decoding, &self.validation).map(|data| data.claims).map_err(|e| {
             let why = match e.kind() {
                 ErrorKind::ExpiredSignature => "token has expired",
                 ErrorKind::InvalidSignature => "token signature is invalid",
@@ -150,5 +154,8 @@ mod tests {
         old.iat = 900;
         let expired = keys.issue(&old).unwrap(); // ok: test
         assert_eq!(keys.verify(&expired).unwrap_err().to_string(), "token has expired");
+        let empty = Keys::new("");
+        assert!(matches!(empty.issue(&old), Err(AppError::Internal(_))), "an empty secret signs nothing");
+        assert!(matches!(empty.verify(&token), Err(AppError::Unauthenticated(_))));
     }
 }

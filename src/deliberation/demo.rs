@@ -14,7 +14,7 @@ use entity::meeting::{self, MeetingKind, MeetingState};
 use entity::venue::{self, VenueKind};
 use entity::{community, compound, volunteer};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
@@ -102,10 +102,10 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
     let mut done_ids = Vec::new();
     for j in 0..raised {
         let (topic, category) = TOPICS[j % TOPICS.len()];
-        let raised_at = start + Duration::days(rng.gen_range(0..span_days)) + Duration::minutes(rng.gen_range(0..600));
-        let responded = raised_at + Duration::hours(rng.gen_range(1..72));
-        let answered = responded + Duration::hours(rng.gen_range(24..240));
-        let closed = answered + Duration::hours(rng.gen_range(24..480));
+        let raised_at = start + Duration::days(rng.random_range(0..span_days)) + Duration::minutes(rng.random_range(0..600));
+        let responded = raised_at + Duration::hours(rng.random_range(1..72));
+        let answered = responded + Duration::hours(rng.random_range(24..240));
+        let closed = answered + Duration::hours(rng.random_range(24..480));
         // Solved first, then a few rejected, merged and still in hand.
         let state = if j < solved {
             AppealState::Done
@@ -117,7 +117,7 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
                 _ => AppealState::Accepted,
             }
         };
-        let rating = (state == AppealState::Done).then(|| match rng.gen_range(0..20) {
+        let rating = (state == AppealState::Done).then(|| match rng.random_range(0..20) {
             0 => OutcomeRating::Not,
             1..=2 => OutcomeRating::Partly,
             _ => OutcomeRating::Satisfied,

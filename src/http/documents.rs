@@ -5,26 +5,34 @@
 //! runs, so it stays valid, and later requests only re-check the limits that depend on
 //! variables (depth, complexity).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_graphql::parser::types::ExecutableDocument;
+use moka::sync::Cache;
 
 /// Queries longer than this are not cached.
 const MAX_QUERY_LEN: usize = 32 * 1024;
-/// Distinct queries kept; the cache starts over when full.
-const CAPACITY: usize = 512;
+/// Distinct queries kept.
+const CAPACITY: u64 = 512;
 
-/// Parsed documents by query text.
-#[derive(Default)]
+/// Parsed documents by query text: a moka cache bounded to 512 documents. When it is
+/// full, moka evicts the least recently used document and admits a new one only once it is
+/// asked for more often than that one (TinyLFU), so a stream of one-off documents cannot push
+/// out the few that front-ends send over and over (the cache used to start over when full).
 pub struct DocumentCache {
-    entries: Mutex<HashMap<Arc<str>, ExecutableDocument>>,
+    entries: Cache<Arc<str>, Arc<ExecutableDocument>>,
+}
+
+impl Default for DocumentCache {
+    fn default() -> Self {
+        DocumentCache { entries: Cache::new(CAPACITY) }
+    }
 }
 
 impl DocumentCache {
     /// A parsed copy of `query`, if it was parsed before.
     pub fn get(&self, query: &str) -> Option<ExecutableDocument> {
-        self.entries.lock().ok()?.get(query).cloned()
+        self.entries.get(query).map(|doc| ExecutableDocument::clone(&doc))
     }
 
     /// Remembers a document that passed full validation.
@@ -32,11 +40,6 @@ impl DocumentCache {
         if query.len() > MAX_QUERY_LEN {
             return;
         }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-            entries.insert(Arc::from(query), doc.clone());
-        }
+        self.entries.insert(Arc::from(query), Arc::new(doc.clone()));
     }
 }

@@ -291,17 +291,30 @@ impl Metrics {
         }
     }
 
-    /// The metrics in OpenMetrics, sampled now.
-    pub async fn encode(&self, subscribers: usize) -> String {
+    /// The metrics sampled now, in OpenMetrics or in the classic Prometheus text format.
+    pub async fn encode(&self, subscribers: usize, format: Format) -> String {
         self.sample_pools();
         self.sample_tasks().await;
         self.subscribers.set(i64::try_from(subscribers).unwrap_or(i64::MAX));
         let mut out = String::new();
-        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+        let encoded = match format {
+            Format::OpenMetrics => prometheus_client::encoding::text::encode(&mut out, &self.registry),
+            Format::Classic => prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry),
+        };
+        if encoded.is_err() {
             tracing::warn!("could not encode metrics");
         }
         out
     }
+}
+
+/// An exposition format of `/metrics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// OpenMetrics 1.0, for scrapers that ask for it (Prometheus does).
+    OpenMetrics,
+    /// The classic Prometheus text format (0.0.4), which `promtool check metrics` reads.
+    Classic,
 }
 
 /// Counts an open WebSocket while it lives.
@@ -313,37 +326,6 @@ impl Drop for SocketOpen {
     }
 }
 
-/// OpenMetrics text turned into the classic Prometheus text format (0.0.4): a counter's family
-/// is named with its `_total` suffix, as its samples are, and there is no `# EOF`.
-pub fn classic_text(open_metrics: &str) -> String {
-    let mut counters = HashSet::new();
-    for line in open_metrics.lines() {
-        if let Some(name) = line.strip_prefix("# TYPE ").and_then(|t| t.strip_suffix(" counter")) {
-            counters.insert(name.to_owned());
-        }
-    }
-    let mut out = String::with_capacity(open_metrics.len());
-    for line in open_metrics.lines() {
-        if line == "# EOF" || line.starts_with("# UNIT ") {
-            continue;
-        }
-        let meta = ["# HELP ", "# TYPE "].into_iter().find_map(|p| line.strip_prefix(p).map(|rest| (p, rest)));
-        match meta {
-            Some((prefix, rest)) => {
-                let (name, tail) = rest.split_once(' ').unwrap_or((rest, ""));
-                let name = if counters.contains(name) { format!("{name}_total") } else { name.to_owned() };
-                out.push_str(prefix);
-                out.push_str(&name);
-                out.push(' ');
-                out.push_str(tail);
-            }
-            None => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// `GET /metrics`; with a metrics token set, only for `Authorization: Bearer <token>`.
 pub async fn render(State(state): State<AppState>, headers: axum::http::HeaderMap) -> axum::response::Response {
     if let Some(token) = &state.limits.metrics.token {
@@ -352,14 +334,15 @@ pub async fn render(State(state): State<AppState>, headers: axum::http::HeaderMa
             return (axum::http::StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need a token").into_response();
         }
     }
-    let open_metrics = state.metrics.encode(state.live.subscribers()).await;
     let wants_open_metrics =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/openmetrics-text"));
-    if wants_open_metrics {
-        ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], open_metrics).into_response()
+    let (format, content_type) = if wants_open_metrics {
+        (Format::OpenMetrics, "application/openmetrics-text; version=1.0.0; charset=utf-8")
     } else {
-        ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], classic_text(&open_metrics)).into_response()
-    }
+        (Format::Classic, "text/plain; version=0.0.4; charset=utf-8")
+    };
+    let body = state.metrics.encode(state.live.subscribers(), format).await;
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

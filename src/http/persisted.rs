@@ -17,13 +17,15 @@
 //! document (exploring in GraphiQL).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use moka::policy::EvictionPolicy;
+use moka::sync::Cache;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Documents learnt per instance; the store starts over when full.
-const CAPACITY: usize = 2048;
+/// Documents learnt per instance; past it the least recently used are forgotten.
+const CAPACITY: u64 = 2048;
 /// Documents longer than this are not learnt.
 const MAX_LEN: usize = 64 * 1024;
 
@@ -38,10 +40,22 @@ pub enum Explore {
 }
 
 /// The persisted documents of one instance.
-#[derive(Default)]
 pub struct Persisted {
-    learnt: Mutex<HashMap<String, Arc<str>>>,
+    /// Documents learnt from clients by hash: a moka cache of [`CAPACITY`] documents that
+    /// evicts the least recently used when full (LRU: the document a client just sent is the one
+    /// it asks for by hash next), instead of starting over.
+    learnt: Cache<String, Arc<str>>,
     trusted: Option<Trusted>,
+}
+
+impl Default for Persisted {
+    fn default() -> Self {
+        Persisted { learnt: learnt_store(), trusted: None }
+    }
+}
+
+fn learnt_store() -> Cache<String, Arc<str>> {
+    Cache::builder().max_capacity(CAPACITY).eviction_policy(EvictionPolicy::lru()).build()
 }
 
 struct Trusted {
@@ -87,7 +101,7 @@ impl Persisted {
     pub fn trusted(path: &std::path::Path, explore: Explore) -> Result<Persisted, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("reading the trusted documents {}: {e}", path.display()))?;
         let documents = parse_manifest(&text).map_err(|e| format!("the trusted documents {}: {e}", path.display()))?;
-        Ok(Persisted { learnt: Mutex::default(), trusted: Some(Trusted { documents, explore }) })
+        Ok(Persisted { learnt: learnt_store(), trusted: Some(Trusted { documents, explore }) })
     }
 
     /// Whether only listed documents run.
@@ -119,7 +133,7 @@ impl Persisted {
             self.learn(hash_sent, text);
             return Document::Text(text.to_owned());
         }
-        match self.learnt.lock().ok().and_then(|m| m.get(hash_sent).cloned()) {
+        match self.learnt.get(hash_sent) {
             Some(doc) => Document::Text(doc.to_string()),
             None => Document::NotFound,
         }
@@ -137,12 +151,7 @@ impl Persisted {
         if text.len() > MAX_LEN {
             return;
         }
-        if let Ok(mut m) = self.learnt.lock() {
-            if m.len() >= CAPACITY {
-                m.clear();
-            }
-            m.insert(hash.to_owned(), Arc::from(text));
-        }
+        self.learnt.insert(hash.to_owned(), Arc::from(text));
     }
 }
 
@@ -192,6 +201,20 @@ mod tests {
         assert!(matches!(p.resolve(&h, q), Document::Text(t) if t == q));
         assert!(matches!(p.resolve(&h, ""), Document::Text(t) if t == q));
         assert!(p.lists("{ anything }"));
+    }
+
+    #[test]
+    fn a_full_store_forgets_its_least_recently_used_documents_not_all() {
+        let p = Persisted::learning();
+        let docs: Vec<String> = (0..CAPACITY + 100).map(|i| format!("{{ a{i} }}")).collect();
+        for d in &docs {
+            assert!(matches!(p.resolve(&hash(d), d), Document::Text(_)));
+        }
+        p.learnt.run_pending_tasks();
+        assert!(p.learnt.entry_count() <= CAPACITY);
+        assert!(matches!(p.resolve(&hash(&docs[0]), ""), Document::NotFound), "the first learnt is forgotten");
+        let last = &docs[docs.len() - 1];
+        assert!(matches!(p.resolve(&hash(last), ""), Document::Text(t) if t == *last), "the last learnt is kept");
     }
 
     #[test]

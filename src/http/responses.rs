@@ -16,17 +16,26 @@
 //! costs one execution instead of one per waiting client.
 //!
 //! Only error-free responses to queries are stored. `GONGZHI_RESPONSE_CACHE_MS=0` turns it off.
+//!
+//! The entries are held in a moka cache bounded to 128 responses, which drops them ten
+//! lifetimes after they were stored. When it is full, moka evicts the least recently used entry
+//! and admits a new one only once it is asked for more often than that one (TinyLFU), so that
+//! one-off queries do not push out the dashboards' (the cache used to start over when full).
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use moka::sync::Cache;
 
-const CAPACITY: usize = 128;
+const CAPACITY: u64 = 128;
 const MAX_BODY: usize = 512 * 1024;
+/// How long past its lifetime an entry may still be served while one request refreshes it, in
+/// lifetimes.
+const STALE_LIFETIMES: u32 = 10;
 
+#[derive(Clone)]
 struct Entry {
     body: Bytes,
     stored: Instant,
@@ -55,12 +64,15 @@ impl Drop for Refresh {
 /// Recent query responses.
 pub struct ResponseCache {
     ttl: Duration,
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Cache<String, Entry>,
 }
 
 impl ResponseCache {
     pub fn new(ttl: Duration) -> Self {
-        ResponseCache { ttl, entries: Mutex::new(HashMap::new()) }
+        // moka refuses lifetimes over 1000 years; a day is far beyond any sensible setting.
+        let kept = ttl.saturating_mul(STALE_LIFETIMES).min(Duration::from_secs(86_400));
+        let capacity = if ttl.is_zero() { 0 } else { CAPACITY };
+        ResponseCache { ttl, entries: Cache::builder().max_capacity(capacity).time_to_live(kept).build() }
     }
 
     pub fn enabled(&self) -> bool {
@@ -82,19 +94,18 @@ impl ResponseCache {
         if !self.enabled() {
             return Lookup::Miss(None);
         }
-        let Ok(entries) = self.entries.lock() else { return Lookup::Miss(None) };
-        let Some(e) = entries.get(key) else { return Lookup::Miss(None) };
+        let Some(e) = self.entries.get(key) else { return Lookup::Miss(None) };
         if e.generation != generation {
             return Lookup::Miss(None);
         }
         let age = e.stored.elapsed();
         if age < self.ttl {
-            return Lookup::Hit(e.body.clone());
+            return Lookup::Hit(e.body);
         }
         if e.refreshing.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
-            return Lookup::Miss(Some(Refresh(e.refreshing.clone())));
+            return Lookup::Miss(Some(Refresh(e.refreshing)));
         }
-        if age < self.ttl * 10 { Lookup::Hit(e.body.clone()) } else { Lookup::Miss(None) }
+        if age < self.ttl.saturating_mul(STALE_LIFETIMES) { Lookup::Hit(e.body) } else { Lookup::Miss(None) }
     }
 
     /// Stores a response computed at `generation`.
@@ -102,16 +113,7 @@ impl ResponseCache {
         if !self.enabled() || body.len() > MAX_BODY {
             return;
         }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
-                let ttl = self.ttl;
-                entries.retain(|_, e| e.generation == generation && e.stored.elapsed() < ttl);
-                if entries.len() >= CAPACITY {
-                    entries.clear();
-                }
-            }
-            entries.insert(key, Entry { body, stored: Instant::now(), generation, refreshing: Arc::default() });
-        }
+        self.entries.insert(key, Entry { body, stored: Instant::now(), generation, refreshing: Arc::default() });
     }
 }
 

@@ -13,7 +13,7 @@ use entity::volunteer::VolunteerStatus;
 use entity::{activity, check_in, community, compound, demand, party_member, person, service_category, sign_up, volunteer};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
@@ -71,8 +71,8 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
             department: Set(None),
             organization_relation: Set(m.organization_relation.clone().unwrap_or_else(|| "晋江市直机关工委".into())),
             status: Set(CheckInStatus::Approved),
-            requested_at: Set(start + Duration::days(rng.gen_range(0..365))),
-            decided_at: Set(Some(start + Duration::days(rng.gen_range(365..400)))),
+            requested_at: Set(start + Duration::days(rng.random_range(0..365))),
+            decided_at: Set(Some(start + Duration::days(rng.random_range(365..400)))),
             decided_by: Set(Some(format!("community-staff:{}", community.code))),
             decline_reason: Set(None),
             ended_at: Set(None),
@@ -84,17 +84,17 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
         let id = Uuid::now_v7();
         let name = format!(
             "{}{}{}",
-            SURNAMES[rng.gen_range(0..SURNAMES.len())],
-            GIVEN[rng.gen_range(0..GIVEN.len())],
-            GIVEN[rng.gen_range(0..GIVEN.len())]
+            SURNAMES[rng.random_range(0..SURNAMES.len())],
+            GIVEN[rng.random_range(0..GIVEN.len())],
+            GIVEN[rng.random_range(0..GIVEN.len())]
         );
-        let at = start + Duration::days(rng.gen_range(0..span_days));
+        let at = start + Duration::days(rng.random_range(0..span_days));
         people.push(person::ActiveModel {
             id: Set(id),
             name: Set(name),
-            gender: Set(Some(if rng.gen_bool(0.55) { "女" } else { "男" }.to_owned())),
-            birth_year: Set(Some(rng.gen_range(1950..=2004))),
-            phone: Set(Some(format!("13{:09}", rng.gen_range(0..1_000_000_000u32)))),
+            gender: Set(Some(if rng.random_bool(0.55) { "女" } else { "男" }.to_owned())),
+            birth_year: Set(Some(rng.random_range(1950..=2004))),
+            phone: Set(Some(format!("13{:09}", rng.random_range(0..1_000_000_000u32)))),
             address: Set(None),
             id_number_hash: Set(None),
             home_community_id: Set(Some(community.id)),
@@ -109,12 +109,12 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
     for (i, p) in volunteer_people.iter().enumerate() {
         let mut cats: Vec<&service_category::Model> = categories.iter().collect();
         cats.shuffle(&mut rng);
-        let codes: Vec<String> = cats.iter().take(rng.gen_range(1..=3)).map(|c| c.code.clone()).collect();
+        let codes: Vec<String> = cats.iter().take(rng.random_range(1..=3)).map(|c| c.code.clone()).collect();
         let mut skills = SKILLS.to_vec();
         skills.shuffle(&mut rng);
-        let skills: Vec<String> = skills.into_iter().take(rng.gen_range(0..=3)).map(str::to_owned).collect();
+        let skills: Vec<String> = skills.into_iter().take(rng.random_range(0..=3)).map(str::to_owned).collect();
         let slots: Vec<String> =
-            (0..rng.gen_range(1..=4)).map(|_| format!("{}_{}", DAYS[rng.gen_range(0..7)], PARTS[rng.gen_range(0..3)])).collect();
+            (0..rng.random_range(1..=4)).map(|_| format!("{}_{}", DAYS[rng.random_range(0..7)], PARTS[rng.random_range(0..3)])).collect();
         volunteers.push(volunteer::ActiveModel {
             id: Set(Uuid::now_v7()),
             community_id: Set(community.id),
@@ -123,10 +123,10 @@ pub async fn seed_community(db: &impl ConnectionTrait, community: &community::Mo
             categories: Set(crate::validate::to_json_list(&codes)),
             skills: Set(crate::validate::to_json_list(&skills)),
             department_strength: Set(None),
-            industry: Set(Some(INDUSTRIES[rng.gen_range(0..INDUSTRIES.len())].to_owned())),
+            industry: Set(Some(INDUSTRIES[rng.random_range(0..INDUSTRIES.len())].to_owned())),
             availability: Set(crate::validate::to_json_list(&slots)),
             status: Set(VolunteerStatus::Active),
-            registered_at: Set(start + Duration::days(rng.gen_range(0..span_days))),
+            registered_at: Set(start + Duration::days(rng.random_range(0..span_days))),
             version: Set(1),
         });
     }

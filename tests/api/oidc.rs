@@ -37,9 +37,9 @@ impl TestKey {
         use rsa::pkcs1::EncodeRsaPrivateKey;
         use rsa::pkcs8::EncodePublicKey;
         use rsa::traits::PublicKeyParts;
-        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
-        let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        let jwk = json!({ "kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": b64(key.n().to_bytes_be()), "e": b64(key.e().to_bytes_be()) });
+        let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).unwrap();
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let jwk = json!({ "kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": b64(&key.n_bytes()), "e": b64(&key.e_bytes()) });
         let der = key.to_pkcs1_der().unwrap();
         let public_pem = key.to_public_key().to_public_key_pem(rsa::pkcs8::LineEnding::LF).unwrap();
         TestKey {
@@ -227,11 +227,11 @@ both_backends! {
         let pem = k.rsa.public_pem.as_deref().unwrap();
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some("rsa-1".into());
-        let confused = jsonwebtoken::encode(&header, &claims("login-wang"), &EncodingKey::from_secret(pem.as_bytes())).unwrap();
+        let confused = jsonwebtoken::encode(&header, &claims("login-wang"), &EncodingKey::from_secret(pem.as_bytes()).unwrap()).unwrap();
         assert_eq!(refused(&app, &confused).await, "tokens of the login issuer must be signed with RS256 or ES256, not HS256");
         let mut unnamed = claims("login-wang");
         unnamed.as_object_mut().unwrap().remove("iss");
-        let confused = jsonwebtoken::encode(&header, &unnamed, &EncodingKey::from_secret(pem.as_bytes())).unwrap();
+        let confused = jsonwebtoken::encode(&header, &unnamed, &EncodingKey::from_secret(pem.as_bytes()).unwrap()).unwrap();
         assert_eq!(refused(&app, &confused).await, "token signature is invalid");
         // A valid token of a login no one is linked to.
         assert!(refused(&app, &k.rsa.sign(&claims("login-nobody"))).await.contains("not known to gongzhi"));

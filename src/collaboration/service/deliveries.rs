@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use entity::webhook_delivery::{self, DeliveryStatus};
 use entity::{co_building_unit, committee_membership, task_event, webhook};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -259,7 +259,7 @@ fn payload(d: &webhook_delivery::Model, hook: &webhook::Model, e: &task_event::M
 /// The signature header of a body signed at `timestamp` (unix seconds).
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(format!("{timestamp}.{body}").as_bytes());
     let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     format!("t={timestamp},v1={hex}")

@@ -21,7 +21,7 @@ pub fn hash_id_number(value: &str) -> AppResult<String> {
     if !valid {
         return Err(AppError::bad_input("idNumber", "`idNumber` must be an 18-character resident ID number"));
     }
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(id_number_key()).map_err(|_| AppError::internal("ID-number key"))?;
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(id_number_key()).map_err(|_| AppError::internal("ID-number key"))?;
     mac.update(v.as_bytes());
     Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -11,7 +11,7 @@ use entity::compound::{self, CompoundKind};
 use entity::party_member::{self, MemberKind};
 use entity::party_organization::{self, OrganizationKind};
 use entity::{person, region};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,

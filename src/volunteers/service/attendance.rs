@@ -3,7 +3,6 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::activity;
 use entity::sign_up::{self, SignUpStatus};
-use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -30,7 +29,7 @@ pub async fn issue_code(cx: &Cx, activity_id: ActivityId) -> AppResult<(activity
     let a = lock_activity(&w, activity_id).await?;
     cx.scope.require_staff(a.community_id, "issue attendance codes")?;
     not_cancelled(&a)?;
-    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
+    let code = format!("{:06}", rand::random_range(0..1_000_000u32));
     let mut m: activity::ActiveModel = a.clone().into();
     m.code_hash = Set(Some(hash_code(a.id, &code)));
     m.code_expires_at = Set(Some(Utc::now() + Duration::hours(2)));
