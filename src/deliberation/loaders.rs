@@ -47,6 +47,11 @@ impl DeliberationLoader {
     pub async fn ties(&self) -> Result<&Ties, AppError> {
         self.ties.get_or_try_init(|| visibility::ties(&self.db, &self.scope)).await
     }
+
+    /// The ids of the meetings the caller sees, as a sub-select: the participants' rule.
+    fn visible_meetings(&self) -> sea_orm::sea_query::SelectStatement {
+        Query::select().column(meeting::Column::Id).from(meeting::Entity).cond_where(visibility::meeting_filter(&self.scope)).to_owned()
+    }
 }
 
 loader_key!(/// The deliberation station of a compound.
@@ -200,14 +205,9 @@ impl Loader<ParticipantId> for DeliberationLoader {
     type Value = meeting_participant::Model;
     type Error = AppError;
     async fn load(&self, keys: &[ParticipantId]) -> Result<HashMap<ParticipantId, Self::Value>, Self::Error> {
-        let visible = Query::select()
-            .column(meeting::Column::Id)
-            .from(meeting::Entity)
-            .cond_where(visibility::meeting_filter(&self.scope))
-            .to_owned();
         let rows = meeting_participant::Entity::find()
             .filter(meeting_participant::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .filter(meeting_participant::Column::MeetingId.in_subquery(visible))
+            .filter(meeting_participant::Column::MeetingId.in_subquery(self.visible_meetings()))
             .all(&self.db)
             .await?;
         Ok(by(rows, |m| ParticipantId(m.id)))
@@ -232,14 +232,9 @@ impl Loader<ParticipantsOf> for DeliberationLoader {
     type Error = AppError;
     async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, Self::Error> {
         // Keys come from meetings the caller sees; the filter holds again for a forged key.
-        let visible = Query::select()
-            .column(meeting::Column::Id)
-            .from(meeting::Entity)
-            .cond_where(visibility::meeting_filter(&self.scope))
-            .to_owned();
         let rows = meeting_participant::Entity::find()
             .filter(meeting_participant::Column::MeetingId.is_in(keys.iter().map(|k| k.0)))
-            .filter(meeting_participant::Column::MeetingId.in_subquery(visible))
+            .filter(meeting_participant::Column::MeetingId.in_subquery(self.visible_meetings()))
             .order_by_asc(meeting_participant::Column::Id)
             .all(&self.db)
             .await?;

@@ -392,16 +392,11 @@ async fn run(
     };
     note.principal = Some(scope.principal().kind());
     // No caller can starve the others: a budget per principal, per address for anonymous callers.
-    if let Err(refused) = state.rate.admit_scope(&scope, admission.peer) {
+    if let Err(wait) = state.rate.admit(&super::rate::caller(&scope, admission.peer)) {
         state.metrics.observe(None, Outcome::Rejected, started.elapsed());
-        let seconds = match refused {
-            AppError::RateLimited(s) => s,
-            _ => 1,
-        };
+        let refused = AppError::RateLimited(super::rate::retry_after(wait));
         let mut resp = refuse(StatusCode::TOO_MANY_REQUESTS, media, "RATE_LIMITED", &refused.to_string());
-        if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(super::rate::retry_after(wait)));
         return resp;
     }
     if !admission.listed {
