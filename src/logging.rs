@@ -72,10 +72,10 @@ pub struct Telemetry {
 impl Telemetry {
     /// Sends the spans still waiting and stops the exporter.
     pub fn shutdown(self) {
-        if let Some(provider) = self.provider {
-            if let Err(e) = provider.shutdown() {
-                eprintln!("gongzhi: the last spans could not be sent: {e}");
-            }
+        if let Some(provider) = self.provider
+            && let Err(e) = provider.shutdown()
+        {
+            eprintln!("gongzhi: the last spans could not be sent: {e}");
         }
     }
 }

@@ -341,10 +341,10 @@ impl Db {
 
     /// Counts one statement against the budget.
     fn count(&self) -> Result<(), DbErr> {
-        if let Some(work) = &self.work {
-            if work.used.fetch_add(1, Ordering::Relaxed) >= work.limits.statements {
-                return Err(DbErr::Custom(crate::error::OVER_BUDGET.into()));
-            }
+        if let Some(work) = &self.work
+            && work.used.fetch_add(1, Ordering::Relaxed) >= work.limits.statements
+        {
+            return Err(DbErr::Custom(crate::error::OVER_BUDGET.into()));
         }
         Ok(())
     }

@@ -106,10 +106,10 @@ impl async_graphql::extensions::Extension for ErrorCodesOfRequest {
         }
         // A mutation over the WebSocket changed data like one over HTTP: cached answers and
         // scopes are no longer current (the HTTP handler does the same for its requests).
-        if self.mutation.load(std::sync::atomic::Ordering::Relaxed) {
-            if let Some(rc) = ctx.data_opt::<super::context::RequestContext>() {
-                rc.cx.changes.changed();
-            }
+        if self.mutation.load(std::sync::atomic::Ordering::Relaxed)
+            && let Some(rc) = ctx.data_opt::<super::context::RequestContext>()
+        {
+            rc.cx.changes.changed();
         }
         response
     }

@@ -260,19 +260,8 @@ async fn seed_home(db: &impl ConnectionTrait, c: &compound::Model, plan: &Plan) 
     let community_staff = community::Entity::find_by_id(c.community_id).one(db).await?.map(|m| format!("community-staff:{}", m.code));
     let mut leaders = Vec::new();
     let served = plan.compound == "奥林春天";
-    if served {
-        if let (Some(m), Some(b)) = (member(3), ids.first()) {
-            leaders.push(leader_row(
-                c,
-                *b,
-                m,
-                Initiative::Nomination,
-                LeaderStatus::Ended,
-                day((2023, 3, 1)),
-                community_staff.clone(),
-                now,
-            ));
-        }
+    if served && let (Some(m), Some(b)) = (member(3), ids.first()) {
+        leaders.push(leader_row(c, *b, m, Initiative::Nomination, LeaderStatus::Ended, day((2023, 3, 1)), community_staff.clone(), now));
     }
     let since = day((2025, 3, 1));
     if let (Some(m), Some(b)) = (member(1), ids.first()) {
@@ -281,10 +270,8 @@ async fn seed_home(db: &impl ConnectionTrait, c: &compound::Model, plan: &Plan) 
     if let (Some(m), Some(b)) = (member(2), ids.get(1)) {
         leaders.push(leader_row(c, *b, m, Initiative::Nomination, LeaderStatus::Active, since, community_staff.clone(), now));
     }
-    if served {
-        if let (Some(m), Some(b)) = (member(4), ids.get(2)) {
-            leaders.push(leader_row(c, *b, m, Initiative::Application, LeaderStatus::Proposed, since, None, now));
-        }
+    if served && let (Some(m), Some(b)) = (member(4), ids.get(2)) {
+        leaders.push(leader_row(c, *b, m, Initiative::Application, LeaderStatus::Proposed, since, None, now));
     }
     building_leader::Entity::insert_many(leaders).exec(db).await?;
     Ok(())

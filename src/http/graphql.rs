@@ -346,11 +346,9 @@ async fn run(
     let given = request.operation_name.clone();
     let cached = state.documents.get(&request.query);
     let hit = cached.is_some();
-    if !hit {
-        if let Err(message) = crate::graphql::limits::pre_scan(&request.query, &state.limits.document) {
-            state.metrics.observe(None, Outcome::Rejected, started.elapsed());
-            return refuse_document(media, &message);
-        }
+    if !hit && let Err(message) = crate::graphql::limits::pre_scan(&request.query, &state.limits.document) {
+        state.metrics.observe(None, Outcome::Rejected, started.elapsed());
+        return refuse_document(media, &message);
     }
     if let Some(doc) = cached {
         request.set_parsed_query(doc);
@@ -512,12 +510,11 @@ async fn run(
         if refused {
             crate::graphql::extensions::tag(err, "GRAPHQL_VALIDATION_FAILED");
         }
-        if crate::graphql::extensions::tag_input_error(err) {
-            if let (Ok(doc), Some(pos)) = (async_graphql::parser::parse_query(&query_text), err.locations.first()) {
-                if let [name] = crate::graphql::limits::variables_at(&doc, *pos).as_slice() {
-                    err.extensions.get_or_insert_with(Default::default).set("variable", name.as_str());
-                }
-            }
+        if crate::graphql::extensions::tag_input_error(err)
+            && let (Ok(doc), Some(pos)) = (async_graphql::parser::parse_query(&query_text), err.locations.first())
+            && let [name] = crate::graphql::limits::variables_at(&doc, *pos).as_slice()
+        {
+            err.extensions.get_or_insert_with(Default::default).set("variable", name.as_str());
         }
         // Every error carries a code: one we did not foresee is ours.
         crate::graphql::extensions::tag(err, "INTERNAL");
@@ -545,10 +542,10 @@ async fn run(
             }
         };
         stamp_internal_errors(&mut value, &request_id);
-        if status == StatusCode::BAD_REQUEST {
-            if let Some(obj) = value.as_object_mut() {
-                obj.remove("data");
-            }
+        if status == StatusCode::BAD_REQUEST
+            && let Some(obj) = value.as_object_mut()
+        {
+            obj.remove("data");
         }
         to_json_capped(&value, state.limits.document.response_bytes)
     } else {
@@ -614,10 +611,8 @@ fn stamp_internal_errors(body: &mut Value, request_id: &str) {
     let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) else { return };
     for err in errors {
         let is_internal = err.pointer("/extensions/code").and_then(Value::as_str) == Some("INTERNAL");
-        if is_internal {
-            if let Some(ext) = err.get_mut("extensions").and_then(Value::as_object_mut) {
-                ext.insert("requestId".into(), Value::String(request_id.to_owned()));
-            }
+        if is_internal && let Some(ext) = err.get_mut("extensions").and_then(Value::as_object_mut) {
+            ext.insert("requestId".into(), Value::String(request_id.to_owned()));
         }
     }
 }

@@ -162,10 +162,10 @@ fn order(value: &mut Value, sets: &[&SelectionSet], selected: &Selected<'_>) {
                 *map = ordered;
             }
             for (key, subs) in &keys {
-                if subs.iter().any(|s| !s.items.is_empty()) {
-                    if let Some(v) = map.get_mut(*key) {
-                        order(v, subs, selected);
-                    }
+                if subs.iter().any(|s| !s.items.is_empty())
+                    && let Some(v) = map.get_mut(*key)
+                {
+                    order(v, subs, selected);
                 }
             }
         }

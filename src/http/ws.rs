@@ -91,11 +91,11 @@ impl Gate {
                     self.outbox.push(error_message(id, &why, "GRAPHQL_VALIDATION_FAILED"));
                     return None;
                 }
-                if self.who.is_some() {
-                    if let Some(refusal) = self.admit(id) {
-                        self.outbox.push(refusal);
-                        return None;
-                    }
+                if self.who.is_some()
+                    && let Some(refusal) = self.admit(id)
+                {
+                    self.outbox.push(refusal);
+                    return None;
                 }
             }
             ClientMessage::Stop { id } => self.release(id),
@@ -163,13 +163,13 @@ impl Gate {
     }
 
     fn release(&mut self, id: &str) {
-        if self.active.remove(id) {
-            if let Some(who) = &self.who {
-                self.sockets.change(who, |held| {
-                    held.subscriptions = held.subscriptions.saturating_sub(1);
-                    true
-                });
-            }
+        if self.active.remove(id)
+            && let Some(who) = &self.who
+        {
+            self.sockets.change(who, |held| {
+                held.subscriptions = held.subscriptions.saturating_sub(1);
+                true
+            });
         }
     }
 
@@ -178,10 +178,10 @@ impl Gate {
     fn outgoing(&mut self, message: WsMessage) -> Message {
         match message {
             WsMessage::Text(text) => {
-                if text.starts_with(r#"{"type":"complete""#) || text.starts_with(r#"{"type":"error""#) {
-                    if let Some(id) = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["id"].as_str().map(str::to_owned)) {
-                        self.release(&id);
-                    }
+                if (text.starts_with(r#"{"type":"complete""#) || text.starts_with(r#"{"type":"error""#))
+                    && let Some(id) = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["id"].as_str().map(str::to_owned))
+                {
+                    self.release(&id);
                 }
                 Message::Text(text.into())
             }

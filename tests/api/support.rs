@@ -429,10 +429,10 @@ pub fn collect_ids(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                if k == "id" {
-                    if let Some(s) = v.as_str() {
-                        out.push(s.to_owned());
-                    }
+                if k == "id"
+                    && let Some(s) = v.as_str()
+                {
+                    out.push(s.to_owned());
                 }
                 collect_ids(v, out);
             }

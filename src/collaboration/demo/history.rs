@@ -330,7 +330,7 @@ pub async fn seed_history(db: &DatabaseConnection, street_id: Uuid, now: chrono:
                 let (category, titles) = HISTORY_TITLES[usize::try_from((dice >> 20) % HISTORY_TITLES.len() as u64).unwrap_or(0)];
                 let title = titles[usize::try_from((dice >> 24) % titles.len() as u64).unwrap_or(0)];
                 let lead = usize::try_from((dice >> 32) % seated.len() as u64).unwrap_or(0);
-                let two = seated.len() > 1 && (dice >> 36) % 3 != 0;
+                let two = seated.len() > 1 && !(dice >> 36).is_multiple_of(3);
                 let chosen: Vec<&(Uuid, String)> =
                     [Some(lead), two.then(|| (lead + 1) % seated.len())].into_iter().flatten().filter_map(|i| seated.get(i)).collect();
                 let plan = plan_of(dice, fate, opened, due, two);
@@ -394,10 +394,11 @@ pub async fn seed_history(db: &DatabaseConnection, street_id: Uuid, now: chrono:
                     {
                         s.created_at = at;
                         // A lead that takes over from one who declined.
-                        if i == 1 && life.shares.first().is_some_and(|l| l.status == entity::assignment::AssignmentStatus::Declined) {
-                            if let Some(s) = life.shares.get_mut(1) {
-                                s.role = AssignmentRole::Lead;
-                            }
+                        if i == 1
+                            && life.shares.first().is_some_and(|l| l.status == entity::assignment::AssignmentStatus::Declined)
+                            && let Some(s) = life.shares.get_mut(1)
+                        {
+                            s.role = AssignmentRole::Lead;
                         }
                     }
                     life.step(at, step);

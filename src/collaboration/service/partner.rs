@@ -109,10 +109,10 @@ pub async fn api_keys(cx: &Cx, unit_id: Option<UnitId>) -> AppResult<Vec<api_key
 /// The street an action on a unit is recorded under when no principal anchors one: the street
 /// of a committee the unit sits on, else the first street.
 pub async fn street_of_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> AppResult<Uuid> {
-    if let Some(seat) = committee_membership::Entity::find().filter(committee_membership::Column::UnitId.eq(unit_id)).one(db).await? {
-        if let Some(c) = community::Entity::find_by_id(seat.community_id).one(db).await? {
-            return Ok(c.street_id);
-        }
+    if let Some(seat) = committee_membership::Entity::find().filter(committee_membership::Column::UnitId.eq(unit_id)).one(db).await?
+        && let Some(c) = community::Entity::find_by_id(seat.community_id).one(db).await?
+    {
+        return Ok(c.street_id);
     }
     region::Entity::find()
         .filter(region::Column::Kind.eq(region::RegionKind::Street))

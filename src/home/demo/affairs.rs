@@ -95,12 +95,12 @@ pub async fn seed_affairs(db: &DatabaseConnection, street_code: &str) -> AppResu
     for c in &compounds {
         let Some(community) = communities.iter().find(|m| m.id == c.community_id) else { continue };
         let staff = cx(scope_for(db, Role::CommunityStaff, &community.code, street_code).await?);
-        if project::Entity::find().filter(project::Column::CompoundId.eq(c.id)).count(db).await? == 0 {
-            if let Some(broker) = broker_of(db, community.id).await? {
-                let unit = cx(scope_for(db, Role::Unit, &broker.code, street_code).await?);
-                car_park(&staff, &unit, c, &broker).await?;
-                projects += 1;
-            }
+        if project::Entity::find().filter(project::Column::CompoundId.eq(c.id)).count(db).await? == 0
+            && let Some(broker) = broker_of(db, community.id).await?
+        {
+            let unit = cx(scope_for(db, Role::Unit, &broker.code, street_code).await?);
+            car_park(&staff, &unit, c, &broker).await?;
+            projects += 1;
         }
         ledgers += car_park_income(&staff, db, community.id).await?;
     }

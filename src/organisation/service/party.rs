@@ -24,10 +24,10 @@ pub async fn create_party_branch(cx: &Cx, input: NewBranch) -> AppResult<party_o
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::bad_input("compoundId", "no such compound"))?;
-            if let Some(CommunityId(c)) = input.community_id {
-                if c != compound.community_id {
-                    return Err(AppError::bad_input("communityId", "the compound is in another community"));
-                }
+            if let Some(CommunityId(c)) = input.community_id
+                && c != compound.community_id
+            {
+                return Err(AppError::bad_input("communityId", "the compound is in another community"));
             }
             (compound.community_id, Some(compound_id), OrganizationKind::CompoundBranch)
         }
