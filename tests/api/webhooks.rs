@@ -233,6 +233,16 @@ both_backends! {
         let list = app.ok(Some(&admin), LIST, json!({})).await;
         assert_eq!(list["webhooks"][0]["deliveredCount"], 4, "[{b}] {list}");
         assert_eq!(list["webhooks"][0]["pendingCount"], 0, "[{b}] {list}");
+        // Each delivery refetches by its id for the street admin, and for nobody else.
+        let ids = app.ok(Some(&admin), "query($w: ID!) { webhookDeliveries(webhookId: $w) { edges { node { id } } } }", json!({ "w": hook_id })).await;
+        let ids: Vec<Value> = ids["webhookDeliveries"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
+        let refetch = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on WebhookDelivery { id status } } }";
+        let nodes = app.ok(Some(&admin), refetch, json!({ "ids": ids })).await;
+        assert!(nodes["nodes"].as_array().unwrap().iter().zip(&ids).all(|(n, id)| n["id"] == *id && n["status"] == "DELIVERED"), "[{b}] {nodes}");
+        for token in [staff.clone(), Fixture::street(&app, "青溪街道").await.admin(&app)] {
+            let nodes = app.ok(Some(&token), refetch, json!({ "ids": ids })).await;
+            assert!(nodes["nodes"].as_array().unwrap().iter().all(Value::is_null), "[{b}] {nodes}");
+        }
 
         // An endpoint that keeps failing: the delivery is given up with its last error, shown.
         endpoint.failures.store(1000, Ordering::SeqCst);

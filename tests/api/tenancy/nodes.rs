@@ -108,3 +108,36 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn an_appeal_event_refetches_for_those_who_follow_it_live_and_nobody_else(backend: Backend) {
+        let app = TestApp::demo(&backend).await;
+        let b = backend.name();
+        let n: Neighbourhood = Fixture::neighbourhood(&app, "丙").await;
+        let appeal = crate::deliberation::fixtures::raise(&app, &n.raiser, "丙春苑路灯").await;
+        let appeal_uuid = decode(&appeal).unwrap().1;
+        let event = entity::appeal_event::Entity::find()
+            .filter(entity::appeal_event::Column::AppealId.eq(appeal_uuid))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("raising writes an event");
+        let id = global_id("AppealEvent", event.id).to_string();
+        let query = "query($id: ID!) { node(id: $id) { ... on AppealEvent { id appealId kind state } } }";
+        // Staff of the community and the raiser, as the subscription (`LiveAppealEvent::seen_by`).
+        for (label, token) in [("staff", n.staff(&app)), ("raiser", n.raiser.token(&app))] {
+            let d = app.ok(Some(&token), query, json!({ "id": id })).await;
+            assert_eq!(d["node"]["id"], json!(id), "[{b}] {label}: {d}");
+            assert_eq!(decode(d["node"]["appealId"].as_str().unwrap()).unwrap().1, appeal_uuid, "[{b}] {label}");
+        }
+        for (label, token) in [
+            ("neighbour", n.neighbour.token(&app)),
+            ("staff beside", n.other.staff(&app)),
+            ("unit", n.unit.token(&app)),
+            ("reporter", n.reporter(&app)),
+        ] {
+            let d = app.ok(Some(&token), query, json!({ "id": id })).await;
+            assert!(d["node"].is_null(), "[{b}] {label}: {d}");
+        }
+    }
+}
