@@ -215,8 +215,12 @@ async fn connect(args: gongzhi::config::DatabaseArgs) -> anyhow::Result<sea_orm:
     Ok(db)
 }
 
+/// `--person`: the person's UUID (`Person.uuid`) or their global id (`Person.id`).
 fn person_id(value: &str) -> anyhow::Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(value.trim()).map_err(|_| anyhow::anyhow!("--person must be a person id (UUID)"))
+    let value = value.trim();
+    uuid::Uuid::parse_str(value)
+        .or_else(|_| gongzhi::graphql::node::expect_id(&async_graphql::ID(value.to_owned()), "Person", "person"))
+        .map_err(|_| anyhow::anyhow!("--person must be a person's UUID (`Person.uuid`) or id (`Person.id`)"))
 }
 
 /// `gongzhi role grant|list|revoke`: staff accounts of people who log in through the city's
@@ -314,8 +318,7 @@ fn token(args: gongzhi::config::TokenArgs) -> anyhow::Result<()> {
     claims.street = args.street;
     claims.community = args.community;
     claims.unit = args.unit;
-    claims.person =
-        args.person.map(|p| uuid::Uuid::parse_str(&p)).transpose().map_err(|_| anyhow::anyhow!("--person must be a person id (UUID)"))?;
+    claims.person = args.person.as_deref().map(person_id).transpose()?;
     if role == Role::CityAdmin {
         claims.city.get_or_insert_with(|| gongzhi::demo::CITY_CODE.to_owned());
     }

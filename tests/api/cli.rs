@@ -387,6 +387,17 @@ async fn token_prints_a_jwt_naming_role_and_community() {
     assert_eq!(data["viewer"]["kind"], "COMMUNITY_ADMIN");
     assert_eq!(data["viewer"]["community"]["code"], "zhuyuan");
 
+    // A member by the person's UUID or by their global id: the same person.
+    let person = uuid::Uuid::now_v7();
+    let global = gongzhi::graphql::node::global_id("Person", person).to_string();
+    for given in [person.to_string(), global] {
+        let (ok, stdout, stderr) = run(token_cmd(&["--role", "member", "--person", &given], Some(SECRET))).await;
+        assert!(ok, "{given}: {stderr}");
+        assert_eq!(Keys::new(SECRET).verify(stdout.trim()).expect("signed").person, Some(person), "{given}");
+    }
+    let (ok, _, stderr) = run(token_cmd(&["--role", "member", "--person", "nobody"], Some(SECRET))).await;
+    assert!(!ok && stderr.contains("Person.uuid"), "{stderr}");
+
     // Without a secret: the development secret, with a warning on stderr.
     let (ok, stdout, stderr) = run(token_cmd(&["--role", "community-admin", "--community", "zhuyuan"], None)).await;
     assert!(ok, "{stderr}");
