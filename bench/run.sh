@@ -2,6 +2,12 @@
 # gongzhi GraphQL benchmark: one command, both database backends.
 #
 #   bench/run.sh [--duration 20s] [--connections 32] [--only postgres|sqlite] [--rls on|off]
+#                [--scenario poll|mixed]
+#
+# `--scenario poll` (the default): every request is bench/query.json as the street admin, the
+# overview many front-ends poll. `--scenario mixed`: 80 % of that, 20 % bench/mixed.json (the
+# same query with random page sizes) as the street admin or the staff of one of eight
+# communities picked at random, which the response cache rarely holds (bench/mixed.lua).
 #
 # For each backend (PostgreSQL, then SQLite in a temporary directory):
 # fresh database -> `gongzhi migrate` -> `gongzhi seed demo --scale 10`
@@ -44,6 +50,7 @@ THREADS=2
 WARMUP=3s
 ONLY=""
 RLS=on
+SCENARIO=poll
 SCALE=10
 EXPECTED_ROWS=20
 
@@ -78,12 +85,19 @@ while [[ $# -gt 0 ]]; do
         --only=*)        ONLY=${1#*=}; shift ;;
         --rls)           [[ $# -ge 2 ]] || die "--rls needs on or off"; RLS=$2; shift 2 ;;
         --rls=*)         RLS=${1#*=}; shift ;;
+        --scenario)      [[ $# -ge 2 ]] || die "--scenario needs poll or mixed"; SCENARIO=$2; shift 2 ;;
+        --scenario=*)    SCENARIO=${1#*=}; shift ;;
         -h|--help)       usage; exit 0 ;;
         *)               usage >&2; die "unknown argument: $1" ;;
     esac
 done
 
 [[ $RLS == on || $RLS == off ]] || die "--rls must be on or off (got '$RLS')"
+case "$SCENARIO" in
+    poll)  ;;
+    mixed) QUERY_LUA="$BENCH_DIR/mixed.lua"; export BENCH_DIR ;;
+    *)     die "--scenario must be poll or mixed (got '$SCENARIO')" ;;
+esac
 [[ $DURATION =~ ^[0-9]+[smh]?$ ]] || die "--duration must look like 20s, 1m or 20 (got '$DURATION')"
 [[ $CONNECTIONS =~ ^[0-9]+$ ]] || die "--connections must be a number (got '$CONNECTIONS')"
 (( CONNECTIONS >= THREADS )) || die "--connections must be at least $THREADS (one per wrk thread)"
@@ -290,7 +304,7 @@ check_complete() {  # check_complete WHAT REQUESTED_DURATION
 run_wrk() {  # run_wrk DURATION ENDPOINT TOKEN [--latency]
     local duration=$1 endpoint=$2 token=$3
     shift 3
-    BENCH_TOKEN=$token wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$@" \
+    BENCH_TOKEN=$token BENCH_TOKENS=${BENCH_TOKENS:-$token} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$@" \
         -s "$QUERY_LUA" "$endpoint" -- "$QUERY_JSON"
 }
 
@@ -355,6 +369,20 @@ except Exception:
     if [[ $http != 200 || $rows != "$EXPECTED_ROWS" || $nerr != 0 ]]; then
         FAILURES+=("$name: sanity request returned HTTP $http, $rows communities (expected $EXPECTED_ROWS), $nerr errors")
         printf -- '--- sanity response (first 600 bytes) ---\n%s\n---\n' "$(head -c 600 "$sanity")" >&2
+    fi
+
+    if [[ $SCENARIO == mixed ]]; then
+        # The street admin and the staff of eight of its communities.
+        local codes code
+        codes=$(curl -sS --max-time 30 -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
+            --data-binary '{"query":"{ communities(first: 8) { edges { node { code } } } }"}' "$endpoint" |
+            python3 -c 'import json,sys; print(" ".join(e["node"]["code"] for e in json.load(sys.stdin)["data"]["communities"]["edges"]))')
+        BENCH_TOKENS=$token
+        for code in $codes; do
+            BENCH_TOKENS+=" $("$BIN" token --role community-staff --community "$code")"
+        done
+        export BENCH_TOKENS
+        log "$name: mixed scenario: 20 % executed as $(wc -w <<<"$BENCH_TOKENS") principals"
     fi
 
     log "$name: warm-up $WARMUP"
@@ -423,9 +451,9 @@ except Exception:
 }
 
 # -------------------------------------------------------------------- main
-printf 'gongzhi benchmark: %s, %s cores, %s, duration %s, %s threads, %s connections\n' \
+printf 'gongzhi benchmark: %s, %s cores, %s, duration %s, %s threads, %s connections, scenario %s\n' \
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc)" "$(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')" \
-    "$DURATION" "$THREADS" "$CONNECTIONS"
+    "$DURATION" "$THREADS" "$CONNECTIONS" "$SCENARIO"
 printf 'binary: %s\n' "$BIN"
 
 for backend in "${BACKENDS[@]}"; do

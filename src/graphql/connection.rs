@@ -4,15 +4,17 @@
 use std::borrow::Cow;
 
 use async_graphql::connection::CursorType;
-use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
+use async_graphql::{ContainerType, Context, Object, SimpleObject, TypeName, Value};
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::graphql::inline::{Inline, PlainFields};
 use crate::paging::{DEFAULT_PAGE, MAX_PAGE, Page, PageArgs};
 
 /// A type listed in pages: it names its connection and edge types in the schema
-/// (`CommunityConnection`, `CommunityEdge`). Declare it with `connection_node!` beside the type.
-pub trait ConnectionNode: OutputType {
+/// (`CommunityConnection`, `CommunityEdge`), and its items resolve inline (see
+/// [`crate::graphql::inline`]). Declare it with `connection_node!` beside the type.
+pub trait ConnectionNode: ContainerType + PlainFields {
     /// The connection type's name.
     const CONNECTION: &'static str;
     /// The edge type's name.
@@ -20,13 +22,18 @@ pub trait ConnectionNode: OutputType {
 }
 
 /// Declares that a GraphQL type is listed in pages: `connection_node!(Community)` names
-/// `CommunityConnection` and `CommunityEdge`.
+/// `CommunityConnection` and `CommunityEdge`. `connection_node!(plain Community)` says the type
+/// implements [`PlainFields`] beside it; otherwise none of its fields is plain.
 macro_rules! connection_node {
-    ($($node:ident),+ $(,)?) => {
+    (plain $($node:ident),+ $(,)?) => {
         $(impl $crate::graphql::connection::ConnectionNode for $node {
             const CONNECTION: &'static str = concat!(stringify!($node), "Connection");
             const EDGE: &'static str = concat!(stringify!($node), "Edge");
         })+
+    };
+    ($($node:ident),+ $(,)?) => {
+        $crate::graphql::connection::connection_node!(plain $($node),+);
+        $(impl $crate::graphql::inline::PlainFields for $node {})+
     };
 }
 pub(crate) use connection_node;
@@ -129,8 +136,14 @@ impl<N: ConnectionNode> Edge<N> {
         self.cursor.encode_cursor()
     }
     /// The item.
-    async fn node(&self) -> &N {
-        &self.node
+    async fn node(&self) -> Inline<&N> {
+        Inline(&self.node)
+    }
+}
+
+impl<N: ConnectionNode> PlainFields for Edge<N> {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        (name == "cursor").then(|| Value::String(self.cursor.encode_cursor()))
     }
 }
 
@@ -150,12 +163,12 @@ impl<N: ConnectionNode> Conn<N> {
         &self.page_info
     }
     /// The items of this page with their cursors.
-    async fn edges(&self) -> Vec<&Edge<N>> {
-        self.edges.iter().collect()
+    async fn edges(&self) -> Vec<Inline<&Edge<N>>> {
+        self.edges.iter().map(Inline).collect()
     }
     /// The items of this page.
-    async fn nodes(&self) -> Vec<&N> {
-        self.edges.iter().map(|e| &e.node).collect()
+    async fn nodes(&self) -> Vec<Inline<&N>> {
+        self.edges.iter().map(|e| Inline(&e.node)).collect()
     }
     /// Number of items across all pages (within what the caller may see).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {

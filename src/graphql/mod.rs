@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod extensions;
 pub mod ids;
+pub mod inline;
 pub mod limits;
 pub mod node;
 pub mod scalars;

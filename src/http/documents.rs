@@ -30,16 +30,16 @@ impl Default for DocumentCache {
 }
 
 impl DocumentCache {
-    /// A parsed copy of `query`, if it was parsed before.
-    pub fn get(&self, query: &str) -> Option<ExecutableDocument> {
-        self.entries.get(query).map(|doc| ExecutableDocument::clone(&doc))
+    /// The parsed `query`, if it was parsed before.
+    pub fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+        self.entries.get(query)
     }
 
     /// Remembers a document that passed full validation.
-    pub fn put(&self, query: &str, doc: &ExecutableDocument) {
+    pub fn put(&self, query: &str, doc: Arc<ExecutableDocument>) {
         if query.len() > MAX_QUERY_LEN {
             return;
         }
-        self.entries.insert(Arc::from(query), Arc::new(doc.clone()));
+        self.entries.insert(Arc::from(query), doc);
     }
 }

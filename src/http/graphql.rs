@@ -350,8 +350,8 @@ async fn run(
         state.metrics.observe(None, Outcome::Rejected, started.elapsed());
         return refuse_document(media, &message);
     }
-    if let Some(doc) = cached {
-        request.set_parsed_query(doc);
+    if let Some(doc) = &cached {
+        request.set_parsed_query(async_graphql::parser::types::ExecutableDocument::clone(doc));
     }
     let fresh = if hit { None } else { Some(request.query.clone()) };
     let (kind, operation) = match request.parsed_query() {
@@ -473,10 +473,6 @@ async fn run(
         state.changes.clone(),
     );
     ctx.cx.client_request_id = headers.get(&super::CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let document = match &fresh {
-        Some(_) => request.parsed_query().ok().cloned(),
-        None => None,
-    };
     // A document seen before was validated then; only its variables are new. Validation checks
     // the variables' values against their types, so a request with variables is validated in
     // full again, and only one without them skips straight to execution.
@@ -485,11 +481,18 @@ async fn run(
     // The document is parsed by now and executes from its parsed form; its text is kept to name
     // the variable of an input error, on the rare path where one occurs.
     let query_text = std::mem::take(&mut request.query);
-    // What the document selects, to put the executed answer right (see `spec`).
-    let selected_doc = request.parsed_query().ok().cloned();
+    // What the document selects, to put the executed answer right (see `spec`); a fresh one is
+    // also remembered once it passed validation.
+    let selected_doc = match cached {
+        Some(doc) => Some(doc),
+        None => request.parsed_query().ok().map(|doc| std::sync::Arc::new(doc.clone())),
+    };
     let variables = request.variables.clone();
     let db = ctx.cx.db.clone();
     request.data = crate::graphql::request_data(ctx, false);
+    if state.inline_fields {
+        request.data.insert(crate::graphql::inline::InlineFields);
+    }
     let mut response = schema.execute(request).instrument(span).await;
     // The request's reads are done: its transaction (PostgreSQL) goes back to the pool now.
     db.finish().await;
@@ -520,8 +523,8 @@ async fn run(
         crate::graphql::extensions::tag(err, "INTERNAL");
         internal |= err.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from("INTERNAL"));
     }
-    if let (Some(query), Some(doc), false) = (&fresh, &document, refused) {
-        state.documents.put(query, doc);
+    if let (Some(query), Some(doc), false) = (&fresh, &selected_doc, refused) {
+        state.documents.put(query, doc.clone());
     }
     let response_ok = !refused && response.errors.is_empty();
     let outcome = match (refused, response.errors.is_empty()) {

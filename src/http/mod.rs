@@ -89,6 +89,9 @@ pub struct AppState {
     pub exports: Arc<tokio::sync::Semaphore>,
     /// The verifier of the city's OpenID Connect issuer's tokens, when one is configured.
     pub oidc: Option<Arc<crate::auth::oidc::Verifier>>,
+    /// Whether queries over HTTP resolve their objects inline (see `crate::graphql::inline`);
+    /// off only to compare with the executor's own resolution (the differential test).
+    pub inline_fields: bool,
 }
 
 /// Limits on requests.
@@ -228,6 +231,7 @@ impl AppState {
             catalogue: crate::catalogue::catalogue(),
             exports: Arc::new(tokio::sync::Semaphore::new(exports)),
             oidc: None,
+            inline_fields: true,
         }
     }
 

@@ -134,26 +134,40 @@ fn included(selection: &Selection, variables: &Variables) -> bool {
 }
 
 /// Writes the keys of every object in the order `sets` (the selection sets of one position,
-/// merged) select them; keys the document did not select keep their place at the end.
+/// merged) select them; keys the document did not select keep their place at the end. The
+/// order of a position is worked out once, for all the items of a list.
 fn order(value: &mut Value, sets: &[&SelectionSet], selected: &Selected<'_>) {
-    match value {
-        Value::List(items) => items.iter_mut().for_each(|item| order(item, sets, selected)),
-        Value::Object(map) => {
-            let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                each_field(set, selected, None, 0, &mut |field, _| {
-                    let key = &field.response_key().node;
-                    let sub = &field.selection_set.node;
-                    match keys.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, subs)) => subs.push(sub),
-                        None => keys.push((key, vec![sub])),
-                    }
-                });
+    if matches!(value, Value::List(_) | Value::Object(_)) {
+        order_with(value, &keys_of(sets, selected), selected);
+    }
+}
+
+/// The response keys `sets` select, in order, each with the selection sets below it.
+fn keys_of<'s>(sets: &[&'s SelectionSet], selected: &Selected<'s>) -> Vec<(&'s Name, Vec<&'s SelectionSet>)> {
+    let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+    for set in sets {
+        each_field(set, selected, None, 0, &mut |field, _| {
+            let key = &field.response_key().node;
+            let sub = &field.selection_set.node;
+            match keys.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, subs)) => subs.push(sub),
+                None => keys.push((key, vec![sub])),
             }
-            let in_order = map.keys().zip(keys.iter().filter(|(k, _)| map.contains_key(*k))).all(|(a, (b, _))| a == *b);
+        });
+    }
+    keys
+}
+
+fn order_with(value: &mut Value, keys: &[(&Name, Vec<&SelectionSet>)], selected: &Selected<'_>) {
+    match value {
+        Value::List(items) => items.iter_mut().for_each(|item| order_with(item, keys, selected)),
+        Value::Object(map) => {
+            // In order when the object's keys come as a subsequence of the selected ones.
+            let mut selected_keys = keys.iter();
+            let in_order = map.keys().all(|key| selected_keys.by_ref().any(|(want, _)| *want == key));
             if !in_order {
                 let mut ordered = IndexMap::with_capacity(map.len());
-                for (key, _) in &keys {
+                for (key, _) in keys {
                     if let Some(v) = map.shift_remove(*key) {
                         ordered.insert((*key).clone(), v);
                     }
@@ -161,7 +175,7 @@ fn order(value: &mut Value, sets: &[&SelectionSet], selected: &Selected<'_>) {
                 ordered.extend(std::mem::take(map));
                 *map = ordered;
             }
-            for (key, subs) in &keys {
+            for (key, subs) in keys {
                 if subs.iter().any(|s| !s.items.is_empty())
                     && let Some(v) = map.get_mut(*key)
                 {

@@ -24,6 +24,7 @@ mod feed;
 mod frontends;
 pub mod home;
 mod http;
+mod inline;
 mod innovation;
 mod limits;
 mod mutations;

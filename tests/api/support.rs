@@ -236,6 +236,14 @@ pub async fn fresh_db(backend: &Backend, content: Content) -> TestDb {
 pub struct TestApp {
     pub backend: Backend,
     pub router: Router,
+    /// The same server resolving every field through async-graphql's executor (no inline
+    /// objects, no response cache, no rate limit, metrics of its own): each query `post` sends is
+    /// sent here too and must answer the same bytes (see `gongzhi::graphql::inline`).
+    executor: Router,
+    /// Statement counting in progress: the comparison would count twice, so it waits.
+    counting: AtomicUsize,
+    /// Off for tests whose data changes while they read (the answers may differ in between).
+    pub compare_with_executor: std::sync::atomic::AtomicBool,
     /// The fixtures' connection (the database's owner).
     pub db: DatabaseConnection,
     /// The server's request pool (on PostgreSQL a login subject to row-level security).
@@ -312,13 +320,21 @@ impl TestApp {
             count(&mut system);
             system
         };
-        let state = change(AppState::new(served.clone(), SECRET, limits).with_system_pool(system));
+        let state = change(AppState::new(served.clone(), SECRET, limits).with_system_pool(system.clone()));
+        let mut executor = state.clone();
+        executor.inline_fields = false;
+        executor.responses = Arc::new(gongzhi::http::responses::ResponseCache::new(Duration::ZERO));
+        executor.rate = Arc::new(gongzhi::http::rate::RateLimiter::new(gongzhi::http::rate::Rate::default()));
+        executor.metrics = Arc::new(gongzhi::http::metrics::Metrics::new(served.clone(), system));
         let live = state.live.clone();
         let live_appeals = state.live_appeals.clone();
         let stopping = state.stopping.clone();
         TestApp {
             backend: backend.clone(),
             router: gongzhi::app(state),
+            executor: gongzhi::app(executor),
+            counting: AtomicUsize::new(0),
+            compare_with_executor: std::sync::atomic::AtomicBool::new(true),
             db,
             server_db: served,
             statements,
@@ -368,9 +384,31 @@ impl TestApp {
             req = req.header("authorization", format!("Bearer {t}"));
         }
         let body = json!({ "query": query, "variables": variables }).to_string();
+        let compared = self.compared(query).then(|| req_like(&req).body(Body::from(body.clone())).expect("request"));
         let (status, _, body) = self.send(req.body(Body::from(body)).expect("request")).await;
         let json: Value = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&body)));
+        if let Some(req) = compared {
+            let resp = self.executor.clone().oneshot(req).await.expect("router is infallible");
+            let executed_status = resp.status();
+            let executed = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+            assert_eq!(
+                (executed_status, without_request_ids(&executed)),
+                (status, without_request_ids(&body)),
+                "[{}] the executor answers otherwise than inline resolution for {query}",
+                self.backend.name()
+            );
+        }
         (status, json)
+    }
+
+    /// Whether `post` compares the answer to `query` with the executor's: queries only (a
+    /// mutation must not run twice), and not while statements are counted.
+    fn compared(&self, query: &str) -> bool {
+        use async_graphql::parser::types::OperationType;
+        if self.counting.load(Ordering::SeqCst) > 0 || !self.compare_with_executor.load(Ordering::SeqCst) {
+            return false;
+        }
+        async_graphql::parser::parse_query(query).is_ok_and(|doc| doc.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query))
     }
 
     /// A GraphQL request that must succeed without errors; returns `data`.
@@ -398,9 +436,12 @@ impl TestApp {
     }
 
     pub async fn count_statements<F: std::future::Future<Output = T>, T>(&self, f: F) -> (usize, T) {
+        self.counting.fetch_add(1, Ordering::SeqCst);
         let before = self.statements.load(Ordering::SeqCst);
         let out = f.await;
-        (self.statements.load(Ordering::SeqCst) - before, out)
+        let counted = self.statements.load(Ordering::SeqCst) - before;
+        self.counting.fetch_sub(1, Ordering::SeqCst);
+        (counted, out)
     }
 }
 
@@ -516,4 +557,33 @@ pub async fn other_street(app: &TestApp, units: &[&str]) -> OtherStreet {
         .unwrap();
     }
     OtherStreet { street: street.id, community: c.id, community_id: gongzhi::graphql::node::global_id("Community", c.id).to_string() }
+}
+
+/// A request with the method, URI and headers of `req`, for another body.
+fn req_like(req: &axum::http::request::Builder) -> axum::http::request::Builder {
+    let mut like = axum::http::Request::builder().method(req.method_ref().cloned().unwrap_or_default());
+    if let Some(uri) = req.uri_ref() {
+        like = like.uri(uri.clone());
+    }
+    for (name, value) in req.headers_ref().into_iter().flatten() {
+        like = like.header(name, value);
+    }
+    like
+}
+
+/// An answer's bytes with the request ids of internal errors left out: each request has its own.
+fn without_request_ids(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(mut json) => {
+            if let Some(errors) = json.get_mut("errors").and_then(Value::as_array_mut) {
+                for err in errors {
+                    if let Some(ext) = err.get_mut("extensions").and_then(Value::as_object_mut) {
+                        ext.remove("requestId");
+                    }
+                }
+            }
+            json.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
 }

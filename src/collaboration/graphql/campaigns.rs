@@ -56,12 +56,9 @@ impl Campaign {
     /// The communities taking part (those the caller may see).
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
         let ids = crate::collaboration::loaders::collab_loader(ctx)?.load_one(CampaignCommunities(self.0.id)).await?.unwrap_or_default();
-        Ok(crate::organisation::loaders::org_loader(ctx)?
-            .load_many(ids.into_iter().map(CommunityId))
-            .await?
-            .into_values()
-            .map(Community)
-            .collect())
+        let mut found = crate::organisation::loaders::org_loader(ctx)?.load_many(ids.iter().copied().map(CommunityId)).await?;
+        // In the order of the campaign's ids, not the loader's map's.
+        Ok(ids.into_iter().filter_map(|id| found.remove(&CommunityId(id))).map(Community).collect())
     }
     /// Version, incremented by every change.
     async fn version(&self) -> i32 {

@@ -90,6 +90,20 @@ impl CountSource for UnitCount {
 /// membership is the routing table of collaboration: only seated units can be assigned work.
 pub struct CommitteeMembership(pub committee_membership::Model);
 
+impl PlainFields for CommitteeMembership {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        use async_graphql::ScalarType;
+        Some(match name {
+            "id" => global_id_value(kind::COMMITTEE_MEMBERSHIP, self.0.id),
+            "role" => Value::from(MembershipRole::from(self.0.role)),
+            "since" => Date(self.0.since).to_value(),
+            "until" => self.0.until.map_or(Value::Null, |d| Date(d).to_value()),
+            "version" => Value::from(self.0.version),
+            _ => return None,
+        })
+    }
+}
+
 /// A co-building unit's seat on a community's joint committee (组织共建). The committee
 /// membership is the routing table of collaboration: only seated units can be assigned work.
 #[Object]
@@ -110,8 +124,8 @@ impl CommitteeMembership {
         crate::organisation::graphql::community_of(ctx, self.0.community_id).await
     }
     /// The seated unit.
-    async fn unit(&self, ctx: &Context<'_>) -> Result<CoBuildingUnit> {
-        Ok(CoBuildingUnit(loaded(crate::organisation::loaders::org_loader(ctx)?.load_one(UnitId(self.0.unit_id)).await?, "unit")?))
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Inline<CoBuildingUnit>> {
+        Ok(Inline(CoBuildingUnit(loaded(crate::organisation::loaders::org_loader(ctx)?.load_one(UnitId(self.0.unit_id)).await?, "unit")?)))
     }
     /// The unit's role on the committee.
     async fn role(&self) -> MembershipRole {
@@ -139,7 +153,19 @@ impl CommitteeMembership {
 
 /// A co-building unit (共建单位): a department that sits on joint committees and takes on work.
 pub struct CoBuildingUnit(pub co_building_unit::Model);
-crate::graphql::connection::connection_node!(CoBuildingUnit);
+crate::graphql::connection::connection_node!(plain CoBuildingUnit);
+
+impl PlainFields for CoBuildingUnit {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => global_id_value(kind::CO_BUILDING_UNIT, self.0.id),
+            "code" => Value::from(self.0.code.as_str()),
+            "name" => Value::from(self.0.name.as_str()),
+            "kind" => Value::from(UnitKind::from(self.0.kind)),
+            _ => return None,
+        })
+    }
+}
 
 /// A co-building unit (共建单位): a department that sits on joint committees and takes on work.
 #[Object]

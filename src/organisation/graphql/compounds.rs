@@ -35,7 +35,22 @@ impl From<CompoundKind> for compound::CompoundKind {
 
 /// A residential compound (小区) or other site of a community.
 pub struct Compound(pub compound::Model);
-crate::graphql::connection::connection_node!(Compound);
+crate::graphql::connection::connection_node!(plain Compound);
+
+impl PlainFields for Compound {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => global_id_value(kind::COMPOUND, self.0.id),
+            "name" => Value::from(self.0.name.as_str()),
+            "kind" => Value::from(CompoundKind::from(self.0.kind)),
+            "builtYear" => Value::from(self.0.built_year),
+            "households" => Value::from(self.0.households),
+            "address" => Value::from(self.0.address.as_deref()),
+            "version" => Value::from(self.0.version),
+            _ => return None,
+        })
+    }
+}
 
 /// A residential compound (小区) or other site of a community.
 #[Object]

@@ -32,6 +32,17 @@ impl City {
 /// A street (街道): the sub-district office governing its communities.
 pub struct Street(pub region::Model);
 
+impl PlainFields for Street {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => global_id_value(kind::STREET, self.0.id),
+            "code" => Value::from(self.0.code.as_str()),
+            "name" => Value::from(self.0.name.as_str()),
+            _ => return None,
+        })
+    }
+}
+
 /// A street (街道): the sub-district office governing its communities.
 #[Object]
 impl Street {
@@ -68,8 +79,8 @@ impl Street {
         Ok(page.into_connection(|m| m.id, Community, TotalCount::lazy(CountKey::CommunitiesOf(self.0.id))))
     }
     /// The street party working committee (街道党工委), parent of every joint committee.
-    async fn working_committee(&self) -> PartyOrganization {
-        PartyOrganization::Street(self.0.clone())
+    async fn working_committee(&self) -> Inline<PartyOrganization> {
+        Inline(PartyOrganization::Street(self.0.clone()))
     }
 }
 
@@ -77,7 +88,18 @@ impl Street {
 
 /// A community (社区): the tenant. Everything below it is visible only within its scope.
 pub struct Community(pub community::Model);
-crate::graphql::connection::connection_node!(Community);
+crate::graphql::connection::connection_node!(plain Community);
+
+impl PlainFields for Community {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => global_id_value(kind::COMMUNITY, self.0.id),
+            "code" => Value::from(self.0.code.as_str()),
+            "name" => Value::from(self.0.name.as_str()),
+            _ => return None,
+        })
+    }
+}
 
 /// A community (社区): the tenant. Everything below it is visible only within its scope.
 #[Object]
@@ -95,8 +117,8 @@ impl Community {
         &self.0.name
     }
     /// The street the community belongs to.
-    async fn street(&self, ctx: &Context<'_>) -> Result<Street> {
-        Ok(Street(loaded(crate::organisation::loaders::org_loader(ctx)?.load_one(StreetId(self.0.street_id)).await?, "street")?))
+    async fn street(&self, ctx: &Context<'_>) -> Result<Inline<Street>> {
+        Ok(Inline(Street(loaded(crate::organisation::loaders::org_loader(ctx)?.load_one(StreetId(self.0.street_id)).await?, "street")?)))
     }
     /// Residential compounds and other sites of the community.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]
@@ -113,13 +135,16 @@ impl Community {
         Ok(page.into_connection(|m| m.id, Compound, TotalCount::lazy(CountKey::CompoundsOf(self.0.id))))
     }
     /// The community's joint party committee (联合党委).
-    async fn joint_committee(&self, ctx: &Context<'_>) -> Result<Option<PartyOrganization>> {
-        Ok(crate::organisation::loaders::org_loader(ctx)?.load_one(JointCommitteeOf(self.0.id)).await?.map(PartyOrganization::Local))
+    async fn joint_committee(&self, ctx: &Context<'_>) -> Result<Option<Inline<PartyOrganization>>> {
+        Ok(crate::organisation::loaders::org_loader(ctx)?
+            .load_one(JointCommitteeOf(self.0.id))
+            .await?
+            .map(|o| Inline(PartyOrganization::Local(o))))
     }
     /// Every party organisation of the community: its joint committee and branches.
-    async fn party_organizations(&self, ctx: &Context<'_>) -> Result<Vec<PartyOrganization>> {
+    async fn party_organizations(&self, ctx: &Context<'_>) -> Result<Vec<Inline<PartyOrganization>>> {
         let orgs = crate::organisation::loaders::org_loader(ctx)?.load_one(OrganizationsOf(self.0.id)).await?.unwrap_or_default();
-        Ok(orgs.into_iter().map(PartyOrganization::Local).collect())
+        Ok(orgs.into_iter().map(|o| Inline(PartyOrganization::Local(o))).collect())
     }
     /// Party members registered in the community. Staff see all; a member sees themself; others none.
     #[graphql(complexity = "PageArgs::complexity(first, last, child_complexity)")]

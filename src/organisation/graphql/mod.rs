@@ -17,8 +17,10 @@ use crate::auth::PrincipalKind;
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
-use crate::graphql::ids::{expect_id, global_id};
+use crate::graphql::ids::{expect_id, global_id, global_id_value};
+use crate::graphql::inline::{Inline, PlainFields};
 use crate::paging::PageArgs;
+use async_graphql::Value;
 
 mod committees;
 mod compounds;

@@ -33,29 +33,55 @@ pub enum PartyOrganization {
     Local(party_organization::Model),
 }
 
-/// A party organisation: the street working committee, a community's joint committee, or a branch.
-#[Object]
 impl PartyOrganization {
-    /// Globally unique id.
-    pub async fn id(&self) -> ID {
+    fn uuid(&self) -> Uuid {
         match self {
-            PartyOrganization::Street(s) => global_id(kind::PARTY_ORGANIZATION, s.id),
-            PartyOrganization::Local(o) => global_id(kind::PARTY_ORGANIZATION, o.id),
+            PartyOrganization::Street(s) => s.id,
+            PartyOrganization::Local(o) => o.id,
         }
     }
-    /// What level of organisation this is.
-    async fn kind(&self) -> OrganizationKind {
+
+    fn kind(&self) -> OrganizationKind {
         match self {
             PartyOrganization::Street(_) => OrganizationKind::StreetWorkingCommittee,
             PartyOrganization::Local(o) => o.kind.into(),
         }
     }
-    /// Name, e.g. 梅岭社区联合党委.
-    async fn name(&self) -> String {
+
+    fn title(&self) -> String {
         match self {
             PartyOrganization::Street(s) => s.committee_name.clone().unwrap_or_else(|| format!("{}党工委", s.name)),
             PartyOrganization::Local(o) => o.name.clone(),
         }
+    }
+}
+
+impl PlainFields for PartyOrganization {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => global_id_value(kind::PARTY_ORGANIZATION, self.uuid()),
+            "kind" => Value::from(self.kind()),
+            "name" => Value::from(self.title()),
+            _ => return None,
+        })
+    }
+}
+
+/// A party organisation: the street working committee, a community's joint committee, or a branch.
+#[Object]
+impl PartyOrganization {
+    /// Globally unique id.
+    pub async fn id(&self) -> ID {
+        global_id(kind::PARTY_ORGANIZATION, self.uuid())
+    }
+    /// What level of organisation this is.
+    #[graphql(name = "kind")]
+    async fn level(&self) -> OrganizationKind {
+        self.kind()
+    }
+    /// Name, e.g. 梅岭社区联合党委.
+    async fn name(&self) -> String {
+        self.title()
     }
     /// Date the organisation was founded.
     async fn founded_on(&self) -> Option<Date> {
@@ -156,14 +182,14 @@ impl PartyOrganization {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Also list seats that have ended.", default = false)] include_ended: bool,
-    ) -> Result<Vec<CommitteeMembership>> {
+    ) -> Result<Vec<Inline<CommitteeMembership>>> {
         let PartyOrganization::Local(o) = self else { return Ok(Vec::new()) };
         if o.kind != party_organization::OrganizationKind::JointCommittee {
             return Ok(Vec::new());
         }
         let rows = crate::organisation::loaders::org_loader(ctx)?.load_one(MembershipsOfCommittee(o.id)).await?.unwrap_or_default();
         let today = chrono::Utc::now().date_naive();
-        Ok(rows.into_iter().filter(|m| include_ended || is_active(m, today)).map(CommitteeMembership).collect())
+        Ok(rows.into_iter().filter(|m| include_ended || is_active(m, today)).map(|m| Inline(CommitteeMembership(m))).collect())
     }
 }
 
