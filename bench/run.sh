@@ -397,7 +397,9 @@ except Exception:
     # bench/profile.sh sets BENCH_PERF_DIR: sample the server's stacks for the length of the run.
     local perf_pid=""
     if [[ -n ${BENCH_PERF_DIR:-} ]]; then
-        perf record -F "${BENCH_PERF_HZ:-499}" -p "$SERVER_PID" -o "$BENCH_PERF_DIR/$name.perf.data" \
+        # BENCH_PERF_CALLGRAPH=dwarf (or fp, lbr) records stacks too, for `perf report --children`.
+        perf record -F "${BENCH_PERF_HZ:-499}" ${BENCH_PERF_CALLGRAPH:+--call-graph "$BENCH_PERF_CALLGRAPH"} \
+            -p "$SERVER_PID" -o "$BENCH_PERF_DIR/$name.perf.data" \
             -- sleep "$(duration_seconds "$DURATION")" >"$WORK/$name-perf.log" 2>&1 &
         perf_pid=$!
     fi
