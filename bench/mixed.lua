@@ -24,19 +24,9 @@ function init(args)
    if #tokens == 0 then
       error("mixed.lua: BENCH_TOKENS names no token")
    end
-   template = read_template((os.getenv("BENCH_DIR") or "bench") .. "/mixed.json")
+   template = read_file((os.getenv("BENCH_DIR") or "bench") .. "/mixed.json")
    hit = wrk.format()
    math.randomseed(os.time() + (id or 0))
-end
-
-function read_template(path)
-   local f, err = io.open(path, "rb")
-   if not f then
-      error("mixed.lua: cannot open " .. tostring(path) .. ": " .. tostring(err))
-   end
-   local s = f:read("*a")
-   f:close()
-   return s
 end
 
 function request()

@@ -20,7 +20,8 @@ function setup(thread)
    thread:set("id", #threads)
 end
 
-local function read_file(path)
+-- Global, so that bench/mixed.lua (which runs this file first) reads its template with it.
+function read_file(path)
    local f, err = io.open(path, "rb")
    if not f then
       error("query.lua: cannot open " .. tostring(path) .. ": " .. tostring(err))
