@@ -14,7 +14,8 @@ use super::workflow::{AssignmentAction, TaskAction};
 use crate::error::AppError;
 use crate::graphql::connection::{Conn, CountSource, TotalCount};
 use crate::graphql::context::{loaded, rc};
-use crate::graphql::ids::{expect_id, global_id};
+use crate::graphql::ids::{expect_id, global_id, global_id_value};
+use crate::graphql::inline::{Inline, PlainFields};
 use crate::organisation::graphql::{
     CoBuildingUnit, CommitteeMembership, Community, Compound, EndCommitteeMembershipInput, EndCommitteeMembershipPayload, PartyOrganization,
 };

@@ -111,7 +111,34 @@ pub enum EventKind {
 /// A task (任务): work in one community, split across co-building units, with a workflow,
 /// a timeline and escalation up the three levels.
 pub struct Task(pub task::Model);
-crate::graphql::connection::connection_node!(Task);
+crate::graphql::connection::connection_node!(plain Task);
+
+/// A task's fields read from its row (`overdue`, which reads the clock, is left to its resolver).
+impl PlainFields for Task {
+    fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+        use async_graphql::{ScalarType, Value};
+        let time = |t: Option<DateTime<Utc>>| t.map_or(Value::Null, |t| t.to_value());
+        let t = &self.0;
+        Some(match name {
+            "id" => global_id_value(kind::TASK, t.id),
+            "title" => Value::from(t.title.as_str()),
+            "description" => Value::from(t.description.as_str()),
+            "category" => Value::from(TaskCategory::from(t.category)),
+            "priority" => Value::from(TaskPriority::from(t.priority)),
+            "status" => Value::from(TaskStatus::from(t.status)),
+            "level" => Value::from(TaskLevel::from(t.level)),
+            "dueAt" => time(t.due_at),
+            "reportedBy" => Value::from(t.reported_by.as_str()),
+            "createdAt" => t.created_at.to_value(),
+            "updatedAt" => t.updated_at.to_value(),
+            "resolvedAt" => time(t.resolved_at),
+            "closedAt" => time(t.closed_at),
+            "escalatedAt" => time(t.escalated_at),
+            "version" => Value::from(t.version),
+            _ => return None,
+        })
+    }
+}
 
 /// A task (任务): work in one community, split across co-building units, with a workflow,
 /// a timeline and escalation up the three levels.
@@ -186,8 +213,8 @@ impl Task {
         self.0.version
     }
     /// The community the task belongs to.
-    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        crate::organisation::graphql::community_of(ctx, self.0.community_id).await
+    async fn community(&self, ctx: &Context<'_>) -> Result<Inline<Community>> {
+        crate::organisation::graphql::community_of(ctx, self.0.community_id).await.map(Inline)
     }
     /// The campaign it is part of.
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
