@@ -9,7 +9,7 @@
 //! | --- | --- | --- |
 //! | root | [`graphql`] (schema assembly, [`graphql::node`]), [`http`], [`demo`], [`catalogue`], [`accounts`] | everything: naming every noun is its job |
 //! | nouns | [`organisation`], [`collaboration`], [`volunteers`], [`home`], [`innovation`], [`deliberation`], [`audit`] | the kit, the kernel, itself; collaboration, volunteers, home, innovation and audit may name organisation; home also collaboration (a renovation project files tasks); deliberation organisation, home and collaboration (a decision approves a project, an action item files a task) |
-//! | kit | [`graphql::ids`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`], [`graphql::scalars`], [`reporting`] | the kernel |
+//! | kit | [`graphql::ids`], [`graphql::inline`], [`graphql::connection`], [`graphql::context`], [`graphql::extensions`], [`graphql::limits`], [`graphql::batch`], [`graphql::scalars`], [`reporting`] | the kernel |
 //! | kernel | [`error`], [`db`], [`paging`], [`changes`], [`cx`], [`write`](mod@write), [`validate`], [`config`], [`logging`], [`auth`] | the kernel; no noun, no GraphQL |
 //!
 //! The rule to keep: a file that names every noun lives at the root; a file every noun uses
